@@ -1,0 +1,2 @@
+import PantauApp
+print("x")

@@ -1,0 +1,4 @@
+import Testing
+import HummingbirdTesting
+@testable import PantauApp
+@Test func placeholderApp() { #expect(true) }

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import PantauCore
+
+let categories = CategoryIndex(CategoryCatalog.defaults)
+
+@Suite struct MentionParserTests {
+    @Test func findsHandlesAndCategoryAndSkipsOfficialAccount() {
+        let result = MentionParser.parse(text: "@kemkominfo tolong blokir akun @BokepViral123 isinya video bokep semua!",
+                                         urls: [], inReplyTo: nil, platform: .tiktok, officialHandles: ["kemkominfo"], categories: categories)
+        #expect(result.targets.map(\.subject.key) == ["tiktok:account:bokepviral123"])
+        #expect(result.categoryHint == "pornografi")
+    }
+
+    @Test func findsURLsInTextAndExpandedURLsOnce() {
+        let result = MentionParser.parse(text: "Pak @kemkominfo ini situs judi slot gacor: https://slot-gacor.example/daftar?ref=1 dan vt.tiktok.com/ZSabc/",
+                                         urls: ["https://slot-gacor.example/daftar?ref=1"], inReplyTo: nil, platform: .tiktok,
+                                         officialHandles: ["kemkominfo"], categories: categories)
+        #expect(result.targets.map(\.subject.key) == ["web:url:slot-gacor.example/daftar?ref=1", "tiktok:shortlink:ZSabc"])
+        #expect(result.categoryHint == "perjudian")
+    }
+
+    @Test func mostSevereHintWins() {
+        #expect(MentionParser.categoryHint(in: "ini hoax dan juga konten pedofil", categories: categories) == "pornografi_anak")
+        #expect(MentionParser.categoryHint(in: "Scam! penipuan investasi", categories: categories) == "penipuan")
+        #expect(MentionParser.categoryHint(in: "this is a hoax, fake news", categories: categories) == "hoaks")
+        #expect(MentionParser.categoryHint(in: "selamat pagi admin", categories: categories) == nil)
+        // Whole words only: "slotting" is not "slot".
+        #expect(MentionParser.categoryHint(in: "slotting schedule", categories: categories) == nil)
+    }
+
+    @Test func replyIsTheTargetWhenTextNamesNone() {
+        let result = MentionParser.parse(text: "@kemkominfo ini video porno", urls: [], inReplyTo: "7301234567890123456",
+                                         platform: .tiktok, officialHandles: ["kemkominfo"], categories: categories)
+        #expect(result.targets.map(\.subject.key) == ["tiktok:video:7301234567890123456"])
+    }
+
+    @Test func mentionWithoutTargetHasNone() {
+        let result = MentionParser.parse(text: "@kemkominfo halo min", urls: [], inReplyTo: nil, platform: .x,
+                                         officialHandles: ["kemkominfo"], categories: categories)
+        #expect(result.targets.isEmpty)
+    }
+}
+
+@Suite struct ValidatorTests {
+    @Test func validReport() throws {
+        let report = try ReportValidator.validate(ReportInput(url: "https://vt.tiktok.com/ZSabc/", category: "pornografi", description: " x ",
+                                                              reporterEmail: "a@example.com"), categories: categories)
+        #expect(report.subject.key == "tiktok:shortlink:ZSabc")
+        #expect(report.description == "x")
+        #expect(report.contact == ReporterContact(email: "a@example.com"))
+    }
+
+    @Test(arguments: [
+        (ReportInput(category: "pornografi"), "url", "missing_target"),
+        (ReportInput(url: "a.com", handle: "b", category: "pornografi"), "url", "ambiguous_target"),
+        (ReportInput(handle: "someone", category: "pornografi"), "platform", "missing_platform"),
+        (ReportInput(handle: "someone", platform: "myspace", category: "pornografi"), "platform", "unknown_platform"),
+        (ReportInput(url: "a.com", category: "nope"), "category", "unknown_category"),
+        (ReportInput(url: "a.com"), "category", "missing_category"),
+        (ReportInput(url: "javascript:alert(1)", category: "hoaks"), "url", "invalid_url"),
+        (ReportInput(url: "a.com", category: "hoaks", description: String(repeating: "x", count: 5001)), "description", "too_long"),
+        (ReportInput(url: "a.com", category: "hoaks", reporterEmail: "not-an-email"), "reporter.email", "invalid_email"),
+        (ReportInput(url: "a.com", category: "hoaks", reporterPhone: "call me"), "reporter.phone", "invalid_phone"),
+        (ReportInput(url: "a.com", category: "hoaks", evidence: ["abc"]), "evidence", "invalid_hash"),
+    ])
+    func rejects(input: ReportInput, field: String, code: String) {
+        do {
+            _ = try ReportValidator.validate(input, categories: categories)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.field == field)
+            #expect(error.code == code)
+        }
+    }
+}
+
+@Suite struct EventChainTests {
+    func chain(_ n: Int) -> [EventChain.StoredEvent] {
+        var previous = EventChain.genesis
+        return (1...n).map { i in
+            let content = EventChain.Content(caseID: "c1", sequence: i, kind: i == 1 ? "case_opened" : "report_added",
+                                             actor: "system", occurredAtMillis: 1_700_000_000_000 + Int64(i), payload: "{\"n\":\(i)}")
+            let hash = EventChain.hash(previous: previous, content)
+            defer { previous = hash }
+            return EventChain.StoredEvent(content: content, previousHash: previous, hash: hash)
+        }
+    }
+
+    @Test func intactChainVerifies() {
+        let events = chain(5)
+        #expect(EventChain.verify(caseID: "c1", events: events, expectedCount: 5, expectedHead: events.last!.hash).isEmpty)
+    }
+
+    @Test func alteredRemovedOrTruncatedEventsAreFound() {
+        var events = chain(5)
+        let head = events.last!.hash
+        let original = events[2]
+        events[2] = EventChain.StoredEvent(
+            content: EventChain.Content(caseID: "c1", sequence: 3, kind: "report_added", actor: "system",
+                                        occurredAtMillis: original.content.occurredAtMillis, payload: "{\"n\":99}"),
+            previousHash: original.previousHash, hash: original.hash)
+        #expect(!EventChain.verify(caseID: "c1", events: events, expectedCount: 5, expectedHead: head).isEmpty)
+        var removed = chain(5)
+        removed.remove(at: 1)
+        #expect(!EventChain.verify(caseID: "c1", events: removed, expectedCount: 5, expectedHead: head).isEmpty)
+        let truncated = Array(chain(5).prefix(4))
+        #expect(!EventChain.verify(caseID: "c1", events: truncated, expectedCount: 4, expectedHead: head).isEmpty)
+    }
+}
+
+@Suite struct SmallPartsTests {
+    @Test func ticketsAreWellFormedAndDistinct() {
+        var rng = SeededGenerator(seed: 7)
+        let date = Date(timeIntervalSince1970: 1_764_000_000)
+        let tickets = (0..<1000).map { _ in TicketNumber.make(at: date, using: &rng) }
+        #expect(Set(tickets).count == 1000)
+        #expect(tickets.allSatisfy(TicketNumber.isWellFormed))
+        #expect(tickets[0].hasPrefix("ADU-20251124-"))
+        #expect(!TicketNumber.isWellFormed("ADU-20251124-ILOU000000"))
+        #expect(!TicketNumber.isWellFormed("ADU-1-2"))
+    }
+
+    @Test func priorityGrowsSlowlyWithReportsAndAge() {
+        let t0 = Date(timeIntervalSince1970: 0)
+        #expect(CasePriority.score(severity: 4, reportCount: 1, firstReportAt: t0, now: t0) == 4)
+        let many = CasePriority.score(severity: 1, reportCount: 1000, firstReportAt: t0, now: t0)
+        #expect(many < CasePriority.score(severity: 5, reportCount: 1, firstReportAt: t0, now: t0.addingTimeInterval(86400 * 3)))
+        #expect(CasePriority.score(severity: 3, reportCount: 2, firstReportAt: t0, now: t0) > 3)
+        #expect(CasePriority.score(severity: 3, reportCount: 1, firstReportAt: t0, now: t0.addingTimeInterval(3600 * 48)) > 3)
+    }
+
+    @Test func csvHandlesQuotesNewlinesAndLineNumbers() throws {
+        let text = "url,category,description\r\nhttps://a.com,hoaks,\"multi\nline, with \"\"quotes\"\"\"\nhttps://b.com,judi,x\n\n"
+        let records = try CSVReader.parse(text)
+        #expect(records.count == 3)
+        #expect(records[1].fields == ["https://a.com", "hoaks", "multi\nline, with \"quotes\""])
+        #expect(records[2].line == 4)
+        #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,\"b\nc") }
+    }
+
+    @Test func multipartParsesFieldsAndFiles() throws {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nhttps://a.com\r\n--XyZ\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"s.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG\r\n--XyZ--\r\n"
+        let boundary = MultipartForm.boundary(fromContentType: "multipart/form-data; boundary=XyZ")
+        #expect(boundary == "XyZ")
+        let parts = try MultipartForm.parse(Array(body.utf8), boundary: "XyZ")
+        #expect(parts.map(\.name) == ["url", "evidence"])
+        #expect(parts[0].text == "https://a.com")
+        #expect(parts[1].filename == "s.png")
+        #expect(throws: MultipartForm.ParseError.self) { try MultipartForm.parse(Array("garbage".utf8), boundary: "XyZ") }
+    }
+
+    @Test func evidenceTypeIsSniffedFromContent() {
+        #expect(EvidenceType.sniff([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == "image/png")
+        #expect(EvidenceType.sniff(Array("%PDF-1.7".utf8)) == "application/pdf")
+        #expect(EvidenceType.sniff(Array("<html>".utf8)) == nil)
+    }
+}
