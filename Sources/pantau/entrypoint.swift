@@ -1,2 +1,3 @@
 import PantauApp
-print("x")
+
+await PantauCommand.runAsync()

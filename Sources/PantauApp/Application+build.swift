@@ -1,0 +1,101 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PantauCore
+import ServiceLifecycle
+import SQLKit
+
+/// Everything a running Pantau is made of, built from the configuration.
+public struct PantauServer {
+    /// Builds the application: opens (and on SQLite, migrates) the database,
+    /// loads categories and platforms, and registers every route.
+    public static func buildApplication(configuration: AppConfiguration, clock: any PantauClock = SystemClock(),
+                                        logger: Logger) async throws -> some ApplicationProtocol {
+        let metrics = PantauMetrics.shared
+        let database = try PantauDatabase(location: configuration.database, logger: logger)
+        do {
+            try await prepare(database: database, configuration: configuration, logger: logger)
+            let components = try await IntakeComponents.make(database: database, configuration: configuration, clock: clock,
+                                                            metrics: metrics, logger: logger)
+            let router = buildRouter(components: components, database: database, configuration: configuration, metrics: metrics)
+            return Application(
+                router: router,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
+                services: [DatabaseService(database: database), components.writer],
+                logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    /// SQLite is migrated on start; PostgreSQL must be migrated explicitly.
+    static func prepare(database: PantauDatabase, configuration: AppConfiguration, logger: Logger) async throws {
+        if database.isSQLite {
+            let applied = try await database.migrate()
+            if applied > 0 { logger.info("database migrated", metadata: ["migrations": "\(applied)", "database": "\(configuration.database.redacted)"]) }
+        } else {
+            let pending = try await database.pendingMigrations()
+            guard pending.isEmpty else {
+                throw ConfigurationError("the PostgreSQL database \(configuration.database.redacted) is not migrated (\(pending.count) pending migrations). Run `pantau migrate --database URL` first.")
+            }
+        }
+    }
+
+    static func buildRouter(components: IntakeComponents, database: PantauDatabase, configuration: AppConfiguration,
+                            metrics: PantauMetrics) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.get(RouterPath(SitePath.healthz)) { _, _ in "ok" }
+        router.get(RouterPath(SitePath.metrics)) { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        router.get(RouterPath(SitePath.openAPI)) { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let intake = components.intake
+        ReportsAPIController(intake: intake, database: database, maxBodyBytes: configuration.maxJSONBodyBytes,
+                             publicBaseURL: configuration.publicBaseURL).register(on: router)
+        EvidenceAPIController(store: intake.evidence).register(on: router)
+        MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: router)
+        StatsAPIController(database: database).register(on: router)
+        ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: router)
+        return router
+    }
+}
+
+/// The intake pieces shared by the server and the import command.
+struct IntakeComponents: Sendable {
+    let intake: IntakeService
+    let writer: ReportWriter
+    let csrf: CSRFProtection
+
+    static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock,
+                     metrics: PantauMetrics, logger: Logger) async throws -> IntakeComponents {
+        let categories = try await CategoryModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all().map(\.domain)
+        // Official handles from the environment override the stored ones.
+        if let handles = ProcessInfo.processInfo.environment["PANTAU_OFFICIAL_HANDLES"], !handles.isEmpty {
+            for (platform, handle) in configuration.officialHandles {
+                try await PlatformModel.query(on: database.db).filter(\.$id == platform.rawValue).set(\.$officialHandle, to: handle).update()
+            }
+        }
+        var official: [Platform: String] = [:]
+        for p in try await PlatformModel.query(on: database.db).all() {
+            if let id = p.id, let platform = Platform(rawValue: id), let handle = p.officialHandle { official[platform] = handle }
+        }
+        let cipher = try ContactCipher.load(configuration: configuration)
+        let index = CategoryIndex(categories)
+        let writer = ReportWriter(database: database, categories: index, clock: clock, batchSize: configuration.intakeBatchSize,
+                                  lanes: configuration.intakeWriters, metrics: metrics, logger: logger)
+        let intake = IntakeService(writer: writer, categories: index, cipher: cipher,
+                                   evidence: EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes),
+                                   clock: clock, officialHandles: official, metrics: metrics)
+        return IntakeComponents(intake: intake, writer: writer,
+                                csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies))
+    }
+}

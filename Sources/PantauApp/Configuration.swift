@@ -1,0 +1,155 @@
+import Foundation
+import PantauCore
+
+/// A configuration problem found at start-up. Names the variable or flag and
+/// never echoes a secret.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Where the data lives: `sqlite://PATH` (relative to the working directory),
+/// `sqlite:///abs/path`, or `postgres://user:pass@host:port/db`.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static let defaultURL = "sqlite://pantau.sqlite"
+
+    public init(url: String, source: String) throws {
+        if url.hasPrefix("sqlite://") {
+            let path = String(url.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw ConfigurationError("\(source): sqlite:// needs a file path, e.g. sqlite://pantau.sqlite") }
+            self = .sqlite(path: path)
+        } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            guard let components = URLComponents(string: url), components.host?.isEmpty == false else {
+                throw ConfigurationError("\(source): not a valid postgres:// URL (expected postgres://user:pass@host:port/db)")
+            }
+            self = .postgres(url: url)
+        } else {
+            throw ConfigurationError("\(source): unsupported database URL scheme; use sqlite://PATH or postgres://user:pass@host:port/db")
+        }
+    }
+
+    public var isSQLite: Bool { if case .sqlite = self { true } else { false } }
+
+    /// The URL with any password hidden, for logs and messages.
+    public var redacted: String {
+        switch self {
+        case .sqlite(let path): return "sqlite://\(path)"
+        case .postgres(let url):
+            guard var c = URLComponents(string: url) else { return "postgres://…" }
+            if c.password != nil { c.password = "***" }
+            return c.string ?? "postgres://…"
+        }
+    }
+}
+
+/// Every setting Pantau reads, read in one place (`load`).
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var database = DatabaseLocation.sqlite(path: "pantau.sqlite")
+    public var dataDirectory = "pantau-data"
+    /// 32-byte key (base64) for reporter contact encryption; nil = key file
+    /// beside the SQLite database.
+    public var secretKey: String?
+    public var maxEvidenceBytes = 10 * 1024 * 1024
+    public var maxJSONBodyBytes = 1024 * 1024
+    /// Reports written in one transaction at most.
+    public var intakeBatchSize = 512
+    /// Concurrent intake writers (SQLite always uses one).
+    public var intakeWriters = 4
+    /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
+    public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
+    public var logLevel = "info"
+    /// Mark cookies `Secure` (set when Pantau is served over TLS).
+    public var secureCookies = false
+    /// Public base URL used in links returned by the API.
+    public var publicBaseURL: String?
+
+    public static let defaultOfficialHandles: [Platform: String] = [
+        .tiktok: "kemkominfo", .x: "kemkominfo", .instagram: "kemenkominfo", .facebook: "kemkominfo",
+        .youtube: "kemkominfo", .line: "kemkominfo",
+    ]
+
+    public init() {}
+
+    /// Reads the environment; flags given on the command line win.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            host: String? = nil, port: Int? = nil, databaseURL: String? = nil,
+                            dataDirectory: String? = nil) throws -> AppConfiguration {
+        var config = AppConfiguration()
+        func env(_ name: String) -> String? {
+            guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = env(name) else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigurationError("\(name): expected a whole number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+        config.host = host ?? env("PANTAU_HOST") ?? config.host
+        if let port {
+            guard (0...65535).contains(port) else { throw ConfigurationError("--port: expected 0…65535, got \(port)") }
+            config.port = port
+        } else if let p = try int("PANTAU_PORT", 0...65535) {
+            config.port = p
+        }
+        if let databaseURL {
+            config.database = try DatabaseLocation(url: databaseURL, source: "--database")
+        } else if let url = env("PANTAU_DATABASE_URL") {
+            config.database = try DatabaseLocation(url: url, source: "PANTAU_DATABASE_URL")
+        }
+        config.dataDirectory = dataDirectory ?? env("PANTAU_DATA_DIR") ?? config.dataDirectory
+        if let key = env("PANTAU_SECRET_KEY") {
+            guard let data = Data(base64Encoded: key), data.count == 32 else {
+                throw ConfigurationError("PANTAU_SECRET_KEY: expected 32 bytes in base64 (e.g. `openssl rand -base64 32`)")
+            }
+            config.secretKey = key
+        }
+        if let mib = try int("PANTAU_MAX_EVIDENCE_MB", 1...1024) { config.maxEvidenceBytes = mib * 1024 * 1024 }
+        if let n = try int("PANTAU_INTAKE_BATCH", 1...5000) { config.intakeBatchSize = n }
+        if let n = try int("PANTAU_INTAKE_WRITERS", 1...64) { config.intakeWriters = n }
+        if let handles = env("PANTAU_OFFICIAL_HANDLES") {
+            for pair in handles.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, let platform = Platform(rawValue: parts[0]), !parts[1].isEmpty else {
+                    throw ConfigurationError("PANTAU_OFFICIAL_HANDLES: expected platform=handle pairs separated by commas, got '\(pair)'")
+                }
+                config.officialHandles[platform] = parts[1].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@"))
+            }
+        }
+        if let level = env("LOG_LEVEL") ?? env("PANTAU_LOG_LEVEL") {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw ConfigurationError("LOG_LEVEL: expected trace, debug, info, notice, warning, error or critical, got '\(level)'")
+            }
+            config.logLevel = level
+        }
+        if let secure = env("PANTAU_SECURE_COOKIES") {
+            guard ["1", "true", "0", "false"].contains(secure) else {
+                throw ConfigurationError("PANTAU_SECURE_COOKIES: expected true or false")
+            }
+            config.secureCookies = secure == "1" || secure == "true"
+        }
+        config.publicBaseURL = env("PANTAU_PUBLIC_URL")
+        if case .postgres = config.database, config.secretKey == nil, env("PANTAU_KEY_FILE") == nil {
+            throw ConfigurationError("PANTAU_SECRET_KEY: required with PostgreSQL (every process must share the key that encrypts reporter contacts)")
+        }
+        config.keyFile = env("PANTAU_KEY_FILE")
+        return config
+    }
+
+    /// Explicit key file path (otherwise beside the SQLite database).
+    public var keyFile: String?
+
+    /// Where the generated key lives for the embedded default.
+    var keyFilePath: String {
+        if let keyFile { return keyFile }
+        if case .sqlite(let path) = database { return path + ".key" }
+        return "pantau.key"
+    }
+}

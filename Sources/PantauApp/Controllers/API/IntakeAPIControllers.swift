@@ -1,0 +1,142 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import NIOCore
+import PantauCore
+import SQLKit
+
+/// `POST /api/v1/evidence`: an image or PDF as the raw body; answers its
+/// sha256, to be named in a report's `evidence` list.
+struct EvidenceAPIController: Sendable {
+    let store: EvidenceStore
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post(RouterPath(SitePath.API.evidence)) { request, _ in
+            let body = try await collectBody(request, limit: store.maxBytes, api: true)
+            do {
+                let stored = try store.store(Array(buffer: body))
+                struct Answer: Encodable { let sha256: String; let media_type: String; let size: Int64 }
+                return try jsonResponse(Answer(sha256: stored.sha256, media_type: stored.mediaType, size: stored.size), status: .created)
+            } catch let rejection as EvidenceStore.Rejection {
+                throw APIError(.unprocessableContent, code: rejection.code, message: rejection.message, field: "body")
+            }
+        }
+    }
+}
+
+struct MentionBatchRequest: Decodable {
+    struct Mention: Decodable {
+        let id: String
+        let author: String?
+        let text: String
+        let createdAt: String?
+        let urls: [String]?
+        let inReplyTo: String?
+        enum CodingKeys: String, CodingKey { case id, author, text, createdAt = "created_at", urls, inReplyTo = "in_reply_to" }
+    }
+    let mentions: [Mention]
+}
+
+/// `POST /api/v1/platforms/{platform}/mentions`: mentions of the official
+/// account, sent by the platform's connector.
+struct MentionsAPIController: Sendable {
+    let intake: IntakeService
+    let maxBodyBytes: Int
+    static let maxMentionsPerBatch = 1000
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/api/v1/platforms/:platform/mentions") { request, context in try await receive(request, context) }
+    }
+
+    func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let name = context.parameters.get("platform") ?? ""
+        guard let platform = Platform(rawValue: name), platform != .web else {
+            throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
+        }
+        let body = try await collectBody(request, limit: maxBodyBytes, api: true)
+        let batch = try decodeJSON(MentionBatchRequest.self, from: Array(buffer: body))
+        guard batch.mentions.count <= Self.maxMentionsPerBatch else {
+            throw APIError(.unprocessableContent, code: "too_many", message: "At most \(Self.maxMentionsPerBatch) mentions per request.", field: "mentions")
+        }
+        var mentions: [IntakeService.Mention] = []
+        var seen: Set<String> = []
+        for (i, m) in batch.mentions.enumerated() {
+            let id = m.id.trimmingCharacters(in: .whitespaces)
+            func bad(_ field: String, _ message: String) -> APIError {
+                APIError(.unprocessableContent, code: "invalid_mention", message: "mentions[\(i)].\(field): \(message)", field: "mentions[\(i)].\(field)")
+            }
+            guard (1...128).contains(id.count), id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { throw bad("id", "1–128 visible ASCII characters") }
+            guard seen.insert(id).inserted else { throw bad("id", "the same id appears twice in this batch") }
+            guard m.text.count <= 10_000, !m.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) else {
+                throw bad("text", "at most 10,000 characters, without control characters")
+            }
+            if let author = m.author { guard (1...100).contains(author.count) else { throw bad("author", "1–100 characters") } }
+            let urls = m.urls ?? []
+            guard urls.count <= 20, urls.allSatisfy({ $0.count <= SubjectCanonicalizer.maximumInputLength }) else { throw bad("urls", "at most 20 URLs of 2,048 characters") }
+            var createdAt: Date?
+            if let text = m.createdAt {
+                guard let date = try? Date(text, strategy: .iso8601) else { throw bad("created_at", "expected an RFC 3339 time such as 2026-11-24T08:00:00Z") }
+                createdAt = date
+            }
+            if let reply = m.inReplyTo { guard reply.count <= SubjectCanonicalizer.maximumInputLength else { throw bad("in_reply_to", "too long") } }
+            mentions.append(.init(id: id, author: m.author?.trimmingCharacters(in: CharacterSet(charactersIn: "@ ")), text: m.text,
+                                  createdAt: createdAt, urls: urls, inReplyTo: m.inReplyTo))
+        }
+        let results = try await intake.submitMentions(mentions, platform: platform)
+        struct ReportItem: Encodable { let mention_id: String; let ticket: String; let subject: SubjectDTO; let category: String }
+        struct IgnoredItem: Encodable { let mention_id: String; let reason: String }
+        struct Answer: Encodable { let accepted: Int; let reports: [ReportItem]; let ignored: [IgnoredItem] }
+        var reports: [ReportItem] = []
+        var ignored: [IgnoredItem] = []
+        for result in results {
+            switch result {
+            case .reported(let id, let stored):
+                for r in stored {
+                    if let subject = Subject.fromKey(r.subjectKey) {
+                        reports.append(ReportItem(mention_id: id, ticket: r.ticket, subject: SubjectDTO(subject), category: r.category))
+                    }
+                }
+            case .ignored(let id, let reason):
+                ignored.append(IgnoredItem(mention_id: id, reason: reason))
+            }
+        }
+        return try jsonResponse(Answer(accepted: reports.count, reports: reports, ignored: ignored), status: .ok)
+    }
+}
+
+/// `GET /api/v1/stats`: totals for dashboards.
+struct StatsAPIController: Sendable {
+    let database: PantauDatabase
+
+    struct Stats: Codable, Equatable {
+        let reports: Int
+        let cases: Int
+        let openCases: Int
+        let byChannel: [String: Int]
+        let byCategory: [String: Int]
+        enum CodingKeys: String, CodingKey { case reports, cases, openCases = "open_cases", byChannel = "by_channel", byCategory = "by_category" }
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get(RouterPath(SitePath.API.stats)) { _, _ in try jsonResponse(try await Self.compute(database), status: .ok) }
+    }
+
+    static func compute(_ database: PantauDatabase) async throws -> Stats {
+        let sql = database.sql
+        func count(_ query: SQLQueryString) async throws -> Int {
+            try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        func grouped(_ column: String) async throws -> [String: Int] {
+            var result: [String: Int] = [:]
+            for row in try await sql.raw("SELECT \(unsafeRaw: column) AS k, COUNT(*) AS n FROM reports GROUP BY \(unsafeRaw: column)").all() {
+                result[try row.decode(column: "k", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return result
+        }
+        return Stats(reports: try await count("SELECT COUNT(*) AS n FROM reports"),
+                     cases: try await count("SELECT COUNT(*) AS n FROM cases"),
+                     openCases: try await count("SELECT COUNT(*) AS n FROM cases WHERE open_key IS NOT NULL"),
+                     byChannel: try await grouped("channel"),
+                     byCategory: try await grouped("claimed_category"))
+    }
+}

@@ -1,0 +1,190 @@
+import Crypto
+import FluentKit
+import Foundation
+import Hummingbird
+import NIOCore
+import PantauCore
+import SQLKit
+
+/// JSON bodies answered by the API.
+struct SubjectDTO: Codable {
+    let platform: String
+    let kind: String
+    let id: String
+    let key: String
+
+    init(_ s: Subject) {
+        platform = s.platform.rawValue
+        kind = s.kind.rawValue
+        id = s.id
+        key = s.key
+    }
+}
+
+struct CreateReportRequest: Decodable {
+    struct Reporter: Decodable {
+        let name: String?
+        let email: String?
+        let phone: String?
+    }
+    let url: String?
+    let handle: String?
+    let platform: String?
+    let category: String?
+    let description: String?
+    let reporter: Reporter?
+    let evidence: [String]?
+}
+
+struct CreateReportResponse: Encodable {
+    struct CaseRef: Encodable {
+        let id: UUID
+        let reportCount: Int
+        enum CodingKeys: String, CodingKey { case id, reportCount = "report_count" }
+    }
+    let ticket: String
+    let statusURL: String
+    let `case`: CaseRef
+    let subject: SubjectDTO
+    enum CodingKeys: String, CodingKey { case ticket, statusURL = "status_url", `case`, subject }
+}
+
+struct ReportsAPIController: Sendable {
+    let intake: IntakeService
+    let database: PantauDatabase
+    let maxBodyBytes: Int
+    let publicBaseURL: String?
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post(RouterPath(SitePath.API.reports)) { request, context in try await create(request, context) }
+        router.get("/api/v1/reports/:ticket") { request, context in try await show(request, context) }
+    }
+
+    func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await collectBody(request, limit: maxBodyBytes, api: true)
+        let bytes = Array(buffer: body)
+        let dto: CreateReportRequest = try decodeJSON(CreateReportRequest.self, from: bytes)
+        var claim: IdempotencyClaim?
+        if let key = request.headers[.init("Idempotency-Key")!] {
+            guard (1...200).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 }) else {
+                throw APIError(.badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1–200 visible ASCII characters.", field: "Idempotency-Key")
+            }
+            claim = IdempotencyClaim(scope: "api:reports", key: key, fingerprint: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+        }
+        let input = ReportInput(url: dto.url, handle: dto.handle, platform: dto.platform, category: dto.category, description: dto.description,
+                                reporterName: dto.reporter?.name, reporterEmail: dto.reporter?.email, reporterPhone: dto.reporter?.phone,
+                                evidence: dto.evidence ?? [])
+        let outcome: IntakeOutcome
+        do {
+            outcome = try await intake.submit(input, channel: .api, idempotency: claim)
+        } catch let error as ReportInputError {
+            throw APIError(error)
+        }
+        guard let report = outcome.record?.reports.first, let subject = Subject.fromKey(report.subjectKey) else {
+            throw APIError(.unprocessableContent, code: "idempotency_key_reused",
+                           message: "This Idempotency-Key was already used for a different request.", field: "Idempotency-Key")
+        }
+        let response = CreateReportResponse(
+            ticket: report.ticket, statusURL: absoluteURL(SitePath.ticket(report.ticket), request: request),
+            case: .init(id: report.caseID, reportCount: report.caseReportCount), subject: SubjectDTO(subject))
+        var headers: HTTPFields = [.location: SitePath.API.report(report.ticket)]
+        if case .replayed = outcome { headers[.init("Idempotent-Replayed")!] = "true" }
+        return try jsonResponse(response, status: .created, headers: headers)
+    }
+
+    func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let ticket = context.parameters.get("ticket") ?? ""
+        guard TicketNumber.isWellFormed(ticket), let status = try await TicketQueries.status(ticket: ticket, database: database) else {
+            throw APIError(.notFound, code: "ticket_not_found", message: "No report has this ticket number.")
+        }
+        return try jsonResponse(status, status: .ok)
+    }
+
+    func absoluteURL(_ path: String, request: Request) -> String {
+        if let base = publicBaseURL { return base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path }
+        if let host = request.head.authority { return "http://\(host)\(path)" }
+        return path
+    }
+}
+
+/// The public status of one report (no reporter data, no other reporters).
+struct ReportStatusDTO: Encodable {
+    struct Label: Encodable { let id: String; let en: String }
+    struct CaseRef: Encodable { let id: UUID; let status: String }
+    let ticket: String
+    let status: String
+    let statusLabel: Label
+    let receivedAt: Date
+    let channel: String
+    let category: String
+    let subject: SubjectDTO
+    let `case`: CaseRef
+    let decision: String?
+    enum CodingKeys: String, CodingKey {
+        case ticket, status, statusLabel = "status_label", receivedAt = "received_at", channel, category, subject, `case`, decision
+    }
+}
+
+enum TicketQueries {
+    static func status(ticket: String, database: PantauDatabase) async throws -> ReportStatusDTO? {
+        guard let row = try await database.sql.raw("""
+            SELECT r.ticket, r.channel, r.claimed_category, r.received_at, r.subject_key, c.id AS case_id, c.status
+            FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.ticket = \(bind: ticket)
+            """).first() else { return nil }
+        let status = try row.decode(column: "status", as: String.self)
+        let key = try row.decode(column: "subject_key", as: String.self)
+        guard let subject = Subject.fromKey(key) else { return nil }
+        return ReportStatusDTO(
+            ticket: ticket, status: status,
+            statusLabel: .init(id: ReportStatusText.label(status, .id), en: ReportStatusText.label(status, .en)),
+            receivedAt: try row.decode(column: "received_at", as: Date.self),
+            channel: try row.decode(column: "channel", as: String.self),
+            category: try row.decode(column: "claimed_category", as: String.self),
+            subject: SubjectDTO(subject),
+            case: .init(id: try row.decode(column: "case_id", as: UUID.self), status: status),
+            decision: nil)
+    }
+}
+
+/// Decodes JSON, naming the field in the error when a type is wrong.
+func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    guard !bytes.isEmpty else { throw APIError(.badRequest, code: "empty_body", message: "The request body is empty; send a JSON object.") }
+    guard String(validating: bytes, as: UTF8.self) != nil else {
+        throw APIError(.badRequest, code: "invalid_utf8", message: "The request body is not valid UTF-8.")
+    }
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(bytes))
+    } catch let DecodingError.typeMismatch(_, context) {
+        let field = fieldName(context.codingPath)
+        throw APIError(.badRequest, code: "invalid_type", message: "'\(field)' has the wrong type.", field: field)
+    } catch let DecodingError.valueNotFound(_, context) {
+        let field = fieldName(context.codingPath)
+        throw APIError(.badRequest, code: "invalid_type", message: "'\(field)' must not be null.", field: field)
+    } catch let DecodingError.keyNotFound(key, context) {
+        let field = fieldName(context.codingPath + [key])
+        throw APIError(.badRequest, code: "missing_field", message: "'\(field)' is required.", field: field)
+    } catch {
+        throw APIError(.badRequest, code: "invalid_json", message: "The request body is not valid JSON.")
+    }
+}
+
+private func fieldName(_ path: [any CodingKey]) -> String {
+    path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+}
+
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status, headers extra: HTTPFields = [:]) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .custom { date, encoder in
+        var c = encoder.singleValueContainer()
+        try c.encode(isoTimestamp(date))
+    }
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+    headers.append(contentsOf: extra)
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}
+
+/// RFC 3339 in UTC with milliseconds, as every API answer writes times.
+func isoTimestamp(_ date: Date) -> String {
+    Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date)
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import PantauCore
+
+/// An error of the JSON API: `{"error": {"code", "message", "field"?}}`.
+struct APIError: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+    var field: String?
+
+    init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    init(_ error: ReportInputError) {
+        self.init(.unprocessableContent, code: error.code, message: error.message, field: error.field)
+    }
+
+    var headers: HTTPFields { [.contentType: "application/json; charset=utf-8"] }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONEncoder().encode(APIErrorBody(error: .init(code: code, message: message, field: field)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+struct APIErrorBody: Codable {
+    struct Inner: Codable { let code: String; let message: String; let field: String? }
+    let error: Inner
+}
+
+/// Turns every error into the right kind of answer: JSON under `/api/`, an
+/// HTML page elsewhere. Unexpected errors are logged and answered with 500
+/// without details.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as WebErrorPage {
+            throw error
+        } catch {
+            let isAPI = request.uri.path.hasPrefix("/api/")
+            let status: HTTPResponse.Status
+            let message: String
+            if let http = error as? HTTPError {
+                status = http.status
+                message = http.body ?? http.status.reasonPhrase
+            } else if let responseError = error as? any HTTPResponseError {
+                status = responseError.status
+                message = status.reasonPhrase
+            } else {
+                context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+                status = .internalServerError
+                message = "An unexpected error occurred."
+            }
+            if isAPI {
+                let code: String = switch status {
+                case .notFound: "not_found"
+                case .methodNotAllowed: "method_not_allowed"
+                case .contentTooLarge: "body_too_large"
+                case .internalServerError: "internal_error"
+                default: "bad_request"
+                }
+                throw APIError(status, code: code, message: message)
+            }
+            throw WebErrorPage(status: status, language: Language(request: request))
+        }
+    }
+}
+
+/// Reads the whole body up to `limit` bytes, answering 413 beyond it.
+func collectBody(_ request: Request, limit: Int, api: Bool) async throws -> ByteBuffer {
+    do {
+        return try await request.body.collect(upTo: limit)
+    } catch {
+        if api {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "The request body is larger than \(limit / 1024) KiB.")
+        }
+        throw WebErrorPage(status: .contentTooLarge, language: Language(request: request))
+    }
+}

@@ -1,0 +1,271 @@
+import FluentKit
+import Foundation
+import PantauCore
+import SQLKit
+
+/// Writes one batch of intake jobs in one transaction, with hand-written SQL
+/// (the hot path): idempotency look-up, one open case per subject, reports,
+/// evidence links, hash-chained case events, idempotency and mention records.
+enum IntakeTransaction {
+    static let actor = "system:intake"
+
+    static func run(jobs: [IntakeJob], database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock) async throws -> [IntakeOutcome] {
+        let isSQLite = database.isSQLite
+        return try await database.db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            if isSQLite {
+                // Durable on commit even if the machine loses power.
+                try await sql.raw("PRAGMA synchronous=FULL").run()
+            }
+            return try await connection.transaction { tx in
+                try await apply(jobs: jobs, sql: tx as! any SQLDatabase, lockRows: !isSQLite, categories: categories, now: clock.now())
+            }
+        }
+    }
+
+    private struct CaseState {
+        let id: UUID
+        let key: String
+        var reportCount: Int
+        var category: String
+        var firstReportAt: Date
+        var lastReportAt: Date
+        var eventCount: Int
+        var lastHash: String
+        var touched = false
+    }
+
+    private static func apply(jobs: [IntakeJob], sql: any SQLDatabase, lockRows: Bool, categories: CategoryIndex, now: Date) async throws -> [IntakeOutcome] {
+        var outcomes = [IntakeOutcome?](repeating: nil, count: jobs.count)
+
+        // 1. Idempotency: keys seen before answer with their stored result.
+        var active: [Int] = []
+        var firstIndexOfClaim: [IdempotencyClaim: Int] = [:]
+        var duplicateOf: [Int: Int] = [:]
+        let claims = jobs.compactMap(\.idempotency)
+        var existing: [String: (fingerprint: String, result: String)] = [:]
+        if !claims.isEmpty {
+            let keys = Array(Set(claims.map(\.key)))
+            let rows = try await sql.raw("SELECT scope, key, fingerprint, result FROM idempotency_keys WHERE key IN (\(binds: keys))").all()
+            for row in rows {
+                let scope = try row.decode(column: "scope", as: String.self)
+                let key = try row.decode(column: "key", as: String.self)
+                existing[scope + "\u{0}" + key] = (try row.decode(column: "fingerprint", as: String.self), try row.decode(column: "result", as: String.self))
+            }
+        }
+        for (index, job) in jobs.enumerated() {
+            guard let claim = job.idempotency else { active.append(index); continue }
+            let lookup = claim.scope + "\u{0}" + claim.key
+            if let stored = existing[lookup] {
+                if let fp = claim.fingerprint, fp != stored.fingerprint {
+                    outcomes[index] = .idempotencyConflict
+                } else {
+                    outcomes[index] = .replayed(try JSONDecoder.pantau.decode(IntakeRecord.self, from: Data(stored.result.utf8)))
+                }
+            } else if let first = firstIndexOfClaim.first(where: { $0.key.scope == claim.scope && $0.key.key == claim.key })?.value {
+                duplicateOf[index] = first
+            } else {
+                firstIndexOfClaim[claim] = index
+                active.append(index)
+            }
+        }
+
+        // 2. The open case of every subject in the batch, created if missing.
+        let drafts = active.flatMap { jobs[$0].drafts }
+        var cases: [String: CaseState] = [:]
+        var opened: Set<String> = []
+        let subjectKeys = Array(Set(drafts.map(\.report.subject.key))).sorted()
+        if !subjectKeys.isEmpty {
+            cases = try await loadOpenCases(subjectKeys, sql: sql, lock: lockRows)
+            let missing = subjectKeys.filter { cases[$0] == nil }
+            if !missing.isEmpty {
+                let firstDraft = Dictionary(drafts.map { ($0.report.subject.key, $0) }, uniquingKeysWith: { first, _ in first })
+                for chunk in missing.chunked(100) {
+                    let rows: [[any Encodable & Sendable]] = chunk.map { key in
+                        let d = firstDraft[key]!
+                        let s = d.report.subject
+                        return [UUID(), s.key, s.platform.rawValue, s.kind.rawValue, s.id, s.url, s.key, CaseStatus.new.rawValue,
+                                d.report.category, 0, d.receivedAt, d.receivedAt, 0.0, 0, EventChain.genesis, now, now]
+                    }
+                    try await sql.insert(into: "cases")
+                        .columns(["id", "subject_key", "subject_platform", "subject_kind", "subject_id", "subject_url", "open_key", "status",
+                                  "category_id", "report_count", "first_report_at", "last_report_at", "priority", "event_count",
+                                  "last_event_hash", "created_at", "updated_at"])
+                        .rows(rows.map { $0.map { SQLBind($0) as any SQLExpression } })
+                        .ignoringConflicts(with: ["open_key"])
+                        .run()
+                }
+                let created = try await loadOpenCases(missing, sql: sql, lock: lockRows)
+                for (key, state) in created { cases[key] = state }
+                guard cases.count == subjectKeys.count else { throw IntakeError(message: "could not open a case for every subject") }
+            }
+            // A case with no events yet was created just now, by this batch.
+            for (key, state) in cases where state.eventCount == 0 { opened.insert(key) }
+        }
+
+        // 3. Reports, evidence and events, in order.
+        var reportRows: [[any Encodable & Sendable]] = []
+        var evidenceRows: [[any Encodable & Sendable]] = []
+        var eventRows: [[any Encodable & Sendable]] = []
+        func appendEvent(_ state: inout CaseState, kind: String, at date: Date, payload: [String: String]) throws {
+            let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+            let payloadText = try canonicalJSON(payload)
+            let sequence = state.eventCount + 1
+            let content = EventChain.Content(caseID: state.id.uuidString.lowercased(), sequence: sequence, kind: kind, actor: actor,
+                                             occurredAtMillis: millis, payload: payloadText)
+            let hash = EventChain.hash(previous: state.lastHash, content)
+            eventRows.append([UUID(), state.id, sequence, kind, actor, Date(timeIntervalSince1970: Double(millis) / 1000), millis,
+                              payloadText, state.lastHash, hash])
+            state.eventCount = sequence
+            state.lastHash = hash
+            state.touched = true
+        }
+        for index in active {
+            var stored: [StoredReport] = []
+            for draft in jobs[index].drafts {
+                let key = draft.report.subject.key
+                guard var state = cases[key] else { throw IntakeError(message: "case missing for \(key)") }
+                if opened.remove(key) != nil {
+                    try appendEvent(&state, kind: "case_opened", at: draft.receivedAt,
+                                    payload: ["subject_key": key, "category": draft.report.category])
+                }
+                let before = state.category
+                state.category = state.reportCount == 0 ? draft.report.category : categories.moreSevere(state.category, draft.report.category)
+                state.reportCount += 1
+                state.lastReportAt = max(state.lastReportAt, draft.receivedAt)
+                var payload = ["report_id": draft.id.uuidString.lowercased(), "ticket": draft.ticket, "channel": draft.channel.rawValue,
+                               "claimed_category": draft.report.category, "report_count": String(state.reportCount)]
+                if before != state.category && state.reportCount > 1 { payload["category_changed_from"] = before }
+                try appendEvent(&state, kind: "report_received", at: draft.receivedAt, payload: payload)
+                cases[key] = state
+                reportRows.append([draft.id, draft.ticket, state.id, draft.channel.rawValue, key, draft.target(maxLength: 2048),
+                                   draft.report.category, draft.report.description, draft.sealedContact, draft.sourceRef, draft.receivedAt])
+                for e in draft.evidence {
+                    evidenceRows.append([UUID(), draft.id, e.sha256, e.mediaType, e.size])
+                }
+                stored.append(StoredReport(ticket: draft.ticket, caseID: state.id, caseReportCount: state.reportCount,
+                                           subjectKey: key, category: draft.report.category, receivedAt: draft.receivedAt))
+            }
+            outcomes[index] = .stored(IntakeRecord(reports: stored, note: jobs[index].note))
+        }
+
+        for chunk in reportRows.chunked(150) {
+            try await sql.insert(into: "reports")
+                .columns(["id", "ticket", "case_id", "channel", "subject_key", "target", "claimed_category", "description",
+                          "reporter_contact", "source_ref", "received_at"])
+                .rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+        }
+        for chunk in evidenceRows.chunked(300) {
+            try await sql.insert(into: "report_evidence").columns(["id", "report_id", "sha256", "media_type", "size"]).rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+        }
+        for chunk in eventRows.chunked(150) {
+            try await sql.insert(into: "case_events")
+                .columns(["id", "case_id", "sequence", "kind", "actor", "occurred_at", "occurred_at_ms", "payload", "previous_hash", "hash"])
+                .rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+        }
+
+        // 4. Case rows kept in step with their events, in one statement.
+        let touched = cases.values.filter(\.touched).sorted { $0.key < $1.key }
+        for chunk in touched.chunked(100) {
+            var values: [SQLQueryString] = []
+            for c in chunk {
+                let priority = CasePriority.score(severity: categories.severity(of: c.category), reportCount: c.reportCount,
+                                                  firstReportAt: c.firstReportAt, now: c.lastReportAt)
+                values.append("(\(bind: c.id), \(bind: c.reportCount), \(bind: c.category), \(bind: c.lastReportAt), \(bind: priority), \(bind: c.eventCount), \(bind: c.lastHash))")
+            }
+            try await sql.raw("""
+                UPDATE cases SET report_count = v.column2, category_id = v.column3, last_report_at = v.column4,
+                  priority = v.column5, event_count = v.column6, last_event_hash = v.column7, updated_at = \(bind: now)
+                FROM (VALUES \(values.joined(separator: ", "))) AS v WHERE cases.id = v.column1
+                """).run()
+        }
+
+        // 5. Idempotency and mention records, in the same transaction.
+        var idempotencyRows: [[any Encodable & Sendable]] = []
+        var mentionRows: [[any Encodable & Sendable]] = []
+        for index in active {
+            let job = jobs[index]
+            if let claim = job.idempotency, let record = outcomes[index]?.record {
+                let json = String(decoding: try JSONEncoder.pantau.encode(record), as: UTF8.self)
+                idempotencyRows.append([UUID(), claim.scope, claim.key, claim.fingerprint ?? "", json, now])
+            }
+            if let m = job.mention {
+                mentionRows.append([UUID(), m.platform, m.mentionID, m.text, m.mentionedAt, now, m.outcome, m.reason, job.drafts.count])
+            }
+        }
+        for chunk in idempotencyRows.chunked(200) {
+            try await sql.insert(into: "idempotency_keys").columns(["id", "scope", "key", "fingerprint", "result", "created_at"]).rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+        }
+        for chunk in mentionRows.chunked(200) {
+            try await sql.insert(into: "mentions")
+                .columns(["id", "platform", "mention_id", "text", "mentioned_at", "received_at", "outcome", "reason", "report_count"])
+                .rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+        }
+
+        for (index, first) in duplicateOf {
+            if let fp = jobs[index].idempotency?.fingerprint, fp != jobs[first].idempotency?.fingerprint {
+                outcomes[index] = .idempotencyConflict
+            } else if let record = outcomes[first]?.record {
+                outcomes[index] = .replayed(record)
+            }
+        }
+        return outcomes.map { $0 ?? .idempotencyConflict }
+    }
+
+    private static func loadOpenCases(_ keys: [String], sql: any SQLDatabase, lock: Bool) async throws -> [String: CaseState] {
+        var result: [String: CaseState] = [:]
+        for chunk in keys.chunked(500) {
+            let rows = try await sql.raw("""
+                SELECT id, open_key, report_count, category_id, first_report_at, last_report_at, event_count, last_event_hash
+                FROM cases WHERE open_key IN (\(binds: Array(chunk))) ORDER BY open_key\(unsafeRaw: lock ? " FOR UPDATE" : "")
+                """).all()
+            for row in rows {
+                let key = try row.decode(column: "open_key", as: String.self)
+                result[key] = CaseState(
+                    id: try row.decode(column: "id", as: UUID.self), key: key,
+                    reportCount: try row.decode(column: "report_count", as: Int.self),
+                    category: try row.decode(column: "category_id", as: String.self),
+                    firstReportAt: try row.decode(column: "first_report_at", as: Date.self),
+                    lastReportAt: try row.decode(column: "last_report_at", as: Date.self),
+                    eventCount: try row.decode(column: "event_count", as: Int.self),
+                    lastHash: try row.decode(column: "last_event_hash", as: String.self))
+            }
+        }
+        return result
+    }
+
+    /// Event payloads are JSON with sorted keys, so the text (and its hash)
+    /// does not depend on dictionary order.
+    static func canonicalJSON(_ payload: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(payload), as: UTF8.self)
+    }
+}
+
+extension ReportDraft {
+    func target(maxLength: Int) -> String { String(report.target.prefix(maxLength)) }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+extension JSONEncoder {
+    static var pantau: JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .millisecondsSince1970
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+extension JSONDecoder {
+    static var pantau: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .millisecondsSince1970
+        return d
+    }
+}

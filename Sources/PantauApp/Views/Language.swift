@@ -1,0 +1,39 @@
+import Hummingbird
+
+/// UI language: Bahasa Indonesia first, English with `?lang=en`.
+enum Language: String, Sendable {
+    case id, en
+
+    init(request: Request) {
+        self = request.uri.queryParameters.get("lang") == "en" ? .en : .id
+    }
+
+    /// Picks the text for this language.
+    func t(_ indonesian: String, _ english: String) -> String { self == .en ? english : indonesian }
+
+    /// Adds `lang=en` to a site link when needed.
+    func link(_ path: String) -> String {
+        guard self == .en else { return path }
+        return path + (path.contains("?") ? "&" : "?") + "lang=en"
+    }
+}
+
+/// Every path of the site, used both to register routes and to build links.
+enum SitePath {
+    static let home = "/"
+    static let reportForm = "/lapor"
+    static func ticket(_ ticket: String) -> String { "/aduan/\(ticket)" }
+    static let ticketLookup = "/aduan"
+    static let healthz = "/healthz"
+    static let metrics = "/metrics"
+    static let openAPI = "/openapi.yaml"
+    static let style = "/static/pantau.css"
+
+    enum API {
+        static let reports = "/api/v1/reports"
+        static func report(_ ticket: String) -> String { "/api/v1/reports/\(ticket)" }
+        static let evidence = "/api/v1/evidence"
+        static let stats = "/api/v1/stats"
+        static func mentions(_ platform: String) -> String { "/api/v1/platforms/\(platform)/mentions" }
+    }
+}

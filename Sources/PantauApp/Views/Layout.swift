@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Plot
+
+/// The shared page frame: header, language switch, main content, footer.
+struct PageLayout {
+    let title: String
+    let language: Language
+    /// Path of this page without `lang`, for the language switch.
+    let path: String
+    let content: Node<HTML.BodyContext>
+
+    func render() -> String {
+        let otherLanguage = language == .en ? path : (path + (path.contains("?") ? "&" : "?") + "lang=en")
+        return HTML(
+            .lang(language == .en ? .english : .indonesian),
+            .head(
+                .encoding(.utf8),
+                .title("\(title) · Pantau"),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .stylesheet(SitePath.style)
+            ),
+            .body(
+                .header(
+                    .class("site"),
+                    .a(.href(language.link(SitePath.home)), .class("brand"), "Pantau"),
+                    .nav(
+                        .attribute(named: "aria-label", value: language.t("Navigasi utama", "Main navigation")),
+                        .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
+                        .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
+                        .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
+                           .text(language == .en ? "Bahasa Indonesia" : "English"))
+                    )
+                ),
+                .main(content),
+                .footer(.p(.text(language.t(
+                    "Pantau — sistem aduan konten negatif. Identitas pelapor dirahasiakan.",
+                    "Pantau — negative content reporting. Reporters' identities are kept confidential."))))
+            )
+        ).render()
+    }
+}
+
+func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+    var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+    headers[.init("X-Content-Type-Options")!] = "nosniff"
+    headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+    headers.append(contentsOf: extra)
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+}
+
+/// A readable error page for people.
+struct WebErrorPage: Error, HTTPResponseError {
+    let status: HTTPResponse.Status
+    let language: Language
+    var detail: String?
+
+    init(status: HTTPResponse.Status, language: Language, detail: String? = nil) {
+        self.status = status
+        self.language = language
+        self.detail = detail
+    }
+
+    var headers: HTTPFields { [.contentType: "text/html; charset=utf-8"] }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let l = language
+        let (title, text): (String, String) = switch status {
+        case .notFound: (l.t("Halaman tidak ditemukan", "Page not found"),
+                         l.t("Alamat ini tidak ada. Periksa kembali tautannya.", "This address does not exist. Check the link."))
+        case .contentTooLarge: (l.t("Berkas terlalu besar", "File too large"),
+                                l.t("Kiriman Anda melebihi batas ukuran.", "What you sent is larger than allowed."))
+        case .forbidden: (l.t("Formulir kedaluwarsa", "Form expired"),
+                          l.t("Muat ulang formulir lalu kirim lagi.", "Reload the form and send it again."))
+        case .internalServerError: (l.t("Terjadi kesalahan", "Something went wrong"),
+                                    l.t("Kami tidak dapat memproses permintaan ini. Silakan coba lagi.", "We could not process this request. Please try again."))
+        default: (l.t("Permintaan tidak dapat diproses", "Request could not be processed"), status.reasonPhrase)
+        }
+        let page = PageLayout(title: title, language: l, path: request.uri.path, content: .div(
+            .h1(.text(title)),
+            .p(.text(detail ?? text)),
+            .p(.a(.href(l.link(SitePath.home)), .text(l.t("Kembali ke beranda", "Back to the home page"))))
+        ))
+        return htmlResponse(page.render(), status: status)
+    }
+}
+
+let pantauStylesheet = """
+:root { --ink:#1b1f24; --muted:#5b6470; --accent:#0b5cab; --bad:#b3261e; --line:#d6dbe1; }
+* { box-sizing: border-box; }
+body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#f7f8fa; }
+header.site { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justify-content:space-between; padding:.75rem 1.25rem; background:#fff; border-bottom:1px solid var(--line); }
+header.site .brand { font-weight:700; font-size:1.25rem; color:var(--accent); text-decoration:none; }
+header.site nav { display:flex; gap:1rem; flex-wrap:wrap; }
+main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1.25rem; }
+footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem; color:var(--muted); font-size:.875rem; }
+a { color: var(--accent); }
+form .field { margin-bottom: 1.1rem; }
+label { display:block; font-weight:600; margin-bottom:.25rem; }
+.hint { color:var(--muted); font-size:.875rem; margin:.15rem 0 .35rem; }
+input[type=text], input[type=email], input[type=tel], select, textarea { width:100%; padding:.55rem .6rem; border:1px solid #9aa4b0; border-radius:6px; font:inherit; background:#fff; }
+textarea { min-height: 8rem; }
+input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #7fb0e8; outline-offset: 1px; }
+.error { color: var(--bad); font-weight:600; margin:.25rem 0; }
+.field.invalid input, .field.invalid select, .field.invalid textarea { border-color: var(--bad); }
+fieldset { border:1px solid var(--line); border-radius:8px; padding:.75rem 1rem; margin: 0 0 1.1rem; }
+button { background: var(--accent); color:#fff; border:0; border-radius:6px; padding:.65rem 1.2rem; font:inherit; font-weight:600; cursor:pointer; }
+.card { background:#fff; border:1px solid var(--line); border-radius:10px; padding:1rem 1.25rem; margin-bottom:1rem; }
+.ticket { font-family: ui-monospace, monospace; font-size:1.3rem; font-weight:700; letter-spacing:.03em; }
+dl.status { display:grid; grid-template-columns: max-content 1fr; gap:.35rem 1rem; }
+dl.status dt { color: var(--muted); }
+dl.status dd { margin:0; overflow-wrap:anywhere; }
+"""

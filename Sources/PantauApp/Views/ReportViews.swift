@@ -1,0 +1,205 @@
+import Foundation
+import PantauCore
+import Plot
+
+/// What the report form shows: the values typed so far and any errors.
+struct ReportFormModel {
+    var target = ""
+    var platform = ""
+    var category = ""
+    var description = ""
+    var name = ""
+    var email = ""
+    var phone = ""
+    var errors: [String: String] = [:]
+    var csrfToken = ""
+}
+
+struct ReportFormView {
+    let model: ReportFormModel
+    let categories: [ContentCategory]
+    let language: Language
+
+    func render() -> String {
+        let l = language
+        let m = model
+        let hasErrors = !m.errors.isEmpty
+        return PageLayout(title: l.t("Laporkan konten negatif", "Report negative content"), language: l, path: SitePath.reportForm, content: .div(
+            .h1(.text(l.t("Laporkan konten negatif", "Report negative content"))),
+            .p(.text(l.t("Laporkan akun, video, unggahan atau situs yang melanggar. Anda akan menerima nomor aduan untuk memantau statusnya.",
+                         "Report an account, video, post or website that breaks the law. You will get a ticket number to follow its status."))),
+            .if(hasErrors, .div(.class("card"), .attribute(named: "role", value: "alert"),
+                                .p(.class("error"), .text(l.t("Periksa isian yang ditandai di bawah.", "Please check the fields marked below."))))),
+            .form(
+                .method(.post), .action(l.link(SitePath.reportForm)), .enctype(.multipartData),
+                .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(m.csrfToken)),
+                field("target", label: l.t("Tautan (URL) atau nama akun", "Link (URL) or account name"),
+                      hint: l.t("Contoh: https://www.tiktok.com/@akun/video/123… atau @akun", "E.g. https://www.tiktok.com/@account/video/123… or @account"),
+                      .input(.type(.text), .name("target"), .id("target"), .value(m.target), .required(true),
+                             .attribute(named: "maxlength", value: "2048"), .attribute(named: "autocomplete", value: "off"),
+                             describedBy("target"))),
+                field("platform", label: l.t("Platform (wajib untuk nama akun)", "Platform (needed for an account name)"), hint: nil,
+                      .select(.attribute(named: "name", value: "platform"), .id("platform"), describedByNode("platform"),
+                              .choice("", l.t("Otomatis dari tautan", "Detect from the link"), selected: m.platform.isEmpty),
+                              .forEach(Platform.allCases) { p in .choice(p.rawValue, p.displayName, selected: m.platform == p.rawValue) })),
+                field("category", label: l.t("Kategori", "Category"), hint: nil,
+                      .select(.attribute(named: "name", value: "category"), .id("category"),
+                              .attribute(named: "required", value: nil, ignoreIfValueIsEmpty: false), describedByNode("category"),
+                              .choice("", l.t("— pilih —", "— choose —"), selected: m.category.isEmpty),
+                              .forEach(categories) { c in .choice(c.slug, l == .en ? c.nameEN : c.nameID, selected: m.category == c.slug) })),
+                field("description", label: l.t("Uraian", "Description"),
+                      hint: l.t("Apa yang melanggar? (paling banyak 5.000 karakter)", "What is wrong with it? (at most 5,000 characters)"),
+                      .textarea(.attribute(named: "name", value: "description"), .id("description"), .attribute(named: "maxlength", value: "5000"),
+                                describedByNode("description"),
+                                .text(m.description))),
+                field("evidence", label: l.t("Bukti (opsional)", "Evidence (optional)"),
+                      hint: l.t("Tangkapan layar PNG/JPEG/GIF/WebP atau PDF, masing-masing maks. 10 MiB.", "PNG/JPEG/GIF/WebP screenshots or PDF, each at most 10 MiB."),
+                      .input(.type(.file), .name("evidence"), .id("evidence"), .multiple(true),
+                             .attribute(named: "accept", value: "image/png,image/jpeg,image/gif,image/webp,application/pdf"), describedBy("evidence"))),
+                .fieldset(
+                    .element(named: "legend", nodes: [.text(l.t("Kontak Anda (opsional, dirahasiakan)", "Your contact (optional, kept confidential)"))]),
+                    .p(.class("hint"), .text(l.t("Hanya petugas berwenang yang dapat melihatnya. Tidak pernah dipublikasikan.",
+                                                 "Only authorised staff can see it. Never published."))),
+                    field("reporter.name", label: l.t("Nama", "Name"), hint: nil,
+                          .input(.type(.text), .name("reporter.name"), .id("reporter.name"), .value(m.name), .attribute(named: "autocomplete", value: "name"), describedBy("reporter.name"))),
+                    field("reporter.email", label: l.t("Surel", "E-mail"), hint: nil,
+                          .input(.type(.email), .name("reporter.email"), .id("reporter.email"), .value(m.email), .attribute(named: "autocomplete", value: "email"), describedBy("reporter.email"))),
+                    field("reporter.phone", label: l.t("Telepon", "Phone"), hint: nil,
+                          .input(.type(.tel), .name("reporter.phone"), .id("reporter.phone"), .value(m.phone), .attribute(named: "autocomplete", value: "tel"), describedBy("reporter.phone")))
+                ),
+                .button(.type(.submit), .text(l.t("Kirim aduan", "Send report")))
+            )
+        )).render()
+    }
+
+    private func describedBy(_ name: String) -> Attribute<HTML.InputContext> {
+        .attribute(named: "aria-describedby", value: model.errors[name] == nil ? nil : "\(name)-error")
+    }
+
+    private func describedByNode<C>(_ name: String) -> Node<C> {
+        .attribute(named: "aria-describedby", value: model.errors[name] == nil ? nil : "\(name)-error")
+    }
+
+    private func field(_ name: String, label: String, hint: String?, _ control: Node<HTML.FormContext>) -> Node<HTML.FormContext> {
+        let error = model.errors[name]
+        return .div(
+            .class(error == nil ? "field" : "field invalid"),
+            .label(.for(name), .text(label)),
+            .unwrap(hint) { .p(.class("hint"), .text($0)) },
+            .unwrap(error) { .p(.class("error"), .id("\(name)-error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            control
+        )
+    }
+}
+
+extension Node where Context == HTML.SelectContext {
+    /// An `<option>` with visible text (Plot's own option is self-closed).
+    static func choice(_ value: String, _ text: String, selected: Bool) -> Node {
+        .element(named: "option", nodes: [
+            .attribute(named: "value", value: value, ignoreIfValueIsEmpty: false),
+            selected ? .attribute(named: "selected", value: nil, ignoreIfValueIsEmpty: false) : .empty,
+            .text(text),
+        ])
+    }
+}
+
+/// What a reporter (or anyone holding the ticket) sees about a report.
+struct TicketStatusModel {
+    let ticket: String
+    let status: String
+    let receivedAt: Date
+    let channel: String
+    let category: ContentCategory?
+    let subjectKey: String
+    let isNew: Bool
+}
+
+enum ReportStatusText {
+    static func label(_ status: String, _ l: Language) -> String {
+        switch status {
+        case "new": l.t("Diterima — menunggu verifikasi", "Received — awaiting verification")
+        default: status
+        }
+    }
+
+    static func explanation(_ status: String, _ l: Language) -> String {
+        switch status {
+        case "new": l.t("Aduan Anda tercatat dan akan diperiksa oleh petugas. Hasilnya akan tampil di halaman ini.",
+                        "Your report is on record and will be checked by staff. The outcome will appear on this page.")
+        default: ""
+        }
+    }
+}
+
+struct TicketView {
+    let model: TicketStatusModel
+    let language: Language
+
+    func render() -> String {
+        let l = language
+        let m = model
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.locale = Locale(identifier: l == .en ? "en_GB" : "id_ID")
+        formatter.dateFormat = "d MMMM yyyy, HH.mm"
+        let received = formatter.string(from: m.receivedAt) + " WIB"
+        return PageLayout(title: l.t("Status aduan", "Report status"), language: l, path: SitePath.ticket(m.ticket), content: .div(
+            .if(m.isNew, .div(.class("card"), .attribute(named: "role", value: "status"),
+                              .h1(.text(l.t("Terima kasih, aduan Anda sudah tercatat", "Thank you, your report is on record"))),
+                              .p(.text(l.t("Simpan nomor aduan ini untuk memantau statusnya:", "Keep this ticket number to follow its status:"))),
+                              .p(.class("ticket"), .text(m.ticket)),
+                              .p(.text(l.t("Tautan status: ", "Status link: ")), .a(.href(l.link(SitePath.ticket(m.ticket))), .text(SitePath.ticket(m.ticket)))))),
+            .if(!m.isNew, .h1(.text(l.t("Status aduan", "Report status")))),
+            .div(.class("card"),
+                 .element(named: "dl", nodes: [
+                    .class("status"),
+                    .element(named: "dt", text: l.t("Nomor aduan", "Ticket")), .element(named: "dd", nodes: [.span(.class("ticket"), .text(m.ticket))]),
+                    .element(named: "dt", text: l.t("Status", "Status")), .element(named: "dd", nodes: [.strong(.text(ReportStatusText.label(m.status, l)))]),
+                    .element(named: "dt", text: l.t("Diterima", "Received")), .element(named: "dd", text: received),
+                    .element(named: "dt", text: l.t("Yang dilaporkan", "Reported")), .element(named: "dd", nodes: [.code(.text(m.subjectKey))]),
+                    .element(named: "dt", text: l.t("Kategori", "Category")),
+                    .element(named: "dd", text: m.category.map { l == .en ? $0.nameEN : $0.nameID } ?? "—"),
+                    .element(named: "dt", text: l.t("Keputusan", "Decision")),
+                    .element(named: "dd", text: l.t("Belum ada keputusan.", "No decision yet.")),
+                 ]),
+                 .p(.text(ReportStatusText.explanation(m.status, l))))
+        )).render()
+    }
+}
+
+struct TicketLookupView {
+    let language: Language
+    let error: String?
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Cek status aduan", "Check a report"), language: l, path: SitePath.ticketLookup, content: .div(
+            .h1(.text(l.t("Cek status aduan", "Check a report"))),
+            .form(.method(.get), .action(SitePath.ticketLookup),
+                  .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
+                  .div(.class(error == nil ? "field" : "field invalid"),
+                       .label(.for("ticket"), .text(l.t("Nomor aduan", "Ticket number"))),
+                       .unwrap(error) { .p(.class("error"), .attribute(named: "role", value: "alert"), .text($0)) },
+                       .input(.type(.text), .name("ticket"), .id("ticket"), .placeholder("ADU-20261124-XXXXXXXXXX"), .required(true))),
+                  .button(.type(.submit), .text(l.t("Cek", "Check"))))
+        )).render()
+    }
+}
+
+struct HomeView {
+    let language: Language
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Beranda", "Home"), language: l, path: SitePath.home, content: .div(
+            .h1(.text(l.t("Pantau: aduan konten negatif", "Pantau: reporting negative content"))),
+            .p(.text(l.t("Temukan pornografi, judi online, penipuan, hoaks atau konten negatif lain? Laporkan di sini atau sebut akun resmi kami di platform. Setiap aduan mendapat nomor dan hasilnya diberitahukan.",
+                         "Found pornography, online gambling, fraud, hoaxes or other negative content? Report it here or mention our official account on the platform. Every report gets a ticket number and its outcome is made known."))),
+            .p(.a(.href(l.link(SitePath.reportForm)), .text(l.t("Laporkan konten →", "Report content →")))),
+            .p(.a(.href(l.link(SitePath.ticketLookup)), .text(l.t("Cek status aduan →", "Check a report →"))))
+        )).render()
+    }
+}
