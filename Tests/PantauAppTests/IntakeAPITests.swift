@@ -1,0 +1,250 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PantauCore
+import Testing
+@testable import PantauApp
+
+@Suite(.serialized) struct IntakeAPITests {
+    @Test(arguments: Backend.available)
+    func reportIsStoredJoinsItsCaseAndIsReadable(backend: Backend) async throws {
+        try await withApp(backend) { client, env, db in
+            let first = try await client.postJSON("/api/v1/reports", """
+                {"url":"https://www.tiktok.com/@bokep/video/7301234567890123456?is_from_webapp=1","category":"pornografi",
+                 "description":"video porno","reporter":{"name":"Siti","email":"siti@example.id","phone":"+62 812 0000 1111"}}
+                """)
+            #expect(first.status == .created)
+            let body = try first.json()
+            let ticket = try #require(body["ticket"] as? String)
+            #expect(TicketNumber.isWellFormed(ticket))
+            #expect((body["subject"] as? [String: Any])?["key"] as? String == "tiktok:video:7301234567890123456")
+            #expect((body["case"] as? [String: Any])?["report_count"] as? Int == 1)
+            #expect((body["status_url"] as? String)?.hasSuffix("/aduan/\(ticket)") == true)
+
+            // Another spelling of the same video joins the same case.
+            let second = try await client.postJSON("/api/v1/reports", #"{"url":"m.tiktok.com/v/7301234567890123456.html","category":"pornografi_anak"}"#)
+            #expect(second.status == .created)
+            let secondCase = try second.json()["case"] as? [String: Any]
+            #expect(secondCase?["id"] as? String == (body["case"] as? [String: Any])?["id"] as? String)
+            #expect(secondCase?["report_count"] as? Int == 2)
+            #expect(try await db.count("cases") == 1)
+            // The most severe claim wins until verified.
+            #expect(try await db.sql.raw("SELECT category_id FROM cases").first()!.decode(column: "category_id", as: String.self) == "pornografi_anak")
+
+            let status = try await client.execute(uri: "/api/v1/reports/\(ticket)", method: .get)
+            #expect(status.status == .ok)
+            let statusBody = try status.json()
+            #expect(statusBody["status"] as? String == "new")
+            #expect(statusBody["channel"] as? String == "api")
+            #expect(!status.text.contains("Siti") && !status.text.contains("siti@example.id"))
+
+            // Contact is sealed at rest and opens with the key.
+            let sealed = try await db.sql.raw("SELECT reporter_contact FROM reports WHERE ticket = \(bind: ticket)").first()!
+                .decode(column: "reporter_contact", as: String.self)
+            #expect(!sealed.contains("Siti"))
+            let cipher = try ContactCipher.load(configuration: env.configuration)
+            #expect(try cipher.open(sealed) == ReporterContact(name: "Siti", email: "siti@example.id", phone: "+62 812 0000 1111"))
+
+            let stats = try await client.execute(uri: "/api/v1/stats", method: .get).json()
+            #expect(stats["reports"] as? Int == 2)
+            #expect(stats["cases"] as? Int == 1)
+            #expect(stats["open_cases"] as? Int == 1)
+            #expect((stats["by_channel"] as? [String: Int])?["api"] == 2)
+
+            let missing = try await client.execute(uri: "/api/v1/reports/ADU-20261124-0000000000", method: .get)
+            #expect(missing.status == .notFound)
+            #expect((try missing.json()["error"] as? [String: Any])?["code"] as? String == "ticket_not_found")
+
+            let history = try await HistoryVerifier(database: db).verifyAll()
+            #expect(history.breaks.isEmpty)
+            #expect(history.events == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func idempotencyKeyReplaysTheSameAnswer(backend: Backend) async throws {
+        try await withApp(backend) { client, _, db in
+            let body = #"{"url":"https://x.com/someone/status/1790000000000000001","category":"hoaks"}"#
+            let a = try await client.postJSON("/api/v1/reports", body, headers: [.init("Idempotency-Key")!: "retry-1"])
+            let b = try await client.postJSON("/api/v1/reports", body, headers: [.init("Idempotency-Key")!: "retry-1"])
+            #expect(a.status == .created && b.status == .created)
+            #expect(a.text == b.text)
+            #expect(b.headers[.init("Idempotent-Replayed")!] == "true")
+            #expect(try await db.count("reports") == 1)
+            let other = try await client.postJSON("/api/v1/reports", #"{"url":"https://x.com/other","category":"hoaks"}"#,
+                                                  headers: [.init("Idempotency-Key")!: "retry-1"])
+            #expect(other.status == .unprocessableContent)
+            #expect(try await db.count("reports") == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentReportsOfANewSubjectMakeOneCase(backend: Backend) async throws {
+        try await withApp(backend, configure: { $0.intakeWriters = 4 }) { client, _, db in
+            let n = 60
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<n {
+                    group.addTask {
+                        // Different spellings of one account, plus 3 other subjects interleaved.
+                        let url = i % 4 == 0 ? "https://example\(i % 3).org/page" : (i % 2 == 0 ? "https://www.tiktok.com/@viral.account" : "tiktok.com/@Viral.Account?lang=id")
+                        return try await client.postJSON("/api/v1/reports", #"{"url":"\#(url)","category":"pornografi"}"#).status.code
+                    }
+                }
+                for try await code in group { #expect(code == 201) }
+            }
+            #expect(try await db.count("reports") == n)
+            #expect(try await db.count("cases", where: "WHERE subject_key = 'tiktok:account:viral.account'") == 1)
+            let count = try await db.sql.raw("SELECT report_count FROM cases WHERE subject_key = 'tiktok:account:viral.account'").first()!
+                .decode(column: "report_count", as: Int.self)
+            #expect(count == n - n / 4)
+            #expect(try await db.count("cases") == 4)
+            let history = try await HistoryVerifier(database: db).verifyAll()
+            #expect(history.breaks.isEmpty)
+            #expect(history.events == n + 4)
+        }
+    }
+
+    /// Bad input: a 4xx JSON error naming the field, never a 5xx, nothing written.
+    static let badRequests: [(body: String, status: Int, code: String)] = [
+        ("", 400, "empty_body"),
+        ("{", 400, "invalid_json"),
+        ("[1,2]", 400, "invalid_type"),
+        (#"{"url": 5, "category": "hoaks"}"#, 400, "invalid_type"),
+        (#"{"url": "https://a.com", "category": ["hoaks"]}"#, 400, "invalid_type"),
+        (#"{"url": "https://a.com", "category": "nope"}"#, 422, "unknown_category"),
+        (#"{"url": "https://a.com"}"#, 422, "missing_category"),
+        (#"{"category": "hoaks"}"#, 422, "missing_target"),
+        (#"{"url": "javascript:alert(1)", "category": "hoaks"}"#, 422, "invalid_url"),
+        (#"{"url": "https://a.com/'; DROP TABLE reports; --", "category": "hoaks"}"#, 422, "invalid_url"),
+        (#"{"url": "https://a.com/x", "category": "hoaks'; DROP TABLE cases; --"}"#, 422, "unknown_category"),
+        (#"{"handle": "x", "platform": "myspace", "category": "hoaks"}"#, 422, "unknown_platform"),
+        (#"{"url": "https://a.com", "category": "hoaks", "description": "\#(String(repeating: "x", count: 5001))"}"#, 422, "too_long"),
+        (#"{"url": "https://a.com", "category": "hoaks", "reporter": {"email": "<script>"}}"#, 422, "invalid_email"),
+        (#"{"url": "https://a.com", "category": "hoaks", "evidence": ["\#(String(repeating: "a", count: 64))"]}"#, 422, "unknown_evidence"),
+        (#"{"url": "https://a.com", "category": "hoaks", "description": "bell\u0007"}"#, 422, "control_characters"),
+        (#"{"url": "\#(String(repeating: "a", count: 3000)).com", "category": "hoaks"}"#, 422, "invalid_url"),
+    ]
+
+    @Test(arguments: Backend.available)
+    func badInputIsRejectedAndWritesNothing(backend: Backend) async throws {
+        try await withApp(backend) { client, _, db in
+            let before = try await db.intakeCounts()
+            for (body, status, code) in Self.badRequests {
+                let response = try await client.postJSON("/api/v1/reports", body)
+                #expect(Int(response.status.code) == status, "\(body.prefix(80))")
+                let error = try response.json()["error"] as? [String: Any]
+                #expect(error?["code"] as? String == code, "\(body.prefix(80)) → \(response.text)")
+                #expect((error?["message"] as? String)?.isEmpty == false)
+            }
+            // Invalid UTF-8 and an oversized body.
+            let invalidUTF8 = try await client.execute(uri: "/api/v1/reports", method: .post, headers: [.contentType: "application/json"],
+                                                       body: ByteBuffer(bytes: Array(#"{"url":"https://a.com/"#.utf8) + [0xC3, 0x28] + Array(#"","category":"hoaks"}"#.utf8)))
+            #expect(invalidUTF8.status == .badRequest)
+            #expect((try invalidUTF8.json()["error"] as? [String: Any])?["code"] as? String == "invalid_utf8")
+            let huge = try await client.postJSON("/api/v1/reports", #"{"url":"https://a.com","category":"hoaks","description":""# + String(repeating: "x", count: 1_100_000) + #""}"#)
+            #expect(huge.status == .contentTooLarge)
+            #expect((try huge.json()["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+            let badKey = try await client.postJSON("/api/v1/reports", #"{"url":"https://a.com","category":"hoaks"}"#,
+                                                   headers: [.init("Idempotency-Key")!: String(repeating: "k", count: 300)])
+            #expect(badKey.status == .badRequest)
+            let notFound = try await client.execute(uri: "/api/v1/nothing", method: .get)
+            #expect(notFound.status == .notFound)
+            #expect((try notFound.json()["error"] as? [String: Any])?["code"] as? String == "not_found")
+            #expect(try await db.intakeCounts() == before)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func mentionsBecomeReportsAndAreIdempotent(backend: Backend) async throws {
+        try await withApp(backend) { client, _, db in
+            let batch = """
+                {"mentions":[
+                 {"id":"m1","author":"budi_99","text":"@kemkominfo tolong blokir akun @AkunBokep123 isinya bokep semua","created_at":"2026-11-24T01:00:00Z"},
+                 {"id":"m2","author":"sari","text":"@kemkominfo situs judi slot gacor https://slot-gacor.example/daftar?utm_source=tt dan @bandar.togel"},
+                 {"id":"m3","author":"anon","text":"@kemkominfo halo min, selamat pagi"},
+                 {"id":"m4","author":"rina","text":"@kemkominfo ini hoaks!","in_reply_to":"7301234567890123999"}
+                ]}
+                """
+            let response = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch)
+            #expect(response.status == .ok)
+            let body = try response.json()
+            #expect(body["accepted"] as? Int == 4)
+            let reports = body["reports"] as? [[String: Any]] ?? []
+            let keys = reports.map { (($0["subject"] as? [String: Any])?["key"] as? String) ?? "" }
+            #expect(Set(keys) == ["tiktok:account:akunbokep123", "web:url:slot-gacor.example/daftar", "tiktok:account:bandar.togel",
+                                   "tiktok:video:7301234567890123999"])
+            #expect(reports.first { $0["mention_id"] as? String == "m1" }?["category"] as? String == "pornografi")
+            #expect(reports.first { $0["mention_id"] as? String == "m2" }?["category"] as? String == "perjudian")
+            #expect(reports.first { $0["mention_id"] as? String == "m4" }?["category"] as? String == "hoaks")
+            let ignored = body["ignored"] as? [[String: Any]] ?? []
+            #expect(ignored.map { $0["mention_id"] as? String } == ["m3"])
+            #expect(try await db.count("reports", where: "WHERE channel = 'mention'") == 4)
+            #expect(try await db.count("mentions") == 4)
+
+            // The same batch again: same answer, nothing new.
+            let again = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch)
+            let againBody = try again.json()
+            #expect(againBody["accepted"] as? Int == 4)
+            #expect(Set((againBody["reports"] as? [[String: Any]] ?? []).compactMap { $0["ticket"] as? String })
+                    == Set(reports.compactMap { $0["ticket"] as? String }))
+            #expect(try await db.count("reports") == 4)
+
+            let unknown = try await client.postJSON("/api/v1/platforms/myspace/mentions", #"{"mentions":[]}"#)
+            #expect(unknown.status == .notFound)
+            let bad = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"","text":"x"}]}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(try await db.count("reports") == 4)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func evidenceIsStoredByHashAndLinked(backend: Backend) async throws {
+        try await withApp(backend) { client, env, db in
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("screenshot".utf8)
+            let upload = try await client.execute(uri: "/api/v1/evidence", method: .post, headers: [.contentType: "image/png"], body: ByteBuffer(bytes: png))
+            #expect(upload.status == .created)
+            let sha = try #require(try upload.json()["sha256"] as? String)
+            let again = try await client.execute(uri: "/api/v1/evidence", method: .post, body: ByteBuffer(bytes: png))
+            #expect(try again.json()["sha256"] as? String == sha)
+            #expect(FileManager.default.fileExists(atPath: EvidenceStore(dataDirectory: env.configuration.dataDirectory, maxBytes: 1).path(for: sha)))
+            let html = try await client.execute(uri: "/api/v1/evidence", method: .post, body: ByteBuffer(string: "<html>"))
+            #expect(html.status == .unprocessableContent)
+            #expect((try html.json()["error"] as? [String: Any])?["code"] as? String == "unsupported_type")
+            let report = try await client.postJSON("/api/v1/reports", #"{"url":"https://a.example/x","category":"penipuan","evidence":["\#(sha)"]}"#)
+            #expect(report.status == .created)
+            #expect(try await db.count("report_evidence", where: "WHERE sha256 = '\(sha)'") == 1)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tamperedHistoryIsDetected(backend: Backend) async throws {
+        try await withApp(backend) { client, _, db in
+            for i in 0..<3 {
+                _ = try await client.postJSON("/api/v1/reports", #"{"url":"https://judi\#(i % 2).example/","category":"perjudian"}"#)
+            }
+            #expect(try await HistoryVerifier(database: db).verifyAll().breaks.isEmpty)
+            try await db.sql.raw("UPDATE case_events SET payload = '{\"forged\":\"1\"}' WHERE sequence = 2").run()
+            let result = try await HistoryVerifier(database: db).verifyAll()
+            #expect(!result.breaks.isEmpty)
+            #expect(result.breaks.contains { $0.problem.contains("altered") })
+        }
+    }
+
+    @Test func serviceEndpoints() async throws {
+        try await withApp(.sqlite) { client, _, _ in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok && health.text == "ok")
+            _ = try await client.postJSON("/api/v1/reports", #"{"url":"https://metrics.example/","category":"hoaks"}"#)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.text.contains("pantau_reports_accepted_total{channel=\"api\"}"))
+            #expect(metrics.text.contains("pantau_cases_opened_total"))
+            #expect(metrics.text.contains("http_server_request_duration") || metrics.text.contains("hb_requests"))
+            let spec = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(spec.status == .ok)
+            for path in ["/api/v1/reports:", "/api/v1/reports/{ticket}:", "/api/v1/evidence:", "/api/v1/platforms/{platform}/mentions:", "/api/v1/stats:"] {
+                #expect(spec.text.contains(path), "openapi.yaml lacks \(path)")
+            }
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-import HummingbirdTesting
-@testable import PantauApp
-@Test func placeholderApp() { #expect(true) }
