@@ -231,6 +231,16 @@ import Testing
         }
     }
 
+    /// A 201 is only as durable as the commit: WAL with synchronous=FULL.
+    @Test func sqliteCommitsAreWALAndFullySynchronous() async throws {
+        try await withApp(.sqlite) { _, _, db in
+            let journal = try await db.sql.raw("PRAGMA journal_mode").first()!.decode(column: "journal_mode", as: String.self)
+            #expect(journal == "wal")
+            let synchronous = try await db.sql.raw("PRAGMA synchronous").first()!.decode(column: "synchronous", as: Int.self)
+            #expect(synchronous == 2)
+        }
+    }
+
     @Test func serviceEndpoints() async throws {
         try await withApp(.sqlite) { client, _, _ in
             let health = try await client.execute(uri: "/healthz", method: .get)

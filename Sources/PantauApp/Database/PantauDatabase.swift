@@ -15,10 +15,14 @@ public final class PantauDatabase: Sendable {
     let databases: Databases
     let logger: Logger
 
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     public init(location: DatabaseLocation, logger: Logger) throws {
         self.location = location
         self.logger = logger
-        databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
+        // Database completions get an event loop of their own, so they do not
+        // queue behind HTTP work (that doubled the intake commit time).
+        databases = Databases(threadPool: .singleton, on: PantauDatabase.eventLoopGroup)
         switch location {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent

@@ -46,7 +46,7 @@ struct EvidenceStore: Sendable {
     func store(_ bytes: [UInt8]) throws -> StoredEvidence {
         if let rejection = check(bytes) { throw rejection }
         let mediaType = EvidenceType.sniff(bytes)!
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: bytes).withUnsafeBytes { hexString($0) }
         let destination = path(for: digest)
         let fm = FileManager.default
         if !fm.fileExists(atPath: destination) {

@@ -11,13 +11,10 @@ enum IntakeTransaction {
 
     static func run(jobs: [IntakeJob], database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock) async throws -> [IntakeOutcome] {
         let isSQLite = database.isSQLite
+        // SQLite's compiled default here is synchronous=FULL (also in WAL
+        // mode): every commit is fsynced before a 201 is sent.
         return try await database.db.withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            if isSQLite {
-                // Durable on commit even if the machine loses power.
-                try await sql.raw("PRAGMA synchronous=FULL").run()
-            }
-            return try await connection.transaction { tx in
+            try await connection.transaction { tx in
                 try await apply(jobs: jobs, sql: tx as! any SQLDatabase, lockRows: !isSQLite, categories: categories, now: clock.now())
             }
         }
@@ -109,7 +106,7 @@ enum IntakeTransaction {
         var eventRows: [[any Encodable & Sendable]] = []
         func appendEvent(_ state: inout CaseState, kind: String, at date: Date, payload: [String: String]) throws {
             let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
-            let payloadText = try canonicalJSON(payload)
+            let payloadText = PantauCore.canonicalJSON(payload)
             let sequence = state.eventCount + 1
             let content = EventChain.Content(caseID: state.id.uuidString.lowercased(), sequence: sequence, kind: kind, actor: actor,
                                              occurredAtMillis: millis, payload: payloadText)
@@ -234,13 +231,6 @@ enum IntakeTransaction {
         return result
     }
 
-    /// Event payloads are JSON with sorted keys, so the text (and its hash)
-    /// does not depend on dictionary order.
-    static func canonicalJSON(_ payload: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(payload), as: UTF8.self)
-    }
 }
 
 extension ReportDraft {

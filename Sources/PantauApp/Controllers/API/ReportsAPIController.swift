@@ -69,7 +69,7 @@ struct ReportsAPIController: Sendable {
             guard (1...200).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0.asciiValue! >= 0x21 }) else {
                 throw APIError(.badRequest, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1–200 visible ASCII characters.", field: "Idempotency-Key")
             }
-            claim = IdempotencyClaim(scope: "api:reports", key: key, fingerprint: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            claim = IdempotencyClaim(scope: "api:reports", key: key, fingerprint: SHA256.hash(data: bytes).withUnsafeBytes { hexString($0) })
         }
         let input = ReportInput(url: dto.url, handle: dto.handle, platform: dto.platform, category: dto.category, description: dto.description,
                                 reporterName: dto.reporter?.name, reporterEmail: dto.reporter?.email, reporterPhone: dto.reporter?.phone,

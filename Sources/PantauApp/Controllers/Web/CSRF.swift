@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import PantauCore
 
 /// CSRF protection for the public forms without a session: a signed token in
 /// a `SameSite=Lax; HttpOnly` cookie that the form must echo (double submit).
@@ -46,6 +47,6 @@ struct CSRFProtection: Sendable {
     }
 
     private func signature(_ nonce: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key).withUnsafeBytes { hexString($0) }
     }
 }
