@@ -20,10 +20,15 @@ public struct PantauServer {
             let components = try await IntakeComponents.make(database: database, configuration: configuration, clock: clock,
                                                             metrics: metrics, logger: logger)
             let router = buildRouter(components: components, database: database, configuration: configuration, metrics: metrics)
+            var services: [any Service] = [DatabaseService(database: database)]
+            if database.isSQLite {
+                services.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
+            }
+            services.append(components.writer)
             return Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
-                services: [DatabaseService(database: database), components.writer],
+                services: services,
                 logger: logger)
         } catch {
             await database.shutdown()
@@ -91,7 +96,8 @@ struct IntakeComponents: Sendable {
         let cipher = try ContactCipher.load(configuration: configuration)
         let index = CategoryIndex(categories)
         let writer = ReportWriter(database: database, categories: index, clock: clock, batchSize: configuration.intakeBatchSize,
-                                  lanes: configuration.intakeWriters, metrics: metrics, logger: logger)
+                                  lanes: configuration.intakeWriters, sqliteSynchronous: configuration.sqliteSynchronous,
+                                  metrics: metrics, logger: logger)
         let intake = IntakeService(writer: writer, categories: index, cipher: cipher,
                                    evidence: EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes),
                                    clock: clock, officialHandles: official, metrics: metrics)

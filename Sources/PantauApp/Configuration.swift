@@ -68,6 +68,10 @@ public struct AppConfiguration: Sendable {
     public var secureCookies = false
     /// Public base URL used in links returned by the API.
     public var publicBaseURL: String?
+    /// SQLite commit durability: `full` (default) fsyncs every intake commit,
+    /// so an acknowledged report survives a power cut; `normal` survives a
+    /// crash of Pantau but may lose the last commits on a power cut.
+    public var sqliteSynchronous = "full"
 
     public static let defaultOfficialHandles: [Platform: String] = [
         .tiktok: "kemkominfo", .x: "kemkominfo", .instagram: "kemenkominfo", .facebook: "kemkominfo",
@@ -136,6 +140,12 @@ public struct AppConfiguration: Sendable {
             config.secureCookies = secure == "1" || secure == "true"
         }
         config.publicBaseURL = env("PANTAU_PUBLIC_URL")
+        if let sync = env("PANTAU_SQLITE_SYNCHRONOUS")?.lowercased() {
+            guard ["full", "normal"].contains(sync) else {
+                throw ConfigurationError("PANTAU_SQLITE_SYNCHRONOUS: expected full or normal, got '\(sync)'")
+            }
+            config.sqliteSynchronous = sync
+        }
         if case .postgres = config.database, config.secretKey == nil, env("PANTAU_KEY_FILE") == nil {
             throw ConfigurationError("PANTAU_SECRET_KEY: required with PostgreSQL (every process must share the key that encrypts reporter contacts)")
         }

@@ -10,6 +10,18 @@ public enum IDNA {
     /// Converts a host name to lower-case ASCII, or returns nil when it is not
     /// a valid host name (bad characters, empty or overlong labels).
     public static func toASCII(_ host: String) -> String? {
+        // Nearly every host is plain ASCII: lower-case it and check the labels
+        // without Unicode normalisation (which goes through Foundation).
+        if host.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = Array(host.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+            if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+            guard !bytes.isEmpty, bytes.count <= 253 else { return nil }
+            let result = String(decoding: bytes, as: UTF8.self)
+            for label in result.split(separator: ".", omittingEmptySubsequences: false) where !isValidASCIILabel(String(label)) {
+                return nil
+            }
+            return result
+        }
         var mapped = host.precomposedStringWithCompatibilityMapping.lowercased()
         for dot in ["\u{3002}", "\u{FF0E}", "\u{FF61}"] {
             mapped = mapped.replacingOccurrences(of: dot, with: ".")

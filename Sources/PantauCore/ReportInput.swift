@@ -150,7 +150,7 @@ public enum ReportValidator {
             category = CategoryCatalog.fallbackSlug
         }
 
-        let description = input.description?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let description = input.description.map(trimmedWhitespace) ?? ""
         guard description.count <= maximumDescriptionLength else {
             throw ReportInputError(field: "description", code: "too_long", message: "The description is longer than \(maximumDescriptionLength) characters.",
                                    messageID: "Uraian lebih dari \(maximumDescriptionLength) karakter.")
@@ -210,14 +210,16 @@ public enum ReportValidator {
 
     static func containsControlCharacters(_ s: String, allowingNewlines: Bool) -> Bool {
         s.unicodeScalars.contains { scalar in
+            if scalar.value >= 0x20 && scalar.value < 0x7F { return false }
             if allowingNewlines && (scalar == "\n" || scalar == "\r" || scalar == "\t") { return false }
             return scalar.properties.generalCategory == .control
         }
     }
 
     static func trimmed(_ s: String?) -> String? {
-        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
-        return t
+        guard let s else { return nil }
+        let t = trimmedWhitespace(s)
+        return t.isEmpty ? nil : t
     }
 
     /// Echoes of user input in messages are kept short.
@@ -239,4 +241,13 @@ public enum SubjectErrorText {
         case .unrecognised: "Alamat tidak dikenali."
         }
     }
+}
+
+/// Trims white space and newlines at both ends (pure Swift; Foundation's
+/// `trimmingCharacters` bridges through NSString on Linux).
+public func trimmedWhitespace(_ s: String) -> String {
+    guard let first = s.firstIndex(where: { !$0.isWhitespace }) else { return "" }
+    let last = s.lastIndex(where: { !$0.isWhitespace })!
+    if first == s.startIndex && last == s.index(before: s.endIndex) { return s }
+    return String(s[first...last])
 }

@@ -38,12 +38,12 @@ public enum SubjectCanonicalizer {
     /// Canonicalises a URL, or a handle when `platform` is given (a bare
     /// `@name` or `name`).
     public static func canonicalize(_ rawInput: String, platform: Platform? = nil) throws(SubjectError) -> Subject {
-        let input = rawInput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let input = trimmedWhitespace(rawInput)
         guard !input.isEmpty else { throw SubjectError(.empty, "Nothing was given: enter a link (URL) or an account name.") }
         guard input.count <= maximumInputLength else {
             throw SubjectError(.tooLong, "The link is longer than \(maximumInputLength) characters.")
         }
-        guard !input.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0 != "\u{200D}" }) else {
+        guard !input.unicodeScalars.contains(where: isControlOrFormat) else {
             throw SubjectError(.controlCharacters, "The text contains control characters.")
         }
         guard !input.contains(where: { $0.isWhitespace }) else {
@@ -278,6 +278,12 @@ public enum SubjectCanonicalizer {
     }
 
     // MARK: Helpers
+
+    private static func isControlOrFormat(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value < 0x20 || scalar.value == 0x7F }
+        let category = scalar.properties.generalCategory
+        return category == .control || (category == .format && scalar != "\u{200D}")
+    }
 
     static func isTrackingParameter(_ name: String) -> Bool {
         let lowered = name.lowercased()

@@ -24,11 +24,24 @@ public enum TicketNumber {
             && parts[2].count == 10 && parts[2].allSatisfy { alphabet.contains($0) }
     }
 
+    /// YYYYMMDD in Western Indonesian Time (UTC+7, no daylight saving), by
+    /// arithmetic: this runs for every report, and Calendar is slow.
     static func dayStamp(_ date: Date) -> String {
-        // Tickets carry the date in Western Indonesian Time (UTC+7).
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d%02d%02d", c.year!, c.month!, c.day!)
+        let days = Int(((date.timeIntervalSince1970 + 7 * 3600) / 86400).rounded(.down))
+        let (y, m, d) = civilDate(daysSinceEpoch: days)
+        return String(y) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

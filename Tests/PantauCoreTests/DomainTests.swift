@@ -156,3 +156,29 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(EvidenceType.sniff(Array("<html>".utf8)) == nil)
     }
 }
+
+@Suite struct OrderedIDTests {
+    @Test func idsAreVersion7AndOrderedByTime() {
+        var rng = SeededGenerator(seed: 3)
+        let t0 = Date(timeIntervalSince1970: 1_764_000_000)
+        let ids = (0..<100).map { OrderedID.make(at: t0.addingTimeInterval(Double($0) * 0.005), using: &rng) }
+        #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted())
+        #expect(ids.allSatisfy { Array($0.uuidString)[14] == "7" })
+        #expect(Set(ids).count == 100)
+    }
+}
+
+@Suite struct DayStampTests {
+    @Test func dayStampMatchesTheCalendarInWIB() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<2000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...4_000_000_000, using: &rng))
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            #expect(TicketNumber.dayStamp(date) == String(format: "%04d%02d%02d", c.year!, c.month!, c.day!), "\(date)")
+        }
+        // 23:59:59 UTC on 2026-11-23 is already the 24th in Jakarta.
+        #expect(TicketNumber.dayStamp(Date(timeIntervalSince1970: 1_763_942_399)) == "20251124")
+    }
+}

@@ -16,6 +16,15 @@ public final class PantauDatabase: Sendable {
     let logger: Logger
 
     static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let writerExecutor = EventLoopTaskExecutor(eventLoopGroup.next())
+
+    /// Storage for one intake writer lane.
+    func makeIntakeStorage(sqliteSynchronous: String) -> any IntakeStorage {
+        switch location {
+        case .sqlite(let path): DedicatedSQLiteIntakeStorage(path: path, synchronous: sqliteSynchronous, logger: logger)
+        case .postgres: PooledIntakeStorage(database: self)
+        }
+    }
 
     public init(location: DatabaseLocation, logger: Logger) throws {
         self.location = location

@@ -34,7 +34,7 @@ struct IntakeService: Sendable {
     func makeDraft(_ report: ValidatedReport, channel: ReportChannel, contact: ReporterContact?, sourceRef: String?,
                    evidence: [StoredEvidence], receivedAt: Date? = nil) throws -> ReportDraft {
         let now = receivedAt ?? clock.now()
-        return ReportDraft(id: UUID(), ticket: TicketNumber.make(at: now), channel: channel, report: report, receivedAt: now,
+        return ReportDraft(id: OrderedID.make(at: now), ticket: TicketNumber.make(at: now), channel: channel, report: report, receivedAt: now,
                            sealedContact: try contact.map(cipher.seal), sourceRef: sourceRef, evidence: evidence)
     }
 

@@ -9,18 +9,13 @@ import SQLKit
 enum IntakeTransaction {
     static let actor = "system:intake"
 
-    static func run(jobs: [IntakeJob], database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock) async throws -> [IntakeOutcome] {
-        let isSQLite = database.isSQLite
-        // SQLite's compiled default here is synchronous=FULL (also in WAL
-        // mode): every commit is fsynced before a 201 is sent.
-        return try await database.db.withConnection { connection in
-            try await connection.transaction { tx in
-                try await apply(jobs: jobs, sql: tx as! any SQLDatabase, lockRows: !isSQLite, categories: categories, now: clock.now())
-            }
+    static func run(jobs: [IntakeJob], storage: any IntakeStorage, categories: CategoryIndex, clock: any PantauClock) async throws -> [IntakeOutcome] {
+        try await storage.inTransaction { sql in
+            try await apply(jobs: jobs, sql: sql, categories: categories, now: clock.now())
         }
     }
 
-    private struct CaseState {
+    struct CaseState {
         let id: UUID
         let key: String
         var reportCount: Int
@@ -32,7 +27,7 @@ enum IntakeTransaction {
         var touched = false
     }
 
-    private static func apply(jobs: [IntakeJob], sql: any SQLDatabase, lockRows: Bool, categories: CategoryIndex, now: Date) async throws -> [IntakeOutcome] {
+    private static func apply(jobs: [IntakeJob], sql: any SQLDatabase, categories: CategoryIndex, now: Date) async throws -> [IntakeOutcome] {
         var outcomes = [IntakeOutcome?](repeating: nil, count: jobs.count)
 
         // 1. Idempotency: keys seen before answer with their stored result.
@@ -73,29 +68,33 @@ enum IntakeTransaction {
         var opened: Set<String> = []
         let subjectKeys = Array(Set(drafts.map(\.report.subject.key))).sorted()
         if !subjectKeys.isEmpty {
-            cases = try await loadOpenCases(subjectKeys, sql: sql, lock: lockRows)
-            let missing = subjectKeys.filter { cases[$0] == nil }
-            if !missing.isEmpty {
-                let firstDraft = Dictionary(drafts.map { ($0.report.subject.key, $0) }, uniquingKeysWith: { first, _ in first })
-                for chunk in missing.chunked(100) {
-                    let rows: [[any Encodable & Sendable]] = chunk.map { key in
-                        let d = firstDraft[key]!
-                        let s = d.report.subject
-                        return [UUID(), s.key, s.platform.rawValue, s.kind.rawValue, s.id, s.url, s.key, CaseStatus.new.rawValue,
-                                d.report.category, 0, d.receivedAt, d.receivedAt, 0.0, 0, EventChain.genesis, now, now]
-                    }
-                    try await sql.insert(into: "cases")
-                        .columns(["id", "subject_key", "subject_platform", "subject_kind", "subject_id", "subject_url", "open_key", "status",
-                                  "category_id", "report_count", "first_report_at", "last_report_at", "priority", "event_count",
-                                  "last_event_hash", "created_at", "updated_at"])
-                        .rows(rows.map { $0.map { SQLBind($0) as any SQLExpression } })
-                        .ignoringConflicts(with: ["open_key"])
-                        .run()
+            // One statement per chunk: create the missing cases and return
+            // every subject's open case. On a conflict the existing row is
+            // "updated" (and so locked on PostgreSQL until commit).
+            let firstDraft = Dictionary(drafts.map { ($0.report.subject.key, $0) }, uniquingKeysWith: { first, _ in first })
+            for chunk in subjectKeys.chunked(100) {
+                let rows: [[any SQLExpression]] = chunk.map { key in
+                    let d = firstDraft[key]!
+                    let s = d.report.subject
+                    let values: [any Encodable & Sendable] = [
+                        OrderedID.make(at: now), s.key, s.platform.rawValue, s.kind.rawValue, s.id, s.url, s.key, CaseStatus.new.rawValue,
+                        d.report.category, 0, d.receivedAt, d.receivedAt, 0.0, 0, EventChain.genesis, now, now]
+                    return values.map { SQLBind($0) as any SQLExpression }
                 }
-                let created = try await loadOpenCases(missing, sql: sql, lock: lockRows)
-                for (key, state) in created { cases[key] = state }
-                guard cases.count == subjectKeys.count else { throw IntakeError(message: "could not open a case for every subject") }
+                let returned = try await sql.insert(into: "cases")
+                    .columns(["id", "subject_key", "subject_platform", "subject_kind", "subject_id", "subject_url", "open_key", "status",
+                              "category_id", "report_count", "first_report_at", "last_report_at", "priority", "event_count",
+                              "last_event_hash", "created_at", "updated_at"])
+                    .rows(rows)
+                    .onConflict(with: ["open_key"]) { $0.set(excludedValueOf: "updated_at") }
+                    .returning("id", "open_key", "report_count", "category_id", "first_report_at", "last_report_at", "event_count", "last_event_hash")
+                    .all()
+                for row in returned {
+                    let state = try CaseState(row: row)
+                    cases[state.key] = state
+                }
             }
+            guard cases.count == subjectKeys.count else { throw IntakeError(message: "could not open a case for every subject") }
             // A case with no events yet was created just now, by this batch.
             for (key, state) in cases where state.eventCount == 0 { opened.insert(key) }
         }
@@ -111,7 +110,7 @@ enum IntakeTransaction {
             let content = EventChain.Content(caseID: state.id.uuidString.lowercased(), sequence: sequence, kind: kind, actor: actor,
                                              occurredAtMillis: millis, payload: payloadText)
             let hash = EventChain.hash(previous: state.lastHash, content)
-            eventRows.append([UUID(), state.id, sequence, kind, actor, Date(timeIntervalSince1970: Double(millis) / 1000), millis,
+            eventRows.append([OrderedID.make(at: now), state.id, sequence, kind, actor, Date(timeIntervalSince1970: Double(millis) / 1000), millis,
                               payloadText, state.lastHash, hash])
             state.eventCount = sequence
             state.lastHash = hash
@@ -138,7 +137,7 @@ enum IntakeTransaction {
                 reportRows.append([draft.id, draft.ticket, state.id, draft.channel.rawValue, key, draft.target(maxLength: 2048),
                                    draft.report.category, draft.report.description, draft.sealedContact, draft.sourceRef, draft.receivedAt])
                 for e in draft.evidence {
-                    evidenceRows.append([UUID(), draft.id, e.sha256, e.mediaType, e.size])
+                    evidenceRows.append([OrderedID.make(at: now), draft.id, e.sha256, e.mediaType, e.size])
                 }
                 stored.append(StoredReport(ticket: draft.ticket, caseID: state.id, caseReportCount: state.reportCount,
                                            subjectKey: key, category: draft.report.category, receivedAt: draft.receivedAt))
@@ -184,10 +183,10 @@ enum IntakeTransaction {
             let job = jobs[index]
             if let claim = job.idempotency, let record = outcomes[index]?.record {
                 let json = String(decoding: try JSONEncoder.pantau.encode(record), as: UTF8.self)
-                idempotencyRows.append([UUID(), claim.scope, claim.key, claim.fingerprint ?? "", json, now])
+                idempotencyRows.append([OrderedID.make(at: now), claim.scope, claim.key, claim.fingerprint ?? "", json, now])
             }
             if let m = job.mention {
-                mentionRows.append([UUID(), m.platform, m.mentionID, m.text, m.mentionedAt, now, m.outcome, m.reason, job.drafts.count])
+                mentionRows.append([OrderedID.make(at: now), m.platform, m.mentionID, m.text, m.mentionedAt, now, m.outcome, m.reason, job.drafts.count])
             }
         }
         for chunk in idempotencyRows.chunked(200) {
@@ -209,28 +208,19 @@ enum IntakeTransaction {
         return outcomes.map { $0 ?? .idempotencyConflict }
     }
 
-    private static func loadOpenCases(_ keys: [String], sql: any SQLDatabase, lock: Bool) async throws -> [String: CaseState] {
-        var result: [String: CaseState] = [:]
-        for chunk in keys.chunked(500) {
-            let rows = try await sql.raw("""
-                SELECT id, open_key, report_count, category_id, first_report_at, last_report_at, event_count, last_event_hash
-                FROM cases WHERE open_key IN (\(binds: Array(chunk))) ORDER BY open_key\(unsafeRaw: lock ? " FOR UPDATE" : "")
-                """).all()
-            for row in rows {
-                let key = try row.decode(column: "open_key", as: String.self)
-                result[key] = CaseState(
-                    id: try row.decode(column: "id", as: UUID.self), key: key,
-                    reportCount: try row.decode(column: "report_count", as: Int.self),
-                    category: try row.decode(column: "category_id", as: String.self),
-                    firstReportAt: try row.decode(column: "first_report_at", as: Date.self),
-                    lastReportAt: try row.decode(column: "last_report_at", as: Date.self),
-                    eventCount: try row.decode(column: "event_count", as: Int.self),
-                    lastHash: try row.decode(column: "last_event_hash", as: String.self))
-            }
-        }
-        return result
-    }
+}
 
+extension IntakeTransaction.CaseState {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: UUID.self), key: try row.decode(column: "open_key", as: String.self),
+            reportCount: try row.decode(column: "report_count", as: Int.self),
+            category: try row.decode(column: "category_id", as: String.self),
+            firstReportAt: try row.decode(column: "first_report_at", as: Date.self),
+            lastReportAt: try row.decode(column: "last_report_at", as: Date.self),
+            eventCount: try row.decode(column: "event_count", as: Int.self),
+            lastHash: try row.decode(column: "last_event_hash", as: String.self))
+    }
 }
 
 extension ReportDraft {

@@ -18,10 +18,11 @@ final class ReportWriter: Service, Sendable {
     private let lanes: [WriterLane]
 
     init(database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock, batchSize: Int, lanes laneCount: Int,
-         metrics: PantauMetrics, logger: Logger) {
+         sqliteSynchronous: String = "full", metrics: PantauMetrics, logger: Logger) {
         let count = database.isSQLite ? 1 : max(1, laneCount)
         lanes = (0..<count).map { _ in
-            WriterLane(database: database, categories: categories, clock: clock, batchSize: batchSize, metrics: metrics, logger: logger)
+            WriterLane(storage: database.makeIntakeStorage(sqliteSynchronous: sqliteSynchronous), categories: categories, clock: clock,
+                       batchSize: batchSize, metrics: metrics, logger: logger)
         }
     }
 
@@ -57,16 +58,16 @@ final class WriterLane: Sendable {
     private let state = NIOLockedValueBox(State())
     private let wakeUp: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
-    private let database: PantauDatabase
+    private let storage: any IntakeStorage
     private let categories: CategoryIndex
     private let clock: any PantauClock
     private let batchSize: Int
     private let metrics: PantauMetrics
     private let logger: Logger
 
-    init(database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock, batchSize: Int, metrics: PantauMetrics, logger: Logger) {
+    init(storage: any IntakeStorage, categories: CategoryIndex, clock: any PantauClock, batchSize: Int, metrics: PantauMetrics, logger: Logger) {
         (wakeUp, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
-        self.database = database
+        self.storage = storage
         self.categories = categories
         self.clock = clock
         self.batchSize = batchSize
@@ -90,6 +91,12 @@ final class WriterLane: Sendable {
     }
 
     func run() async throws {
+        await withTaskExecutorPreference(PantauDatabase.writerExecutor) {
+            await runLoop()
+        }
+    }
+
+    private func runLoop() async {
         await withGracefulShutdownHandler {
             for await _ in wakeUp {
                 await drain()
@@ -100,6 +107,7 @@ final class WriterLane: Sendable {
             self.wakeUpContinuation.finish()
         }
         await drain()
+        await storage.close()
     }
 
     private func drain() async {
@@ -118,7 +126,7 @@ final class WriterLane: Sendable {
     private func write(_ batch: [Pending]) async {
         let started = ContinuousClock.now
         do {
-            let outcomes = try await IntakeTransaction.run(jobs: batch.map(\.job), database: database, categories: categories, clock: clock)
+            let outcomes = try await IntakeTransaction.run(jobs: batch.map(\.job), storage: storage, categories: categories, clock: clock)
             metrics.recordBatch(size: batch.count, duration: ContinuousClock.now - started)
             for (pending, outcome) in zip(batch, outcomes) {
                 if case .stored(let record) = outcome { metrics.recordStored(record) }

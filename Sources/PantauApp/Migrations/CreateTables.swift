@@ -65,8 +65,6 @@ struct CreateCases: AsyncMigration {
             .field("updated_at", .datetime, .required)
             .unique(on: "open_key")
             .create()
-        try await createIndex("cases_subject_key", on: "cases", columns: ["subject_key"], database)
-        try await createIndex("cases_status_priority", on: "cases", columns: ["status", "priority"], database)
     }
     func revert(on database: any Database) async throws { try await database.schema("cases").delete() }
 }

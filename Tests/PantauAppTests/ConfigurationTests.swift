@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import PantauApp
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsWorkOnALaptop() throws {
+        let config = try AppConfiguration.load(environment: [:])
+        #expect(config.host == "127.0.0.1" && config.port == 8080)
+        #expect(config.database == .sqlite(path: "pantau.sqlite"))
+        #expect(config.sqliteSynchronous == "full")
+        #expect(config.officialHandles[.tiktok] == "kemkominfo")
+    }
+
+    @Test func flagsWinOverTheEnvironment() throws {
+        let config = try AppConfiguration.load(environment: ["PANTAU_PORT": "9000", "PANTAU_DATABASE_URL": "sqlite:///tmp/a.sqlite"],
+                                               port: 9100, databaseURL: "sqlite://b.sqlite")
+        #expect(config.port == 9100)
+        #expect(config.database == .sqlite(path: "b.sqlite"))
+    }
+
+    @Test(arguments: [
+        (["PANTAU_PORT": "eighty"], "PANTAU_PORT"),
+        (["PANTAU_DATABASE_URL": "mysql://x"], "PANTAU_DATABASE_URL"),
+        (["PANTAU_SECRET_KEY": "c2hvcnQ="], "PANTAU_SECRET_KEY"),
+        (["PANTAU_DATABASE_URL": "postgres://u:pw@127.0.0.1:5432/db"], "PANTAU_SECRET_KEY"),
+        (["PANTAU_SQLITE_SYNCHRONOUS": "off"], "PANTAU_SQLITE_SYNCHRONOUS"),
+        (["PANTAU_OFFICIAL_HANDLES": "myspace=x"], "PANTAU_OFFICIAL_HANDLES"),
+        (["LOG_LEVEL": "loud"], "LOG_LEVEL"),
+        (["PANTAU_INTAKE_BATCH": "0"], "PANTAU_INTAKE_BATCH"),
+    ])
+    func badValuesStopStartUpNamingTheVariable(environment: [String: String], variable: String) {
+        do {
+            _ = try AppConfiguration.load(environment: environment)
+            Issue.record("accepted \(environment)")
+        } catch let error as ConfigurationError {
+            #expect(error.message.hasPrefix(variable), "\(error.message)")
+            #expect(!error.message.contains("pw@"), "never echoes a password")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func passwordsAreRedactedInMessages() throws {
+        let location = try DatabaseLocation(url: "postgres://pantau:s3cret@db.internal:5432/pantau", source: "test")
+        #expect(!location.redacted.contains("s3cret"))
+    }
+}
