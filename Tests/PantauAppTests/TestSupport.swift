@@ -28,7 +28,7 @@ struct TestEnvironment: Sendable {
     let directory: String
     let cleanup: @Sendable () async -> Void
 
-    static func make(_ backend: Backend) async throws -> TestEnvironment {
+    static func make(_ backend: Backend, migrate: Bool = true) async throws -> TestEnvironment {
         let directory = NSTemporaryDirectory() + "pantau-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = AppConfiguration()
@@ -50,9 +50,11 @@ struct TestEnvironment: Sendable {
             var components = URLComponents(string: base)!
             components.path = "/" + name
             config.database = .postgres(url: components.string!)
-            let migrator = try PantauDatabase(location: config.database, logger: quietLogger)
-            try await migrator.migrate()
-            await migrator.shutdown()
+            if migrate {
+                let migrator = try PantauDatabase(location: config.database, logger: quietLogger)
+                try await migrator.migrate()
+                await migrator.shutdown()
+            }
             return TestEnvironment(configuration: config, directory: directory) {
                 try? await admin.sql.raw("DROP DATABASE IF EXISTS \(unsafeRaw: String(name)) WITH (FORCE)").run()
                 await admin.shutdown()
