@@ -57,25 +57,39 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
+extension DatabaseOptions {
+    /// Opens the database for a maintenance command (no contact key needed),
+    /// runs `body`, and always closes the database again.
+    func withMaintenanceDatabase<T>(_ body: (PantauDatabase, AppConfiguration) async throws -> T) async throws -> T {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PANTAU_KEY_FILE"] = environment["PANTAU_KEY_FILE"] ?? "unused"
+        let config = try AppConfiguration.load(environment: environment, databaseURL: database)
+        let opened = try PantauDatabase(location: config.database, logger: makeLogger(config))
+        do {
+            let result = try await body(opened, config)
+            await opened.shutdown()
+            return result
+        } catch {
+            await opened.shutdown()
+            throw error
+        }
+    }
+}
+
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create or update the database schema.")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
         try await withStartupErrors {
-            var environment = ProcessInfo.processInfo.environment
-            // Migrating needs no contact key.
-            environment["PANTAU_KEY_FILE"] = environment["PANTAU_KEY_FILE"] ?? "unused"
-            let config = try AppConfiguration.load(environment: environment, databaseURL: db.database)
-            let database = try PantauDatabase(location: config.database, logger: makeLogger(config))
-            do {
-                let applied = try await database.migrate()
-                print("pantau: \(applied) migration(s) applied to \(config.database.redacted)")
-            } catch {
-                await database.shutdown()
-                throw ConfigurationError("migration of \(config.database.redacted) failed: \(String(reflecting: error))")
+            try await db.withMaintenanceDatabase { database, config in
+                do {
+                    let applied = try await database.migrate()
+                    print("pantau: \(applied) migration(s) applied to \(config.database.redacted)")
+                } catch {
+                    throw ConfigurationError("migration of \(config.database.redacted) failed: \(String(reflecting: error))")
+                }
             }
-            await database.shutdown()
         }
     }
 }

@@ -11,18 +11,9 @@ struct VerifyHistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withStartupErrors {
-            var environment = ProcessInfo.processInfo.environment
-            environment["PANTAU_KEY_FILE"] = environment["PANTAU_KEY_FILE"] ?? "unused"
-            let config = try AppConfiguration.load(environment: environment, databaseURL: db.database)
-            let database = try PantauDatabase(location: config.database, logger: makeLogger(config))
-            let result: HistoryVerifier.Result
-            do {
-                result = try await HistoryVerifier(database: database).verifyAll()
-            } catch {
-                await database.shutdown()
-                throw error
+            let result = try await db.withMaintenanceDatabase { database, _ in
+                try await HistoryVerifier(database: database).verifyAll()
             }
-            await database.shutdown()
             for problem in result.breaks.prefix(100) { print("BROKEN \(problem)") }
             print("checked \(result.cases) case(s), \(result.events) event(s): \(result.breaks.isEmpty ? "all chains intact" : "\(result.breaks.count) problem(s)")")
             if !result.breaks.isEmpty { throw ExitCode(1) }
