@@ -60,7 +60,7 @@ public struct AppConfiguration: Sendable {
     /// Reports written in one transaction at most.
     public var intakeBatchSize = 512
     /// Concurrent intake writers (SQLite always uses one).
-    public var intakeWriters = 4
+    public var intakeWriters = 2
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
     public var logLevel = "info"
