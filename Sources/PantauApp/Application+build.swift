@@ -95,7 +95,7 @@ struct IntakeComponents: Sendable {
         }
         let cipher = try ContactCipher.load(configuration: configuration)
         let index = CategoryIndex(categories)
-        let writer = ReportWriter(database: database, categories: index, clock: clock, batchSize: configuration.intakeBatchSize,
+        let writer = try ReportWriter(database: database, categories: index, clock: clock, batchSize: configuration.intakeBatchSize,
                                   lanes: configuration.intakeWriters, sqliteSynchronous: configuration.sqliteSynchronous,
                                   metrics: metrics, logger: logger)
         let intake = IntakeService(writer: writer, categories: index, cipher: cipher,

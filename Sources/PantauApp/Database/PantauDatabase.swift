@@ -19,10 +19,10 @@ public final class PantauDatabase: Sendable {
     static let writerExecutor = EventLoopTaskExecutor(eventLoopGroup.next())
 
     /// Storage for one intake writer lane.
-    func makeIntakeStorage(sqliteSynchronous: String) -> any IntakeStorage {
+    func makeIntakeStorage(sqliteSynchronous: String) throws -> any IntakeStorage {
         switch location {
         case .sqlite(let path): DedicatedSQLiteIntakeStorage(path: path, synchronous: sqliteSynchronous, logger: logger)
-        case .postgres: PooledIntakeStorage(database: self)
+        case .postgres(let url): try DedicatedPostgresIntakeStorage(url: url, logger: logger)
         }
     }
 

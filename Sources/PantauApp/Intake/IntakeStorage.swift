@@ -1,8 +1,11 @@
 import FluentKit
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PostgresKit
+import PostgresNIO
 import SQLiteKit
 import SQLiteNIO
 import SQLKit
@@ -13,17 +16,54 @@ protocol IntakeStorage: Sendable {
     func close() async
 }
 
-/// PostgreSQL: a pooled connection per transaction.
-struct PooledIntakeStorage: IntakeStorage {
-    let database: PantauDatabase
+/// PostgreSQL: each writer lane owns one connection on the database event
+/// loop (reopened after a failure), like the SQLite writer — a pool lease and
+/// FluentKit's transaction wrapper per batch cost a third of the throughput.
+final class DedicatedPostgresIntakeStorage: IntakeStorage, @unchecked Sendable {
+    private let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    // Touched only from its one writer lane, one transaction at a time.
+    private var connection: PostgresConnection?
+    private static let ids = NIOLockedValueBox(0)
+
+    init(url: String, logger: Logger) throws {
+        configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        self.logger = logger
+    }
 
     func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await database.db.withConnection { connection in
-            try await connection.transaction { tx in try await body(tx as! any SQLDatabase) }
+        let connection = try await open()
+        let sql = connection.sql(queryLogLevel: .trace)
+        do {
+            try await sql.raw("BEGIN").run()
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            if connection.isClosed {
+                self.connection = nil
+            } else {
+                try? await sql.raw("ROLLBACK").run()
+            }
+            throw error
         }
     }
 
-    func close() async {}
+    private func open() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        let id = Self.ids.withLockedValue { $0 += 1; return $0 }
+        let opened = try await PostgresConnection.connect(on: PantauDatabase.eventLoopGroup.next(), configuration: configuration,
+                                                          id: id, logger: logger)
+        connection = opened
+        return opened
+    }
+
+    func close() async {
+        guard let connection else { return }
+        let closed: EventLoopFuture<Void> = connection.close()
+        try? await closed.get()
+        self.connection = nil
+    }
 }
 
 /// SQLite: the single writer owns one connection on the database event loop

@@ -18,10 +18,10 @@ final class ReportWriter: Service, Sendable {
     private let lanes: [WriterLane]
 
     init(database: PantauDatabase, categories: CategoryIndex, clock: any PantauClock, batchSize: Int, lanes laneCount: Int,
-         sqliteSynchronous: String = "full", metrics: PantauMetrics, logger: Logger) {
+         sqliteSynchronous: String = "full", metrics: PantauMetrics, logger: Logger) throws {
         let count = database.isSQLite ? 1 : max(1, laneCount)
-        lanes = (0..<count).map { _ in
-            WriterLane(storage: database.makeIntakeStorage(sqliteSynchronous: sqliteSynchronous), categories: categories, clock: clock,
+        lanes = try (0..<count).map { _ in
+            WriterLane(storage: try database.makeIntakeStorage(sqliteSynchronous: sqliteSynchronous), categories: categories, clock: clock,
                        batchSize: batchSize, metrics: metrics, logger: logger)
         }
     }
