@@ -11,7 +11,7 @@ enum IntakeTransaction {
 
     static func run(jobs: [IntakeJob], storage: any IntakeStorage, categories: CategoryIndex, clock: any PantauClock) async throws -> [IntakeOutcome] {
         try await storage.inTransaction { sql in
-            try await apply(jobs: jobs, sql: sql, categories: categories, now: clock.now())
+            try await apply(jobs: jobs, sql: sql, storage: storage, categories: categories, now: clock.now())
         }
     }
 
@@ -27,7 +27,7 @@ enum IntakeTransaction {
         var touched = false
     }
 
-    private static func apply(jobs: [IntakeJob], sql: any SQLDatabase, categories: CategoryIndex, now: Date) async throws -> [IntakeOutcome] {
+    private static func apply(jobs: [IntakeJob], sql: any SQLDatabase, storage: any IntakeStorage, categories: CategoryIndex, now: Date) async throws -> [IntakeOutcome] {
         var outcomes = [IntakeOutcome?](repeating: nil, count: jobs.count)
 
         // 1. Idempotency: keys seen before answer with their stored result.
@@ -100,9 +100,9 @@ enum IntakeTransaction {
         }
 
         // 3. Reports, evidence and events, in order.
-        var reportRows: [[any Encodable & Sendable]] = []
-        var evidenceRows: [[any Encodable & Sendable]] = []
-        var eventRows: [[any Encodable & Sendable]] = []
+        var reportRows: [[IntakeValue]] = []
+        var evidenceRows: [[IntakeValue]] = []
+        var eventRows: [[IntakeValue]] = []
         func appendEvent(_ state: inout CaseState, kind: String, at date: Date, payload: [String: String]) throws {
             let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
             let payloadText = PantauCore.canonicalJSON(payload)
@@ -110,8 +110,9 @@ enum IntakeTransaction {
             let content = EventChain.Content(caseID: state.id.uuidString.lowercased(), sequence: sequence, kind: kind, actor: actor,
                                              occurredAtMillis: millis, payload: payloadText)
             let hash = EventChain.hash(previous: state.lastHash, content)
-            eventRows.append([OrderedID.make(at: now), state.id, sequence, kind, actor, Date(timeIntervalSince1970: Double(millis) / 1000), millis,
-                              payloadText, state.lastHash, hash])
+            eventRows.append([.uuid(OrderedID.make(at: now)), .uuid(state.id), .integer(sequence), .text(kind), .text(actor),
+                              .date(Date(timeIntervalSince1970: Double(millis) / 1000)), .integer(Int(millis)),
+                              .text(payloadText), .text(state.lastHash), .text(hash)])
             state.eventCount = sequence
             state.lastHash = hash
             state.touched = true
@@ -134,10 +135,11 @@ enum IntakeTransaction {
                 if before != state.category && state.reportCount > 1 { payload["category_changed_from"] = before }
                 try appendEvent(&state, kind: "report_received", at: draft.receivedAt, payload: payload)
                 cases[key] = state
-                reportRows.append([draft.id, draft.ticket, state.id, draft.channel.rawValue, key, draft.target(maxLength: 2048),
-                                   draft.report.category, draft.report.description, draft.sealedContact, draft.sourceRef, draft.receivedAt])
+                reportRows.append([.uuid(draft.id), .text(draft.ticket), .uuid(state.id), .text(draft.channel.rawValue), .text(key),
+                                   .text(draft.target(maxLength: 2048)), .text(draft.report.category), .text(draft.report.description),
+                                   .optional(draft.sealedContact), .optional(draft.sourceRef), .date(draft.receivedAt)])
                 for e in draft.evidence {
-                    evidenceRows.append([OrderedID.make(at: now), draft.id, e.sha256, e.mediaType, e.size])
+                    evidenceRows.append([.uuid(OrderedID.make(at: now)), .uuid(draft.id), .text(e.sha256), .text(e.mediaType), .integer(Int(e.size))])
                 }
                 stored.append(StoredReport(ticket: draft.ticket, caseID: state.id, caseReportCount: state.reportCount,
                                            subjectKey: key, category: draft.report.category, receivedAt: draft.receivedAt))
@@ -146,18 +148,15 @@ enum IntakeTransaction {
         }
 
         for chunk in reportRows.chunked(150) {
-            try await sql.insert(into: "reports")
-                .columns(["id", "ticket", "case_id", "channel", "subject_key", "target", "claimed_category", "description",
-                          "reporter_contact", "source_ref", "received_at"])
-                .rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+            try await storage.insert(into: "reports", columns: ["id", "ticket", "case_id", "channel", "subject_key", "target", "claimed_category",
+                                                                "description", "reporter_contact", "source_ref", "received_at"], rows: chunk, sql: sql)
         }
         for chunk in evidenceRows.chunked(300) {
-            try await sql.insert(into: "report_evidence").columns(["id", "report_id", "sha256", "media_type", "size"]).rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+            try await storage.insert(into: "report_evidence", columns: ["id", "report_id", "sha256", "media_type", "size"], rows: chunk, sql: sql)
         }
         for chunk in eventRows.chunked(150) {
-            try await sql.insert(into: "case_events")
-                .columns(["id", "case_id", "sequence", "kind", "actor", "occurred_at", "occurred_at_ms", "payload", "previous_hash", "hash"])
-                .rows(chunk.map { $0.map { SQLBind($0) as any SQLExpression } }).run()
+            try await storage.insert(into: "case_events", columns: ["id", "case_id", "sequence", "kind", "actor", "occurred_at", "occurred_at_ms",
+                                                                    "payload", "previous_hash", "hash"], rows: chunk, sql: sql)
         }
 
         // 4. Case rows kept in step with their events, in one statement.
