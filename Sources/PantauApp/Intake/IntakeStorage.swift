@@ -48,13 +48,41 @@ protocol IntakeStorage: Sendable {
     func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// A multi-row INSERT inside the current transaction.
     func insert(into table: String, columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws
+    /// Inserts case rows that are missing and returns every subject's open
+    /// case (an existing row is touched, which locks it on PostgreSQL).
+    func upsertOpenCases(columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws -> [IntakeTransaction.CaseState]
+    /// Writes the new counters of cases: rows of (id, report_count,
+    /// category_id, last_report_at, priority, event_count, last_event_hash).
+    func updateCases(_ rows: ArraySlice<[IntakeValue]>, now: Date, sql: any SQLDatabase) async throws
     func close() async
 }
 
+/// Columns returned by the case upsert, in this order.
+let openCaseColumns = ["id", "open_key", "report_count", "category_id", "first_report_at", "last_report_at", "event_count", "last_event_hash"]
+
+/// The SQLKit forms, used on PostgreSQL.
 extension IntakeStorage {
     func insert(into table: String, columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws {
         try await sql.insert(into: table).columns(columns)
             .rows(rows.map { $0.map { SQLBind($0.encodable) as any SQLExpression } }).run()
+    }
+
+    func upsertOpenCases(columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws -> [IntakeTransaction.CaseState] {
+        try await sql.insert(into: "cases").columns(columns)
+            .rows(rows.map { $0.map { SQLBind($0.encodable) as any SQLExpression } })
+            .onConflict(with: ["open_key"]) { $0.set(excludedValueOf: "updated_at") }
+            .returning(openCaseColumns.map { SQLColumn($0) as any SQLExpression })
+            .all()
+            .map { try IntakeTransaction.CaseState(row: $0) }
+    }
+
+    func updateCases(_ rows: ArraySlice<[IntakeValue]>, now: Date, sql: any SQLDatabase) async throws {
+        let values: [SQLQueryString] = rows.map { row in "(\(binds: row.map(\.encodable)))" }
+        try await sql.raw("""
+            UPDATE cases SET report_count = v.column2, category_id = v.column3, last_report_at = v.column4,
+              priority = v.column5, event_count = v.column6, last_event_hash = v.column7, updated_at = \(bind: now)
+            FROM (VALUES \(values.joined(separator: ", "))) AS v WHERE cases.id = v.column1
+            """).run()
     }
 }
 
@@ -176,6 +204,53 @@ final class DedicatedSQLiteIntakeStorage: IntakeStorage, @unchecked Sendable {
     }
 
     private var statements: [String: String] = [:]
+
+    private func statementText(_ key: String, _ make: () -> String) -> String {
+        if let cached = statements[key] { return cached }
+        let text = make()
+        statements[key] = text
+        return text
+    }
+
+    private static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
+    func upsertOpenCases(columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws -> [IntakeTransaction.CaseState] {
+        guard let connection, !rows.isEmpty else { return [] }
+        let text = statementText("cases-upsert#\(rows.count)") {
+            "INSERT INTO \"cases\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+                + Self.placeholders(rows: rows.count, columns: columns.count)
+                + " ON CONFLICT (\"open_key\") DO UPDATE SET \"updated_at\" = excluded.\"updated_at\" RETURNING "
+                + openCaseColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+        let collected = NIOLockedValueBox<[SQLiteRow]>([])
+        try await connection.query(text, rows.flatMap { $0.map(\.sqlite) }) { row in collected.withLockedValue { $0.append(row) } }
+        return try collected.withLockedValue { $0 }.map { row in
+            guard let idText = row.column("id")?.string, let id = UUID(uuidString: idText),
+                  let key = row.column("open_key")?.string, let reportCount = row.column("report_count")?.integer,
+                  let category = row.column("category_id")?.string, let first = row.column("first_report_at")?.double,
+                  let last = row.column("last_report_at")?.double, let eventCount = row.column("event_count")?.integer,
+                  let hash = row.column("last_event_hash")?.string
+            else { throw IntakeError(message: "unexpected case row from SQLite") }
+            return IntakeTransaction.CaseState(id: id, key: key, reportCount: reportCount, category: category,
+                                               firstReportAt: Date(timeIntervalSince1970: first), lastReportAt: Date(timeIntervalSince1970: last),
+                                               eventCount: eventCount, lastHash: hash)
+        }
+    }
+
+    func updateCases(_ rows: ArraySlice<[IntakeValue]>, now: Date, sql: any SQLDatabase) async throws {
+        guard let connection, !rows.isEmpty else { return }
+        let text = statementText("cases-update#\(rows.count)") {
+            """
+            UPDATE cases SET report_count = v.column2, category_id = v.column3, last_report_at = v.column4,
+              priority = v.column5, event_count = v.column6, last_event_hash = v.column7, updated_at = ?
+            FROM (VALUES \(Self.placeholders(rows: rows.count, columns: 7))) AS v WHERE cases.id = v.column1
+            """
+        }
+        try await connection.query(text, [IntakeValue.date(now).sqlite] + rows.flatMap { $0.map(\.sqlite) }) { _ in }
+    }
 
     func close() async {
         guard let connection else { return }

@@ -15,7 +15,7 @@ enum IntakeTransaction {
         }
     }
 
-    struct CaseState {
+    struct CaseState: Sendable {
         let id: UUID
         let key: String
         var reportCount: Int
@@ -73,26 +73,19 @@ enum IntakeTransaction {
             // "updated" (and so locked on PostgreSQL until commit).
             let firstDraft = Dictionary(drafts.map { ($0.report.subject.key, $0) }, uniquingKeysWith: { first, _ in first })
             for chunk in subjectKeys.chunked(100) {
-                let rows: [[any SQLExpression]] = chunk.map { key in
+                let rows: [[IntakeValue]] = chunk.map { key in
                     let d = firstDraft[key]!
                     let s = d.report.subject
-                    let values: [any Encodable & Sendable] = [
-                        OrderedID.make(at: now), s.key, s.platform.rawValue, s.kind.rawValue, s.id, s.url, s.key, CaseStatus.new.rawValue,
-                        d.report.category, 0, d.receivedAt, d.receivedAt, 0.0, 0, EventChain.genesis, now, now]
-                    return values.map { SQLBind($0) as any SQLExpression }
+                    return [.uuid(OrderedID.make(at: now)), .text(s.key), .text(s.platform.rawValue), .text(s.kind.rawValue), .text(s.id),
+                            .text(s.url), .text(s.key), .text(CaseStatus.new.rawValue), .text(d.report.category), .integer(0),
+                            .date(d.receivedAt), .date(d.receivedAt), .real(0), .integer(0), .text(EventChain.genesis), .date(now), .date(now)]
                 }
-                let returned = try await sql.insert(into: "cases")
-                    .columns(["id", "subject_key", "subject_platform", "subject_kind", "subject_id", "subject_url", "open_key", "status",
+                let returned = try await storage.upsertOpenCases(
+                    columns: ["id", "subject_key", "subject_platform", "subject_kind", "subject_id", "subject_url", "open_key", "status",
                               "category_id", "report_count", "first_report_at", "last_report_at", "priority", "event_count",
-                              "last_event_hash", "created_at", "updated_at"])
-                    .rows(rows)
-                    .onConflict(with: ["open_key"]) { $0.set(excludedValueOf: "updated_at") }
-                    .returning("id", "open_key", "report_count", "category_id", "first_report_at", "last_report_at", "event_count", "last_event_hash")
-                    .all()
-                for row in returned {
-                    let state = try CaseState(row: row)
-                    cases[state.key] = state
-                }
+                              "last_event_hash", "created_at", "updated_at"],
+                    rows: rows[...], sql: sql)
+                for state in returned { cases[state.key] = state }
             }
             guard cases.count == subjectKeys.count else { throw IntakeError(message: "could not open a case for every subject") }
             // A case with no events yet was created just now, by this batch.
@@ -161,18 +154,13 @@ enum IntakeTransaction {
 
         // 4. Case rows kept in step with their events, in one statement.
         let touched = cases.values.filter(\.touched).sorted { $0.key < $1.key }
-        for chunk in touched.chunked(100) {
-            var values: [SQLQueryString] = []
-            for c in chunk {
-                let priority = CasePriority.score(severity: categories.severity(of: c.category), reportCount: c.reportCount,
-                                                  firstReportAt: c.firstReportAt, now: c.lastReportAt)
-                values.append("(\(bind: c.id), \(bind: c.reportCount), \(bind: c.category), \(bind: c.lastReportAt), \(bind: priority), \(bind: c.eventCount), \(bind: c.lastHash))")
-            }
-            try await sql.raw("""
-                UPDATE cases SET report_count = v.column2, category_id = v.column3, last_report_at = v.column4,
-                  priority = v.column5, event_count = v.column6, last_event_hash = v.column7, updated_at = \(bind: now)
-                FROM (VALUES \(values.joined(separator: ", "))) AS v WHERE cases.id = v.column1
-                """).run()
+        let caseRows: [[IntakeValue]] = touched.map { c in
+            let priority = CasePriority.score(severity: categories.severity(of: c.category), reportCount: c.reportCount,
+                                              firstReportAt: c.firstReportAt, now: c.lastReportAt)
+            return [.uuid(c.id), .integer(c.reportCount), .text(c.category), .date(c.lastReportAt), .real(priority), .integer(c.eventCount), .text(c.lastHash)]
+        }
+        for chunk in caseRows.chunked(100) {
+            try await storage.updateCases(chunk, now: now, sql: sql)
         }
 
         // 5. Idempotency and mention records, in the same transaction.
