@@ -119,6 +119,80 @@ final class DedicatedPostgresIntakeStorage: IntakeStorage, @unchecked Sendable {
         }
     }
 
+    // Direct PostgresNIO bindings for the hot statements, as on SQLite: the
+    // SQLKit serialiser and Codable binding per value were the writer's main
+    // CPU cost. Statement text is kept per shape and row count.
+    private var statements: [String: String] = [:]
+
+    private func statementText(_ key: String, _ make: () -> String) -> String {
+        if let cached = statements[key] { return cached }
+        let text = make()
+        statements[key] = text
+        return text
+    }
+
+    /// `($1, $2), ($3, $4)` for `rows` rows of `columns` values, numbered from `first`.
+    private static func placeholders(rows: Int, columns: Int, first: Int = 1) -> String {
+        (0..<rows).map { r in
+            "(" + (0..<columns).map { c in "$\(first + r * columns + c)" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
+    }
+
+    private static func bindings(_ values: some Sequence<IntakeValue>) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values {
+            switch value {
+            case .text(let v): try binds.append(v)
+            case .integer(let v): try binds.append(v)
+            case .real(let v): try binds.append(v)
+            case .date(let v): try binds.append(v)
+            case .uuid(let v): try binds.append(v)
+            case .null: binds.appendNull()
+            }
+        }
+        return binds
+    }
+
+    func insert(into table: String, columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws {
+        guard let connection, !rows.isEmpty else { return }
+        let text = statementText("\(table)#\(rows.count)") {
+            "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+                + Self.placeholders(rows: rows.count, columns: columns.count)
+        }
+        try await connection.query(PostgresQuery(unsafeSQL: text, binds: Self.bindings(rows.joined())), logger: logger)
+    }
+
+    func upsertOpenCases(columns: [String], rows: ArraySlice<[IntakeValue]>, sql: any SQLDatabase) async throws -> [IntakeTransaction.CaseState] {
+        guard let connection, !rows.isEmpty else { return [] }
+        let text = statementText("cases-upsert#\(rows.count)") {
+            "INSERT INTO \"cases\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+                + Self.placeholders(rows: rows.count, columns: columns.count)
+                + " ON CONFLICT (\"open_key\") DO UPDATE SET \"updated_at\" = excluded.\"updated_at\" RETURNING "
+                + openCaseColumns.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+        let result = try await connection.query(PostgresQuery(unsafeSQL: text, binds: Self.bindings(rows.joined())), logger: logger)
+        var states: [IntakeTransaction.CaseState] = []
+        for try await row in result {
+            let (id, key, reportCount, category, first, last, eventCount, hash) =
+                try row.decode((UUID, String, Int, String, Date, Date, Int, String).self)
+            states.append(IntakeTransaction.CaseState(id: id, key: key, reportCount: reportCount, category: category, firstReportAt: first,
+                                                      lastReportAt: last, eventCount: eventCount, lastHash: hash))
+        }
+        return states
+    }
+
+    func updateCases(_ rows: ArraySlice<[IntakeValue]>, now: Date, sql: any SQLDatabase) async throws {
+        guard let connection, !rows.isEmpty else { return }
+        let text = statementText("cases-update#\(rows.count)") {
+            """
+            UPDATE cases SET report_count = v.column2, category_id = v.column3, last_report_at = v.column4,
+              priority = v.column5, event_count = v.column6, last_event_hash = v.column7, updated_at = $1
+            FROM (VALUES \(Self.placeholders(rows: rows.count, columns: 7, first: 2))) AS v WHERE cases.id = v.column1
+            """
+        }
+        try await connection.query(PostgresQuery(unsafeSQL: text, binds: Self.bindings([IntakeValue.date(now)] + rows.joined())), logger: logger)
+    }
+
     private func open() async throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         let id = Self.ids.withLockedValue { $0 += 1; return $0 }
