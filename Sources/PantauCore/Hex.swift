@@ -24,7 +24,7 @@ public func canonicalJSON(_ object: [String: String]) -> String {
     return out + "}"
 }
 
-private func appendJSONString(_ s: String, to out: inout String) {
+func appendJSONString(_ s: String, to out: inout String) {
     out += "\""
     for scalar in s.unicodeScalars {
         switch scalar {

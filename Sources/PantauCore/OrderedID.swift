@@ -6,7 +6,7 @@ import Foundation
 /// that decides how much each intake commit must write and fsync.
 public enum OrderedID {
     public static func make(at date: Date) -> UUID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         return make(at: date, using: &generator)
     }
 

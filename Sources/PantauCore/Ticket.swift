@@ -13,7 +13,7 @@ public enum TicketNumber {
     }
 
     public static func make(at date: Date) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         return make(at: date, using: &generator)
     }
 

@@ -168,6 +168,64 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
     }
 }
 
+@Suite struct UUIDTextAndRandomTests {
+    @Test func uuidTextMatchesFoundationBothWays() {
+        var rng = SeededGenerator(seed: 5)
+        for _ in 0..<500 {
+            let id = OrderedID.make(at: Date(timeIntervalSince1970: Double(rng.next() % 2_000_000_000)), using: &rng)
+            #expect(UUIDText.upper(id) == id.uuidString)
+            #expect(UUIDText.lower(id) == id.uuidString.lowercased())
+            #expect(UUIDText.parse(id.uuidString) == id)
+            #expect(UUIDText.parse(id.uuidString.lowercased()) == id)
+        }
+    }
+
+    @Test(arguments: ["", "not-a-uuid", "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5", "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5G",
+                      "0190A1B2xC3D4-7E5F-8A9B-0C1D2E3F4A5B", "0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B0"])
+    func uuidParseRejectsMalformedText(_ text: String) {
+        #expect(UUIDText.parse(text) == nil)
+    }
+
+    @Test func secureRandomIsNotConstantAndCrossesRefills() {
+        var random = SecureRandom()
+        // More than one 512-value buffer, so a refill happens in between.
+        let values = (0..<1500).map { _ in random.next() }
+        #expect(Set(values).count == values.count)
+        // Each bit is set in roughly half the values.
+        for bit in 0..<64 {
+            let ones = values.filter { $0 & (1 << UInt64(bit)) != 0 }.count
+            #expect((550...950).contains(ones), "bit \(bit) set in \(ones) of 1500")
+        }
+    }
+}
+
+@Suite struct JSONObjectTextTests {
+    @Test(arguments: ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\r", "control \u{01}\u{1F}", "slash / ok",
+                      "Bahasa: aduan ✓ 🚫", "<script>alert(1)</script>", ""])
+    func readsBackAsTheSameValues(_ text: String) throws {
+        var object = JSONObjectText()
+        object.add("a", text)
+        object.add("n", -42)
+        object.add("o") { $0.add("inner", text) }
+        let parsed = try JSONSerialization.jsonObject(with: Data(object.finished.utf8)) as? [String: Any]
+        #expect(parsed?["a"] as? String == text)
+        #expect(parsed?["n"] as? Int == -42)
+        #expect((parsed?["o"] as? [String: Any])?["inner"] as? String == text)
+    }
+
+    @Test func matchesJSONEncoderForSortedKeys() throws {
+        struct Sample: Encodable { let a: String; let b: Int; let c: [String: String] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(Sample(a: "x/y \"q\"", b: 7, c: ["k": "v"])), as: UTF8.self)
+        var object = JSONObjectText()
+        object.add("a", "x/y \"q\"")
+        object.add("b", 7)
+        object.add("c") { $0.add("k", "v") }
+        #expect(object.finished == expected)
+    }
+}
+
 @Suite struct DayStampTests {
     @Test func dayStampMatchesTheCalendarInWIB() {
         var calendar = Calendar(identifier: .gregorian)

@@ -15,13 +15,17 @@ public final class PantauDatabase: Sendable {
     let databases: Databases
     let logger: Logger
 
+    /// Set by the background checkpointer once a pass is done; the SQLite
+    /// writer then finishes the checkpoint between two commits.
+    let walCatchUp = WALCatchUpSignal()
+
     static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     static let writerExecutor = EventLoopTaskExecutor(eventLoopGroup.next())
 
     /// Storage for one intake writer lane.
     func makeIntakeStorage(sqliteSynchronous: String) throws -> any IntakeStorage {
         switch location {
-        case .sqlite(let path): DedicatedSQLiteIntakeStorage(path: path, synchronous: sqliteSynchronous, logger: logger)
+        case .sqlite(let path): DedicatedSQLiteIntakeStorage(path: path, synchronous: sqliteSynchronous, walCatchUp: walCatchUp, logger: logger)
         case .postgres(let url): try DedicatedPostgresIntakeStorage(url: url, logger: logger)
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PantauCore
 import PostgresKit
 import PostgresNIO
 import SQLiteKit
@@ -37,7 +38,7 @@ enum IntakeValue: Sendable {
         case .integer(let v): .integer(v)
         case .real(let v): .float(v)
         case .date(let v): .float(v.timeIntervalSince1970)
-        case .uuid(let v): .text(v.uuidString)
+        case .uuid(let v): .text(UUIDText.upper(v))
         case .null: .null
         }
     }
@@ -54,7 +55,13 @@ protocol IntakeStorage: Sendable {
     /// Writes the new counters of cases: rows of (id, report_count,
     /// category_id, last_report_at, priority, event_count, last_event_hash).
     func updateCases(_ rows: ArraySlice<[IntakeValue]>, now: Date, sql: any SQLDatabase) async throws
+    /// Work between two transactions (the lane is idle for it).
+    func betweenTransactions() async
     func close() async
+}
+
+extension IntakeStorage {
+    func betweenTransactions() async {}
 }
 
 /// Columns returned by the case upsert, in this order.
@@ -216,14 +223,28 @@ final class DedicatedPostgresIntakeStorage: IntakeStorage, @unchecked Sendable {
 final class DedicatedSQLiteIntakeStorage: IntakeStorage, @unchecked Sendable {
     private let path: String
     private let synchronous: String
+    private let walCatchUp: WALCatchUpSignal
     private let logger: Logger
     // Touched only from the one writer lane, one transaction at a time.
     private var connection: SQLiteConnection?
 
-    init(path: String, synchronous: String, logger: Logger) {
+    init(path: String, synchronous: String, walCatchUp: WALCatchUpSignal, logger: Logger) {
         self.path = path
         self.synchronous = synchronous == "normal" ? "NORMAL" : "FULL"
+        self.walCatchUp = walCatchUp
         self.logger = logger
+    }
+
+    /// Copies what the background checkpoint left in the WAL. No commit can
+    /// append meanwhile, so it completes, and the next BEGIN starts the WAL
+    /// from its beginning again (see `SQLiteCheckpointer`).
+    func betweenTransactions() async {
+        guard walCatchUp.take(), let connection else { return }
+        do {
+            try await connection.query("PRAGMA wal_checkpoint(PASSIVE)", []) { _ in }
+        } catch {
+            logger.warning("WAL catch-up checkpoint failed", metadata: ["error": "\(error)"])
+        }
     }
 
     func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -302,7 +323,7 @@ final class DedicatedSQLiteIntakeStorage: IntakeStorage, @unchecked Sendable {
         let collected = NIOLockedValueBox<[SQLiteRow]>([])
         try await connection.query(text, rows.flatMap { $0.map(\.sqlite) }) { row in collected.withLockedValue { $0.append(row) } }
         return try collected.withLockedValue { $0 }.map { row in
-            guard let idText = row.column("id")?.string, let id = UUID(uuidString: idText),
+            guard let idText = row.column("id")?.string, let id = UUIDText.parse(idText),
                   let key = row.column("open_key")?.string, let reportCount = row.column("report_count")?.integer,
                   let category = row.column("category_id")?.string, let first = row.column("first_report_at")?.double,
                   let last = row.column("last_report_at")?.double, let eventCount = row.column("event_count")?.integer,

@@ -100,7 +100,7 @@ enum IntakeTransaction {
             let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
             let payloadText = PantauCore.canonicalJSON(payload)
             let sequence = state.eventCount + 1
-            let content = EventChain.Content(caseID: state.id.uuidString.lowercased(), sequence: sequence, kind: kind, actor: actor,
+            let content = EventChain.Content(caseID: UUIDText.lower(state.id), sequence: sequence, kind: kind, actor: actor,
                                              occurredAtMillis: millis, payload: payloadText)
             let hash = EventChain.hash(previous: state.lastHash, content)
             eventRows.append([.uuid(OrderedID.make(at: now)), .uuid(state.id), .integer(sequence), .text(kind), .text(actor),
@@ -123,7 +123,7 @@ enum IntakeTransaction {
                 state.category = state.reportCount == 0 ? draft.report.category : categories.moreSevere(state.category, draft.report.category)
                 state.reportCount += 1
                 state.lastReportAt = max(state.lastReportAt, draft.receivedAt)
-                var payload = ["report_id": draft.id.uuidString.lowercased(), "ticket": draft.ticket, "channel": draft.channel.rawValue,
+                var payload = ["report_id": UUIDText.lower(draft.id), "ticket": draft.ticket, "channel": draft.channel.rawValue,
                                "claimed_category": draft.report.category, "report_count": String(state.reportCount)]
                 if before != state.category && state.reportCount > 1 { payload["category_changed_from"] = before }
                 try appendEvent(&state, kind: "report_received", at: draft.receivedAt, payload: payload)

@@ -120,6 +120,7 @@ final class WriterLane: Sendable {
             }
             if batch.isEmpty { return }
             await write(batch)
+            await storage.betweenTransactions()
         }
     }
 

@@ -36,17 +36,31 @@ struct CreateReportRequest: Decodable {
     let evidence: [String]?
 }
 
-struct CreateReportResponse: Encodable {
-    struct CaseRef: Encodable {
-        let id: UUID
-        let reportCount: Int
-        enum CodingKeys: String, CodingKey { case id, reportCount = "report_count" }
-    }
+/// The answer to a new report, written by hand (keys sorted, as
+/// `JSONEncoder` would): it is sent thousands of times a second.
+struct CreateReportResponse {
     let ticket: String
     let statusURL: String
-    let `case`: CaseRef
-    let subject: SubjectDTO
-    enum CodingKeys: String, CodingKey { case ticket, statusURL = "status_url", `case`, subject }
+    let caseID: UUID
+    let caseReportCount: Int
+    let subject: Subject
+
+    var json: String {
+        var object = JSONObjectText()
+        object.add("case") { c in
+            c.add("id", UUIDText.upper(caseID))
+            c.add("report_count", caseReportCount)
+        }
+        object.add("status_url", statusURL)
+        object.add("subject") { s in
+            s.add("id", subject.id)
+            s.add("key", subject.key)
+            s.add("kind", subject.kind.rawValue)
+            s.add("platform", subject.platform.rawValue)
+        }
+        object.add("ticket", ticket)
+        return object.finished
+    }
 }
 
 struct ReportsAPIController: Sendable {
@@ -86,10 +100,10 @@ struct ReportsAPIController: Sendable {
         }
         let response = CreateReportResponse(
             ticket: report.ticket, statusURL: absoluteURL(SitePath.ticket(report.ticket), request: request),
-            case: .init(id: report.caseID, reportCount: report.caseReportCount), subject: SubjectDTO(subject))
-        var headers: HTTPFields = [.location: SitePath.API.report(report.ticket)]
+            caseID: report.caseID, caseReportCount: report.caseReportCount, subject: subject)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .location: SitePath.API.report(report.ticket)]
         if case .replayed = outcome { headers[.init("Idempotent-Replayed")!] = "true" }
-        return try jsonResponse(response, status: .created, headers: headers)
+        return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(string: response.json)))
     }
 
     func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
