@@ -26,6 +26,12 @@ public func canonicalJSON(_ object: [String: String]) -> String {
 
 func appendJSONString(_ s: String, to out: inout String) {
     out += "\""
+    // Most values need no escaping: append them whole.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        out += s
+        out += "\""
+        return
+    }
     for scalar in s.unicodeScalars {
         switch scalar {
         case "\"": out += "\\\""

@@ -40,13 +40,19 @@ public enum SubjectCanonicalizer {
     public static func canonicalize(_ rawInput: String, platform: Platform? = nil) throws(SubjectError) -> Subject {
         let input = trimmedWhitespace(rawInput)
         guard !input.isEmpty else { throw SubjectError(.empty, "Nothing was given: enter a link (URL) or an account name.") }
-        guard input.count <= maximumInputLength else {
+        // Nearly every input is ASCII: check its bytes instead of walking
+        // Characters (grapheme breaking and Unicode property lookups).
+        let isASCII = input.utf8.allSatisfy { $0 < 0x80 }
+        guard (isASCII ? input.utf8.count : input.count) <= maximumInputLength else {
             throw SubjectError(.tooLong, "The link is longer than \(maximumInputLength) characters.")
         }
-        guard !input.unicodeScalars.contains(where: isControlOrFormat) else {
+        let hasControl = isASCII ? input.utf8.contains { $0 < 0x20 || $0 == 0x7F } : input.unicodeScalars.contains(where: isControlOrFormat)
+        guard !hasControl else {
             throw SubjectError(.controlCharacters, "The text contains control characters.")
         }
-        guard !input.contains(where: { $0.isWhitespace }) else {
+        // (ASCII white space other than the space is a control character, refused above.)
+        let hasSpace = isASCII ? input.utf8.contains(UInt8(ascii: " ")) : input.contains(where: { $0.isWhitespace })
+        guard !hasSpace else {
             throw SubjectError(.notAURL, "A link or account name cannot contain spaces.")
         }
         if let colon = input.firstIndex(of: ":"), input[..<colon].allSatisfy({ $0.isLetter }) {
