@@ -13,23 +13,41 @@ public struct PantauServer {
     /// loads categories and platforms, and registers every route.
     public static func buildApplication(configuration: AppConfiguration, clock: any PantauClock = SystemClock(),
                                         logger: Logger) async throws -> some ApplicationProtocol {
+        try await buildApplicationAndRoutes(configuration: configuration, clock: clock, logger: logger).application
+    }
+
+    /// The application and its route table (the route × role test walks it).
+    static func buildApplicationAndRoutes(configuration: AppConfiguration, clock: any PantauClock = SystemClock(), logger: Logger)
+        async throws -> (application: Application<RouterResponder<AppRequestContext>>, routes: Routes) {
         let metrics = PantauMetrics.shared
         let database = try PantauDatabase(location: configuration.database, logger: logger)
         do {
             try await prepare(database: database, configuration: configuration, logger: logger)
             let components = try await IntakeComponents.make(database: database, configuration: configuration, clock: clock,
                                                             metrics: metrics, logger: logger)
-            let router = buildRouter(components: components, database: database, configuration: configuration, metrics: metrics)
+            let routes = buildRouter(components: components, database: database, configuration: configuration, metrics: metrics)
+            if let password = try await components.accounts.ensureInitialAdmin(email: configuration.initialAdminEmail) {
+                // Printed once, on the terminal only (never logged).
+                print("""
+
+                Pantau: first start — an admin account was created.
+                  e-mail:             \(configuration.initialAdminEmail)
+                  one-time password:  \(password)
+                Sign in at /masuk; you will be asked to choose your own password.
+
+                """)
+            }
             var services: [any Service] = [DatabaseService(database: database)]
             if database.isSQLite {
                 services.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
             }
             services.append(components.writer)
-            return Application(
-                router: router,
+            let application = Application(
+                router: routes.router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
                 services: services,
                 logger: logger)
+            return (application, routes)
         } catch {
             await database.shutdown()
             throw error
@@ -50,27 +68,30 @@ public struct PantauServer {
     }
 
     static func buildRouter(components: IntakeComponents, database: PantauDatabase, configuration: AppConfiguration,
-                            metrics: PantauMetrics) -> Router<AppRequestContext> {
+                            metrics: PantauMetrics) -> Routes {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
-        router.get(RouterPath(SitePath.healthz)) { _, _ in "ok" }
-        router.get(RouterPath(SitePath.metrics)) { _, _ in
+        router.add(middleware: AuthenticationMiddleware(accounts: components.accounts))
+        let routes = Routes(router: router)
+        routes.get(SitePath.healthz, .everyone) { _, _ in "ok" }
+        routes.get(SitePath.metrics, .everyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        router.get(RouterPath(SitePath.openAPI)) { _, _ in
+        routes.get(SitePath.openAPI, .everyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         let intake = components.intake
         ReportsAPIController(intake: intake, database: database, maxBodyBytes: configuration.maxJSONBodyBytes,
-                             publicBaseURL: configuration.publicBaseURL).register(on: router)
-        EvidenceAPIController(store: intake.evidence).register(on: router)
-        MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: router)
-        StatsAPIController(database: database).register(on: router)
-        ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: router)
-        return router
+                             publicBaseURL: configuration.publicBaseURL).register(on: routes)
+        EvidenceAPIController(store: intake.evidence).register(on: routes)
+        MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
+        StatsAPIController(database: database).register(on: routes)
+        ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: routes)
+        StaffWebController(accounts: components.accounts, csrf: components.csrf, secureCookies: configuration.secureCookies).register(on: routes)
+        return routes
     }
 }
 
@@ -79,6 +100,7 @@ struct IntakeComponents: Sendable {
     let intake: IntakeService
     let writer: ReportWriter
     let csrf: CSRFProtection
+    let accounts: AccountService
 
     static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock,
                      metrics: PantauMetrics, logger: Logger) async throws -> IntakeComponents {
@@ -102,6 +124,7 @@ struct IntakeComponents: Sendable {
                                    evidence: EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes),
                                    clock: clock, officialHandles: official, metrics: metrics)
         return IntakeComponents(intake: intake, writer: writer,
-                                csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies))
+                                csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies),
+                                accounts: AccountService(database: database, clock: clock, configuration: configuration))
     }
 }

@@ -68,6 +68,14 @@ public struct AppConfiguration: Sendable {
     public var logLevel = "info"
     /// Mark cookies `Secure` (set when Pantau is served over TLS).
     public var secureCookies = false
+    /// Bcrypt work factor for staff passwords (tests use the minimum, 4).
+    public var bcryptCost = 12
+    /// A staff session ends this long after sign-in…
+    public var sessionLifetimeHours = 12
+    /// …or after this long without a request.
+    public var sessionIdleMinutes = 120
+    /// E-mail of the admin created on the first start of an empty database.
+    public var initialAdminEmail = "admin@pantau.local"
     /// Public base URL used in links returned by the API.
     public var publicBaseURL: String?
     /// SQLite commit durability: `full` (default) fsyncs every intake commit,
@@ -120,6 +128,15 @@ public struct AppConfiguration: Sendable {
         if let mib = try int("PANTAU_MAX_EVIDENCE_MB", 1...1024) { config.maxEvidenceBytes = mib * 1024 * 1024 }
         if let n = try int("PANTAU_INTAKE_BATCH", 1...5000) { config.intakeBatchSize = n }
         if let n = try int("PANTAU_INTAKE_WRITERS", 1...64) { config.intakeWriters = n }
+        if let n = try int("PANTAU_BCRYPT_COST", 4...31) { config.bcryptCost = n }
+        if let n = try int("PANTAU_SESSION_HOURS", 1...720) { config.sessionLifetimeHours = n }
+        if let n = try int("PANTAU_SESSION_IDLE_MINUTES", 5...10080) { config.sessionIdleMinutes = n }
+        if let email = env("PANTAU_ADMIN_EMAIL") {
+            guard ReportValidator.isPlausibleEmail(email) else {
+                throw ConfigurationError("PANTAU_ADMIN_EMAIL: expected an e-mail address, got '\(email)'")
+            }
+            config.initialAdminEmail = email.lowercased()
+        }
         if let handles = env("PANTAU_OFFICIAL_HANDLES") {
             for pair in handles.split(separator: ",") {
                 let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

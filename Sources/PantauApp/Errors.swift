@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import NIOCore
 import PantauCore
 
@@ -21,13 +22,22 @@ struct APIError: Error, HTTPResponseError {
         self.init(.unprocessableContent, code: error.code, message: error.message, field: error.field)
     }
 
-    var headers: HTTPFields { [.contentType: "application/json; charset=utf-8"] }
+    var headers: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if code == "access_denied" { fields[accessDeniedHeader.name] = accessDeniedHeader.value }
+        if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+        return fields
+    }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(APIErrorBody(error: .init(code: code, message: message, field: field)))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
+
+/// Marks a refusal by the permission table (as opposed to, say, an expired
+/// form), for clients and for the route × role test.
+let accessDeniedHeader = (name: HTTPField.Name("Pantau-Error")!, value: "access_denied")
 
 struct APIErrorBody: Codable {
     struct Inner: Codable { let code: String; let message: String; let field: String? }
@@ -44,6 +54,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as WebErrorPage {
+            throw error
+        } catch let error as SignInRedirect {
             throw error
         } catch {
             let isAPI = request.uri.path.hasPrefix("/api/")

@@ -36,6 +36,7 @@ struct TestEnvironment: Sendable {
         config.dataDirectory = directory + "/data"
         config.secretKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         config.logLevel = "warning"
+        config.bcryptCost = 4
         switch backend {
         case .sqlite:
             config.database = .sqlite(path: directory + "/pantau.sqlite")

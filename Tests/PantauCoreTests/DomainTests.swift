@@ -240,3 +240,36 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(TicketNumber.dayStamp(Date(timeIntervalSince1970: 1_763_942_399)) == "20251124")
     }
 }
+
+@Suite struct AccessTests {
+    @Test func everyActionHasAnEntryAndAdminManagesUsersAlone() {
+        for action in StaffAction.allCases { #expect(PermissionTable.allowed[action] != nil, "\(action) has no entry") }
+        #expect(Role.allCases.filter { PermissionTable.allows($0, .manageUsers) } == [.admin])
+        #expect(!PermissionTable.allows(.platform, .viewCases))
+        #expect(!PermissionTable.allows(.isp, .viewReporterContact))
+        #expect(RouteAccess.everyone.allows(nil))
+        #expect(!RouteAccess.staff(.useOwnAccount).allows(nil))
+    }
+
+    @Test func throttleAllowsNineFailuresAndRefusesTheTenthUntilOneAgesOut() {
+        let policy = LoginThrottlePolicy()
+        let now = 10_000.0
+        let nine = (0..<9).map { now - 60 * Double($0) }
+        #expect(policy.retryAfter(failures: nine, now: now) == nil)
+        let ten = nine + [now - 600]
+        let wait = policy.retryAfter(failures: ten, now: now)
+        #expect(wait == 300) // the failure 600 s ago leaves the 900 s window in 300 s
+        // Failures older than the window do not count.
+        #expect(policy.retryAfter(failures: nine + [now - 901], now: now) == nil)
+    }
+
+    @Test func passwordsNeedLengthAndOneTimePasswordsAreLongAndVaried() {
+        #expect(PasswordPolicy.problem(with: "short", email: "a@b.id") != nil)
+        #expect(PasswordPolicy.problem(with: "a@b.id.a@b.id", email: "A@B.ID.A@B.ID") != nil)
+        #expect(PasswordPolicy.problem(with: String(repeating: "x", count: 73), email: "a@b.id") != nil)
+        #expect(PasswordPolicy.problem(with: "correct horse battery", email: "a@b.id") == nil)
+        let generated = (0..<50).map { _ in PasswordPolicy.generate() }
+        #expect(Set(generated).count == 50)
+        #expect(generated.allSatisfy { $0.count == 20 && PasswordPolicy.problem(with: $0, email: "a@b.id") == nil })
+    }
+}

@@ -9,7 +9,8 @@ public struct PantauCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pantau",
         abstract: "Pantau: reports of negative online content, from intake to decision.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, SubjectCommand.self, ImportCommand.self, VerifyHistoryCommand.self])
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SubjectCommand.self, ImportCommand.self,
+                      VerifyHistoryCommand.self])
 
     public init() {}
 }

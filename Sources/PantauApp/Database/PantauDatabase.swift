@@ -65,6 +65,7 @@ public final class PantauDatabase: Sendable {
     static let migrationList: [any Migration] = [
         CreateCategories(), CreatePlatforms(), CreateCases(), CreateReports(), CreateCaseEvents(),
         CreateReportEvidence(), CreateIdempotencyKeys(), CreateMentions(), SeedCategoriesAndPlatforms(),
+        CreateUsers(), CreateSessions(), CreateAPITokens(), CreateLoginFailures(), CreateAuditEvents(),
     ]
 
     private func migrator() -> Migrator {

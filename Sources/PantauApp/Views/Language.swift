@@ -29,11 +29,20 @@ enum SitePath {
     static let openAPI = "/openapi.yaml"
     static let style = "/static/pantau.css"
 
+    enum Staff {
+        static let signIn = "/masuk"
+        static let signOut = "/keluar"
+        static let home = "/staf"
+        static let password = "/akun/sandi"
+        static let audit = "/admin/audit"
+    }
+
     enum API {
         static let reports = "/api/v1/reports"
         static func report(_ ticket: String) -> String { "/api/v1/reports/\(ticket)" }
         static let evidence = "/api/v1/evidence"
         static let stats = "/api/v1/stats"
+        static let me = "/api/v1/me"
         static func mentions(_ platform: String) -> String { "/api/v1/platforms/\(platform)/mentions" }
     }
 }

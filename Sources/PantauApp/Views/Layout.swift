@@ -9,6 +9,8 @@ struct PageLayout {
     let language: Language
     /// Path of this page without `lang`, for the language switch.
     let path: String
+    /// The signed-in staff member, if any (adds the staff links and sign-out).
+    var identity: Identity? = nil
     let content: Node<HTML.BodyContext>
 
     func render() -> String {
@@ -30,7 +32,8 @@ struct PageLayout {
                         .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
                         .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
                         .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
-                           .text(language == .en ? "Bahasa Indonesia" : "English"))
+                           .text(language == .en ? "Bahasa Indonesia" : "English")),
+                        .unwrap(identity) { staffLinks($0) }
                     )
                 ),
                 .main(content),
@@ -39,6 +42,18 @@ struct PageLayout {
                     "Pantau — negative content reporting. Reporters' identities are kept confidential."))))
             )
         ).render()
+    }
+}
+
+extension PageLayout {
+    private func staffLinks(_ identity: Identity) -> Node<HTML.BodyContext> {
+        guard case .session(_, let csrf) = identity.credential else { return .empty }
+        return .group(
+            .a(.href(language.link(SitePath.Staff.home)), .text(language.t("Petugas", "Staff"))),
+            .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
+                  .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
+                  .button(.type(.submit), .class("link"), .text(language.t("Keluar", "Sign out"))))
+        )
     }
 }
 
@@ -55,18 +70,27 @@ struct WebErrorPage: Error, HTTPResponseError {
     let status: HTTPResponse.Status
     let language: Language
     var detail: String?
+    var kind: Kind = .general
 
-    init(status: HTTPResponse.Status, language: Language, detail: String? = nil) {
+    /// What went wrong, where the status alone does not say it.
+    enum Kind: Sendable { case general, accessDenied, formExpired }
+
+    init(status: HTTPResponse.Status, language: Language, detail: String? = nil, kind: Kind = .general) {
         self.status = status
         self.language = language
         self.detail = detail
+        self.kind = kind
     }
 
     var headers: HTTPFields { [.contentType: "text/html; charset=utf-8"] }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let l = language
-        let (title, text): (String, String) = switch status {
+        let (title, text): (String, String) = if kind == .accessDenied {
+            (l.t("Akses ditolak", "Access denied"),
+             l.t("Peran akun Anda tidak mengizinkan halaman ini.", "Your account's role does not allow this page."))
+        } else {
+            switch status {
         case .notFound: (l.t("Halaman tidak ditemukan", "Page not found"),
                          l.t("Alamat ini tidak ada. Periksa kembali tautannya.", "This address does not exist. Check the link."))
         case .contentTooLarge: (l.t("Berkas terlalu besar", "File too large"),
@@ -76,17 +100,25 @@ struct WebErrorPage: Error, HTTPResponseError {
         case .internalServerError: (l.t("Terjadi kesalahan", "Something went wrong"),
                                     l.t("Kami tidak dapat memproses permintaan ini. Silakan coba lagi.", "We could not process this request. Please try again."))
         default: (l.t("Permintaan tidak dapat diproses", "Request could not be processed"), status.reasonPhrase)
+            }
         }
         let page = PageLayout(title: title, language: l, path: request.uri.path, content: .div(
             .h1(.text(title)),
             .p(.text(detail ?? text)),
             .p(.a(.href(l.link(SitePath.home)), .text(l.t("Kembali ke beranda", "Back to the home page"))))
         ))
-        return htmlResponse(page.render(), status: status)
+        var extra: HTTPFields = [:]
+        if kind == .accessDenied { extra[accessDeniedHeader.name] = accessDeniedHeader.value }
+        return htmlResponse(page.render(), status: status, headers: extra)
     }
 }
 
 let pantauStylesheet = """
+form.inline { display:inline; margin:0; }
+button.link { background:none; border:none; padding:0; color:var(--accent); text-decoration:underline; cursor:pointer; font:inherit; }
+table { border-collapse: collapse; width:100%; font-size:.9rem; background:#fff; }
+th, td { border-bottom:1px solid var(--line); padding:.4rem .5rem; text-align:left; vertical-align:top; }
+input[type=password] { width:100%; padding:.55rem .6rem; border:1px solid #9aa4b0; border-radius:6px; font:inherit; background:#fff; }
 :root { --ink:#1b1f24; --muted:#5b6470; --accent:#0b5cab; --bad:#b3261e; --line:#d6dbe1; }
 * { box-sizing: border-box; }
 body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#f7f8fa; }

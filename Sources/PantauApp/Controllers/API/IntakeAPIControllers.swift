@@ -10,8 +10,8 @@ import SQLKit
 struct EvidenceAPIController: Sendable {
     let store: EvidenceStore
 
-    func register(on router: Router<AppRequestContext>) {
-        router.post(RouterPath(SitePath.API.evidence)) { request, _ in
+    func register(on routes: Routes) {
+        routes.post(SitePath.API.evidence, .everyone) { request, _ in
             let body = try await collectBody(request, limit: store.maxBytes, api: true)
             do {
                 let stored = try store.store(Array(buffer: body))
@@ -44,8 +44,8 @@ struct MentionsAPIController: Sendable {
     let maxBodyBytes: Int
     static let maxMentionsPerBatch = 1000
 
-    func register(on router: Router<AppRequestContext>) {
-        router.post("/api/v1/platforms/:platform/mentions") { request, context in try await receive(request, context) }
+    func register(on routes: Routes) {
+        routes.post("/api/v1/platforms/:platform/mentions", .everyone) { request, context in try await receive(request, context) }
     }
 
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -117,8 +117,8 @@ struct StatsAPIController: Sendable {
         enum CodingKeys: String, CodingKey { case reports, cases, openCases = "open_cases", byChannel = "by_channel", byCategory = "by_category" }
     }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SitePath.API.stats)) { _, _ in try jsonResponse(try await Self.compute(database), status: .ok) }
+    func register(on routes: Routes) {
+        routes.get(SitePath.API.stats, .everyone) { _, _ in try jsonResponse(try await Self.compute(database), status: .ok) }
     }
 
     static func compute(_ database: PantauDatabase) async throws -> Stats {

@@ -69,9 +69,9 @@ struct ReportsAPIController: Sendable {
     let maxBodyBytes: Int
     let publicBaseURL: String?
 
-    func register(on router: Router<AppRequestContext>) {
-        router.post(RouterPath(SitePath.API.reports)) { request, context in try await create(request, context) }
-        router.get("/api/v1/reports/:ticket") { request, context in try await show(request, context) }
+    func register(on routes: Routes) {
+        routes.post(SitePath.API.reports, .everyone) { request, context in try await create(request, context) }
+        routes.get("/api/v1/reports/:ticket", .everyone) { request, context in try await show(request, context) }
     }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {

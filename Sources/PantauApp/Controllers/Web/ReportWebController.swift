@@ -9,13 +9,13 @@ struct ReportWebController: Sendable {
     let database: PantauDatabase
     let csrf: CSRFProtection
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get(RouterPath(SitePath.home)) { request, _ in htmlResponse(HomeView(language: Language(request: request)).render()) }
-        router.get(RouterPath(SitePath.reportForm)) { request, _ in showForm(request) }
-        router.post(RouterPath(SitePath.reportForm)) { request, _ in try await submit(request) }
-        router.get(RouterPath(SitePath.ticketLookup)) { request, _ in lookup(request) }
-        router.get("/aduan/:ticket") { request, context in try await showTicket(request, context) }
-        router.get(RouterPath(SitePath.style)) { _, _ in
+    func register(on routes: Routes) {
+        routes.get(SitePath.home, .everyone) { request, _ in htmlResponse(HomeView(language: Language(request: request)).render()) }
+        routes.get(SitePath.reportForm, .everyone) { request, _ in showForm(request) }
+        routes.post(SitePath.reportForm, .everyone) { request, _ in try await submit(request) }
+        routes.get(SitePath.ticketLookup, .everyone) { request, _ in lookup(request) }
+        routes.get("/aduan/:ticket", .everyone) { request, context in try await showTicket(request, context) }
+        routes.get(SitePath.style, .everyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: pantauStylesheet)))
         }
@@ -36,7 +36,7 @@ struct ReportWebController: Sendable {
     func submit(_ request: Request) async throws -> Response {
         let language = Language(request: request)
         let body = try await collectBody(request, limit: intake.evidence.maxBytes * ReportValidator.maximumEvidenceCount + 1024 * 1024, api: false)
-        let form = try parseForm(request: request, body: Array(buffer: body), language: language)
+        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
         guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
             throw WebErrorPage(status: .forbidden, language: language)
         }
@@ -105,40 +105,42 @@ struct ReportWebController: Sendable {
         return htmlResponse(TicketView(model: model, language: language).render())
     }
 
-    struct ParsedForm {
-        var fields: [String: String] = [:]
-        var files: [MultipartForm.Part] = []
-    }
+}
 
-    private func parseForm(request: Request, body: [UInt8], language: Language) throws -> ParsedForm {
-        let contentType = request.headers[.contentType] ?? ""
-        var form = ParsedForm()
-        if let boundary = MultipartForm.boundary(fromContentType: contentType) {
-            let parts: [MultipartForm.Part]
-            do { parts = try MultipartForm.parse(body, boundary: boundary) } catch {
-                throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Formulir rusak.", "The form data is malformed."))
-            }
-            for part in parts {
-                if part.filename != nil {
-                    if part.name == "evidence" { form.files.append(part) }
-                } else {
-                    guard let text = String(validating: part.body, as: UTF8.self) else {
-                        throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
-                    }
-                    form.fields[part.name] = text
-                }
-            }
-        } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
-            guard let text = String(validating: body, as: UTF8.self) else {
-                throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
-            }
-            for pair in text.split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-                if let key = kv.first { form.fields[key] = kv.count > 1 ? kv[1] : "" }
-            }
-        } else {
-            throw WebErrorPage(status: .unsupportedMediaType, language: language)
+struct ParsedForm {
+    var fields: [String: String] = [:]
+    var files: [MultipartForm.Part] = []
+}
+
+/// The fields (and files) of a posted form, multipart or URL-encoded.
+func parseWebForm(request: Request, body: [UInt8], language: Language) throws -> ParsedForm {
+    let contentType = request.headers[.contentType] ?? ""
+    var form = ParsedForm()
+    if let boundary = MultipartForm.boundary(fromContentType: contentType) {
+        let parts: [MultipartForm.Part]
+        do { parts = try MultipartForm.parse(body, boundary: boundary) } catch {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Formulir rusak.", "The form data is malformed."))
         }
-        return form
+        for part in parts {
+            if part.filename != nil {
+                if part.name == "evidence" { form.files.append(part) }
+            } else {
+                guard let text = String(validating: part.body, as: UTF8.self) else {
+                    throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
+                }
+                form.fields[part.name] = text
+            }
+        }
+    } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
+        }
+        for pair in text.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if let key = kv.first { form.fields[key] = kv.count > 1 ? kv[1] : "" }
+        }
+    } else {
+        throw WebErrorPage(status: .unsupportedMediaType, language: language)
     }
+    return form
 }

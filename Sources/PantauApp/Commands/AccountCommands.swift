@@ -1,0 +1,183 @@
+import ArgumentParser
+import FluentKit
+import Foundation
+import PantauCore
+
+/// `pantau user …`: staff accounts.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage staff accounts.",
+        subcommands: [Add.self, Passwd.self, Disable.self, Enable.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; prints a one-time password (or reads the password from stdin with --password-stdin).")
+        @Option(help: "E-mail address (the sign-in name)") var email: String
+        @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", "))") var role: String
+        @Option(help: "Platform, for role 'platform' only: \(Platform.allCases.map(\.rawValue).joined(separator: ", "))") var platform: String?
+        @Option(help: "Name shown in the interface (default: the part of the e-mail before @)") var name: String?
+        @Flag(help: "Read the password from the first line of stdin instead of generating a one-time password") var passwordStdin = false
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            guard let role = Role(rawValue: role.lowercased()) else {
+                throw ValidationError("--role: expected one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), got '\(role)'")
+            }
+            var platformValue: Platform?
+            if let platform {
+                guard let p = Platform(rawValue: platform.lowercased()), p != .web else {
+                    throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(platform)'")
+                }
+                platformValue = p
+            }
+            let password = passwordStdin ? try readPasswordFromStdin() : nil
+            try await withAccounts(db) { accounts in
+                let (user, oneTime) = try await accounts.createUser(email: email, displayName: name, role: role, platform: platformValue,
+                                                                    password: password, actor: cliActor)
+                print("created \(user.email) (\(role.rawValue)\(platformValue.map { ", " + $0.rawValue } ?? ""))")
+                if let oneTime { print("one-time password: \(oneTime)  (must be changed at first sign-in)") }
+            }
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reset an account's password: prints a new one-time password (or reads one from stdin); ends its sessions.")
+        @Option(help: "E-mail address of the account") var email: String
+        @Flag(help: "Read the new password from the first line of stdin") var passwordStdin = false
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let password = passwordStdin ? try readPasswordFromStdin() : nil
+            try await withAccounts(db) { accounts in
+                let oneTime = try await accounts.resetPassword(email: email, password: password, actor: cliActor)
+                print("password of \(email.lowercased()) reset; its sessions ended")
+                if let oneTime { print("one-time password: \(oneTime)  (must be changed at first sign-in)") }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account: it cannot sign in; its sessions end and its API tokens are revoked.")
+        @Option(help: "E-mail address of the account") var email: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withAccounts(db) { accounts in
+                try await accounts.setDisabled(email: email, true, actor: cliActor)
+                print("disabled \(email.lowercased())")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account again.")
+        @Option(help: "E-mail address of the account") var email: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withAccounts(db) { accounts in
+                try await accounts.setDisabled(email: email, false, actor: cliActor)
+                print("enabled \(email.lowercased())")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withAccounts(db) { accounts in
+                for user in try await UserModel.query(on: accounts.database.db).sort(\.$email).all() {
+                    let state = user.disabled ? "disabled" : (user.mustChangePassword ? "one-time password" : "active")
+                    print("\(user.email)\t\(user.role)\(user.platformID.map { ":" + $0 } ?? "")\t\(state)")
+                }
+            }
+        }
+    }
+}
+
+/// `pantau token …`: API tokens for machine clients.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Manage API tokens (Authorization: Bearer).",
+        subcommands: [Create.self, Revoke.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token for an account; it is printed once and stored hashed.")
+        @Option(help: "E-mail address of the account the token acts for") var user: String
+        @Option(help: "What the token is for, e.g. 'tiktok connector'") var name: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withAccounts(db) { accounts in
+                let (token, model) = try await accounts.createToken(email: user, name: name, actor: cliActor)
+                print("token \(UUIDText.lower(model.id!)) for \(user.lowercased()) ('\(model.name)') — shown only now:")
+                print(token)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token (by the id `token list` shows).")
+        @Option(help: "Token id") var id: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            guard let uuid = UUIDText.parse(id) else { throw ValidationError("--id: expected a token id (a UUID), got '\(id)'") }
+            try await withAccounts(db) { accounts in
+                try await accounts.revokeToken(id: uuid, actor: cliActor)
+                print("revoked \(id.lowercased())")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never the secrets).")
+        @Option(help: "Only this account's tokens") var user: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withAccounts(db) { accounts in
+                let users = try await UserModel.query(on: accounts.database.db).all()
+                let emails = Dictionary(users.compactMap { u in u.id.map { ($0, u.email) } }, uniquingKeysWith: { a, _ in a })
+                var query = APITokenModel.query(on: accounts.database.db).sort(\.$createdAt)
+                if let user {
+                    guard let owner = users.first(where: { $0.email == user.lowercased() }), let id = owner.id else {
+                        throw AccountError("No account has e-mail \(user).")
+                    }
+                    query = query.filter(\.$userID == id)
+                }
+                for t in try await query.all() {
+                    print("\(UUIDText.lower(t.id!))\t\(emails[t.userID] ?? "?")\t\(t.tokenPrefix)…\t\(t.name)\t\(t.revokedAt == nil ? "active" : "revoked")")
+                }
+            }
+        }
+    }
+}
+
+let cliActor = "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")"
+
+private func readPasswordFromStdin() throws -> String {
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("--password-stdin: no password on standard input")
+    }
+    return line
+}
+
+/// Opens (on SQLite: creates and migrates) the database and runs `body` with
+/// the account service; account errors become one line on stderr, exit 1.
+private func withAccounts(_ options: DatabaseOptions, _ body: (AccountService) async throws -> Void) async throws {
+    try await withStartupErrors {
+        try await options.withMaintenanceDatabase { database, config in
+            try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+            do {
+                try await body(AccountService(database: database, clock: SystemClock(), configuration: config))
+            } catch let error as AccountError {
+                FileHandle.standardError.write(Data("pantau: \(error.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import PantauCore
+
+/// Sign-in, sign-out, the staff start page, one's own password, the audit
+/// log; and `GET /api/v1/me` for token clients.
+struct StaffWebController: Sendable {
+    let accounts: AccountService
+    let csrf: CSRFProtection
+    let secureCookies: Bool
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.Staff.signIn, .everyone) { request, context in signInPage(request, context) }
+        routes.post(SitePath.Staff.signIn, .everyone) { request, context in try await signIn(request, context) }
+        routes.post(SitePath.Staff.signOut, .staff(.useOwnAccount)) { request, context in try await signOut(request, context) }
+        routes.get(SitePath.Staff.home, .staff(.useOwnAccount)) { request, context in
+            htmlResponse(StaffHomeView(language: Language(request: request), identity: context.identity!).render())
+        }
+        routes.get(SitePath.Staff.password, .staff(.useOwnAccount)) { request, context in try passwordPage(request, context) }
+        routes.post(SitePath.Staff.password, .staff(.useOwnAccount)) { request, context in try await changePassword(request, context) }
+        routes.get(SitePath.Staff.audit, .staff(.viewAuditLog)) { request, context in try await auditLog(request, context) }
+        routes.get(SitePath.API.me, .staff(.viewOwnIdentity)) { _, context in
+            let identity = context.identity!
+            var object = JSONObjectText()
+            object.add("display_name", identity.displayName)
+            object.add("email", identity.email)
+            if let platform = identity.platform { object.add("platform", platform.rawValue) }
+            object.add("role", identity.role.rawValue)
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+        }
+    }
+
+    /// Where to go after signing in: only a path on this site.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count <= 2000 else { return SitePath.Staff.home }
+        return next
+    }
+
+    private func address(_ context: AppRequestContext) -> String {
+        context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    func signInPage(_ request: Request, _ context: AppRequestContext, email: String = "", error: String? = nil,
+                    status: HTTPResponse.Status = .ok) -> Response {
+        let language = Language(request: request)
+        if context.identity != nil, error == nil {
+            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Staff.home)])
+        }
+        let (token, isNew) = csrf.token(for: request)
+        let next = request.uri.queryParameters.get("next") ?? ""
+        let html = SignInView(language: language, csrfToken: token, email: email, next: next, error: error).render()
+        return htmlResponse(html, status: status, headers: isNew ? [.setCookie: csrf.cookieHeader(token)] : [:])
+    }
+
+    func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let body = try await collectBody(request, limit: 16 * 1024, api: false)
+        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
+            throw WebErrorPage(status: .forbidden, language: language, kind: .formExpired)
+        }
+        let email = form.fields["email"] ?? ""
+        let password = form.fields["password"] ?? ""
+        guard !email.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else {
+            return signInPage(request, context, email: email, error: language.t("Isi surel dan kata sandi.", "Enter your e-mail and password."),
+                              status: .badRequest)
+        }
+        switch try await accounts.signIn(email: email, password: password, address: address(context)) {
+        case .signedIn(let token, let user):
+            let next = user.mustChangePassword ? SitePath.Staff.password : Self.safeNext(form.fields["next"])
+            var headers: HTTPFields = [.location: language.link(next)]
+            headers[.setCookie] = "\(AccountService.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(accounts.sessionLifetime))"
+                + (secureCookies ? "; Secure" : "")
+            return Response(status: .seeOther, headers: headers)
+        case .invalid:
+            return signInPage(request, context, email: email,
+                              error: language.t("Surel atau kata sandi salah.", "Wrong e-mail or password."), status: .unauthorized)
+        case .throttled(let seconds):
+            let minutes = max(1, (seconds + 59) / 60)
+            var response = signInPage(request, context, email: email, error: language.t(
+                "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam \(minutes) menit.",
+                "Too many failed sign-in attempts. Try again in \(minutes) minutes."), status: .tooManyRequests)
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        }
+    }
+
+    /// The session's own CSRF token must come back with every staff form.
+    private func verifySessionForm(_ request: Request, _ context: AppRequestContext, language: Language) async throws -> ParsedForm {
+        let body = try await collectBody(request, limit: 64 * 1024, api: false)
+        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        if case .session(_, let expected) = context.identity?.credential {
+            guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
+                throw WebErrorPage(status: .forbidden, language: language, kind: .formExpired)
+            }
+        }
+        return form
+    }
+
+    func signOut(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        _ = try await verifySessionForm(request, context, language: language)
+        if let identity = context.identity, case .session(let id, _) = identity.credential {
+            try await accounts.signOut(sessionID: id, identity: identity, address: address(context))
+        }
+        var headers: HTTPFields = [.location: language.link(SitePath.Staff.signIn)]
+        headers[.setCookie] = "\(AccountService.sessionCookie)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secureCookies ? "; Secure" : "")
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    func passwordPage(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let language = Language(request: request)
+        guard let identity = context.identity, case .session = identity.credential else {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t(
+                "Kata sandi diganti dari peramban.", "Passwords are changed in a browser session."))
+        }
+        return htmlResponse(ChangePasswordView(language: language, identity: identity,
+                                               done: request.uri.queryParameters.get("done") == "1").render())
+    }
+
+    func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        guard let identity = context.identity, case .session = identity.credential else {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t(
+                "Kata sandi diganti dari peramban.", "Passwords are changed in a browser session."))
+        }
+        let form = try await verifySessionForm(request, context, language: language)
+        let result = try await accounts.changeOwnPassword(identity: identity, current: form.fields["current"] ?? "",
+                                                          new: form.fields["new"] ?? "", address: address(context))
+        switch result {
+        case .changed:
+            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Staff.password + "?done=1")])
+        case .wrongCurrentPassword:
+            let html = ChangePasswordView(language: language, identity: identity,
+                                          error: language.t("Kata sandi sekarang salah.", "The current password is wrong.")).render()
+            return htmlResponse(html, status: .unprocessableContent)
+        case .rejected(let id, let en):
+            return htmlResponse(ChangePasswordView(language: language, identity: identity, error: language.t(id, en)).render(),
+                                status: .unprocessableContent)
+        }
+    }
+
+    func auditLog(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        var query = AuditEventModel.query(on: accounts.database.db).sort(\.$id, .descending).limit(101)
+        if let before = request.uri.queryParameters.get("before") {
+            guard let id = UUIDText.parse(String(before)) else {
+                throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Penanda halaman tidak sah.", "Invalid page marker."))
+            }
+            query = query.filter(\.$id < id)
+        }
+        var events = try await query.all()
+        let hasMore = events.count > 100
+        if hasMore { events.removeLast() }
+        let cursor = hasMore ? events.last?.id.map(UUIDText.lower) : nil
+        return htmlResponse(AuditLogView(language: language, identity: context.identity!, events: events, olderThan: cursor).render())
+    }
+}
+
+/// Compares two secrets without an early exit.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for i in 0..<x.count { difference |= x[i] ^ y[i] }
+    return difference == 0
+}

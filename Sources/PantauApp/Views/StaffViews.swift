@@ -1,0 +1,120 @@
+import Foundation
+import PantauCore
+import Plot
+
+/// The sign-in page.
+struct SignInView {
+    let language: Language
+    let csrfToken: String
+    var email = ""
+    var next = ""
+    var error: String?
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Masuk petugas", "Staff sign-in"), language: l, path: SitePath.Staff.signIn, content: .div(
+            .h1(.text(l.t("Masuk petugas", "Staff sign-in"))),
+            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
+            .form(
+                .method(.post), .action(l.link(SitePath.Staff.signIn)),
+                .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
+                .input(.type(.hidden), .name("next"), .value(next)),
+                .div(.class("field"),
+                     .label(.for("email"), .text(l.t("Surel", "E-mail"))),
+                     .input(.type(.email), .name("email"), .id("email"), .value(email), .required(true),
+                            .attribute(named: "autocomplete", value: "username"))),
+                .div(.class("field"),
+                     .label(.for("password"), .text(l.t("Kata sandi", "Password"))),
+                     .input(.type(.password), .name("password"), .id("password"), .required(true),
+                            .attribute(named: "autocomplete", value: "current-password"))),
+                .button(.type(.submit), .text(l.t("Masuk", "Sign in")))
+            )
+        )).render()
+    }
+}
+
+/// The staff start page: who is signed in and what the role allows.
+struct StaffHomeView {
+    let language: Language
+    let identity: Identity
+
+    func render() -> String {
+        let l = language
+        let role = identity.role.label
+        let allowed = StaffAction.allCases.filter { identity.may($0) }
+        return PageLayout(title: l.t("Beranda petugas", "Staff home"), language: l, path: SitePath.Staff.home, identity: identity, content: .div(
+            .h1(.text(l.t("Selamat datang, ", "Welcome, ") + identity.displayName)),
+            .p(.text(l.t("Masuk sebagai ", "Signed in as ") + identity.email + " · " + (l == .en ? role.en : role.id)
+                     + (identity.platform.map { " · " + $0.displayName } ?? ""))),
+            .h2(.text(l.t("Yang boleh dilakukan peran ini", "What this role may do"))),
+            .ul(.forEach(allowed) { .li(.code(.text($0.rawValue))) }),
+            .if(identity.may(.viewAuditLog), .p(.a(.href(l.link(SitePath.Staff.audit)), .text(l.t("Log audit", "Audit log"))))),
+            .p(.a(.href(l.link(SitePath.Staff.password)), .text(l.t("Ganti kata sandi", "Change password"))))
+        )).render()
+    }
+}
+
+/// Changing one's own password (required after a one-time password).
+struct ChangePasswordView {
+    let language: Language
+    let identity: Identity
+    var error: String?
+    var done = false
+
+    func render() -> String {
+        let l = language
+        guard case .session(_, let csrf) = identity.credential else { return "" }
+        return PageLayout(title: l.t("Ganti kata sandi", "Change password"), language: l, path: SitePath.Staff.password, identity: identity, content: .div(
+            .h1(.text(l.t("Ganti kata sandi", "Change password"))),
+            .if(identity.mustChangePassword, .p(.class("card"), .text(l.t(
+                "Anda masuk dengan kata sandi sekali pakai. Buat kata sandi Anda sendiri untuk melanjutkan.",
+                "You signed in with a one-time password. Choose your own password to continue.")))),
+            .if(done, .p(.class("card"), .attribute(named: "role", value: "status"), .text(l.t("Kata sandi telah diganti.", "Your password has been changed.")))),
+            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
+            .form(
+                .method(.post), .action(l.link(SitePath.Staff.password)),
+                .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
+                .div(.class("field"),
+                     .label(.for("current"), .text(l.t("Kata sandi sekarang", "Current password"))),
+                     .input(.type(.password), .name("current"), .id("current"), .required(true),
+                            .attribute(named: "autocomplete", value: "current-password"))),
+                .div(.class("field"),
+                     .label(.for("new"), .text(l.t("Kata sandi baru", "New password"))),
+                     .p(.class("hint"), .id("new-hint"), .text(l.t("Minimal \(PasswordPolicy.minimumLength) karakter.",
+                                                                 "At least \(PasswordPolicy.minimumLength) characters."))),
+                     .input(.type(.password), .name("new"), .id("new"), .required(true),
+                            .attribute(named: "minlength", value: String(PasswordPolicy.minimumLength)),
+                            .attribute(named: "aria-describedby", value: "new-hint"),
+                            .attribute(named: "autocomplete", value: "new-password"))),
+                .button(.type(.submit), .text(l.t("Simpan", "Save")))
+            )
+        )).render()
+    }
+}
+
+/// The audit log, newest first.
+struct AuditLogView {
+    let language: Language
+    let identity: Identity
+    let events: [AuditEventModel]
+    let olderThan: String?
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Log audit", "Audit log"), language: l, path: SitePath.Staff.audit, identity: identity, content: .div(
+            .h1(.text(l.t("Log audit", "Audit log"))),
+            .p(.text(l.t("Setiap masuk, kegagalan masuk, dan perubahan akun atau izin.", "Every sign-in, failed sign-in and change to accounts or permissions."))),
+            .table(
+                .thead(.tr(.th(.text(l.t("Waktu (UTC)", "Time (UTC)"))), .th(.text(l.t("Pelaku", "Actor"))), .th(.text(l.t("Jenis", "Kind"))),
+                           .th(.text(l.t("Sasaran", "Target"))), .th(.text(l.t("Alamat", "Address"))), .th(.text(l.t("Rincian", "Details"))))),
+                .tbody(.forEach(events) { e in
+                    .tr(.td(.text(isoTimestamp(e.occurredAt))), .td(.text(e.actor)), .td(.code(.text(e.kind))), .td(.text(e.target)),
+                        .td(.text(e.address)), .td(.code(.text(e.payload == "{}" ? "" : e.payload))))
+                })
+            ),
+            .unwrap(olderThan) { cursor in
+                .p(.a(.href(l.link(SitePath.Staff.audit + "?before=" + cursor)), .text(l.t("Lebih lama →", "Older →"))))
+            }
+        )).render()
+    }
+}

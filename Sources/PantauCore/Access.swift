@@ -1,0 +1,143 @@
+/// Who may do what: the single source of truth for permissions. Every route
+/// names the `StaffAction` it performs (or is public), and the route × role
+/// test checks each route against this table.
+
+/// A staff role (PRODUCT.md, "Who uses it"). Raw values are stored and shown.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case admin, supervisor, analyst, triage, comms, platform, isp
+
+    /// A platform account acts for one platform only.
+    public var needsPlatform: Bool { self == .platform }
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .admin: ("Admin", "Admin")
+        case .supervisor: ("Supervisor", "Supervisor")
+        case .analyst: ("Analis", "Analyst")
+        case .triage: ("Verifikator", "Triage")
+        case .comms: ("Humas", "Comms officer")
+        case .platform: ("Penghubung platform", "Platform liaison")
+        case .isp: ("ISP / operator DNS", "ISP / DNS operator")
+        }
+    }
+}
+
+/// Something a signed-in account does. Raw values appear in audit events.
+public enum StaffAction: String, CaseIterable, Sendable {
+    /// The staff start page and one's own account (password change, sign-out).
+    case useOwnAccount = "use_own_account"
+    /// Who is signed in, for API clients (`GET /api/v1/me`).
+    case viewOwnIdentity = "view_own_identity"
+    /// Users, roles, API tokens of others.
+    case manageUsers = "manage_users"
+    /// The audit log (sign-ins, failures, permission changes, contact views).
+    case viewAuditLog = "view_audit_log"
+    /// The triage queue and case pages.
+    case viewCases = "view_cases"
+    /// Claim, assign, bulk actions in the queue.
+    case triageCases = "triage_cases"
+    /// Decide a case (verdict, legal basis, statement of reasons).
+    case decideCases = "decide_cases"
+    /// Approve or reject a decision that needs four eyes.
+    case approveDecisions = "approve_decisions"
+    /// See a reporter's contact details (each view is audited).
+    case viewReporterContact = "view_reporter_contact"
+    /// Internal comments on cases.
+    case commentOnCases = "comment_on_cases"
+}
+
+public enum PermissionTable {
+    /// Role × action. Absent = denied.
+    public static let allowed: [StaffAction: Set<Role>] = [
+        .useOwnAccount: Set(Role.allCases),
+        .viewOwnIdentity: Set(Role.allCases),
+        .manageUsers: [.admin],
+        .viewAuditLog: [.admin, .supervisor],
+        .viewCases: [.admin, .supervisor, .analyst, .triage],
+        .triageCases: [.supervisor, .analyst, .triage],
+        .decideCases: [.supervisor, .analyst],
+        .approveDecisions: [.supervisor],
+        .viewReporterContact: [.supervisor, .analyst],
+        .commentOnCases: [.supervisor, .analyst, .triage],
+    ]
+
+    public static func allows(_ role: Role, _ action: StaffAction) -> Bool {
+        allowed[action]?.contains(role) ?? false
+    }
+}
+
+/// What a route requires.
+public enum RouteAccess: Sendable, Equatable, CustomStringConvertible {
+    /// Anyone, signed in or not.
+    case everyone
+    /// A signed-in account whose role allows the action.
+    case staff(StaffAction)
+
+    public func allows(_ role: Role?) -> Bool {
+        switch self {
+        case .everyone: true
+        case .staff(let action): role.map { PermissionTable.allows($0, action) } ?? false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .everyone: "everyone"
+        case .staff(let action): action.rawValue
+        }
+    }
+}
+
+/// Sign-in throttling: after `maximumFailures` failed attempts within
+/// `window` for one account, or from one address, further attempts are
+/// refused until the oldest failure leaves the window.
+public struct LoginThrottlePolicy: Sendable {
+    public var maximumFailures = 10
+    public var window: Double = 15 * 60
+
+    public init() {}
+
+    /// Seconds to wait, or nil when an attempt is allowed. `failures` are the
+    /// times (seconds since 1970) of recent failures, any order.
+    public func retryAfter(failures: [Double], now: Double) -> Double? {
+        let recent = failures.filter { $0 > now - window }.sorted()
+        guard recent.count >= maximumFailures else { return nil }
+        // Allowed again once enough failures have aged out of the window.
+        let oldestThatMustExpire = recent[recent.count - maximumFailures]
+        return max(1, oldestThatMustExpire + window - now)
+    }
+}
+
+/// Password rules for accounts (NIST SP 800-63B style: length, not
+/// composition).
+public enum PasswordPolicy {
+    public static let minimumLength = 12
+    /// Bcrypt reads at most 72 bytes; longer passwords would be cut silently.
+    public static let maximumLength = 72
+
+    /// An error message (Indonesian, English), or nil when acceptable.
+    public static func problem(with password: String, email: String) -> (id: String, en: String)? {
+        if password.count < minimumLength {
+            return ("Kata sandi minimal \(minimumLength) karakter.", "The password needs at least \(minimumLength) characters.")
+        }
+        if password.utf8.count > maximumLength {
+            return ("Kata sandi maksimal \(maximumLength) bita.", "The password may have at most \(maximumLength) bytes.")
+        }
+        if password.lowercased() == email.lowercased() {
+            return ("Kata sandi tidak boleh sama dengan alamat e-mail.", "The password must not be the e-mail address.")
+        }
+        return nil
+    }
+
+    /// A random password for one-time use: 20 characters from an alphabet
+    /// without look-alikes (≈ 110 bits).
+    public static func generate(using generator: inout some RandomNumberGenerator) -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    public static func generate() -> String {
+        var random = SecureRandom()
+        return generate(using: &random)
+    }
+}

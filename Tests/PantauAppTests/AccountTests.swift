@@ -1,0 +1,232 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PantauCore
+import Testing
+@testable import PantauApp
+
+/// Runs `body` with the app, its route table and an account service on the
+/// same database.
+func withAppAndRoutes(_ backend: Backend,
+                      _ body: @Sendable (any TestClientProtocol, Routes, AccountService, PantauDatabase) async throws -> Void) async throws {
+    let env = try await TestEnvironment.make(backend)
+    let (app, routes) = try await PantauServer.buildApplicationAndRoutes(configuration: env.configuration, logger: quietLogger)
+    let probe = try PantauDatabase(location: env.configuration.database, logger: quietLogger)
+    let accounts = AccountService(database: probe, clock: SystemClock(), configuration: env.configuration)
+    do {
+        try await app.test(.router) { client in try await body(client, routes, accounts, probe) }
+    } catch {
+        await probe.shutdown()
+        await env.cleanup()
+        throw error
+    }
+    await probe.shutdown()
+    await env.cleanup()
+}
+
+/// Signs in through the real form; returns the session cookie ("name=value").
+func signIn(_ client: any TestClientProtocol, email: String, password: String, address: String? = nil) async throws -> (TestResponse, String?) {
+    let page = try await client.execute(uri: "/masuk", method: .get)
+    let csrfCookie = String(try #require(page.headers[.setCookie]).split(separator: ";")[0])
+    let html = page.text
+    let start = try #require(html.range(of: "name=\"_csrf\" value=\"")).upperBound
+    let token = String(html[start...].prefix { $0 != "\"" })
+    let form = "_csrf=\(token)&email=\(email.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        + "&password=\(password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&next=%2Fstaf"
+    let response = try await client.execute(uri: "/masuk", method: .post,
+                                            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: csrfCookie],
+                                            body: ByteBuffer(string: form))
+    let session = response.headers[.setCookie].flatMap { c in c.hasPrefix(AccountService.sessionCookie) ? String(c.split(separator: ";")[0]) : nil }
+    return (response, session)
+}
+
+func csrfToken(in html: String) -> String? {
+    guard let start = html.range(of: "name=\"_csrf\" value=\"")?.upperBound else { return nil }
+    return String(html[start...].prefix { $0 != "\"" })
+}
+
+@Suite(.serialized) struct AccountTests {
+    /// Every route × every role (and anonymous) against the permission table.
+    @Test(arguments: Backend.available)
+    func everyRouteAllowsExactlyTheRolesThePermissionTableNames(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, routes, accounts, _ in
+            // No route may bypass the table: the router has exactly the routes registered through `Routes`.
+            let registered = Set(routes.entries.map { "\($0.method.rawValue) \(RouterPath($0.path))" })
+            let inRouter = Set(routes.router.routes.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(registered == inRouter, "routes added without an access entry: \(inRouter.subtracting(registered))")
+            #expect(routes.entries.contains { if case .staff = $0.access { true } else { false } }, "no staff route was found")
+
+            var tokens: [Role: String] = [:]
+            for role in Role.allCases {
+                let email = "\(role.rawValue)@matrix.test"
+                _ = try await accounts.createUser(email: email, role: role, platform: role == .platform ? .tiktok : nil,
+                                                  password: "matrix-password-\(role.rawValue)", actor: "test")
+                tokens[role] = try await accounts.createToken(email: email, name: "matrix", actor: "test").token
+            }
+            var checked = 0
+            for entry in routes.entries {
+                let uri = entry.path
+                    .replacingOccurrences(of: ":ticket", with: "ADU-20261124-0000000000")
+                    .replacingOccurrences(of: ":platform", with: "tiktok")
+                    .replacingOccurrences(of: ":id", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
+                let isAPI = uri.hasPrefix("/api/")
+                for role in [Role?.none] + Role.allCases.map(Optional.some) {
+                    var headers: HTTPFields = [:]
+                    if let role { headers[.authorization] = "Bearer \(tokens[role]!)" }
+                    let response = try await client.execute(uri: uri, method: entry.method, headers: headers)
+                    let denied = response.headers[accessDeniedHeader.name] == accessDeniedHeader.value
+                    let who = role?.rawValue ?? "anonymous"
+                    if entry.access.allows(role) {
+                        #expect(response.status != .unauthorized && !denied, "\(entry.method) \(entry.path) should allow \(who), got \(response.status)")
+                    } else if role == nil {
+                        if isAPI {
+                            #expect(response.status == .unauthorized, "\(entry.method) \(entry.path) should ask anonymous to sign in")
+                        } else {
+                            #expect(response.status == .seeOther && response.headers[.location]?.hasPrefix("/masuk?next=") == true,
+                                    "\(entry.method) \(entry.path) should send anonymous to /masuk")
+                        }
+                    } else {
+                        #expect(response.status == .forbidden && denied, "\(entry.method) \(entry.path) should deny \(who), got \(response.status)")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked == routes.entries.count * (Role.allCases.count + 1))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func oneTimePasswordSignInMustChangePasswordThenWorksAndSignsOut(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let (_, oneTime) = try await accounts.createUser(email: "Analis@Kominfo.test", role: .analyst, platform: nil, password: nil, actor: "test")
+            let password = try #require(oneTime)
+            let (response, cookie) = try await signIn(client, email: "analis@kominfo.test", password: password)
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/akun/sandi")
+            let session = try #require(cookie)
+            let setCookie = try #require(response.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"))
+
+            // Until the password is changed, staff pages lead to the password form.
+            let home = try await client.execute(uri: "/staf", method: .get, headers: [.cookie: session])
+            #expect(home.status == .seeOther && home.headers[.location] == "/akun/sandi")
+            let form = try await client.execute(uri: "/akun/sandi", method: .get, headers: [.cookie: session])
+            #expect(form.status == .ok)
+            let csrf = try #require(csrfToken(in: form.text))
+
+            // A missing CSRF token is refused and changes nothing.
+            let forged = try await client.execute(uri: "/akun/sandi", method: .post,
+                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                  body: ByteBuffer(string: "current=\(password)&new=a-much-better-password"))
+            #expect(forged.status == .forbidden)
+            let short = try await client.execute(uri: "/akun/sandi", method: .post,
+                                                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                 body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=short"))
+            #expect(short.status == .unprocessableContent)
+            #expect(short.text.contains("minimal 12 karakter"))
+            let changed = try await client.execute(uri: "/akun/sandi", method: .post,
+                                                   headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                   body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=a-much-better-password"))
+            #expect(changed.status == .seeOther)
+
+            let staffHome = try await client.execute(uri: "/staf", method: .get, headers: [.cookie: session])
+            #expect(staffHome.status == .ok)
+            #expect(staffHome.text.contains("analis@kominfo.test"))
+            #expect(staffHome.text.contains("decide_cases"))
+            // The analyst may not read the audit log.
+            let audit = try await client.execute(uri: "/admin/audit", method: .get, headers: [.cookie: session])
+            #expect(audit.status == .forbidden)
+
+            let signOut = try await client.execute(uri: "/keluar", method: .post,
+                                                   headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                   body: ByteBuffer(string: "_csrf=\(csrf)"))
+            #expect(signOut.status == .seeOther)
+            let after = try await client.execute(uri: "/staf", method: .get, headers: [.cookie: session])
+            #expect(after.status == .seeOther && after.headers[.location]?.hasPrefix("/masuk") == true)
+
+            let kinds = try await db.sql.raw("SELECT kind FROM audit_events ORDER BY id").all().map { try $0.decode(column: "kind", as: String.self) }
+            #expect(kinds.suffix(4) == ["user_created", "login", "password_changed", "logout"].suffix(4))
+            #expect(try await db.count("sessions") == 0)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tenFailuresLockTheAccountOutWith429AndEveryFailureIsAudited(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            _ = try await accounts.createUser(email: "sup@kominfo.test", role: .supervisor, platform: nil, password: "correct-horse-battery", actor: "test")
+            for _ in 0..<10 {
+                let (response, cookie) = try await signIn(client, email: "sup@kominfo.test", password: "wrong-password-123")
+                #expect(response.status == .unauthorized)
+                #expect(cookie == nil)
+                #expect(response.text.contains("Surel atau kata sandi salah"))
+            }
+            // Now even the right password is refused, with a readable message.
+            let (locked, cookie) = try await signIn(client, email: "sup@kominfo.test", password: "correct-horse-battery")
+            #expect(locked.status == .tooManyRequests)
+            #expect(cookie == nil)
+            #expect(locked.headers[.retryAfter] != nil)
+            #expect(locked.text.contains("Terlalu banyak percobaan"))
+            #expect(try await db.count("audit_events", where: "WHERE kind = 'login_failed'") == 10)
+            #expect(try await db.count("audit_events", where: "WHERE kind = 'login_throttled'") == 1)
+            #expect(try await db.count("sessions") == 0)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func tokensAreStoredHashedAndStopWorkingWhenRevokedOrTheAccountIsDisabled(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            _ = try await accounts.createUser(email: "conn@tiktok.test", role: .platform, platform: .tiktok, password: "platform-password-1", actor: "test")
+            let (token, model) = try await accounts.createToken(email: "conn@tiktok.test", name: "connector", actor: "test")
+            #expect(token.hasPrefix("pnt_"))
+            let stored = try await db.sql.raw("SELECT token_hash FROM api_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
+            #expect(stored == [AccountService.digest(token)])
+            #expect(!stored.contains(token))
+
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(me.status == .ok)
+            #expect(try me.json()["platform"] as? String == "tiktok")
+            #expect(try me.json()["role"] as? String == "platform")
+
+            let wrong = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer pnt_not-a-real-token"])
+            #expect(wrong.status == .unauthorized)
+            #expect(try (wrong.json()["error"] as? [String: Any])?["code"] as? String == "invalid_token")
+
+            try await accounts.revokeToken(id: model.id!, actor: "test")
+            let revoked = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(revoked.status == .unauthorized)
+
+            let (second, _) = try await accounts.createToken(email: "conn@tiktok.test", name: "second", actor: "test")
+            try await accounts.setDisabled(email: "conn@tiktok.test", true, actor: "test")
+            let disabled = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(second)"])
+            #expect(disabled.status == .unauthorized)
+            #expect(try await db.count("api_tokens", where: "WHERE revoked_at IS NULL") == 0)
+            #expect(try await db.count("audit_events", where: "WHERE kind IN ('token_created', 'token_revoked', 'user_disabled')") == 4)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theFirstStartCreatesOneAdminWithAOneTimePassword(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            // Building the app did it already: one admin, password to be changed.
+            let admins = try await db.count("users", where: "WHERE role = 'admin' AND must_change_password = \(backend == .sqlite ? "1" : "true")")
+            #expect(admins == 1)
+            let second = try await accounts.ensureInitialAdmin(email: "other@pantau.local")
+            #expect(second == nil)
+            let users = try await db.count("users")
+            #expect(users == 1)
+            // Bad account input is refused and writes nothing.
+            await #expect(throws: AccountError.self) {
+                try await accounts.createUser(email: "not-an-email", role: .analyst, platform: nil, password: nil, actor: "test")
+            }
+            await #expect(throws: AccountError.self) {
+                try await accounts.createUser(email: "isp@x.test", role: .isp, platform: .tiktok, password: nil, actor: "test")
+            }
+            await #expect(throws: AccountError.self) {
+                try await accounts.createUser(email: "weak@x.test", role: .analyst, platform: nil, password: "short", actor: "test")
+            }
+            let usersAfter = try await db.count("users")
+            #expect(usersAfter == 1)
+        }
+    }
+}
