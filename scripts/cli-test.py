@@ -77,8 +77,81 @@ def main():
         server.kill()
         check("serve shuts down gracefully on SIGINT (exit 0)", False, "did not exit within 20 s")
 
+    accounts(binary)
+
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port):
+    for _ in range(300):
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read() == b"ok"
+        except Exception:
+            time.sleep(0.1)
+    return False
+
+
+def api_me(port, token):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def accounts(binary):
+    """Accounts and tokens through the binary, on a fresh database."""
+    work = tempfile.mkdtemp(prefix="pantau-cli-accounts-")
+    env = dict(os.environ, PANTAU_BCRYPT_COST="4")
+    port = free_port()
+    log = open(os.path.join(work, "serve.out"), "w")
+    server = subprocess.Popen([binary, "serve", "--port", str(port)], cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        check("serve on an empty database starts", wait_up(port))
+        with open(os.path.join(work, "serve.out")) as f:
+            out = f.read()
+        check("first start prints the admin's one-time password once", "one-time password:" in out and "admin@pantau.local" in out, out[-500:])
+
+        def cli(*args):
+            return subprocess.run([binary, *args], cwd=work, capture_output=True, text=True, timeout=120, env=env)
+
+        r = cli("user", "add", "--email", "Analis@Kominfo.test", "--role", "analyst")
+        check("user add prints a one-time password", r.returncode == 0 and "one-time password:" in r.stdout, r.stdout + r.stderr)
+        r = cli("user", "add", "--email", "analis@kominfo.test", "--role", "analyst")
+        check("user add refuses a duplicate e-mail (exit 1)", r.returncode == 1 and "already exists" in r.stderr, r.stdout + r.stderr)
+        r = cli("user", "add", "--email", "p@tiktok.test", "--role", "platform")
+        check("user add refuses a platform account without --platform", r.returncode == 1 and "--platform" in r.stderr, r.stdout + r.stderr)
+        r = cli("user", "add", "--email", "x@kominfo.test", "--role", "wizard")
+        check("user add names a bad role", r.returncode != 0 and "--role" in r.stderr, r.stdout + r.stderr)
+        r = cli("token", "create", "--user", "analis@kominfo.test", "--name", "ci")
+        token = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else ""
+        check("token create prints the token once", token.startswith("pnt_"), r.stdout + r.stderr)
+        status, body = api_me(port, token)
+        check("the token works against the running server", status == 200 and body.get("role") == "analyst", f"{status} {body}")
+        r = cli("token", "list")
+        token_id = r.stdout.split("\t")[0] if r.returncode == 0 else ""
+        check("token list shows the token without its secret", token_id and token not in r.stdout, r.stdout + r.stderr)
+        r = cli("token", "revoke", "--id", token_id)
+        status, _ = api_me(port, token)
+        check("a revoked token is refused (401)", r.returncode == 0 and status == 401, f"{r.stdout}{r.stderr} {status}")
+        r = cli("user", "disable", "--email", "analis@kominfo.test")
+        r2 = cli("user", "list")
+        check("user disable and list", r.returncode == 0 and "analis@kominfo.test\tanalyst\tdisabled" in r2.stdout, r.stdout + r2.stdout + r2.stderr)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
 
 
 if __name__ == "__main__":

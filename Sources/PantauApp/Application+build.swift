@@ -36,6 +36,7 @@ public struct PantauServer {
                 Sign in at /masuk; you will be asked to choose your own password.
 
                 """)
+                fflush(nil)  // all output streams: stdout is block-buffered when not a terminal
             }
             var services: [any Service] = [DatabaseService(database: database)]
             if database.isSQLite {
