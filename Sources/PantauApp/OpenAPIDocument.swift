@@ -123,7 +123,31 @@ paths:
                   open_cases: { type: integer }
                   by_channel: { type: object, additionalProperties: { type: integer } }
                   by_category: { type: object, additionalProperties: { type: integer } }
+  /api/v1/me:
+    get:
+      summary: Who the bearer token acts for
+      operationId: getMe
+      security: [{ bearer: [] }]
+      responses:
+        '200':
+          description: The token's account.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [email, display_name, role]
+                properties:
+                  email: { type: string }
+                  display_name: { type: string }
+                  role: { type: string, enum: [admin, supervisor, analyst, triage, comms, platform, isp] }
+                  platform: { type: string, description: Only for role platform. }
+        '401': { $ref: '#/components/responses/Error' }
 components:
+  securitySchemes:
+    bearer:
+      type: http
+      scheme: bearer
+      description: An API token from `pantau token create` (`pnt_…`). A wrong or revoked token is 401 invalid_token; a role without the permission is 403 access_denied.
   responses:
     Error:
       description: The request was not accepted; nothing was stored.

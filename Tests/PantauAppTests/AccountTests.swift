@@ -93,6 +93,13 @@ func csrfToken(in html: String) -> String? {
                 }
             }
             #expect(checked == routes.entries.count * (Role.allCases.count + 1))
+
+            // Every JSON endpoint is described in openapi.yaml.
+            let spec = try await client.execute(uri: "/openapi.yaml", method: .get).text
+            for entry in routes.entries where entry.path.hasPrefix("/api/") {
+                let documented = "\(RouterPath(entry.path)):"
+                #expect(spec.contains("\n  " + documented), "openapi.yaml lacks \(documented)")
+            }
         }
     }
 
