@@ -79,6 +79,8 @@ paths:
     post:
       summary: Mentions of the regulator's official account, sent by a platform connector
       operationId: receiveMentions
+      description: Needs the bearer token of a `platform` account bound to this platform (or of an admin); another platform's token is 403.
+      security: [{ bearer: [] }]
       parameters:
         - name: platform
           in: path

@@ -44,6 +44,9 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case viewReporterContact = "view_reporter_contact"
     /// Internal comments on cases.
     case commentOnCases = "comment_on_cases"
+    /// Submit mentions of the official account (platform connectors; a
+    /// platform account only for its own platform).
+    case submitMentions = "submit_mentions"
 }
 
 public enum PermissionTable {
@@ -59,6 +62,7 @@ public enum PermissionTable {
         .approveDecisions: [.supervisor],
         .viewReporterContact: [.supervisor, .analyst],
         .commentOnCases: [.supervisor, .analyst, .triage],
+        .submitMentions: [.admin, .platform],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

@@ -157,7 +157,12 @@ import Testing
 
     @Test(arguments: Backend.available)
     func mentionsBecomeReportsAndAreIdempotent(backend: Backend) async throws {
-        try await withApp(backend) { client, _, db in
+        try await withApp(backend) { client, env, db in
+            let accounts = AccountService(database: db, clock: SystemClock(), configuration: env.configuration)
+            _ = try await accounts.createUser(email: "connector@tiktok.test", role: .platform, platform: .tiktok, password: "tiktok-connector-1", actor: "test")
+            _ = try await accounts.createUser(email: "connector@x.test", role: .platform, platform: .x, password: "x-connector-pass-1", actor: "test")
+            let tiktok: HTTPFields = [.authorization: "Bearer " + (try await accounts.createToken(email: "connector@tiktok.test", name: "c", actor: "test").token)]
+            let xToken: HTTPFields = [.authorization: "Bearer " + (try await accounts.createToken(email: "connector@x.test", name: "c", actor: "test").token)]
             let batch = """
                 {"mentions":[
                  {"id":"m1","author":"budi_99","text":"@kemkominfo tolong blokir akun @AkunBokep123 isinya bokep semua","created_at":"2026-11-24T01:00:00Z"},
@@ -166,7 +171,13 @@ import Testing
                  {"id":"m4","author":"rina","text":"@kemkominfo ini hoaks!","in_reply_to":"7301234567890123999"}
                 ]}
                 """
-            let response = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch)
+            // Only a connector's token may post, and only for its own platform.
+            let anonymous = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch)
+            #expect(anonymous.status == .unauthorized)
+            let otherPlatform = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch, headers: xToken)
+            #expect(otherPlatform.status == .forbidden)
+            #expect(try await db.count("mentions") == 0)
+            let response = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch, headers: tiktok)
             #expect(response.status == .ok)
             let body = try response.json()
             #expect(body["accepted"] as? Int == 4)
@@ -183,16 +194,16 @@ import Testing
             #expect(try await db.count("mentions") == 4)
 
             // The same batch again: same answer, nothing new.
-            let again = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch)
+            let again = try await client.postJSON("/api/v1/platforms/tiktok/mentions", batch, headers: tiktok)
             let againBody = try again.json()
             #expect(againBody["accepted"] as? Int == 4)
             #expect(Set((againBody["reports"] as? [[String: Any]] ?? []).compactMap { $0["ticket"] as? String })
                     == Set(reports.compactMap { $0["ticket"] as? String }))
             #expect(try await db.count("reports") == 4)
 
-            let unknown = try await client.postJSON("/api/v1/platforms/myspace/mentions", #"{"mentions":[]}"#)
+            let unknown = try await client.postJSON("/api/v1/platforms/myspace/mentions", #"{"mentions":[]}"#, headers: tiktok)
             #expect(unknown.status == .notFound)
-            let bad = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"","text":"x"}]}"#)
+            let bad = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"","text":"x"}]}"#, headers: xToken)
             #expect(bad.status == .unprocessableContent)
             #expect(try await db.count("reports") == 4)
         }

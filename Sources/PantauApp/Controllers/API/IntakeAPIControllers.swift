@@ -45,13 +45,18 @@ struct MentionsAPIController: Sendable {
     static let maxMentionsPerBatch = 1000
 
     func register(on routes: Routes) {
-        routes.post("/api/v1/platforms/:platform/mentions", .everyone) { request, context in try await receive(request, context) }
+        routes.post("/api/v1/platforms/:platform/mentions", .staff(.submitMentions)) { request, context in try await receive(request, context) }
     }
 
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let name = context.parameters.get("platform") ?? ""
         guard let platform = Platform(rawValue: name), platform != .web else {
             throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
+        }
+        // A platform's token speaks for that platform only.
+        if let identity = context.identity, identity.role == .platform, identity.platform != platform {
+            throw APIError(.forbidden, code: "access_denied",
+                           message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
         }
         let body = try await collectBody(request, limit: maxBodyBytes, api: true)
         let batch = try decodeJSON(MentionBatchRequest.self, from: Array(buffer: body))
