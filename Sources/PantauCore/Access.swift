@@ -68,6 +68,12 @@ public enum PermissionTable {
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {
         allowed[action]?.contains(role) ?? false
     }
+
+    /// A platform account acts for the platform it is bound to only; other
+    /// roles the table allows are not bound to a platform.
+    public static func mayActFor(_ platform: Platform, role: Role, boundTo bound: Platform?) -> Bool {
+        role != .platform || bound == platform
+    }
 }
 
 /// What a route requires.

@@ -248,6 +248,9 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(!PermissionTable.allows(.platform, .viewCases))
         #expect(!PermissionTable.allows(.isp, .viewReporterContact))
         #expect(RouteAccess.everyone.allows(nil))
+        #expect(PermissionTable.mayActFor(.tiktok, role: .platform, boundTo: .tiktok))
+        #expect(!PermissionTable.mayActFor(.tiktok, role: .platform, boundTo: .x))
+        #expect(PermissionTable.mayActFor(.tiktok, role: .admin, boundTo: nil))
         #expect(!RouteAccess.staff(.useOwnAccount).allows(nil))
     }
 

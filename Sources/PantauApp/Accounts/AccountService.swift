@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import HummingbirdBcrypt
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
 import PantauCore
 import SQLKit
@@ -49,8 +50,8 @@ struct AccountService: Sendable {
     let sessionIdle: TimeInterval
     let throttle = LoginThrottlePolicy()
     /// A bcrypt hash (same cost) of a random string, compared against when no
-    /// account matches (see `signIn`).
-    let decoyHash: String
+    /// account matches (see `signIn`); made when first needed, not at start-up.
+    private let decoyHash = NIOLockedValueBox<String?>(nil)
 
     init(database: PantauDatabase, clock: any PantauClock, configuration: AppConfiguration) {
         self.database = database
@@ -58,7 +59,6 @@ struct AccountService: Sendable {
         bcryptCost = UInt8(configuration.bcryptCost)
         sessionLifetime = TimeInterval(configuration.sessionLifetimeHours * 3600)
         sessionIdle = TimeInterval(configuration.sessionIdleMinutes * 60)
-        decoyHash = Bcrypt.hash(Self.randomToken(), cost: UInt8(configuration.bcryptCost))
     }
 
     // MARK: Audit
@@ -87,6 +87,13 @@ struct AccountService: Sendable {
 
     func verify(_ password: String, hash: String) async throws -> Bool {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func decoy() async throws -> String {
+        if let made = decoyHash.withLockedValue({ $0 }) { return made }
+        let made = try await hash(Self.randomToken())
+        decoyHash.withLockedValue { $0 = $0 ?? made }
+        return made
     }
 
     static func normalisedEmail(_ email: String) throws -> String {
@@ -185,8 +192,12 @@ struct AccountService: Sendable {
         let email = (try? Self.normalisedEmail(rawEmail)) ?? String(rawEmail.lowercased().prefix(254))
         let now = clock.now()
         let since = now.addingTimeInterval(-throttle.window)
-        let byAccount = try await LoginFailureModel.query(on: database.db).filter(\.$email == email).filter(\.$occurredAt > since).all()
-        let byAddress = try await LoginFailureModel.query(on: database.db).filter(\.$address == address).filter(\.$occurredAt > since).all()
+        let recent = try await LoginFailureModel.query(on: database.db)
+            .filter(\.$occurredAt > since)
+            .group(.or) { $0.filter(\.$email == email).filter(\.$address == address) }
+            .all()
+        let byAccount = recent.filter { $0.email == email }
+        let byAddress = recent.filter { $0.address == address }
         let nowSeconds = now.timeIntervalSince1970
         let waits = [byAccount, byAddress].compactMap { failures in
             throttle.retryAfter(failures: failures.map(\.occurredAt.timeIntervalSince1970), now: nowSeconds)
@@ -198,7 +209,9 @@ struct AccountService: Sendable {
         let user = try await UserModel.query(on: database.db).filter(\.$email == email).first()
         // Without an account, still spend the bcrypt time: the answer's timing
         // must not tell which e-mail addresses have accounts.
-        let matches = try await verify(password, hash: user?.passwordHash ?? decoyHash)
+        let stored: String
+        if let hash = user?.passwordHash { stored = hash } else { stored = try await decoy() }
+        let matches = try await verify(password, hash: stored)
         guard let user, let userID = user.id, matches, !user.disabled else {
             try await database.db.transaction { db in
                 let failure = LoginFailureModel()

@@ -73,7 +73,7 @@ struct WebErrorPage: Error, HTTPResponseError {
     var kind: Kind = .general
 
     /// What went wrong, where the status alone does not say it.
-    enum Kind: Sendable { case general, accessDenied, formExpired }
+    enum Kind: Sendable { case general, accessDenied }
 
     init(status: HTTPResponse.Status, language: Language, detail: String? = nil, kind: Kind = .general) {
         self.status = status

@@ -54,7 +54,7 @@ struct MentionsAPIController: Sendable {
             throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
         }
         // A platform's token speaks for that platform only.
-        if let identity = context.identity, identity.role == .platform, identity.platform != platform {
+        if let identity = context.identity, !PermissionTable.mayActFor(platform, role: identity.role, boundTo: identity.platform) {
             throw APIError(.forbidden, code: "access_denied",
                            message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
         }

@@ -20,7 +20,8 @@ struct CSRFProtection: Sendable {
     }
 
     func makeToken() -> String {
-        let nonce = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        var random = SecureRandom()
+        let nonce = hexString((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
         return "\(nonce).\(signature(nonce))"
     }
 

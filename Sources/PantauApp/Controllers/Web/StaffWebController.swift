@@ -59,7 +59,7 @@ struct StaffWebController: Sendable {
         let body = try await collectBody(request, limit: 16 * 1024, api: false)
         let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
         guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
-            throw WebErrorPage(status: .forbidden, language: language, kind: .formExpired)
+            throw WebErrorPage(status: .forbidden, language: language)
         }
         let email = form.fields["email"] ?? ""
         let password = form.fields["password"] ?? ""
@@ -93,7 +93,7 @@ struct StaffWebController: Sendable {
         let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
         if case .session(_, let expected) = context.identity?.credential {
             guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
-                throw WebErrorPage(status: .forbidden, language: language, kind: .formExpired)
+                throw WebErrorPage(status: .forbidden, language: language)
             }
         }
         return form
@@ -110,22 +110,25 @@ struct StaffWebController: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    func passwordPage(_ request: Request, _ context: AppRequestContext) throws -> Response {
-        let language = Language(request: request)
+    /// Passwords are changed in a browser session, not with an API token.
+    private func sessionIdentity(_ context: AppRequestContext, language: Language) throws -> Identity {
         guard let identity = context.identity, case .session = identity.credential else {
             throw WebErrorPage(status: .badRequest, language: language, detail: language.t(
                 "Kata sandi diganti dari peramban.", "Passwords are changed in a browser session."))
         }
+        return identity
+    }
+
+    func passwordPage(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let language = Language(request: request)
+        let identity = try sessionIdentity(context, language: language)
         return htmlResponse(ChangePasswordView(language: language, identity: identity,
                                                done: request.uri.queryParameters.get("done") == "1").render())
     }
 
     func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        guard let identity = context.identity, case .session = identity.credential else {
-            throw WebErrorPage(status: .badRequest, language: language, detail: language.t(
-                "Kata sandi diganti dari peramban.", "Passwords are changed in a browser session."))
-        }
+        let identity = try sessionIdentity(context, language: language)
         let form = try await verifySessionForm(request, context, language: language)
         let result = try await accounts.changeOwnPassword(identity: identity, current: form.fields["current"] ?? "",
                                                           new: form.fields["new"] ?? "", address: address(context))
