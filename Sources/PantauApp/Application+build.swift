@@ -74,6 +74,7 @@ public struct PantauServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: components.accounts))
+        router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
         let routes = Routes(router: router)
         routes.get(SitePath.healthz, .everyone) { _, _ in "ok" }
         routes.get(SitePath.metrics, .everyone) { _, _ in
@@ -92,6 +93,12 @@ public struct PantauServer {
         StatsAPIController(database: database).register(on: routes)
         ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: routes)
         StaffWebController(accounts: components.accounts, csrf: components.csrf, secureCookies: configuration.secureCookies).register(on: routes)
+        let cases = CaseService(database: database, clock: intake.clock, categories: intake.categories, contactCipher: intake.cipher,
+                                appealDeadlineDays: configuration.appealDeadlineDays)
+        let queue = CaseQueue(database: database, categories: intake.categories, clock: intake.clock)
+        let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
+        caseWeb.register(on: routes)
+        CaseAPIController(web: caseWeb).register(on: routes)
         return routes
     }
 }

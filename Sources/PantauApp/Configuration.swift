@@ -63,6 +63,8 @@ public struct AppConfiguration: Sendable {
     /// per two cores, at most four. On 2 cores one lane commits more reports
     /// per transaction and measured 10 % faster than two (BENCHMARKS.md).
     public var intakeWriters = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
+    /// Days an appeal has before it must be answered.
+    public var appealDeadlineDays = AppealRules.defaultDeadlineDays
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
     public var logLevel = "info"
@@ -131,6 +133,7 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_BCRYPT_COST", 4...31) { config.bcryptCost = n }
         if let n = try int("PANTAU_SESSION_HOURS", 1...720) { config.sessionLifetimeHours = n }
         if let n = try int("PANTAU_SESSION_IDLE_MINUTES", 5...10080) { config.sessionIdleMinutes = n }
+        if let n = try int("PANTAU_APPEAL_DAYS", 1...365) { config.appealDeadlineDays = n }
         if let email = env("PANTAU_ADMIN_EMAIL") {
             guard ReportValidator.isPlausibleEmail(email) else {
                 throw ConfigurationError("PANTAU_ADMIN_EMAIL: expected an e-mail address, got '\(email)'")

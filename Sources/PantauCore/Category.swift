@@ -76,6 +76,10 @@ public struct CategoryIndex: Sendable {
 
     public func severity(of slug: String) -> Int { bySlug[slug]?.severity ?? 1 }
 
+    public func contains(_ slug: String) -> Bool { bySlug[slug] != nil }
+
+    public var slugs: [String] { all.map(\.slug) }
+
     /// Of two claimed categories, the more severe one (the current one on a tie).
     public func moreSevere(_ current: String, _ claimed: String) -> String {
         severity(of: claimed) > severity(of: current) ? claimed : current

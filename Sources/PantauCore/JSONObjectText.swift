@@ -24,6 +24,11 @@ public struct JSONObjectText: Sendable {
         text += String(value)
     }
 
+    public mutating func add(_ key: String, _ value: Bool) {
+        self.key(key)
+        text += value ? "true" : "false"
+    }
+
     public mutating func add(_ key: String, object build: (inout JSONObjectText) -> Void) {
         self.key(key)
         var inner = JSONObjectText()

@@ -71,3 +71,30 @@ public struct SubjectError: Error, Sendable, Equatable, CustomStringConvertible 
     }
     public var description: String { message }
 }
+
+/// Subjects related to another: the same subject in other cases, the
+/// account a post's URL names, the domain of a web address and its pages.
+public enum RelatedSubjects {
+    public static func lookups(for subject: Subject) -> (keys: [String], keyPrefixes: [String]) {
+        var keys = [subject.key]
+        var prefixes: [String] = []
+        switch (subject.platform, subject.kind) {
+        case (.web, .domain):
+            keys.append("web:url:\(subject.id)")
+            prefixes.append("web:url:\(subject.id)/")
+        case (.web, .url):
+            let host = String(subject.id.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+            keys += ["web:domain:\(host)", "web:url:\(host)"]
+            prefixes.append("web:url:\(host)/")
+        case (_, .account), (_, .channel):
+            break
+        default:
+            // Post URLs often name their account: …/@handle/video/123.
+            if let at = subject.url.range(of: "/@") {
+                let handle = subject.url[at.upperBound...].prefix { $0 != "/" && $0 != "?" }.lowercased()
+                if !handle.isEmpty { keys.append("\(subject.platform.rawValue):account:\(handle)") }
+            }
+        }
+        return (keys, prefixes)
+    }
+}

@@ -70,6 +70,8 @@ func csrfToken(in html: String) -> String? {
                     .replacingOccurrences(of: ":ticket", with: "ADU-20261124-0000000000")
                     .replacingOccurrences(of: ":platform", with: "tiktok")
                     .replacingOccurrences(of: ":id", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
+                    .replacingOccurrences(of: ":report", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c")
+                    .replacingOccurrences(of: ":sha256", with: String(repeating: "ab", count: 32))
                 let isAPI = uri.hasPrefix("/api/")
                 for role in [Role?.none] + Role.allCases.map(Optional.some) {
                     var headers: HTTPFields = [:]

@@ -66,6 +66,8 @@ public final class PantauDatabase: Sendable {
         CreateCategories(), CreatePlatforms(), CreateCases(), CreateReports(), CreateCaseEvents(),
         CreateReportEvidence(), CreateIdempotencyKeys(), CreateMentions(), SeedCategoriesAndPlatforms(),
         CreateUsers(), CreateSessions(), CreateAPITokens(), CreateLoginFailures(), CreateAuditEvents(),
+        AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
+        CreateAppeals(), CreateSavedFilters(),
     ]
 
     private func migrator() -> Migrator {

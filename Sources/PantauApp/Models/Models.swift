@@ -46,11 +46,6 @@ final class PlatformModel: Model, @unchecked Sendable {
     }
 }
 
-/// Case status. Only `new` exists at intake; later stages add the rest.
-enum CaseStatus: String, Codable, Sendable {
-    case new
-}
-
 final class CaseModel: Model, @unchecked Sendable {
     static let schema = "cases"
     @ID(key: .id) var id: UUID?
@@ -70,7 +65,21 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "last_event_hash") var lastEventHash: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    @OptionalField(key: "assigned_at") var assignedAt: Date?
+    @Field(key: "high_impact") var highImpact: Bool
+    @OptionalField(key: "verdict") var verdict: String?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    @OptionalField(key: "duplicate_of") var duplicateOf: UUID?
+    @OptionalField(key: "excluded_reviewer_id") var excludedReviewerID: UUID?
+    @OptionalField(key: "appeal_due_at") var appealDueAt: Date?
     init() {}
+
+    var caseStatus: CaseStatus { CaseStatus(rawValue: status) ?? .new }
+    var subject: Subject? {
+        guard let platform = Platform(rawValue: subjectPlatform), let kind = SubjectKind(rawValue: subjectKind) else { return nil }
+        return Subject(platform: platform, kind: kind, id: subjectID, url: subjectURL)
+    }
 }
 
 final class ReportModel: Model, @unchecked Sendable {
@@ -122,5 +131,83 @@ final class MentionModel: Model, @unchecked Sendable {
     @Field(key: "outcome") var outcome: String
     @OptionalField(key: "reason") var reason: String?
     @Field(key: "report_count") var reportCount: Int
+    init() {}
+}
+
+final class LegalBasisModel: Model, @unchecked Sendable {
+    static let schema = "legal_bases"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "title") var title: String
+    @Field(key: "article") var article: String
+    @Field(key: "position") var position: Int
+    @Field(key: "active") var active: Bool
+    init() {}
+}
+
+final class DecisionModel: Model, @unchecked Sendable {
+    static let schema = "decisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "verdict") var verdict: String
+    @Field(key: "category_id") var categoryID: String
+    @Field(key: "legal_bases") var legalBases: String
+    @Field(key: "statement") var statement: String
+    @Field(key: "public_reason") var publicReason: String
+    @Field(key: "automated_detection") var automatedDetection: Bool
+    @Field(key: "automated_decision") var automatedDecision: Bool
+    @Field(key: "action") var action: String
+    @Field(key: "needs_approval") var needsApproval: Bool
+    @Field(key: "state") var state: String
+    @Field(key: "decided_by") var decidedBy: UUID
+    @Field(key: "decided_by_email") var decidedByEmail: String
+    @Field(key: "decided_at") var decidedAt: Date
+    @OptionalField(key: "reviewed_by") var reviewedBy: UUID?
+    @OptionalField(key: "reviewed_by_email") var reviewedByEmail: String?
+    @OptionalField(key: "reviewed_at") var reviewedAt: Date?
+    @OptionalField(key: "review_reason") var reviewReason: String?
+    init() {}
+
+    var legalBasisCodes: [String] { legalBases.split(separator: ",").map(String.init) }
+
+    /// States of a decision record.
+    enum State: String { case pending, approved, rejected, final }
+}
+
+final class CaseCommentModel: Model, @unchecked Sendable {
+    static let schema = "case_comments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "author_email") var authorEmail: String
+    @Field(key: "body") var body: String
+    @Field(key: "pinned") var pinned: Bool
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+final class AppealModel: Model, @unchecked Sendable {
+    static let schema = "appeals"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "reference") var reference: String
+    @Field(key: "case_id") var caseID: UUID
+    @OptionalField(key: "decision_id") var decisionID: UUID?
+    @Field(key: "source") var source: String
+    @OptionalField(key: "platform_id") var platformID: String?
+    @Field(key: "reason") var reason: String
+    @OptionalField(key: "contact") var contact: String?
+    @Field(key: "filed_at") var filedAt: Date
+    @Field(key: "due_at") var dueAt: Date
+    @Field(key: "state") var state: String
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    init() {}
+}
+
+final class SavedFilterModel: Model, @unchecked Sendable {
+    static let schema = "saved_filters"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "query") var query: String
+    @Field(key: "created_at") var createdAt: Date
     init() {}
 }

@@ -1,11 +1,20 @@
+import Foundation
 import Hummingbird
+import PantauCore
 
 /// UI language: Bahasa Indonesia first, English with `?lang=en`.
 enum Language: String, Sendable {
     case id, en
 
+    static let cookieName = "pantau_lang"
+
+    /// `?lang=` wins; otherwise the language remembered in the cookie.
     init(request: Request) {
-        self = request.uri.queryParameters.get("lang") == "en" ? .en : .id
+        switch request.uri.queryParameters.get("lang") {
+        case "en": self = .en
+        case "id": self = .id
+        default: self = request.cookies[Self.cookieName]?.value == "en" ? .en : .id
+        }
     }
 
     /// Picks the text for this language.
@@ -28,6 +37,18 @@ enum SitePath {
     static let metrics = "/metrics"
     static let openAPI = "/openapi.yaml"
     static let style = "/static/pantau.css"
+    static let appeal = "/banding"
+
+    enum Cases {
+        static let queue = "/kasus"
+        static func page(_ id: UUID) -> String { "/kasus/\(UUIDText.lower(id))" }
+        static let bulk = "/kasus/aksi"
+        static let dismiss = "/kasus/abaikan"
+        static let saveFilter = "/kasus/filter"
+        static let deleteFilter = "/kasus/filter/hapus"
+        static let approvals = "/persetujuan"
+        static func evidence(_ sha256: String) -> String { "/bukti/\(sha256)" }
+    }
 
     enum Staff {
         static let signIn = "/masuk"
@@ -44,5 +65,8 @@ enum SitePath {
         static let stats = "/api/v1/stats"
         static let me = "/api/v1/me"
         static func mentions(_ platform: String) -> String { "/api/v1/platforms/\(platform)/mentions" }
+        static let cases = "/api/v1/cases"
+        static let bulk = "/api/v1/cases/bulk"
+        static let appeals = "/api/v1/appeals"
     }
 }

@@ -11,10 +11,13 @@ struct PageLayout {
     let path: String
     /// The signed-in staff member, if any (adds the staff links and sign-out).
     var identity: Identity? = nil
+    /// Tables of cases need the whole width.
+    var wide = false
     let content: Node<HTML.BodyContext>
 
     func render() -> String {
-        let otherLanguage = language == .en ? path : (path + (path.contains("?") ? "&" : "?") + "lang=en")
+        // The choice is remembered in a cookie, so each switch names its language.
+        let otherLanguage = path + (path.contains("?") ? "&" : "?") + (language == .en ? "lang=id" : "lang=en")
         return HTML(
             .lang(language == .en ? .english : .indonesian),
             .head(
@@ -36,7 +39,7 @@ struct PageLayout {
                         .unwrap(identity) { staffLinks($0) }
                     )
                 ),
-                .main(content),
+                .main(.class(wide ? "wide" : ""), .id("main"), content),
                 .footer(.p(.text(language.t(
                     "Pantau — sistem aduan konten negatif. Identitas pelapor dirahasiakan.",
                     "Pantau — negative content reporting. Reporters' identities are kept confidential."))))
@@ -50,6 +53,8 @@ extension PageLayout {
         guard case .session(_, let csrf) = identity.credential else { return .empty }
         return .group(
             .a(.href(language.link(SitePath.Staff.home)), .text(language.t("Petugas", "Staff"))),
+            .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Cases.queue)), .text(language.t("Antrean kasus", "Case queue")))),
+            .if(identity.may(.approveDecisions), .a(.href(language.link(SitePath.Cases.approvals)), .text(language.t("Persetujuan", "Approvals")))),
             .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
                   .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
                   .button(.type(.submit), .class("link"), .text(language.t("Keluar", "Sign out"))))
@@ -126,6 +131,19 @@ header.site { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justif
 header.site .brand { font-weight:700; font-size:1.25rem; color:var(--accent); text-decoration:none; }
 header.site nav { display:flex; gap:1rem; flex-wrap:wrap; }
 main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1.25rem; }
+main.wide { max-width: 84rem; }
+.bar { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:flex-end; }
+.bar .field { margin:0; min-width: 9rem; }
+.facets { display:flex; flex-wrap:wrap; gap:.25rem .75rem; font-size:.875rem; margin:.5rem 0; }
+.facets a[aria-current] { font-weight:700; color:var(--ink); }
+.badge { display:inline-block; padding:0 .45rem; border-radius:999px; background:#e8eef6; font-size:.8rem; white-space:nowrap; }
+.badge.overdue { background:#fbe3e1; color:var(--bad); } .badge.soon { background:#fff1cc; }
+.grid2 { display:grid; grid-template-columns: 2fr 1fr; gap:1rem; } @media (max-width: 60rem) { .grid2 { grid-template-columns: 1fr; } }
+.timeline { list-style:none; padding:0; margin:0; font-size:.875rem; } .timeline li { border-left:3px solid var(--line); padding:.2rem .6rem; margin:.2rem 0; }
+.thumb { max-width:120px; max-height:90px; border:1px solid var(--line); border-radius:4px; }
+button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
+.ok { color:#1e6b32; font-weight:600; }
+.pinned { border-left:4px solid var(--accent); }
 footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem; color:var(--muted); font-size:.875rem; }
 a { color: var(--accent); }
 form .field { margin-bottom: 1.1rem; }

@@ -106,29 +106,11 @@ extension Node where Context == HTML.SelectContext {
 /// What a reporter (or anyone holding the ticket) sees about a report.
 struct TicketStatusModel {
     let ticket: String
-    let status: String
-    let receivedAt: Date
-    let channel: String
+    let status: ReportStatusDTO
     let category: ContentCategory?
-    let subjectKey: String
+    /// Titles of the decision's legal bases, by code.
+    let legalBasisTitles: [String: String]
     let isNew: Bool
-}
-
-enum ReportStatusText {
-    static func label(_ status: String, _ l: Language) -> String {
-        switch status {
-        case "new": l.t("Diterima — menunggu verifikasi", "Received — awaiting verification")
-        default: status
-        }
-    }
-
-    static func explanation(_ status: String, _ l: Language) -> String {
-        switch status {
-        case "new": l.t("Aduan Anda tercatat dan akan diperiksa oleh petugas. Hasilnya akan tampil di halaman ini.",
-                        "Your report is on record and will be checked by staff. The outcome will appear on this page.")
-        default: ""
-        }
-    }
 }
 
 struct TicketView {
@@ -145,7 +127,8 @@ struct TicketView {
         formatter.timeZone = calendar.timeZone
         formatter.locale = Locale(identifier: l == .en ? "en_GB" : "id_ID")
         formatter.dateFormat = "d MMMM yyyy, HH.mm"
-        let received = formatter.string(from: m.receivedAt) + " WIB"
+        let received = formatter.string(from: m.status.receivedAt) + " WIB"
+        let decision = m.status.decision
         return PageLayout(title: l.t("Status aduan", "Report status"), language: l, path: SitePath.ticket(m.ticket), content: .div(
             .if(m.isNew, .div(.class("card"), .attribute(named: "role", value: "status"),
                               .h1(.text(l.t("Terima kasih, aduan Anda sudah tercatat", "Thank you, your report is on record"))),
@@ -157,15 +140,22 @@ struct TicketView {
                  .element(named: "dl", nodes: [
                     .class("status"),
                     .element(named: "dt", text: l.t("Nomor aduan", "Ticket")), .element(named: "dd", nodes: [.span(.class("ticket"), .text(m.ticket))]),
-                    .element(named: "dt", text: l.t("Status", "Status")), .element(named: "dd", nodes: [.strong(.text(ReportStatusText.label(m.status, l)))]),
+                    .element(named: "dt", text: l.t("Status", "Status")), .element(named: "dd", nodes: [.strong(.id("outcome"), .text(l.t(m.status.statusLabel.id, m.status.statusLabel.en)))]),
                     .element(named: "dt", text: l.t("Diterima", "Received")), .element(named: "dd", text: received),
-                    .element(named: "dt", text: l.t("Yang dilaporkan", "Reported")), .element(named: "dd", nodes: [.code(.text(m.subjectKey))]),
+                    .element(named: "dt", text: l.t("Yang dilaporkan", "Reported")), .element(named: "dd", nodes: [.code(.text(m.status.subject.key))]),
                     .element(named: "dt", text: l.t("Kategori", "Category")),
                     .element(named: "dd", text: m.category.map { l == .en ? $0.nameEN : $0.nameID } ?? "—"),
                     .element(named: "dt", text: l.t("Keputusan", "Decision")),
-                    .element(named: "dd", text: l.t("Belum ada keputusan.", "No decision yet.")),
+                    .element(named: "dd", nodes: [decision.map { d in
+                        .group(.text(formatter.string(from: d.decidedAt) + " WIB"),
+                               .unwrap(d.publicReason.isEmpty ? nil : d.publicReason) { .p(.text($0)) },
+                               .if(!d.legalBases.isEmpty, .p(.text(l.t("Dasar hukum: ", "Legal basis: ")
+                                   + d.legalBases.map { m.legalBasisTitles[$0] ?? $0 }.joined(separator: "; ")))))
+                    } ?? .text(l.t("Belum ada keputusan.", "No decision yet."))]),
                  ]),
-                 .p(.text(ReportStatusText.explanation(m.status, l))))
+                 .p(.text(l.t(m.status.explanation.id, m.status.explanation.en))),
+                 .if(decision != nil, .p(.text(l.t("Tidak setuju dengan keputusan ini? ", "Disagree with this decision? ")),
+                                         .a(.href(l.link(SitePath.appeal + "?ref=" + m.ticket)), .text(l.t("Ajukan banding", "File an appeal"))))))
         )).render()
     }
 }

@@ -121,42 +121,73 @@ struct ReportsAPIController: Sendable {
     }
 }
 
-/// The public status of one report (no reporter data, no other reporters).
+/// The public status of one report (no reporter data, no other reporters,
+/// no internal comments): the case's stage in plain language and the public
+/// part of its decision.
 struct ReportStatusDTO: Encodable {
     struct Label: Encodable { let id: String; let en: String }
     struct CaseRef: Encodable { let id: UUID; let status: String }
+    struct DecisionRef: Encodable {
+        let verdict: String
+        let action: String
+        let category: String
+        let legalBases: [String]
+        let publicReason: String
+        let decidedAt: Date
+        enum CodingKeys: String, CodingKey {
+            case verdict, action, category, legalBases = "legal_bases", publicReason = "public_reason", decidedAt = "decided_at"
+        }
+    }
     let ticket: String
     let status: String
+    let outcome: String
     let statusLabel: Label
+    let explanation: Label
     let receivedAt: Date
     let channel: String
     let category: String
     let subject: SubjectDTO
     let `case`: CaseRef
-    let decision: String?
+    let decision: DecisionRef?
     enum CodingKeys: String, CodingKey {
-        case ticket, status, statusLabel = "status_label", receivedAt = "received_at", channel, category, subject, `case`, decision
+        case ticket, status, outcome, statusLabel = "status_label", explanation, receivedAt = "received_at", channel, category, subject, `case`, decision
     }
 }
 
 enum TicketQueries {
     static func status(ticket: String, database: PantauDatabase) async throws -> ReportStatusDTO? {
         guard let row = try await database.sql.raw("""
-            SELECT r.ticket, r.channel, r.claimed_category, r.received_at, r.subject_key, c.id AS case_id, c.status
+            SELECT r.ticket, r.channel, r.claimed_category, r.received_at, r.subject_key, c.id AS case_id, c.status, c.duplicate_of
             FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.ticket = \(bind: ticket)
             """).first() else { return nil }
-        let status = try row.decode(column: "status", as: String.self)
+        var status = CaseStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .new
+        var caseID = try row.decode(column: "case_id", as: UUID.self)
         let key = try row.decode(column: "subject_key", as: String.self)
         guard let subject = Subject.fromKey(key) else { return nil }
+        // A duplicate's reporters see the outcome of the case it joined.
+        if status == .closed, let original = try row.decode(column: "duplicate_of", as: UUID?.self),
+           let merged = try await CaseModel.find(original, on: database.db) {
+            caseID = original
+            status = merged.caseStatus
+        }
+        let decision = status == .decided ? try await DecisionModel.query(on: database.db).filter(\.$caseID == caseID)
+            .filter(\.$state ~~ [DecisionModel.State.final.rawValue, DecisionModel.State.approved.rawValue])
+            .sort(\.$decidedAt, .descending).first() : nil
+        let outcome = PublicOutcome.of(status: status, verdict: decision.flatMap { Verdict(rawValue: $0.verdict) },
+                                       action: decision.flatMap { ProposedAction(rawValue: $0.action) })
         return ReportStatusDTO(
-            ticket: ticket, status: status,
-            statusLabel: .init(id: ReportStatusText.label(status, .id), en: ReportStatusText.label(status, .en)),
+            ticket: ticket, status: status.rawValue, outcome: outcome.rawValue,
+            statusLabel: .init(id: outcome.label.id, en: outcome.label.en),
+            explanation: .init(id: outcome.explanation.id, en: outcome.explanation.en),
             receivedAt: try row.decode(column: "received_at", as: Date.self),
             channel: try row.decode(column: "channel", as: String.self),
             category: try row.decode(column: "claimed_category", as: String.self),
             subject: SubjectDTO(subject),
-            case: .init(id: try row.decode(column: "case_id", as: UUID.self), status: status),
-            decision: nil)
+            case: .init(id: caseID, status: status.rawValue),
+            decision: decision.map {
+                .init(verdict: $0.verdict, action: $0.action, category: $0.categoryID, legalBases: $0.legalBasisCodes,
+                      publicReason: $0.publicReason, decidedAt: $0.decidedAt)
+            })
     }
 }
 

@@ -99,8 +99,9 @@ struct ReportWebController: Sendable {
             throw WebErrorPage(status: .notFound, language: language,
                                detail: language.t("Tidak ada aduan dengan nomor ini.", "There is no report with this ticket number."))
         }
-        let model = TicketStatusModel(ticket: ticket, status: status.status, receivedAt: status.receivedAt, channel: status.channel,
-                                      category: intake.categories[status.category], subjectKey: status.subject.key,
+        let bases = try await LegalBasisModel.query(on: database.db).all()
+        let model = TicketStatusModel(ticket: ticket, status: status, category: intake.categories[status.decision?.category ?? status.category],
+                                      legalBasisTitles: Dictionary(bases.map { ($0.id ?? "", "\($0.title) \($0.article)") }, uniquingKeysWith: { a, _ in a }),
                                       isNew: request.uri.queryParameters.get("baru") == "1")
         return htmlResponse(TicketView(model: model, language: language).render())
     }
@@ -108,8 +109,18 @@ struct ReportWebController: Sendable {
 }
 
 struct ParsedForm {
+    /// The last value of each field.
     var fields: [String: String] = [:]
+    /// Every value in order (check boxes and multiple selects repeat a name).
+    var pairs: [(String, String)] = []
     var files: [MultipartForm.Part] = []
+
+    func values(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
+
+    mutating func add(_ name: String, _ value: String) {
+        fields[name] = value
+        pairs.append((name, value))
+    }
 }
 
 /// The fields (and files) of a posted form, multipart or URL-encoded.
@@ -128,7 +139,7 @@ func parseWebForm(request: Request, body: [UInt8], language: Language) throws ->
                 guard let text = String(validating: part.body, as: UTF8.self) else {
                     throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
                 }
-                form.fields[part.name] = text
+                form.add(part.name, text)
             }
         }
     } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
@@ -137,7 +148,7 @@ func parseWebForm(request: Request, body: [UInt8], language: Language) throws ->
         }
         for pair in text.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let key = kv.first { form.fields[key] = kv.count > 1 ? kv[1] : "" }
+            if let key = kv.first { form.add(key, kv.count > 1 ? kv[1] : "") }
         }
     } else {
         throw WebErrorPage(status: .unsupportedMediaType, language: language)

@@ -1,0 +1,89 @@
+import FluentKit
+import Foundation
+import PantauCore
+import SQLKit
+
+/// Everything the case page (and the case API) shows about one case.
+struct CaseDetail: Sendable {
+    let model: CaseModel
+    let reports: [ReportModel]
+    let evidence: [UUID: [ReportEvidenceModel]]
+    let events: [CaseEventModel]
+    let chainBreaks: [EventChain.Break]
+    let comments: [CaseCommentModel]
+    let decisions: [DecisionModel]
+    let appeals: [AppealModel]
+    let related: [CaseModel]
+    let assigneeEmail: String?
+    let dueAt: Date
+    /// Reports per WIB day over the last `chartDays` days, oldest first.
+    let reportsPerDay: [(day: String, count: Int)]
+
+    static let reportLimit = 200
+    static let chartDays = 30
+
+    var pendingDecision: DecisionModel? { decisions.first { $0.state == DecisionModel.State.pending.rawValue } }
+    var latestFinalDecision: DecisionModel? {
+        decisions.first { $0.state == DecisionModel.State.final.rawValue || $0.state == DecisionModel.State.approved.rawValue }
+    }
+    var openAppeal: AppealModel? { appeals.first { $0.state == "open" } }
+    var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
+
+    static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date) async throws -> CaseDetail? {
+        let db = database.db
+        guard let model = try await CaseModel.find(id, on: db) else { return nil }
+        let reports = try await ReportModel.query(on: db).filter(\.$caseID == id).sort(\.$receivedAt, .descending).limit(reportLimit).all()
+        let reportIDs = reports.compactMap(\.id)
+        let evidence = reportIDs.isEmpty ? [] : try await ReportEvidenceModel.query(on: db).filter(\.$reportID ~~ reportIDs).all()
+        let events = try await CaseEventModel.query(on: db).filter(\.$caseID == id).sort(\.$sequence).all()
+        let stored = events.map {
+            EventChain.StoredEvent(content: .init(caseID: UUIDText.lower(id), sequence: $0.sequence, kind: $0.kind, actor: $0.actor,
+                                                  occurredAtMillis: $0.occurredAtMillis, payload: $0.payload),
+                                   previousHash: $0.previousHash, hash: $0.hash)
+        }
+        let breaks = EventChain.verify(caseID: UUIDText.lower(id), events: stored, expectedCount: model.eventCount, expectedHead: model.lastEventHash)
+        let comments = try await CaseCommentModel.query(on: db).filter(\.$caseID == id).sort(\.$pinned, .descending).sort(\.$createdAt, .descending).all()
+        let decisions = try await DecisionModel.query(on: db).filter(\.$caseID == id).sort(\.$decidedAt, .descending).all()
+        let appeals = try await AppealModel.query(on: db).filter(\.$caseID == id).sort(\.$filedAt, .descending).all()
+        let assigneeEmail = try await model.assigneeID.asyncFlatMap { try await UserModel.find($0, on: db)?.email }
+        let related = try await relatedCases(of: model, db: db)
+
+        // Reports per day from the events (cheap: the case's own rows).
+        var perDay: [String: Int] = [:]
+        let since = now.addingTimeInterval(-Double(chartDays) * 86_400)
+        for event in events where event.kind == "report_received" && event.occurredAt >= since {
+            perDay[QueueFilter.formatDay(event.occurredAt), default: 0] += 1
+        }
+        let days = (0..<chartDays).reversed().map { QueueFilter.formatDay(now.addingTimeInterval(-Double($0) * 86_400)) }
+        return CaseDetail(
+            model: model, reports: reports, evidence: Dictionary(grouping: evidence, by: \.reportID), events: events, chainBreaks: breaks,
+            comments: comments, decisions: decisions, appeals: appeals, related: related, assigneeEmail: assigneeEmail,
+            dueAt: queue.dueAt(status: model.caseStatus, categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
+            reportsPerDay: days.map { ($0, perDay[$0] ?? 0) })
+    }
+
+    /// Other cases of the same subject, the same account, or the same domain.
+    private static func relatedCases(of model: CaseModel, db: any Database) async throws -> [CaseModel] {
+        guard let subject = model.subject else { return [] }
+        let lookups = RelatedSubjects.lookups(for: subject)
+        var found: [UUID: CaseModel] = [:]
+        if !lookups.keys.isEmpty {
+            for c in try await CaseModel.query(on: db).filter(\.$subjectKey ~~ lookups.keys).limit(50).all() { found[c.id!] = c }
+        }
+        for prefix in lookups.keyPrefixes {
+            // A range on the indexed key: every key starting with the prefix.
+            for c in try await CaseModel.query(on: db).filter(\.$subjectKey >= prefix).filter(\.$subjectKey < prefix + "\u{10FFFF}").limit(50).all() {
+                found[c.id!] = c
+            }
+        }
+        found[model.id!] = nil
+        return found.values.sorted { $0.lastReportAt > $1.lastReportAt }
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,344 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import HTTPTypes
+import PantauCore
+
+/// The workflow for token clients: queue, case, bulk actions, claim,
+/// decisions, review, comments, and public appeals. Same permissions and the
+/// same service as the web pages.
+struct CaseAPIController: Sendable {
+    let web: CaseWebController
+    var cases: CaseService { web.cases }
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.API.cases, .staff(.viewCases)) { request, context in try await list(request, context) }
+        routes.post(SitePath.API.bulk, .staff(.triageCases)) { request, context in try await bulk(request, context) }
+        routes.get("/api/v1/cases/:id", .staff(.viewCases)) { request, context in try await show(request, context) }
+        routes.post("/api/v1/cases/:id/claim", .staff(.decideCases)) { request, context in
+            let id = try pathID(context)
+            let identity = context.identity!
+            try await mapErrors { try await cases.assign([id], to: Assignee(id: identity.userID, email: identity.email), by: identity) }
+            return try await caseJSON(id, status: .ok)
+        }
+        routes.post("/api/v1/cases/:id/decisions", .staff(.decideCases)) { request, context in try await decide(request, context) }
+        routes.post("/api/v1/cases/:id/comments", .staff(.commentOnCases)) { request, context in
+            let id = try pathID(context)
+            let body = try await decode(CommentBody.self, request)
+            try await mapErrors { try await cases.comment(on: id, body: body.body, pinned: body.pinned ?? false, by: context.identity!) }
+            return try await caseJSON(id, status: .created)
+        }
+        routes.post("/api/v1/decisions/:id/review", .staff(.approveDecisions)) { request, context in
+            let id = try pathID(context)
+            let body = try await decode(ReviewBody.self, request)
+            let status = try await mapErrors { try await cases.review(decision: id, approve: body.approve, reason: body.reason ?? "", by: context.identity!) }
+            var object = JSONObjectText()
+            object.add("case_status", status.rawValue)
+            object.add("decision_id", UUIDText.lower(id))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+        }
+        routes.post(SitePath.API.appeals, .everyone) { request, _ in try await appeal(request) }
+    }
+
+    // MARK: Bodies
+
+    struct CommentBody: Decodable { let body: String; let pinned: Bool? }
+    struct ReviewBody: Decodable { let approve: Bool; let reason: String? }
+    struct BulkBody: Decodable {
+        let action: String
+        let caseIDs: [String]
+        let assigneeID: String?
+        let category: String?
+        let target: String?
+        let reason: String?
+        enum CodingKeys: String, CodingKey {
+            case action, caseIDs = "case_ids", assigneeID = "assignee_id", category, target, reason
+        }
+    }
+    struct DecisionBody: Decodable {
+        let verdict: String
+        let category: String?
+        let legalBases: [String]?
+        let statement: String
+        let publicReason: String?
+        let automatedDetection: Bool?
+        let automatedDecision: Bool?
+        let action: String?
+        enum CodingKeys: String, CodingKey {
+            case verdict, category, legalBases = "legal_bases", statement, publicReason = "public_reason",
+                 automatedDetection = "automated_detection", automatedDecision = "automated_decision", action
+        }
+    }
+    struct AppealBody: Decodable {
+        let reference: String
+        let reason: String
+        let contact: ReporterContact?
+    }
+
+    // MARK: Handlers
+
+    private func pathID(_ context: AppRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUIDText.parse(text) else {
+            throw APIError(.notFound, code: "not_found", message: "No such id.")
+        }
+        return id
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let body = try await collectBody(request, limit: 256 * 1024, api: true)
+        return try decodeJSON(type, from: Array(buffer: body))
+    }
+
+    /// The service's refusals as JSON errors.
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CaseActionError {
+            throw APIError(error.status, code: error.code, message: error.en, field: error.problems.first?.field)
+        }
+    }
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let filter: QueueFilter
+        switch QueueFilter.parse(parameters, categories: Set(cases.categories.slugs)) {
+        case .success(let parsed): filter = parsed
+        case .failure(let error): throw APIError(.badRequest, code: "invalid_filter", message: error.description, field: error.parameter)
+        }
+        let page = try await web.queue.page(filter, viewer: context.identity!.userID)
+        return try jsonResponse(QueuePageDTO(page), status: .ok)
+    }
+
+    func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        try await caseJSON(try pathID(context), status: .ok)
+    }
+
+    private func caseJSON(_ id: UUID, status: HTTPResponse.Status) async throws -> Response {
+        guard let detail = try await CaseDetail.load(id, database: cases.database, queue: web.queue, now: cases.clock.now()) else {
+            throw APIError(.notFound, code: "case_not_found", message: "Case not found.")
+        }
+        return try jsonResponse(CaseDTO(detail), status: status)
+    }
+
+    func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await decode(BulkBody.self, request)
+        let ids = body.caseIDs.compactMap(UUIDText.parse)
+        guard !ids.isEmpty, ids.count == body.caseIDs.count, ids.count <= 500 else {
+            throw APIError(.unprocessableContent, code: "invalid_case_ids", message: "'case_ids' needs 1 to 500 case ids.", field: "case_ids")
+        }
+        var form: [String: String] = [:]
+        form["assignee"] = body.assigneeID
+        form["category"] = body.category
+        form["target"] = body.target
+        form["reason"] = body.reason
+        let done = try await mapErrors { try await web.runBulk(action: body.action, ids: ids, form: form, identity: context.identity!) }
+        var object = JSONObjectText()
+        object.add("action", body.action)
+        object.add("cases", ids.count)
+        object.add("result", done.en)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+    }
+
+    func decide(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let id = try pathID(context)
+        let body = try await decode(DecisionBody.self, request)
+        guard let verdict = Verdict(rawValue: body.verdict) else {
+            throw APIError(.unprocessableContent, code: "invalid_verdict",
+                           message: "'verdict' must be one of: " + Verdict.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "verdict")
+        }
+        var action: ProposedAction?
+        if let text = body.action {
+            guard let parsed = ProposedAction(rawValue: text) else {
+                throw APIError(.unprocessableContent, code: "invalid_action",
+                               message: "'action' must be one of: " + ProposedAction.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "action")
+            }
+            action = parsed
+        }
+        let input = DecisionInput(verdict: verdict, category: body.category, legalBases: body.legalBases ?? [], statement: body.statement,
+                                  publicReason: body.publicReason ?? "", automatedDetection: body.automatedDetection ?? false,
+                                  automatedDecision: body.automatedDecision ?? false, action: action)
+        let outcome = try await mapErrors { try await cases.decide([id], input, by: context.identity!) }
+        var object = JSONObjectText()
+        object.add("case_id", UUIDText.lower(id))
+        object.add("case_status", outcome.first?.status.rawValue ?? "")
+        object.add("decision_id", outcome.first.map { UUIDText.lower($0.decisionID) } ?? "")
+        object.add("needs_approval", outcome.first?.needsApproval == true)
+        return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+    }
+
+    func appeal(_ request: Request) async throws -> Response {
+        let body = try await decode(AppealBody.self, request)
+        if let email = body.contact?.email, !email.isEmpty, !ReportValidator.isPlausibleEmail(email) {
+            throw APIError(.unprocessableContent, code: "invalid_email", message: "'contact.email' is not a valid e-mail address.", field: "contact.email")
+        }
+        let filed = try await mapErrors {
+            let caseID = try await AppealTarget.resolve(body.reference, database: cases.database)
+            return try await cases.fileAppeal(caseID: caseID, source: .affectedPerson, platform: nil, reason: body.reason,
+                                              contact: body.contact, actor: "public:appeal")
+        }
+        var object = JSONObjectText()
+        object.add("case_id", UUIDText.lower(filed.caseID))
+        object.add("due_at", isoTimestamp(filed.dueAt))
+        object.add("reference", filed.reference)
+        return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+    }
+}
+
+/// A queue page as JSON.
+struct QueuePageDTO: Encodable {
+    struct Row: Encodable {
+        let id: String
+        let subjectKey: String
+        let platform: String
+        let status: String
+        let category: String
+        let reportCount: Int
+        let priority: Double
+        let firstReportAt: Date
+        let lastReportAt: Date
+        let dueAt: Date
+        let assignee: String?
+        let highImpact: Bool
+        enum CodingKeys: String, CodingKey {
+            case id, subjectKey = "subject_key", platform, status, category, reportCount = "report_count", priority,
+                 firstReportAt = "first_report_at", lastReportAt = "last_report_at", dueAt = "due_at", assignee, highImpact = "high_impact"
+        }
+    }
+    struct Counts: Encodable {
+        let status: [String: Int]
+        let platform: [String: Int]
+        let category: [String: Int]
+        let mine: Int
+    }
+    let cases: [Row]
+    let nextCursor: String?
+    let counts: Counts
+    enum CodingKeys: String, CodingKey { case cases, nextCursor = "next_cursor", counts }
+
+    init(_ page: QueuePage) {
+        cases = page.rows.map {
+            Row(id: UUIDText.lower($0.id), subjectKey: $0.subjectKey, platform: $0.subjectPlatform, status: $0.status.rawValue,
+                category: $0.categoryID, reportCount: $0.reportCount, priority: $0.priority, firstReportAt: $0.firstReportAt,
+                lastReportAt: $0.lastReportAt, dueAt: $0.dueAt, assignee: $0.assigneeEmail, highImpact: $0.highImpact)
+        }
+        nextCursor = page.next?.text
+        counts = Counts(status: Dictionary(uniqueKeysWithValues: page.counts.byStatus.map { ($0.key.rawValue, $0.value) }),
+                        platform: page.counts.byPlatform, category: page.counts.byCategory, mine: page.counts.mine)
+    }
+}
+
+/// One case as JSON: no reporter contact, comments only for staff (this is a
+/// staff endpoint).
+struct CaseDTO: Encodable {
+    struct Report: Encodable {
+        let ticket: String
+        let channel: String
+        let claimedCategory: String
+        let description: String
+        let receivedAt: Date
+        let evidence: [String]
+        let hasContact: Bool
+        enum CodingKeys: String, CodingKey {
+            case ticket, channel, claimedCategory = "claimed_category", description, receivedAt = "received_at", evidence, hasContact = "has_contact"
+        }
+    }
+    struct Decision: Encodable {
+        let id: String
+        let verdict: String
+        let category: String
+        let legalBases: [String]
+        let statement: String
+        let publicReason: String
+        let automatedDetection: Bool
+        let automatedDecision: Bool
+        let action: String
+        let state: String
+        let decidedBy: String
+        let decidedAt: Date
+        let reviewedBy: String?
+        let reviewReason: String?
+        enum CodingKeys: String, CodingKey {
+            case id, verdict, category, legalBases = "legal_bases", statement, publicReason = "public_reason",
+                 automatedDetection = "automated_detection", automatedDecision = "automated_decision", action, state,
+                 decidedBy = "decided_by", decidedAt = "decided_at", reviewedBy = "reviewed_by", reviewReason = "review_reason"
+        }
+    }
+    struct Comment: Encodable {
+        let id: String; let author: String; let body: String; let pinned: Bool; let createdAt: Date
+        enum CodingKeys: String, CodingKey { case id, author, body, pinned, createdAt = "created_at" }
+    }
+    struct Event: Encodable {
+        let sequence: Int; let kind: String; let actor: String; let occurredAt: Date; let payload: String; let hash: String
+        enum CodingKeys: String, CodingKey { case sequence, kind, actor, occurredAt = "occurred_at", payload, hash }
+    }
+    struct Appeal: Encodable {
+        let reference: String; let source: String; let reason: String; let filedAt: Date; let dueAt: Date; let state: String
+        enum CodingKeys: String, CodingKey { case reference, source, reason, filedAt = "filed_at", dueAt = "due_at", state }
+    }
+    let id: String
+    let subjectKey: String
+    let subjectURL: String
+    let status: String
+    let category: String
+    let priority: Double
+    let reportCount: Int
+    let dueAt: Date
+    let assignee: String?
+    let highImpact: Bool
+    let reports: [Report]
+    let decisions: [Decision]
+    let comments: [Comment]
+    let appeals: [Appeal]
+    let related: [String]
+    let events: [Event]
+    let chainIntact: Bool
+    enum CodingKeys: String, CodingKey {
+        case id, subjectKey = "subject_key", subjectURL = "subject_url", status, category, priority, reportCount = "report_count",
+             dueAt = "due_at", assignee, highImpact = "high_impact", reports, decisions, comments, appeals, related, events, chainIntact = "chain_intact"
+    }
+
+    init(_ d: CaseDetail) {
+        let m = d.model
+        id = UUIDText.lower(m.id!)
+        subjectKey = m.subjectKey
+        subjectURL = m.subjectURL
+        status = m.status
+        category = m.categoryID
+        priority = m.priority
+        reportCount = m.reportCount
+        dueAt = d.dueAt
+        assignee = d.assigneeEmail
+        highImpact = d.highImpact
+        reports = d.reports.map {
+            Report(ticket: $0.ticket, channel: $0.channel, claimedCategory: $0.claimedCategory, description: $0.description,
+                   receivedAt: $0.receivedAt, evidence: (d.evidence[$0.id!] ?? []).map(\.sha256), hasContact: $0.reporterContact != nil)
+        }
+        decisions = d.decisions.map {
+            Decision(id: UUIDText.lower($0.id!), verdict: $0.verdict, category: $0.categoryID, legalBases: $0.legalBasisCodes, statement: $0.statement,
+                     publicReason: $0.publicReason, automatedDetection: $0.automatedDetection, automatedDecision: $0.automatedDecision,
+                     action: $0.action, state: $0.state, decidedBy: $0.decidedByEmail, decidedAt: $0.decidedAt,
+                     reviewedBy: $0.reviewedByEmail, reviewReason: $0.reviewReason)
+        }
+        comments = d.comments.map { Comment(id: UUIDText.lower($0.id!), author: $0.authorEmail, body: $0.body, pinned: $0.pinned, createdAt: $0.createdAt) }
+        appeals = d.appeals.map { Appeal(reference: $0.reference, source: $0.source, reason: $0.reason, filedAt: $0.filedAt, dueAt: $0.dueAt, state: $0.state) }
+        related = d.related.map(\.subjectKey)
+        events = d.events.map { Event(sequence: $0.sequence, kind: $0.kind, actor: $0.actor, occurredAt: $0.occurredAt, payload: $0.payload, hash: $0.hash) }
+        chainIntact = d.chainBreaks.isEmpty
+    }
+}
+
+/// Remembers `?lang=en` / `?lang=id` in a cookie for the next pages.
+struct LanguageCookieMiddleware: RouterMiddleware {
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: AppRequestContext,
+                next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let chosen = request.uri.queryParameters.get("lang"), chosen == "en" || chosen == "id",
+           request.cookies[Language.cookieName]?.value != String(chosen) {
+            response.headers.append(HTTPField(name: .setCookie, value: "\(Language.cookieName)=\(chosen); Path=/; SameSite=Lax; Max-Age=31536000"
+                                                + (secureCookies ? "; Secure" : "")))
+        }
+        return response
+    }
+}

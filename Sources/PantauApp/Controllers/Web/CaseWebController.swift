@@ -1,0 +1,399 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import PantauCore
+
+/// The staff pages of the workflow: queue, case page, decisions, approvals,
+/// comments, reporter contact, evidence; and the public appeal form.
+struct CaseWebController: Sendable {
+    let cases: CaseService
+    let queue: CaseQueue
+    let accounts: AccountService
+    let evidence: EvidenceStore
+    let csrf: CSRFProtection
+
+    var database: PantauDatabase { cases.database }
+    var categories: CategoryIndex { cases.categories }
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.Cases.queue, .staff(.viewCases)) { request, context in try await queuePage(request, context) }
+        routes.post(SitePath.Cases.bulk, .staff(.triageCases)) { request, context in try await bulk(request, context) }
+        routes.post(SitePath.Cases.dismiss, .staff(.decideCases)) { request, context in try await bulk(request, context, dismiss: true) }
+        routes.post(SitePath.Cases.saveFilter, .staff(.viewCases)) { request, context in try await saveFilter(request, context) }
+        routes.get(SitePath.Cases.approvals, .staff(.approveDecisions)) { request, context in try await approvals(request, context) }
+        routes.get("/kasus/:id", .staff(.viewCases)) { request, context in try await casePage(request, context) }
+        routes.post("/kasus/:id/klaim", .staff(.decideCases)) { request, context in
+            try await act(request, context) { id, _, identity in
+                try await cases.assign([id], to: Assignee(id: identity.userID, email: identity.email), by: identity)
+                return ("Kasus diambil.", "Case claimed.")
+            }
+        }
+        routes.post("/kasus/:id/tugaskan", .staff(.triageCases)) { request, context in
+            try await act(request, context) { id, form, identity in
+                try await cases.assign([id], to: try await assignee(form.fields["assignee"]), by: identity)
+                return ("Kasus ditugaskan.", "Case assigned.")
+            }
+        }
+        routes.post("/kasus/:id/lepas", .staff(.triageCases)) { request, context in
+            try await act(request, context) { id, _, identity in
+                try await cases.unassign([id], by: identity)
+                return ("Penugasan dilepas.", "Case unassigned.")
+            }
+        }
+        routes.post("/kasus/:id/eskalasi", .staff(.triageCases)) { request, context in
+            try await act(request, context) { id, form, identity in
+                try await cases.escalate([id], reason: form.fields["reason"] ?? "", by: identity)
+                return ("Kasus dieskalasi.", "Case escalated.")
+            }
+        }
+        routes.post("/kasus/:id/dampak", .staff(.triageCases)) { request, context in
+            try await act(request, context) { id, form, identity in
+                try await cases.setHighImpact(id, form.fields["high_impact"] == "1", by: identity)
+                return ("Tanda dampak luas diperbarui.", "High-impact mark updated.")
+            }
+        }
+        routes.post("/kasus/:id/komentar", .staff(.commentOnCases)) { request, context in
+            try await act(request, context) { id, form, identity in
+                try await cases.comment(on: id, body: form.fields["body"] ?? "", pinned: form.fields["pinned"] == "1", by: identity)
+                return ("Komentar ditambahkan.", "Comment added.")
+            }
+        }
+        routes.post("/kasus/komentar/:id/sematkan", .staff(.commentOnCases)) { request, context in
+            let language = Language(request: request)
+            let form = try await verifiedForm(request, context, language: language)
+            let commentID = try pathID(context, language: language)
+            let caseID = try await cases.setPinned(comment: commentID, form.fields["pinned"] == "1", by: context.identity!)
+            return redirect(SitePath.Cases.page(caseID), language: language)
+        }
+        routes.post("/kasus/:id/putusan", .staff(.decideCases)) { request, context in try await decide(request, context) }
+        routes.post("/putusan/:id/tinjau", .staff(.approveDecisions)) { request, context in try await review(request, context) }
+        routes.get("/kasus/:id/kontak/:report", .staff(.viewReporterContact)) { request, context in try await contact(request, context) }
+        routes.get("/bukti/:sha256", .staff(.viewCases)) { request, context in try serveEvidence(request, context) }
+        routes.get(SitePath.appeal, .everyone) { request, _ in appealForm(request) }
+        routes.post(SitePath.appeal, .everyone) { request, _ in try await fileAppeal(request) }
+    }
+
+    // MARK: Helpers
+
+    private func redirect(_ path: String, language: Language, notice: String? = nil) -> Response {
+        var location = path
+        if let notice { location += (location.contains("?") ? "&" : "?") + "notice=" + (notice.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        return Response(status: .seeOther, headers: [.location: language.link(location)])
+    }
+
+    private func pathID(_ context: AppRequestContext, language: Language) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUIDText.parse(text) else {
+            throw WebErrorPage(status: .notFound, language: language)
+        }
+        return id
+    }
+
+    /// Staff forms must echo the session's CSRF token.
+    private func verifiedForm(_ request: Request, _ context: AppRequestContext, language: Language) async throws -> ParsedForm {
+        let body = try await collectBody(request, limit: 256 * 1024, api: false)
+        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        if case .session(_, let expected) = context.identity?.credential {
+            guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
+                throw WebErrorPage(status: .forbidden, language: language)
+            }
+        }
+        return form
+    }
+
+    func assignee(_ text: String?) async throws -> Assignee {
+        guard let text, let id = UUIDText.parse(text), let user = try await UserModel.find(id, on: database.db), !user.disabled,
+              let role = Role(rawValue: user.role), PermissionTable.allows(role, .decideCases)
+        else {
+            throw CaseActionError(kind: .invalid, code: "unknown_assignee", id: "Petugas tidak dikenal atau tidak boleh memutus kasus.",
+                                  en: "Unknown assignee, or one whose role may not decide cases.")
+        }
+        return Assignee(id: id, email: user.email)
+    }
+
+    func assignees() async throws -> [Assignee] {
+        let roles = PermissionTable.allowed[.decideCases].map { Array($0).map(\.rawValue) } ?? []
+        return try await UserModel.query(on: database.db).filter(\.$role ~~ roles).filter(\.$disabled == false).sort(\.$email).all()
+            .map { Assignee(id: $0.id!, email: $0.email) }
+    }
+
+    /// Runs one case action from a form and goes back to the case page with
+    /// a notice, or shows the case page with the reason it was refused.
+    private func act(_ request: Request, _ context: AppRequestContext,
+                     _ body: @Sendable (UUID, ParsedForm, Identity) async throws -> (String, String)) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        let id = try pathID(context, language: language)
+        do {
+            let (id_, en) = try await body(id, form, context.identity!)
+            return redirect(SitePath.Cases.page(id), language: language, notice: language.t(id_, en))
+        } catch let error as CaseActionError {
+            return try await renderCase(request, context, id: id, status: error.status, error: language.t(error.id, error.en))
+        }
+    }
+
+    // MARK: Queue
+
+    func queuePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let identity = context.identity!
+        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let filter: QueueFilter
+        switch QueueFilter.parse(parameters, categories: Set(categories.slugs)) {
+        case .success(let parsed): filter = parsed
+        case .failure(let error):
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t(
+                "Filter “\(error.parameter)” tidak sah: \(error.value).", error.description))
+        }
+        let page = try await queue.page(filter, viewer: identity.userID)
+        let saved = try await SavedFilterModel.query(on: database.db).filter(\.$userID == identity.userID).sort(\.$name).all()
+        let view = QueueView(language: language, identity: identity, filter: filter, page: page, categories: categories,
+                             assignees: try await assignees(), savedFilters: saved, now: cases.clock.now(),
+                             notice: request.uri.queryParameters.get("notice"))
+        return htmlResponse(view.render())
+    }
+
+    func bulk(_ request: Request, _ context: AppRequestContext, dismiss: Bool = false) async throws -> Response {
+        let language = Language(request: request)
+        let identity = context.identity!
+        let form = try await verifiedForm(request, context, language: language)
+        let back = StaffWebController.safeNext(form.fields["back"]).hasPrefix(SitePath.Cases.queue) ? form.fields["back"]! : SitePath.Cases.queue
+        let ids = form.values("case").compactMap(UUIDText.parse)
+        guard !ids.isEmpty, ids.count == form.values("case").count else {
+            throw WebErrorPage(status: .unprocessableContent, language: language,
+                               detail: language.t("Pilih minimal satu kasus.", "Select at least one case."))
+        }
+        let action = dismiss ? "dismiss" : (form.fields["action"] ?? "")
+        do {
+            let done = try await runBulk(action: action, ids: ids, form: form.fields, identity: identity)
+            return redirect(back, language: language, notice: language.t("\(ids.count) kasus: \(done.id)", "\(ids.count) cases: \(done.en)"))
+        } catch let error as CaseActionError {
+            throw WebErrorPage(status: error.status, language: language, detail: language.t(error.id, error.en))
+        }
+    }
+
+    /// The bulk actions, shared with the API. Each runs in one transaction:
+    /// all selected cases change, or none.
+    func runBulk(action: String, ids: [UUID], form: [String: String], identity: Identity) async throws -> (id: String, en: String) {
+        switch action {
+        case "assign":
+            try await cases.assign(ids, to: try await assignee(form["assignee"]), by: identity)
+            return ("ditugaskan.", "assigned.")
+        case "unassign":
+            try await cases.unassign(ids, by: identity)
+            return ("penugasan dilepas.", "unassigned.")
+        case "set_category":
+            try await cases.setCategory(ids, category: form["category"] ?? "", by: identity)
+            return ("kategori diubah.", "category set.")
+        case "duplicate":
+            guard let target = form["target"].flatMap({ UUIDText.parse($0.trimmingCharacters(in: .whitespaces)) }) else {
+                throw CaseActionError(kind: .invalid, code: "target_required", id: "Isi ID kasus asli.", en: "Give the original case's id.")
+            }
+            try await cases.markDuplicate(ids, of: target, by: identity)
+            return ("ditandai duplikat.", "marked duplicate.")
+        case "escalate":
+            try await cases.escalate(ids, reason: form["reason"] ?? "", by: identity)
+            return ("dieskalasi.", "escalated.")
+        case "dismiss":
+            guard identity.may(.decideCases) else {
+                throw CaseActionError(kind: .forbidden, code: "access_denied", id: "Peran Anda tidak boleh memutus kasus.", en: "Your role may not decide cases.")
+            }
+            let input = DecisionInput(verdict: .notViolating, category: nil, legalBases: [], statement: form["reason"] ?? "",
+                                      publicReason: form["reason"] ?? "", action: .noAction)
+            let outcomes = try await cases.decide(ids, input, by: identity)
+            let pending = outcomes.filter(\.needsApproval).count
+            return ("ditolak (tidak melanggar)" + (pending > 0 ? "; \(pending) menunggu persetujuan." : "."),
+                    "dismissed (not violating)" + (pending > 0 ? "; \(pending) await approval." : "."))
+        default:
+            throw CaseActionError(kind: .invalid, code: "unknown_action", id: "Tindakan tidak dikenal.", en: "Unknown action '\(action)'.")
+        }
+    }
+
+    func saveFilter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        let name = (form.fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let query = form.fields["query"] ?? ""
+        guard !name.isEmpty, name.count <= 60, query.count <= 2000 else {
+            throw WebErrorPage(status: .unprocessableContent, language: language,
+                               detail: language.t("Beri nama filter (maks. 60 karakter).", "Give the filter a name (at most 60 characters)."))
+        }
+        let identity = context.identity!
+        let existing = try await SavedFilterModel.query(on: database.db).filter(\.$userID == identity.userID).filter(\.$name == name).first()
+        let saved = existing ?? SavedFilterModel()
+        if existing == nil {
+            saved.id = OrderedID.make(at: cases.clock.now())
+            saved.userID = identity.userID
+            saved.name = name
+            saved.createdAt = cases.clock.now()
+        }
+        saved.query = query
+        try await saved.save(on: database.db)
+        return redirect(SitePath.Cases.queue + (query.isEmpty ? "" : "?" + query), language: language,
+                        notice: language.t("Filter disimpan.", "Filter saved."))
+    }
+
+    func approvals(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionModel.State.pending.rawValue)
+            .sort(\.$decidedAt).limit(500).all()
+        let keys = Dictionary(try await CaseModel.query(on: database.db).filter(\.$id ~~ pending.map(\.caseID)).all().map { ($0.id!, $0.subjectKey) },
+                              uniquingKeysWith: { a, _ in a })
+        return htmlResponse(ApprovalsView(language: Language(request: request), identity: context.identity!,
+                                          pending: pending.map { ($0, keys[$0.caseID] ?? "") }).render())
+    }
+
+    // MARK: Case page
+
+    func casePage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        return try await renderCase(request, context, id: try pathID(context, language: language), notice: request.uri.queryParameters.get("notice"))
+    }
+
+    func renderCase(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok, notice: String? = nil,
+                    error: String? = nil, decisionErrors: [String: String] = [:], decisionInput: DecisionInput? = nil) async throws -> Response {
+        let language = Language(request: request)
+        let now = cases.clock.now()
+        guard let detail = try await CaseDetail.load(id, database: database, queue: queue, now: now) else {
+            throw WebErrorPage(status: .notFound, language: language, detail: language.t("Kasus tidak ditemukan.", "Case not found."))
+        }
+        let bases = try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all()
+        let view = CasePageView(language: language, identity: context.identity!, detail: detail, categories: categories, legalBases: bases,
+                                assignees: try await assignees(), now: now, decisionErrors: decisionErrors, decisionInput: decisionInput,
+                                notice: notice, error: error)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    func decide(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        let id = try pathID(context, language: language)
+        let input = DecisionInput(
+            verdict: form.fields["verdict"].flatMap(Verdict.init(rawValue:)), category: form.fields["category"],
+            legalBases: form.values("legal_basis"), statement: form.fields["statement"] ?? "", publicReason: form.fields["public_reason"] ?? "",
+            automatedDetection: form.fields["automated_detection"] == "1", automatedDecision: form.fields["automated_decision"] == "1",
+            action: form.fields["action"].flatMap(ProposedAction.init(rawValue:)))
+        do {
+            let outcome = try await cases.decide([id], input, by: context.identity!)
+            let pending = outcome.first?.needsApproval == true
+            return redirect(SitePath.Cases.page(id), language: language, notice: pending
+                ? language.t("Putusan dicatat dan menunggu persetujuan supervisor.", "Decision recorded; it awaits a supervisor's approval.")
+                : language.t("Putusan dicatat.", "Decision recorded."))
+        } catch let error as CaseActionError {
+            var fieldErrors: [String: String] = [:]
+            for problem in error.problems { fieldErrors[problem.field] = language.t(problem.id, problem.en) }
+            return try await renderCase(request, context, id: id, status: error.status, error: language.t(error.id, error.en),
+                                        decisionErrors: fieldErrors, decisionInput: input)
+        }
+    }
+
+    func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        let id = try pathID(context, language: language)
+        let approve = form.fields["approve"] == "1"
+        do {
+            _ = try await cases.review(decision: id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
+        } catch let error as CaseActionError {
+            guard let decision = try await DecisionModel.find(id, on: database.db) else {
+                throw WebErrorPage(status: .notFound, language: language, detail: language.t(error.id, error.en))
+            }
+            return try await renderCase(request, context, id: decision.caseID, status: error.status, error: language.t(error.id, error.en))
+        }
+        guard let decision = try await DecisionModel.find(id, on: database.db) else { throw WebErrorPage(status: .notFound, language: language) }
+        return redirect(SitePath.Cases.page(decision.caseID), language: language,
+                        notice: approve ? language.t("Putusan disetujui.", "Decision approved.") : language.t("Putusan ditolak.", "Decision rejected."))
+    }
+
+    /// A reporter's contact, for roles allowed to see it; every view is an
+    /// audit event (who, which report, from where).
+    func contact(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let id = try pathID(context, language: language)
+        guard let reportText = context.parameters.get("report"), let reportID = UUIDText.parse(reportText),
+              let report = try await ReportModel.find(reportID, on: database.db), report.caseID == id, let sealed = report.reporterContact
+        else {
+            throw WebErrorPage(status: .notFound, language: language, detail: language.t("Aduan tanpa kontak.", "No contact for this report."))
+        }
+        let identity = context.identity!
+        let contact = try cases.contactCipher.open(sealed)
+        try await AccountService.audit("reporter_contact_viewed", actor: identity.actor, target: "report:" + report.ticket,
+                                       address: context.remoteAddress?.ipAddress ?? "unknown",
+                                       payload: ["case_id": UUIDText.lower(id)], at: cases.clock.now(), on: database.db)
+        var response = htmlResponse(ContactView(language: language, identity: identity, caseID: id, ticket: report.ticket, contact: contact).render())
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Evidence files by their SHA-256, for staff only.
+    func serveEvidence(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let hash = context.parameters.get("sha256") ?? ""
+        guard hash.count == 64, hash.allSatisfy({ $0.isHexDigit && !$0.isUppercase }),
+              let bytes = FileManager.default.contents(atPath: evidence.path(for: hash)),
+              let mediaType = EvidenceType.sniff(Array(bytes))
+        else {
+            throw WebErrorPage(status: .notFound, language: Language(request: request))
+        }
+        return Response(status: .ok, headers: [.contentType: mediaType, .cacheControl: "private, max-age=86400",
+                                               .init("X-Content-Type-Options")!: "nosniff",
+                                               .contentDisposition: mediaType == "application/pdf" ? "attachment" : "inline"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: Appeals
+
+    func appealForm(_ request: Request) -> Response {
+        let (token, isNew) = csrf.token(for: request)
+        let view = AppealFormView(language: Language(request: request), csrfToken: token, reference: request.uri.queryParameters.get("ref") ?? "")
+        return htmlResponse(view.render(), headers: isNew ? [.setCookie: csrf.cookieHeader(token)] : [:])
+    }
+
+    func fileAppeal(_ request: Request) async throws -> Response {
+        let language = Language(request: request)
+        let body = try await collectBody(request, limit: 64 * 1024, api: false)
+        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
+            throw WebErrorPage(status: .forbidden, language: language)
+        }
+        var view = AppealFormView(language: language, csrfToken: form.fields[CSRFProtection.fieldName] ?? "",
+                                  reference: form.fields["reference"] ?? "", reason: form.fields["reason"] ?? "",
+                                  email: form.fields["email"] ?? "", name: form.fields["name"] ?? "")
+        let email = view.email.trimmingCharacters(in: .whitespaces)
+        if !email.isEmpty && !ReportValidator.isPlausibleEmail(email) {
+            view.errors["email"] = language.t("Alamat surel tidak sah.", "The e-mail address is not valid.")
+            return htmlResponse(view.render(), status: .unprocessableContent)
+        }
+        do {
+            let caseID = try await AppealTarget.resolve(view.reference, database: database)
+            let contact = ReporterContact(name: view.name.isEmpty ? nil : view.name, email: email.isEmpty ? nil : email)
+            let filed = try await cases.fileAppeal(caseID: caseID, source: .affectedPerson, platform: nil, reason: view.reason,
+                                                   contact: contact, actor: "public:appeal")
+            return htmlResponse(AppealFiledView(language: language, filed: filed).render(), status: .created)
+        } catch let error as CaseActionError {
+            view.errors[error.code == "text_too_short" || error.code == "text_too_long" ? "reason" : "reference"] = language.t(error.id, error.en)
+            return htmlResponse(view.render(), status: error.status)
+        }
+    }
+}
+
+/// Finds the case an appeal is about: a ticket number, a case id, or the
+/// content's URL or handle (its subject's latest case).
+enum AppealTarget {
+    static func resolve(_ reference: String, database: PantauDatabase) async throws -> UUID {
+        let text = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        let notFound = CaseActionError(kind: .notFound, code: "case_not_found",
+                                       id: "Tidak ada keputusan untuk rujukan ini. Isi nomor aduan, ID kasus, atau URL konten.",
+                                       en: "No decision matches this reference. Give a ticket number, a case id, or the content's URL.")
+        guard !text.isEmpty, text.count <= 2048 else { throw notFound }
+        if TicketNumber.isWellFormed(text.uppercased()) {
+            guard let report = try await ReportModel.query(on: database.db).filter(\.$ticket == text.uppercased()).first() else { throw notFound }
+            return report.caseID
+        }
+        if let id = UUIDText.parse(text) {
+            guard try await CaseModel.find(id, on: database.db) != nil else { throw notFound }
+            return id
+        }
+        guard let subject = try? SubjectCanonicalizer.canonicalize(text),
+              let latest = try await CaseModel.query(on: database.db).filter(\.$subjectKey == subject.key).sort(\.$createdAt, .descending).first()
+        else { throw notFound }
+        return latest.id!
+    }
+}

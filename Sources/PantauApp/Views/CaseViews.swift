@@ -1,0 +1,626 @@
+import Foundation
+import PantauCore
+import Plot
+
+/// Small pieces shared by the staff pages.
+enum StaffUI {
+    static func csrfField(_ identity: Identity) -> Node<HTML.FormContext> {
+        guard case .session(_, let token) = identity.credential else { return .empty }
+        return .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(token))
+    }
+
+    static func time(_ date: Date) -> String {
+        let wib = date.addingTimeInterval(7 * 3600)
+        let seconds = Int(wib.timeIntervalSince1970.rounded(.down))
+        let minutes = (seconds / 60) % 60, hours = (seconds / 3600) % 24
+        return QueueFilter.formatDay(date) + " " + String(format: "%02d.%02d", hours, minutes) + " WIB"
+    }
+
+    /// "in 3 h" / "2 h overdue" next to a deadline.
+    static func deadlineBadge(_ due: Date, active: Bool, now: Date, _ l: Language) -> Node<HTML.BodyContext> {
+        guard active else { return .span(.class("badge"), .text(time(due))) }
+        let seconds = due.timeIntervalSince(now)
+        let hours = Int((abs(seconds) / 3600).rounded(.up))
+        if seconds < 0 {
+            return .span(.class("badge overdue"), .text(l.t("lewat \(hours) jam", "\(hours) h overdue")))
+        }
+        let soon = seconds < QueueFilter.DeadlineState.soonWindow
+        return .span(.class(soon ? "badge soon" : "badge"), .title(time(due)), .text(l.t("sisa \(hours) jam", "\(hours) h left")))
+    }
+
+    /// A radio button or check box inside its label.
+    static func option(_ type: HTMLInputType, _ name: String, _ value: String, checked: Bool, _ text: String) -> Node<HTML.FormContext> {
+        let input: Node<HTML.LabelContext> = .input(.type(type), .name(name), .value(value), .id(name + "-" + value), .checked(checked))
+        let label: Node<HTML.LabelContext> = .text(" " + text)
+        return .label(input, label)
+    }
+
+    static func status(_ status: CaseStatus, _ l: Language) -> String { l.t(status.label.id, status.label.en) }
+
+    static func field(_ id: String, _ label: String, _ control: Node<HTML.FormContext>, error: String? = nil) -> Node<HTML.FormContext> {
+        .div(.class(error == nil ? "field" : "field invalid"),
+             .label(.for(id), .text(label)),
+             .unwrap(error) { .p(.class("error"), .id(id + "-error"), .text($0)) },
+             control)
+    }
+}
+
+/// The triage queue: filters with counts, the page of cases, bulk actions.
+struct QueueView {
+    let language: Language
+    let identity: Identity
+    let filter: QueueFilter
+    let page: QueuePage
+    let categories: CategoryIndex
+    let assignees: [Assignee]
+    let savedFilters: [SavedFilterModel]
+    let now: Date
+    var notice: String?
+
+    private func link(_ change: (inout QueueFilter) -> Void) -> String {
+        var f = filter
+        f.cursor = nil
+        change(&f)
+        return language.link(SitePath.Cases.queue + queryString(f.parameters))
+    }
+
+    func render() -> String {
+        let l = language
+        let f = filter
+        return PageLayout(title: l.t("Antrean kasus", "Case queue"), language: l, path: SitePath.Cases.queue + queryString(f.parameters),
+                          identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Antrean kasus", "Case queue"))),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            filterForm,
+            facets,
+            .unwrap(savedFilters.isEmpty ? nil : savedFilters) { saved in
+                .p(.class("facets"), .strong(.text(l.t("Filter tersimpan:", "Saved filters:"))),
+                   .forEach(saved) { s in .a(.href(l.link(SitePath.Cases.queue + "?" + s.query)), .text(s.name)) })
+            },
+            .form(.method(.post), .action(l.link(SitePath.Cases.saveFilter)), .class("bar"),
+                  StaffUI.csrfField(identity),
+                  .input(.type(.hidden), .name("query"), .value(urlEncode(f.parameters))),
+                  .div(.class("field"), .label(.for("filter-name"), .text(l.t("Simpan filter ini sebagai", "Save this filter as"))),
+                       .input(.type(.text), .name("name"), .id("filter-name"), .attribute(named: "maxlength", value: "60"))),
+                  .button(.type(.submit), .class("secondary"), .text(l.t("Simpan filter", "Save filter")))),
+            casesForm
+        )).render()
+    }
+
+    private var filterForm: Node<HTML.BodyContext> {
+        let l = language
+        let f = filter
+        func select(_ name: String, _ label: String, _ options: [(String, String)], _ current: String) -> Node<HTML.FormContext> {
+            StaffUI.field("f-" + name, label, .select(.attribute(named: "name", value: name), .id("f-" + name),
+                .choice("", l.t("Semua", "All"), selected: false),
+                .forEach(options) { value, text in .choice(value, text, selected: value == current) }))
+        }
+        let statusValue = f.allStatuses ? "all" : f.statuses.map(\.rawValue).joined(separator: ",")
+        let assigneeValue: String = switch f.assignee {
+        case .anyone: ""
+        case .mine: "mine"
+        case .unassigned: "unassigned"
+        case .user(let id): UUIDText.lower(id)
+        }
+        return .form(.method(.get), .action(SitePath.Cases.queue), .class("card bar"), .attribute(named: "aria-label", value: l.t("Filter", "Filters")),
+            .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
+            select("status", "Status", [("all", l.t("Semua status", "Every status"))] + CaseStatus.allCases.map { ($0.rawValue, StaffUI.status($0, l)) }, statusValue),
+            select("category", l.t("Kategori", "Category"), categories.all.map { ($0.slug, l.t($0.nameID, $0.nameEN)) }, f.category ?? ""),
+            select("platform", "Platform", Platform.allCases.map { ($0.rawValue, $0.displayName) }, f.platform?.rawValue ?? ""),
+            select("channel", l.t("Kanal", "Channel"), ReportChannel.allCases.map { ($0.rawValue, $0.rawValue) }, f.channel?.rawValue ?? ""),
+            select("priority", l.t("Prioritas", "Priority"), [("high", l.t("Tinggi", "High")), ("medium", l.t("Sedang", "Medium")), ("low", l.t("Rendah", "Low"))],
+                   f.priorityBand?.rawValue ?? ""),
+            select("assignee", l.t("Penanggung jawab", "Assignee"),
+                   [("mine", l.t("Saya", "Mine")), ("unassigned", l.t("Belum ditugaskan", "Unassigned"))] + assignees.map { (UUIDText.lower($0.id), $0.email) },
+                   assigneeValue),
+            select("deadline", l.t("Tenggat", "Deadline"), [("overdue", l.t("Lewat tenggat", "Overdue")), ("due_soon", l.t("Segera", "Due soon")),
+                                                          ("on_track", l.t("Masih longgar", "On track"))], f.deadline?.rawValue ?? ""),
+            StaffUI.field("f-from", l.t("Dari tanggal", "From"), .input(.type(.date), .name("from"), .id("f-from"), .value(f.from.map(QueueFilter.formatDay) ?? ""))),
+            StaffUI.field("f-to", l.t("Sampai tanggal", "To"), .input(.type(.date), .name("to"), .id("f-to"),
+                                                                       .value(f.to.map { QueueFilter.formatDay($0.addingTimeInterval(-86_400)) } ?? ""))),
+            StaffUI.field("f-q", l.t("Cari (subjek / uraian)", "Search (subject / description)"),
+                          .input(.type(.search), .name("q"), .id("f-q"), .value(f.text ?? ""))),
+            select("sort", l.t("Urutkan", "Sort"), [("priority", l.t("Prioritas", "Priority")), ("newest", l.t("Terbaru", "Newest")),
+                                                    ("oldest", l.t("Terlama", "Oldest")), ("most_reported", l.t("Paling banyak dilaporkan", "Most reported"))],
+                   f.sort.rawValue),
+            .button(.type(.submit), .text(l.t("Terapkan", "Apply"))))
+    }
+
+    private var facets: Node<HTML.BodyContext> {
+        let l = language
+        let c = page.counts
+        let statuses = CaseStatus.allCases.filter { (c.byStatus[$0] ?? 0) > 0 }
+        let platforms = Platform.allCases.filter { (c.byPlatform[$0.rawValue] ?? 0) > 0 }
+        let cats = categories.all.filter { (c.byCategory[$0.slug] ?? 0) > 0 }
+        return .div(
+            .p(.class("facets"), .strong(.text("Status:")),
+               .forEach(statuses) { s in
+                   .a(.href(link { $0.statuses = [s]; $0.allStatuses = false }), .if(filter.statuses == [s], .attribute(named: "aria-current", value: "true")),
+                      .text("\(StaffUI.status(s, l)) (\(c.byStatus[s] ?? 0))"))
+               },
+               .a(.href(link { $0.assignee = .mine }), .text(l.t("Milik saya", "Mine") + " (\(c.mine))"))),
+            .p(.class("facets"), .strong(.text("Platform:")),
+               .forEach(platforms) { p in
+                   .a(.href(link { $0.platform = p }), .if(filter.platform == p, .attribute(named: "aria-current", value: "true")),
+                      .text("\(p.displayName) (\(c.byPlatform[p.rawValue] ?? 0))"))
+               }),
+            .p(.class("facets"), .strong(.text(l.t("Kategori:", "Category:"))),
+               .forEach(cats) { cat in
+                   .a(.href(link { $0.category = cat.slug }), .if(filter.category == cat.slug, .attribute(named: "aria-current", value: "true")),
+                      .text("\(l.t(cat.nameID, cat.nameEN)) (\(c.byCategory[cat.slug] ?? 0))"))
+               }))
+    }
+
+    private var casesForm: Node<HTML.BodyContext> {
+        let l = language
+        return .form(.method(.post), .action(l.link(SitePath.Cases.bulk)), .id("cases-form"),
+            StaffUI.csrfField(identity),
+            .input(.type(.hidden), .name("back"), .value(SitePath.Cases.queue + queryString(filter.parameters))),
+            .table(
+                .caption(.text(l.t("\(page.rows.count) kasus di halaman ini", "\(page.rows.count) cases on this page"))),
+                .thead(.tr(.th(.span(.class("visually-hidden"), .text(l.t("Pilih", "Select")))), .th(.text(l.t("Subjek", "Subject"))), .th(.text("Status")),
+                           .th(.text(l.t("Kategori", "Category"))), .th(.text(l.t("Aduan", "Reports"))), .th(.text(l.t("Prioritas", "Priority"))),
+                           .th(.text(l.t("Tenggat", "Deadline"))), .th(.text(l.t("Penanggung jawab", "Assignee"))))),
+                .tbody(.forEach(page.rows) { row in
+                    .tr(.td(.input(.type(.checkbox), .name("case"), .value(UUIDText.lower(row.id)), .id("sel-" + UUIDText.lower(row.id)),
+                                   .attribute(named: "aria-label", value: l.t("Pilih ", "Select ") + row.subjectKey))),
+                        .td(.a(.href(l.link(SitePath.Cases.page(row.id))), .code(.text(row.subjectKey))),
+                            .if(row.highImpact, .span(.class("badge"), .text(l.t(" berdampak luas", " high impact"))))),
+                        .td(.text(StaffUI.status(row.status, l))),
+                        .td(.text(categories[row.categoryID].map { l.t($0.nameID, $0.nameEN) } ?? row.categoryID)),
+                        .td(.text(String(row.reportCount))),
+                        .td(.text(String(format: "%.1f", row.priority))),
+                        .td(StaffUI.deadlineBadge(row.dueAt, active: row.status.isActive, now: now, l)),
+                        .td(.text(row.assigneeEmail ?? "—")))
+                })
+            ),
+            .if(page.rows.isEmpty, .p(.text(l.t("Tidak ada kasus yang cocok dengan filter ini.", "No case matches this filter.")))),
+            .unwrap(page.next) { next in
+                .p(.a(.href(l.link(SitePath.Cases.queue + queryString(filter.parameters + [("after", next.text)]))), .rel(.next),
+                      .text(l.t("Halaman berikutnya →", "Next page →"))))
+            },
+            .if(identity.may(.triageCases), bulkActions)
+        )
+    }
+
+    private var bulkActions: Node<HTML.FormContext> {
+        let l = language
+        return .fieldset(
+            .element(named: "legend", nodes: [.text(l.t("Tindakan untuk kasus yang dipilih", "Action on the selected cases"))]),
+            .div(.class("bar"),
+                 .div(.class("field"), .label(.for("bulk-action"), .text(l.t("Tindakan", "Action"))),
+                      .select(.attribute(named: "name", value: "action"), .id("bulk-action"),
+                              .choice("assign", l.t("Tugaskan ke", "Assign to"), selected: false),
+                              .choice("unassign", l.t("Lepaskan penugasan", "Unassign"), selected: false),
+                              .choice("set_category", l.t("Ubah kategori", "Set category"), selected: false),
+                              .choice("duplicate", l.t("Tandai duplikat dari kasus", "Mark as duplicate of case"), selected: false),
+                              .choice("escalate", l.t("Eskalasi", "Escalate"), selected: false),
+                              .if(identity.may(.decideCases), .choice("dismiss", l.t("Tolak: tidak melanggar", "Dismiss: not violating"), selected: false)))),
+                 .div(.class("field"), .label(.for("bulk-assignee"), .text(l.t("Petugas", "Assignee"))),
+                      .select(.attribute(named: "name", value: "assignee"), .id("bulk-assignee"), .forEach(assignees) { .choice(UUIDText.lower($0.id), $0.email, selected: false) })),
+                 .div(.class("field"), .label(.for("bulk-category"), .text(l.t("Kategori", "Category"))),
+                      .select(.attribute(named: "name", value: "category"), .id("bulk-category"), .forEach(categories.all) { .choice($0.slug, l.t($0.nameID, $0.nameEN), selected: false) })),
+                 .div(.class("field"), .label(.for("bulk-target"), .text(l.t("ID kasus asli (untuk duplikat)", "Original case id (for duplicates)"))),
+                      .input(.type(.text), .name("target"), .id("bulk-target"))),
+                 .div(.class("field"), .label(.for("bulk-reason"), .text(l.t("Alasan bersama (eskalasi / penolakan)", "Shared reason (escalate / dismiss)"))),
+                      .input(.type(.text), .name("reason"), .id("bulk-reason"))),
+                 .button(.type(.submit), .text(l.t("Jalankan", "Run")))))
+    }
+}
+
+func queryString(_ parameters: [(String, String)]) -> String {
+    parameters.isEmpty ? "" : "?" + urlEncode(parameters)
+}
+
+func urlEncode(_ parameters: [(String, String)]) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~,")
+    return parameters.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+}
+
+/// One case: subject, reports, evidence, decision form, comments, timeline.
+struct CasePageView {
+    let language: Language
+    let identity: Identity
+    let detail: CaseDetail
+    let categories: CategoryIndex
+    let legalBases: [LegalBasisModel]
+    let assignees: [Assignee]
+    let now: Date
+    var decisionErrors: [String: String] = [:]
+    var decisionInput: DecisionInput?
+    var notice: String?
+    var error: String?
+
+    func render() -> String {
+        let l = language
+        let m = detail.model
+        let status = m.caseStatus
+        let category = categories[m.categoryID]
+        return PageLayout(title: l.t("Kasus ", "Case ") + m.subjectKey, language: l, path: SitePath.Cases.page(m.id!), identity: identity, wide: true,
+                          content: .div(
+            .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("← Antrean", "← Queue")))),
+            .h1(.code(.text(m.subjectKey))),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
+            .div(.class("grid2"),
+                 .div(
+                    .section(.class("card"), .element(named: "dl", nodes: [
+                        .class("status"),
+                        .element(named: "dt", text: "Status"), .element(named: "dd", nodes: [.strong(.id("case-status"), .text(StaffUI.status(status, l)))]),
+                        .element(named: "dt", text: l.t("Subjek", "Subject")),
+                        .element(named: "dd", nodes: [.a(.href(m.subjectURL), .rel(.nofollow), .rel(.noopener), .text(m.subjectURL)),
+                                                      .text(" · " + (Platform(rawValue: m.subjectPlatform)?.displayName ?? m.subjectPlatform) + " · " + m.subjectKind)]),
+                        .element(named: "dt", text: l.t("Kategori", "Category")),
+                        .element(named: "dd", text: category.map { l.t($0.nameID, $0.nameEN) + " · " + l.t("keparahan ", "severity ") + String($0.severity) } ?? m.categoryID),
+                        .element(named: "dt", text: l.t("Prioritas", "Priority")), .element(named: "dd", text: String(format: "%.2f", m.priority)),
+                        .element(named: "dt", text: l.t("Aduan", "Reports")),
+                        .element(named: "dd", text: "\(m.reportCount) · " + l.t("pertama ", "first ") + StaffUI.time(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + StaffUI.time(m.lastReportAt)),
+                        .element(named: "dt", text: l.t("Tenggat", "Deadline")),
+                        .element(named: "dd", nodes: [StaffUI.deadlineBadge(detail.dueAt, active: status.isActive, now: now, l),
+                                                      .text(m.appealDueAt != nil && status == .reopened ? l.t(" (banding)", " (appeal)") : "")]),
+                        .element(named: "dt", text: l.t("Penanggung jawab", "Assignee")), .element(named: "dd", text: detail.assigneeEmail ?? "—"),
+                        .element(named: "dt", text: l.t("Dampak luas", "High impact")),
+                        .element(named: "dd", text: detail.highImpact ? l.t("Ya — putusan perlu persetujuan supervisor", "Yes — decisions need a supervisor's approval") : l.t("Tidak", "No")),
+                    ])),
+                    reportsChart,
+                    reportsSection,
+                    decisionsSection,
+                    .if(identity.may(.decideCases) && [.new, .inReview, .needsInfo, .escalated, .reopened].contains(status), decisionForm)
+                 ),
+                 .div(
+                    actionsSection,
+                    commentsSection,
+                    relatedSection,
+                    timelineSection
+                 ))
+        )).render()
+    }
+
+    private func post(_ path: String, _ content: Node<HTML.FormContext>...) -> Node<HTML.BodyContext> {
+        .form(.method(.post), .action(language.link(path)), StaffUI.csrfField(identity), .group(content))
+    }
+
+    private var base: String { SitePath.Cases.page(detail.model.id!) }
+
+    private var actionsSection: Node<HTML.BodyContext> {
+        let l = language
+        let m = detail.model
+        let status = m.caseStatus
+        return .section(.class("card"), .h2(.text(l.t("Tindakan", "Actions"))),
+            .if(identity.may(.decideCases) && CaseWorkflow.allows(.assign, from: status) && m.assigneeID != identity.userID,
+                post(base + "/klaim", .button(.type(.submit), .id("claim"), .text(l.t("Ambil kasus ini", "Claim this case"))))),
+            .if(identity.may(.triageCases) && CaseWorkflow.allows(.assign, from: status),
+                post(base + "/tugaskan",
+                     .div(.class("field"), .label(.for("assign-to"), .text(l.t("Tugaskan ke", "Assign to"))),
+                          .select(.attribute(named: "name", value: "assignee"), .id("assign-to"), .forEach(assignees) { .choice(UUIDText.lower($0.id), $0.email, selected: false) })),
+                     .button(.type(.submit), .class("secondary"), .text(l.t("Tugaskan", "Assign"))))),
+            .if(identity.may(.triageCases) && CaseWorkflow.allows(.unassign, from: status),
+                post(base + "/lepas", .button(.type(.submit), .class("secondary"), .text(l.t("Lepaskan penugasan", "Unassign"))))),
+            .if(identity.may(.triageCases) && CaseWorkflow.allows(.escalate, from: status),
+                post(base + "/eskalasi",
+                     .div(.class("field"), .label(.for("escalate-reason"), .text(l.t("Alasan eskalasi", "Reason to escalate"))),
+                          .input(.type(.text), .name("reason"), .id("escalate-reason"), .required(true))),
+                     .button(.type(.submit), .class("secondary"), .text(l.t("Eskalasi ke supervisor", "Escalate to a supervisor"))))),
+            .if(identity.may(.triageCases),
+                post(base + "/dampak", .input(.type(.hidden), .name("high_impact"), .value(m.highImpact ? "0" : "1")),
+                     .button(.type(.submit), .class("link"), .text(m.highImpact ? l.t("Hapus tanda dampak luas", "Remove the high-impact mark")
+                                                                     : l.t("Tandai berdampak luas (empat mata)", "Mark high impact (four eyes)"))))),
+            .unwrap(detail.pendingDecision) { pending in
+                .div(.p(.strong(.text(l.t("Putusan menunggu persetujuan", "Decision awaiting approval")))),
+                     .if(identity.may(.approveDecisions) && pending.decidedBy != identity.userID, reviewForm(pending)),
+                     .if(pending.decidedBy == identity.userID, .p(.class("hint"), .text(l.t("Putusan Anda sendiri disetujui supervisor lain.",
+                                                                                            "Your own decision is approved by another supervisor.")))))
+            })
+    }
+
+    private func reviewForm(_ pending: DecisionModel) -> Node<HTML.BodyContext> {
+        let l = language
+        return post("/putusan/\(UUIDText.lower(pending.id!))/tinjau",
+                    .div(.class("field"), .label(.for("review-reason"), .text(l.t("Alasan (wajib bila menolak)", "Reason (required to reject)"))),
+                         .textarea(.name("reason"), .id("review-reason"))),
+                    .button(.type(.submit), .name("approve"), .value("1"), .id("approve"), .text(l.t("Setujui", "Approve"))),
+                    .text(" "),
+                    .button(.type(.submit), .name("approve"), .value("0"), .class("secondary"), .text(l.t("Tolak", "Reject"))))
+    }
+
+    private var reportsChart: Node<HTML.BodyContext> {
+        let l = language
+        let data = detail.reportsPerDay
+        let maximum = max(1, data.map(\.count).max() ?? 1)
+        let width = 600.0, height = 80.0, bar = width / Double(max(data.count, 1))
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height) + 14)\" role=\"img\" aria-labelledby=\"chart-title\" width=\"100%\">"
+        svg += "<title id=\"chart-title\">" + l.t("Aduan per hari, 30 hari terakhir", "Reports per day, last 30 days") + "</title>"
+        for (index, point) in data.enumerated() {
+            let h = Double(point.count) / Double(maximum) * height
+            svg += "<rect x=\"\(Double(index) * bar + 1)\" y=\"\(height - h)\" width=\"\(max(1, bar - 2))\" height=\"\(h)\" fill=\"#0b5cab\"><title>\(point.day): \(point.count)</title></rect>"
+        }
+        svg += "<text x=\"0\" y=\"\(Int(height) + 12)\" font-size=\"10\">\(data.first?.day ?? "")</text>"
+        svg += "<text x=\"\(Int(width))\" y=\"\(Int(height) + 12)\" font-size=\"10\" text-anchor=\"end\">\(data.last?.day ?? "") · max \(maximum)</text></svg>"
+        return .section(.class("card"), .h2(.text(l.t("Aduan per hari", "Reports per day"))), .raw(svg))
+    }
+
+    private var reportsSection: Node<HTML.BodyContext> {
+        let l = language
+        let m = detail.model
+        return .section(.class("card"),
+            .h2(.text(l.t("Aduan", "Reports") + " (\(m.reportCount))")),
+            .if(m.reportCount > detail.reports.count, .p(.class("hint"), .text(l.t("Menampilkan \(detail.reports.count) aduan terbaru.",
+                                                                                   "Showing the \(detail.reports.count) latest reports.")))),
+            .table(
+                .thead(.tr(.th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Kanal", "Channel"))), .th(.text(l.t("Uraian", "Description"))),
+                           .th(.text(l.t("Bukti", "Evidence"))), .th(.text(l.t("Kontak", "Contact"))))),
+                .tbody(.forEach(detail.reports) { r in
+                    .tr(.td(.text(StaffUI.time(r.receivedAt)), .br(), .code(.text(r.ticket))),
+                        .td(.text(r.channel), .br(), .span(.class("hint"), .text(categories[r.claimedCategory].map { l.t($0.nameID, $0.nameEN) } ?? r.claimedCategory))),
+                        .td(.text(r.description)),
+                        .td(.forEach(detail.evidence[r.id!] ?? []) { e in
+                            .a(.href(SitePath.Cases.evidence(e.sha256)), .title("sha256 " + e.sha256),
+                               e.mediaType.hasPrefix("image/") ? .img(.src(SitePath.Cases.evidence(e.sha256)), .class("thumb"),
+                                                                     .alt(l.t("Bukti ", "Evidence ") + e.sha256.prefix(12)))
+                                                               : .text(e.mediaType + " " + e.sha256.prefix(12)))
+                        }),
+                        .td(r.reporterContact == nil ? .text("—")
+                            : identity.may(.viewReporterContact)
+                                ? .a(.href(l.link(base + "/kontak/" + UUIDText.lower(r.id!))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
+                                : .text(l.t("dirahasiakan", "confidential"))))
+                })
+            ))
+    }
+
+    private var decisionsSection: Node<HTML.BodyContext> {
+        let l = language
+        return .section(.class("card"), .h2(.text(l.t("Putusan", "Decisions"))),
+            .if(detail.decisions.isEmpty, .p(.text(l.t("Belum ada putusan.", "No decision yet.")))),
+            .forEach(detail.decisions) { d in
+                .div(.class("card"),
+                     .p(.strong(.text((Verdict(rawValue: d.verdict).map { l.t($0.label.id, $0.label.en) } ?? d.verdict)
+                                      + " · " + (ProposedAction(rawValue: d.action).map { l.t($0.label.id, $0.label.en) } ?? d.action))),
+                        .text(" · " + decisionState(d))),
+                     .p(.class("hint"), .text(StaffUI.time(d.decidedAt) + " · " + d.decidedByEmail
+                                              + (d.legalBases.isEmpty ? "" : " · " + d.legalBasisCodes.joined(separator: ", "))
+                                              + (d.automatedDetection ? l.t(" · deteksi otomatis", " · automated detection") : "")
+                                              + (d.automatedDecision ? l.t(" · keputusan otomatis", " · automated decision") : ""))),
+                     .p(.text(d.statement)),
+                     .unwrap(d.reviewedByEmail) { reviewer in
+                         .p(.class("hint"), .text(l.t("Ditinjau oleh ", "Reviewed by ") + reviewer + (d.reviewReason.map { $0.isEmpty ? "" : ": " + $0 } ?? "")))
+                     })
+            },
+            .forEach(detail.appeals) { a in
+                .div(.class("card"), .p(.strong(.text(l.t("Banding ", "Appeal ") + a.reference)),
+                                        .text(" · " + a.source + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + a.state)),
+                     .p(.text(a.reason)))
+            })
+    }
+
+    private func decisionState(_ d: DecisionModel) -> String {
+        let l = language
+        return switch DecisionModel.State(rawValue: d.state) {
+        case .pending: l.t("menunggu persetujuan", "awaiting approval")
+        case .approved: l.t("disetujui", "approved")
+        case .rejected: l.t("ditolak supervisor", "rejected by a supervisor")
+        case .final, .none: l.t("final", "final")
+        }
+    }
+
+    private var decisionForm: Node<HTML.BodyContext> {
+        let l = language
+        let input = decisionInput
+        let e = decisionErrors
+        let chosenCategory = input?.category ?? detail.model.categoryID
+        return .section(.class("card"), .id("decide"),
+            .h2(.text(l.t("Putuskan", "Decide"))),
+            .if(detail.highImpact, .p(.class("hint"), .text(l.t("Kasus berdampak luas: putusan final menunggu persetujuan supervisor lain.",
+                                                                "High-impact case: a final verdict waits for another supervisor's approval.")))),
+            post(base + "/putusan",
+                 .fieldset(.class(e["verdict"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Putusan", "Verdict"))]),
+                           .unwrap(e["verdict"]) { .p(.class("error"), .text($0)) },
+                           .forEach(Verdict.allCases) { v in
+                               StaffUI.option(.radio, "verdict", v.rawValue, checked: input?.verdict == v, l.t(v.label.id, v.label.en))
+                           }),
+                 .div(.class(e["category"] == nil ? "field" : "field invalid"),
+                      .label(.for("d-category"), .text(l.t("Kategori terverifikasi", "Verified category"))),
+                      .unwrap(e["category"]) { .p(.class("error"), .text($0)) },
+                      .select(.attribute(named: "name", value: "category"), .id("d-category"),
+                              .forEach(categories.all) { .choice($0.slug, l.t($0.nameID, $0.nameEN), selected: $0.slug == chosenCategory) })),
+                 .fieldset(.class(e["legal_basis"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Dasar hukum", "Legal basis"))]),
+                           .unwrap(e["legal_basis"]) { .p(.class("error"), .text($0)) },
+                           .forEach(legalBases) { b in
+                               StaffUI.option(.checkbox, "legal_basis", b.id ?? "", checked: input?.legalBases.contains(b.id ?? "") == true,
+                                              b.title + " — " + b.article)
+                           }),
+                 .div(.class(e["statement"] == nil ? "field" : "field invalid"),
+                      .label(.for("d-statement"), .text(l.t("Pernyataan alasan (fakta dan pertimbangan)", "Statement of reasons (facts and reasoning)"))),
+                      .p(.class("hint"), .text(l.t("Minimal \(DecisionRules.minimumStatementLength) karakter. Akan dipublikasikan tanpa data pribadi.",
+                                                   "At least \(DecisionRules.minimumStatementLength) characters. Published without personal data."))),
+                      .unwrap(e["statement"]) { .p(.class("error"), .text($0)) },
+                      .textarea(.name("statement"), .id("d-statement"), .text(input?.statement ?? ""))),
+                 .div(.class("field"),
+                      .label(.for("d-public"), .text(l.t("Alasan untuk pelapor (bahasa sederhana)", "Reason for reporters (plain language)"))),
+                      .input(.type(.text), .name("public_reason"), .id("d-public"), .value(input?.publicReason ?? ""))),
+                 .fieldset(.class(e["action"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Tindakan yang diusulkan", "Proposed action"))]),
+                           .unwrap(e["action"]) { .p(.class("error"), .text($0)) },
+                           .forEach(ProposedAction.allCases) { a in
+                               StaffUI.option(.radio, "action", a.rawValue, checked: input?.action == a, l.t(a.label.id, a.label.en))
+                           }),
+                 .fieldset(.element(named: "legend", nodes: [.text(l.t("Otomatisasi", "Automation"))]),
+                           StaffUI.option(.checkbox, "automated_detection", "1", checked: input?.automatedDetection == true,
+                                          l.t("Terdeteksi otomatis", "Detected automatically")),
+                           StaffUI.option(.checkbox, "automated_decision", "1", checked: input?.automatedDecision == true,
+                                          l.t("Diputus otomatis", "Decided automatically"))),
+                 .button(.type(.submit), .id("submit-decision"), .text(l.t("Simpan putusan", "Record the decision")))))
+    }
+
+    private var commentsSection: Node<HTML.BodyContext> {
+        let l = language
+        return .section(.class("card"), .h2(.text(l.t("Komentar internal", "Internal comments"))),
+            .p(.class("hint"), .text(l.t("Hanya terlihat oleh petugas.", "Visible to staff only."))),
+            .forEach(detail.comments) { c in
+                .div(.class(c.pinned ? "card pinned" : "card"),
+                     .p(.class("hint"), .text(StaffUI.time(c.createdAt) + " · " + c.authorEmail + (c.pinned ? l.t(" · disematkan", " · pinned") : ""))),
+                     .p(.text(c.body)),
+                     .if(identity.may(.commentOnCases),
+                         .form(.method(.post), .action(l.link("/kasus/komentar/\(UUIDText.lower(c.id!))/sematkan")), .class("inline"),
+                               StaffUI.csrfField(identity), .input(.type(.hidden), .name("pinned"), .value(c.pinned ? "0" : "1")),
+                               .button(.type(.submit), .class("link"), .text(c.pinned ? l.t("Lepas sematan", "Unpin") : l.t("Sematkan", "Pin"))))))
+            },
+            .if(identity.may(.commentOnCases),
+                post(base + "/komentar",
+                     .div(.class("field"), .label(.for("comment-body"), .text(l.t("Komentar baru", "New comment"))),
+                          .textarea(.name("body"), .id("comment-body"), .required(true))),
+                     .label(.input(.type(.checkbox), .name("pinned"), .value("1")), .text(l.t(" Sematkan", " Pin"))),
+                     .button(.type(.submit), .class("secondary"), .text(l.t("Kirim komentar", "Add comment"))))))
+    }
+
+    private var relatedSection: Node<HTML.BodyContext> {
+        let l = language
+        return .section(.class("card"), .h2(.text(l.t("Kasus terkait", "Related cases"))),
+            .if(detail.related.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
+            .ul(.forEach(detail.related) { c in
+                .li(.a(.href(l.link(SitePath.Cases.page(c.id!))), .code(.text(c.subjectKey))), .text(" · " + StaffUI.status(c.caseStatus, l) + " · \(c.reportCount)"))
+            }))
+    }
+
+    private var timelineSection: Node<HTML.BodyContext> {
+        let l = language
+        return .section(.class("card"), .h2(.text(l.t("Riwayat", "History"))),
+            detail.chainBreaks.isEmpty
+                ? .p(.class("ok"), .id("chain-state"), .text(l.t("Rantai hash utuh: \(detail.events.count) peristiwa, kepala ", "Hash chain intact: \(detail.events.count) events, head ")
+                                                            + detail.model.lastEventHash.prefix(16) + "…"))
+                : .div(.id("chain-state"), .p(.class("error"), .text(l.t("Rantai hash RUSAK:", "Hash chain BROKEN:"))),
+                       .ul(.forEach(detail.chainBreaks) { .li(.text($0.description)) })),
+            .ol(.class("timeline"), .forEach(detail.events.reversed()) { e in
+                .li(.strong(.text(EventText.title(e.kind, l))), .text(" · " + StaffUI.time(e.occurredAt) + " · " + e.actor),
+                    .br(), .span(.class("hint"), .text(EventText.summary(e.payload))))
+            }))
+    }
+}
+
+/// Readable names of case events.
+enum EventText {
+    static func title(_ kind: String, _ l: Language) -> String {
+        switch kind {
+        case "case_opened": l.t("Kasus dibuka", "Case opened")
+        case "report_received": l.t("Aduan diterima", "Report received")
+        case "case_claimed": l.t("Diambil", "Claimed")
+        case "case_assigned": l.t("Ditugaskan", "Assigned")
+        case "case_unassigned": l.t("Penugasan dilepas", "Unassigned")
+        case "case_escalated": l.t("Dieskalasi", "Escalated")
+        case "category_set": l.t("Kategori diubah", "Category set")
+        case "case_marked_duplicate": l.t("Ditandai duplikat", "Marked duplicate")
+        case "duplicate_merged": l.t("Duplikat digabung", "Duplicate merged")
+        case "decision_made": l.t("Putusan", "Decision")
+        case "decision_proposed": l.t("Putusan diajukan (empat mata)", "Decision proposed (four eyes)")
+        case "decision_approved": l.t("Putusan disetujui", "Decision approved")
+        case "decision_rejected": l.t("Putusan ditolak", "Decision rejected")
+        case "information_requested": l.t("Perlu informasi", "Information requested")
+        case "comment_added": l.t("Komentar ditambahkan", "Comment added")
+        case "comment_pinned": l.t("Komentar disematkan", "Comment pinned")
+        case "comment_unpinned": l.t("Sematan dilepas", "Comment unpinned")
+        case "marked_high_impact": l.t("Ditandai berdampak luas", "Marked high impact")
+        case "unmarked_high_impact": l.t("Tanda dampak luas dihapus", "High-impact mark removed")
+        case "appeal_filed": l.t("Banding diajukan", "Appeal filed")
+        default: kind
+        }
+    }
+
+    /// The payload's fields as "key: value" pairs, long texts shortened.
+    static func summary(_ payload: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return payload }
+        return object.keys.sorted().map { key in
+            let value = "\(object[key] ?? "")"
+            return "\(key): " + (value.count > 140 ? value.prefix(140) + "…" : value)
+        }.joined(separator: " · ")
+    }
+}
+
+/// Decisions waiting for a second person.
+struct ApprovalsView {
+    let language: Language
+    let identity: Identity
+    let pending: [(decision: DecisionModel, subjectKey: String)]
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Persetujuan", "Approvals"), language: l, path: SitePath.Cases.approvals, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Putusan menunggu persetujuan", "Decisions awaiting approval"))),
+            .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
+            .table(.tbody(.forEach(pending) { item in
+                .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .code(.text(item.subjectKey)))),
+                    .td(.text(item.decision.verdict + " · " + item.decision.action)), .td(.text(item.decision.decidedByEmail)),
+                    .td(.text(StaffUI.time(item.decision.decidedAt))))
+            }))
+        )).render()
+    }
+}
+
+/// A reporter's contact, shown once per (audited) request.
+struct ContactView {
+    let language: Language
+    let identity: Identity
+    let caseID: UUID
+    let ticket: String
+    let contact: ReporterContact
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Kontak pelapor", "Reporter contact"), language: l, path: SitePath.Cases.page(caseID), identity: identity, content: .div(
+            .h1(.text(l.t("Kontak pelapor ", "Reporter contact ") + ticket)),
+            .p(.class("hint"), .text(l.t("Tampilan ini tercatat di log audit atas nama Anda.", "This view is written to the audit log in your name."))),
+            .element(named: "dl", nodes: [
+                .class("status card"),
+                .element(named: "dt", text: l.t("Nama", "Name")), .element(named: "dd", text: contact.name ?? "—"),
+                .element(named: "dt", text: l.t("Surel", "E-mail")), .element(named: "dd", text: contact.email ?? "—"),
+                .element(named: "dt", text: l.t("Telepon", "Phone")), .element(named: "dd", text: contact.phone ?? "—"),
+                .element(named: "dt", text: l.t("Akun platform", "Platform account")), .element(named: "dd", text: contact.platformAccount ?? "—"),
+            ]),
+            .p(.a(.href(l.link(SitePath.Cases.page(caseID))), .text(l.t("← Kembali ke kasus", "← Back to the case"))))
+        )).render()
+    }
+}
+
+/// The public appeal form (*banding*).
+struct AppealFormView {
+    let language: Language
+    let csrfToken: String
+    var reference = ""
+    var reason = ""
+    var email = ""
+    var name = ""
+    var errors: [String: String] = [:]
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Ajukan banding", "File an appeal"), language: l, path: SitePath.appeal, content: .div(
+            .h1(.text(l.t("Ajukan banding", "File an appeal"))),
+            .p(.text(l.t("Pemilik akun atau siapa pun yang terdampak dapat meminta keputusan ditinjau ulang oleh analis lain. Banding dijawab paling lambat \(AppealRules.defaultDeadlineDays) hari.",
+                         "Account owners and anyone affected may ask for a decision to be reviewed by another analyst. Appeals are answered within \(AppealRules.defaultDeadlineDays) days."))),
+            .form(.method(.post), .action(l.link(SitePath.appeal)),
+                  .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
+                  StaffUI.field("a-ref", l.t("Nomor aduan, ID kasus, atau URL konten", "Ticket number, case id, or the content's URL"),
+                                .input(.type(.text), .name("reference"), .id("a-ref"), .value(reference), .required(true)), error: errors["reference"]),
+                  StaffUI.field("a-reason", l.t("Alasan banding", "Why the decision should change"),
+                                .textarea(.name("reason"), .id("a-reason"), .required(true), .text(reason)), error: errors["reason"]),
+                  StaffUI.field("a-name", l.t("Nama (opsional)", "Name (optional)"), .input(.type(.text), .name("name"), .id("a-name"), .value(name))),
+                  StaffUI.field("a-email", l.t("Surel untuk jawaban (opsional, dirahasiakan)", "E-mail for the answer (optional, kept confidential)"),
+                                .input(.type(.email), .name("email"), .id("a-email"), .value(email)), error: errors["email"]),
+                  .button(.type(.submit), .text(l.t("Kirim banding", "Send the appeal"))))
+        )).render()
+    }
+}
+
+struct AppealFiledView {
+    let language: Language
+    let filed: CaseService.AppealFiled
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Banding diterima", "Appeal received"), language: l, path: SitePath.appeal, content: .div(
+            .div(.class("card"), .attribute(named: "role", value: "status"),
+                 .h1(.text(l.t("Banding Anda diterima", "Your appeal is on record"))),
+                 .p(.class("ticket"), .id("appeal-reference"), .text(filed.reference)),
+                 .p(.text(l.t("Keputusan akan ditinjau ulang oleh analis lain paling lambat ", "Another analyst will review the decision by ")
+                          + StaffUI.time(filed.dueAt) + ".")))
+        )).render()
+    }
+}

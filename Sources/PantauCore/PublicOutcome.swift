@@ -1,0 +1,62 @@
+/// What a reporter (and anyone holding the ticket) is told about a report:
+/// plain-language stages, never internal comments or other reporters.
+public enum PublicOutcome: String, CaseIterable, Sendable {
+    case received
+    case beingVerified = "being_verified"
+    case reviewedAgain = "reviewed_again"
+    case violatingOrderSent = "violating_order_sent"
+    case violatingBlockProposed = "violating_block_proposed"
+    case violatingNoAction = "violating_no_action"
+    case notViolating = "not_violating"
+    case merged
+
+    /// The outcome for a case's status and its latest final decision.
+    public static func of(status: CaseStatus, verdict: Verdict?, action: ProposedAction?) -> PublicOutcome {
+        switch status {
+        case .new: return .received
+        case .inReview, .needsInfo, .escalated, .pendingApproval: return .beingVerified
+        case .reopened: return .reviewedAgain
+        case .closed: return .merged
+        case .decided:
+            switch (verdict, action) {
+            case (.violating, .takedownOrder): return .violatingOrderSent
+            case (.violating, .networkBlock): return .violatingBlockProposed
+            case (.violating, _): return .violatingNoAction
+            default: return .notViolating
+            }
+        }
+    }
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .received: ("Diterima — menunggu verifikasi", "Received — awaiting verification")
+        case .beingVerified: ("Sedang diverifikasi", "Being verified")
+        case .reviewedAgain: ("Ditinjau ulang (banding)", "Being reviewed again (appeal)")
+        case .violatingOrderSent: ("Melanggar — perintah takedown dikirim ke platform", "Violating — takedown order sent to the platform")
+        case .violatingBlockProposed: ("Melanggar — pemblokiran akses diusulkan", "Violating — network block proposed")
+        case .violatingNoAction: ("Melanggar — tidak perlu tindakan lebih lanjut", "Violating — no further action needed")
+        case .notViolating: ("Tidak melanggar", "Not violating")
+        case .merged: ("Digabung dengan aduan lain atas konten yang sama", "Merged with other reports of the same content")
+        }
+    }
+
+    public var explanation: (id: String, en: String) {
+        switch self {
+        case .received: ("Aduan Anda tercatat dan akan diperiksa oleh petugas. Hasilnya akan tampil di halaman ini.",
+                         "Your report is on record and will be checked by staff. The outcome will appear on this page.")
+        case .beingVerified: ("Petugas sedang memeriksa konten yang Anda laporkan.", "Staff are checking the content you reported.")
+        case .reviewedAgain: ("Keputusan atas konten ini sedang ditinjau ulang oleh analis lain karena ada banding.",
+                              "The decision on this content is being reviewed again by another analyst after an appeal.")
+        case .violatingOrderSent: ("Konten dinyatakan melanggar. Platform diperintahkan menurunkannya dalam batas waktu.",
+                                   "The content was found violating. The platform is ordered to take it down within a deadline.")
+        case .violatingBlockProposed: ("Konten dinyatakan melanggar. Pemblokiran akses di tingkat jaringan diusulkan dan menunggu pelaksanaan.",
+                                       "The content was found violating. Blocking access at network level has been proposed.")
+        case .violatingNoAction: ("Konten dinyatakan melanggar, tetapi tidak perlu tindakan lebih lanjut (misalnya sudah dihapus).",
+                                  "The content was found violating but needs no further action (for example, it is already gone).")
+        case .notViolating: ("Setelah diperiksa, konten ini tidak melanggar ketentuan. Terima kasih atas kepedulian Anda.",
+                             "After review, this content does not break the rules. Thank you for reporting.")
+        case .merged: ("Konten yang sama sudah ditangani dalam kasus lain; hasilnya berlaku juga untuk aduan ini.",
+                       "The same content is handled in another case; its outcome applies to this report too.")
+        }
+    }
+}

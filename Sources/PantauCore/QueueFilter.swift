@@ -1,0 +1,215 @@
+import Foundation
+
+/// What the triage queue shows: filters, sort and page position, read from
+/// (and written back to) query parameters, so a filter is a link that can be
+/// saved, shared and used by the API alike.
+public struct QueueFilter: Sendable, Equatable {
+    public enum Assignee: Sendable, Equatable {
+        case anyone, mine, unassigned
+        case user(UUID)
+    }
+
+    public enum Sort: String, CaseIterable, Sendable {
+        case priority, newest, oldest
+        case mostReported = "most_reported"
+    }
+
+    /// Where a case stands against its deadline: the category's deadline
+    /// from the first report, or an appeal's deadline once reopened.
+    public enum DeadlineState: String, CaseIterable, Sendable {
+        case overdue
+        case dueSoon = "due_soon"
+        case onTrack = "on_track"
+
+        /// "Due soon" means within this many seconds.
+        public static let soonWindow: Double = 4 * 3600
+    }
+
+    /// Bands of the priority score (see `CasePriority`).
+    public enum PriorityBand: String, CaseIterable, Sendable {
+        case high, medium, low
+
+        /// Scores in [lower, upper).
+        public var range: (lower: Double?, upper: Double?) {
+            switch self {
+            case .high: (6, nil)
+            case .medium: (3, 6)
+            case .low: (nil, 3)
+            }
+        }
+    }
+
+    /// Empty means the active statuses (work still to do).
+    public var statuses: [CaseStatus] = []
+    /// `status=all`: every status, closed ones too.
+    public var allStatuses = false
+    public var category: String?
+    public var platform: Platform?
+    public var channel: ReportChannel?
+    public var priorityBand: PriorityBand?
+    public var assignee: Assignee = .anyone
+    public var deadline: DeadlineState?
+    /// First report on or after this day (WIB), and on or before `to`.
+    public var from: Date?
+    public var to: Date?
+    public var text: String?
+    public var sort: Sort = .priority
+    public var cursor: QueueCursor?
+
+    public init() {}
+
+    /// The statuses the filter selects.
+    public var effectiveStatuses: [CaseStatus] {
+        if allStatuses { return CaseStatus.allCases }
+        return statuses.isEmpty ? CaseStatus.active : statuses
+    }
+
+    public static let maximumTextLength = 200
+
+    /// Reads query parameters; unknown values are errors naming the parameter.
+    public static func parse(_ parameters: [(String, String)], categories: Set<String>) -> Result<QueueFilter, QueueFilterError> {
+        var filter = QueueFilter()
+        for (name, rawValue) in parameters {
+            let value = rawValue.trimmingCharacters(in: .whitespaces)
+            if value.isEmpty { continue }
+            switch name {
+            case "status":
+                for part in value.split(separator: ",") {
+                    if part == "all" { filter.allStatuses = true; continue }
+                    if part == "active" { continue }
+                    guard let status = CaseStatus(rawValue: String(part)) else { return .failure(.init(parameter: name, value: value)) }
+                    if !filter.statuses.contains(status) { filter.statuses.append(status) }
+                }
+            case "category":
+                guard categories.contains(value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.category = value
+            case "platform":
+                guard let platform = Platform(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.platform = platform
+            case "channel":
+                guard let channel = ReportChannel(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.channel = channel
+            case "priority":
+                guard let band = PriorityBand(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.priorityBand = band
+            case "assignee":
+                switch value {
+                case "any": filter.assignee = .anyone
+                case "mine": filter.assignee = .mine
+                case "unassigned": filter.assignee = .unassigned
+                default:
+                    guard let id = UUIDText.parse(value) else { return .failure(.init(parameter: name, value: value)) }
+                    filter.assignee = .user(id)
+                }
+            case "deadline":
+                guard let state = DeadlineState(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.deadline = state
+            case "from", "to":
+                guard let day = Self.parseDay(value) else { return .failure(.init(parameter: name, value: value)) }
+                if name == "from" { filter.from = day } else { filter.to = day.addingTimeInterval(86_400) }
+            case "q":
+                guard value.count <= maximumTextLength else { return .failure(.init(parameter: name, value: String(value.prefix(40)) + "…")) }
+                filter.text = value
+            case "sort":
+                guard let sort = Sort(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.sort = sort
+            case "after":
+                guard let cursor = QueueCursor(value) else { return .failure(.init(parameter: name, value: value)) }
+                filter.cursor = cursor
+            default:
+                continue // lang, page chrome and the like
+            }
+        }
+        if let from = filter.from, let to = filter.to, to <= from {
+            return .failure(.init(parameter: "to", value: "before 'from'"))
+        }
+        return .success(filter)
+    }
+
+    /// The filter as query parameters (without the page position), in a
+    /// fixed order: what saved filters store and links carry.
+    public var parameters: [(String, String)] {
+        var items: [(String, String)] = []
+        if allStatuses { items.append(("status", "all")) } else if !statuses.isEmpty {
+            items.append(("status", statuses.map(\.rawValue).joined(separator: ",")))
+        }
+        if let category { items.append(("category", category)) }
+        if let platform { items.append(("platform", platform.rawValue)) }
+        if let channel { items.append(("channel", channel.rawValue)) }
+        if let priorityBand { items.append(("priority", priorityBand.rawValue)) }
+        switch assignee {
+        case .anyone: break
+        case .mine: items.append(("assignee", "mine"))
+        case .unassigned: items.append(("assignee", "unassigned"))
+        case .user(let id): items.append(("assignee", UUIDText.lower(id)))
+        }
+        if let deadline { items.append(("deadline", deadline.rawValue)) }
+        if let from { items.append(("from", Self.formatDay(from))) }
+        if let to { items.append(("to", Self.formatDay(to.addingTimeInterval(-86_400)))) }
+        if let text { items.append(("q", text)) }
+        if sort != .priority { items.append(("sort", sort.rawValue)) }
+        return items
+    }
+
+    /// `YYYY-MM-DD` as the start of that day in WIB (UTC+7).
+    public static func parseDay(_ text: String) -> Date? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1970...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(daysFromCivil(year: year, month: month, day: day)) * 86_400 - 7 * 3600)
+    }
+
+    public static func formatDay(_ date: Date) -> String {
+        let stamp = TicketNumber.dayStamp(date)
+        return "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.suffix(2))"
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}
+
+/// A query parameter the queue does not understand.
+public struct QueueFilterError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let parameter: String
+    public let value: String
+    public var description: String { "The queue filter '\(parameter)' has an invalid value '\(value)'." }
+}
+
+/// The page position of keyset pagination: the sort value and id of the last
+/// case shown (`after=<value>_<id>`), so the next page starts right after it
+/// without counting the rows before.
+public struct QueueCursor: Sendable, Equatable {
+    public let value: Double
+    public let id: UUID
+
+    public init(value: Double, id: UUID) {
+        self.value = value
+        self.id = id
+    }
+
+    public init?(_ text: String) {
+        guard let underscore = text.lastIndex(of: "_"), let value = Double(text[..<underscore]), value.isFinite,
+              let id = UUIDText.parse(String(text[text.index(after: underscore)...]))
+        else { return nil }
+        self.init(value: value, id: id)
+    }
+
+    public var text: String { "\(value)_\(UUIDText.lower(id))" }
+}
