@@ -111,11 +111,18 @@ struct CaseQueue: Sendable {
             if let c = filter.cursor { conditions.append("cases.id > \(bind: c.id)") }
         }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
+        // SQLite's planner prefers the (status, priority) index and sorts
+        // every active case; the partial index reads them already in order
+        // and stops after one page.
+        var indexHint = ""
+        if database.isSQLite, filter.sort == .priority, statuses == CaseStatus.active {
+            indexHint = filter.platform == nil ? " INDEXED BY cases_active_priority" : " INDEXED BY cases_platform_active_priority"
+        }
         let rows = try await sql.raw("""
             SELECT cases.id, cases.subject_key, cases.subject_platform, cases.subject_url, cases.status, cases.category_id,
                    cases.report_count, cases.first_report_at, cases.last_report_at, cases.priority, cases.assignee_id,
                    cases.high_impact, cases.appeal_due_at, users.email AS assignee_email
-            FROM cases LEFT JOIN users ON users.id = cases.assignee_id
+            FROM cases\(unsafeRaw: indexHint) LEFT JOIN users ON users.id = cases.assignee_id
             \(whereClause) ORDER BY \(order) LIMIT \(unsafeRaw: String(pageSize + 1))
             """).all()
         var result: [QueueRow] = []
