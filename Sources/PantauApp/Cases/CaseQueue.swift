@@ -186,20 +186,29 @@ struct CaseQueue: Sendable {
 
     func counts(_ filter: QueueFilter, viewer: UUID) async throws -> QueueCounts {
         let sql = database.sql
-        let cells = try await sql.raw("SELECT status, subject_platform, category_id, count FROM case_counts WHERE count > 0").all()
-        let statuses = Set(filter.effectiveStatuses)
+        let statuses = filter.effectiveStatuses.map(\.rawValue)
         var counts = QueueCounts()
-        for cell in cells {
-            guard let status = CaseStatus(rawValue: try cell.decode(column: "status", as: String.self)) else { continue }
-            let platform = try cell.decode(column: "subject_platform", as: String.self)
-            let category = try cell.decode(column: "category_id", as: String.self)
-            let count = try cell.decode(column: "count", as: Int.self)
-            let platformMatches = filter.platform.map { $0.rawValue == platform } ?? true
-            let categoryMatches = filter.category.map { $0 == category } ?? true
-            if platformMatches && categoryMatches { counts.byStatus[status, default: 0] += count }
-            if statuses.contains(status) && categoryMatches { counts.byPlatform[platform, default: 0] += count }
-            if statuses.contains(status) && platformMatches { counts.byCategory[category, default: 0] += count }
+        // Each dimension's counts under the other two dimensions' filters,
+        // summed in the database (a few dozen rows come back, not every cell).
+        func grouped(by column: String, status: Bool, platform: Bool, category: Bool) async throws -> [String: Int] {
+            var conditions: [SQLQueryString] = ["count > 0"]
+            if status { conditions.append("status IN (\(binds: statuses))") }
+            if platform, let p = filter.platform { conditions.append("subject_platform = \(bind: p.rawValue)") }
+            if category, let c = filter.category { conditions.append("category_id = \(bind: c)") }
+            var result: [String: Int] = [:]
+            for row in try await sql.raw("""
+                SELECT \(unsafeRaw: column) AS value, CAST(SUM(count) AS BIGINT) AS n FROM case_counts
+                WHERE \(conditions.joined(separator: " AND ")) GROUP BY \(unsafeRaw: column)
+                """).all() {
+                result[try row.decode(column: "value", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return result
         }
+        for (key, value) in try await grouped(by: "status", status: false, platform: true, category: true) {
+            if let status = CaseStatus(rawValue: key) { counts.byStatus[status] = value }
+        }
+        counts.byPlatform = try await grouped(by: "subject_platform", status: true, platform: false, category: true)
+        counts.byCategory = try await grouped(by: "category_id", status: true, platform: true, category: false)
         let mine = try await sql.raw("""
             SELECT COUNT(*) AS n FROM cases WHERE assignee_id = \(bind: viewer) AND \(unsafeRaw: AddCaseWorkflowColumns.activeCondition)
             """).first()

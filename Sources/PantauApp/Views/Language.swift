@@ -45,7 +45,6 @@ enum SitePath {
         static let bulk = "/kasus/aksi"
         static let dismiss = "/kasus/abaikan"
         static let saveFilter = "/kasus/filter"
-        static let deleteFilter = "/kasus/filter/hapus"
         static let approvals = "/persetujuan"
         static func evidence(_ sha256: String) -> String { "/bukti/\(sha256)" }
     }
