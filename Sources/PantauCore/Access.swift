@@ -44,6 +44,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case viewReporterContact = "view_reporter_contact"
     /// Internal comments on cases.
     case commentOnCases = "comment_on_cases"
+    /// The legal-basis table decisions cite (add, edit, retire entries).
+    case manageLegalBases = "manage_legal_bases"
     /// Submit mentions of the official account (platform connectors; a
     /// platform account only for its own platform).
     case submitMentions = "submit_mentions"
@@ -62,6 +64,7 @@ public enum PermissionTable {
         .approveDecisions: [.supervisor],
         .viewReporterContact: [.supervisor, .analyst],
         .commentOnCases: [.supervisor, .analyst, .triage],
+        .manageLegalBases: [.admin],
         .submitMentions: [.admin, .platform],
     ]
 

@@ -196,6 +196,85 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
     }
 }
 
+@Suite(.serialized) struct WorkflowReferenceDataTests {
+    @Test(arguments: Backend.available)
+    func everyQueueFilterRunsOnTheDatabase(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let (_, judi) = try await fileReport(client, url: "https://slot-gacor.example/daftar", category: "perjudian")
+            let (_, video) = try await fileReport(client, url: "https://www.tiktok.com/@x/video/7301234567890123499", category: "terorisme")
+            func ids(_ query: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/api/v1/cases?" + query, method: .get, headers: analyst.auth)
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return (try json(response)["cases"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            #expect(try await ids("q=SLOT-GACOR") == [judi])
+            #expect(try await ids("q=laporan%20uji%20https://www.tiktok") == [video])
+            #expect(Set(try await ids("deadline=on_track")) == [judi], "the 24 h case is on track")
+            #expect(try await ids("deadline=due_soon") == [video], "a terrorism case is due within 4 h")
+            #expect(try await ids("deadline=overdue").isEmpty)
+            #expect(Set(try await ids("priority=medium")) == [judi, video], "severity 4 and 5, one report each: 4.0 and 5.0")
+            #expect(try await ids("priority=high").isEmpty)
+            #expect(try await ids("priority=low").isEmpty)
+            #expect(try await ids("channel=api&platform=web") == [judi])
+            #expect(try await ids("channel=mention").isEmpty)
+            #expect(try await ids("assignee=unassigned&sort=oldest") == [judi, video])
+            #expect(try await ids("assignee=mine").isEmpty)
+            #expect(try await ids("from=2020-01-01&to=2020-01-31").isEmpty)
+            #expect(try await ids("sort=most_reported").count == 2)
+            #expect(try await ids("status=all&category=perjudian") == [judi])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func adminEditsLegalBasesAndAnalystsSaveFilters(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            _ = try await accounts.createUser(email: "admin@kominfo.test", role: .admin, platform: nil, password: "admin-password-1", actor: "test")
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let (_, adminCookie) = try await signIn(client, email: "admin@kominfo.test", password: "admin-password-1")
+            let admin = try #require(adminCookie)
+            let page = try await client.execute(uri: "/admin/dasar-hukum", method: .get, headers: [.cookie: admin])
+            #expect(page.status == .ok && page.text.contains("uu-ite-29"))
+            let csrf = try #require(csrfToken(in: page.text))
+            let form: HTTPFields = [.cookie: admin, .contentType: "application/x-www-form-urlencoded"]
+            let bad = try await client.execute(uri: "/admin/dasar-hukum", method: .post, headers: form,
+                                               body: ByteBuffer(string: "_csrf=\(csrf)&code=Bad+Code&title=X&article=Y&active=1"))
+            #expect(bad.status == .unprocessableContent)
+            #expect(try await LegalBasisModel.find("Bad Code", on: db.db) == nil)
+            let added = try await client.execute(uri: "/admin/dasar-hukum", method: .post, headers: form,
+                                                 body: ByteBuffer(string: "_csrf=\(csrf)&code=uu-ite-28-3&title=UU+ITE&article=Pasal+28+ayat+(3)&active=1"))
+            #expect(added.status == .seeOther)
+            let retired = try await client.execute(uri: "/admin/dasar-hukum", method: .post, headers: form,
+                                                   body: ByteBuffer(string: "_csrf=\(csrf)&code=uu-ite-29&title=UU+ITE&article=Pasal+29&active=0"))
+            #expect(retired.status == .seeOther)
+            #expect(try await AuditEventModel.query(on: db.db).filter(\.$kind ~~ ["legal_basis_added", "legal_basis_changed"]).count() == 2)
+
+            // A retired basis can no longer be cited; the new one can.
+            let (_, caseID) = try await fileReport(client, url: "https://hoaks.example/berita", category: "hoaks")
+            func decide(_ basis: String) async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/cases/\(caseID)/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                    #"{"verdict":"violating","category":"hoaks","legal_bases":["\#(basis)"],"statement":"\#(statement)","action":"takedown_order"}"#))
+            }
+            #expect(try await decide("uu-ite-29").status == .unprocessableContent)
+            #expect(try await decide("uu-ite-28-3").status == .created)
+
+            // Saved filters: save, listed, delete.
+            _ = try await accounts.resetPassword(email: "analis@kominfo.test", password: "analyst-password-1", actor: "test")
+            let (_, analystCookie) = try await signIn(client, email: "analis@kominfo.test", password: "analyst-password-1")
+            let session = try #require(analystCookie)
+            let queue = try await client.execute(uri: "/kasus?platform=web", method: .get, headers: [.cookie: session])
+            let token = try #require(csrfToken(in: queue.text))
+            let analystForm: HTTPFields = [.cookie: session, .contentType: "application/x-www-form-urlencoded"]
+            let saved = try await client.execute(uri: "/kasus/filter", method: .post, headers: analystForm,
+                                                 body: ByteBuffer(string: "_csrf=\(token)&name=Web+saja&query=platform%3Dweb"))
+            #expect(saved.status == .seeOther)
+            #expect(try await client.execute(uri: "/kasus", method: .get, headers: [.cookie: session]).text.contains("Web saja"))
+            _ = try await client.execute(uri: "/kasus/filter/hapus", method: .post, headers: analystForm, body: ByteBuffer(string: "_csrf=\(token)&name=Web+saja"))
+            #expect(try await SavedFilterModel.query(on: db.db).count() == 0)
+        }
+    }
+}
+
 /// The trigger-kept counters equal a fresh GROUP BY over the cases.
 func expectCountsMatch(_ db: PantauDatabase) async throws {
     func rows(_ query: SQLQueryString) async throws -> [String: Int] {

@@ -75,7 +75,13 @@ struct QueueView {
             facets,
             .unwrap(savedFilters.isEmpty ? nil : savedFilters) { saved in
                 .p(.class("facets"), .strong(.text(l.t("Filter tersimpan:", "Saved filters:"))),
-                   .forEach(saved) { s in .a(.href(l.link(SitePath.Cases.queue + "?" + s.query)), .text(s.name)) })
+                   .forEach(saved) { s in
+                       .span(.a(.href(l.link(SitePath.Cases.queue + (s.query.isEmpty ? "" : "?" + s.query))), .text(s.name)),
+                             .form(.method(.post), .action(l.link(SitePath.Cases.deleteFilter)), .class("inline"), StaffUI.csrfField(identity),
+                                   .input(.type(.hidden), .name("name"), .value(s.name)),
+                                   .button(.type(.submit), .class("link"), .attribute(named: "aria-label", value: l.t("Hapus filter ", "Delete filter ") + s.name),
+                                           .text(" ✕"))))
+                   })
             },
             .form(.method(.post), .action(l.link(SitePath.Cases.saveFilter)), .class("bar"),
                   StaffUI.csrfField(identity),
@@ -90,9 +96,10 @@ struct QueueView {
     private var filterForm: Node<HTML.BodyContext> {
         let l = language
         let f = filter
-        func select(_ name: String, _ label: String, _ options: [(String, String)], _ current: String) -> Node<HTML.FormContext> {
+        func select(_ name: String, _ label: String, _ options: [(String, String)], _ current: String,
+                    empty: String? = nil) -> Node<HTML.FormContext> {
             StaffUI.field("f-" + name, label, .select(.attribute(named: "name", value: name), .id("f-" + name),
-                .choice("", l.t("Semua", "All"), selected: false),
+                .choice("", empty ?? l.t("Semua", "All"), selected: false),
                 .forEach(options) { value, text in .choice(value, text, selected: value == current) }))
         }
         let statusValue = f.allStatuses ? "all" : f.statuses.map(\.rawValue).joined(separator: ",")
@@ -104,7 +111,8 @@ struct QueueView {
         }
         return .form(.method(.get), .action(SitePath.Cases.queue), .class("card bar"), .attribute(named: "aria-label", value: l.t("Filter", "Filters")),
             .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
-            select("status", "Status", [("all", l.t("Semua status", "Every status"))] + CaseStatus.allCases.map { ($0.rawValue, StaffUI.status($0, l)) }, statusValue),
+            select("status", "Status", [("all", l.t("Semua status", "Every status"))] + CaseStatus.allCases.map { ($0.rawValue, StaffUI.status($0, l)) }, statusValue,
+                   empty: l.t("Aktif (perlu dikerjakan)", "Active (work to do)")),
             select("category", l.t("Kategori", "Category"), categories.all.map { ($0.slug, l.t($0.nameID, $0.nameEN)) }, f.category ?? ""),
             select("platform", "Platform", Platform.allCases.map { ($0.rawValue, $0.displayName) }, f.platform?.rawValue ?? ""),
             select("channel", l.t("Kanal", "Channel"), ReportChannel.allCases.map { ($0.rawValue, $0.rawValue) }, f.channel?.rawValue ?? ""),
@@ -621,6 +629,48 @@ struct AppealFiledView {
                  .p(.class("ticket"), .id("appeal-reference"), .text(filed.reference)),
                  .p(.text(l.t("Keputusan akan ditinjau ulang oleh analis lain paling lambat ", "Another analyst will review the decision by ")
                           + StaffUI.time(filed.dueAt) + ".")))
+        )).render()
+    }
+}
+
+/// The legal-basis table (admin): add, edit, retire.
+struct LegalBasesView {
+    let language: Language
+    let identity: Identity
+    let bases: [LegalBasisModel]
+    var error: String?
+    var notice: String?
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Dasar hukum", "Legal bases"), language: l, path: SitePath.Staff.legalBases, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Dasar hukum", "Legal bases"))),
+            .p(.text(l.t("Daftar yang dipilih analis saat memutus. Entri yang dinonaktifkan tidak ditawarkan lagi; putusan lama tetap menyebutnya.",
+                         "The list analysts choose from when deciding. Retired entries are no longer offered; earlier decisions keep citing them."))),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
+            .table(
+                .thead(.tr(.th(.text(l.t("Kode", "Code"))), .th(.text(l.t("Peraturan", "Law"))), .th(.text(l.t("Pasal", "Article"))),
+                           .th(.text(l.t("Aktif", "Active"))), .th(.text(l.t("Ubah", "Edit"))))),
+                .tbody(.forEach(bases) { b in
+                    .tr(.td(.code(.text(b.id ?? ""))), .td(.text(b.title)), .td(.text(b.article)),
+                        .td(.text(b.active ? l.t("ya", "yes") : l.t("tidak", "no"))),
+                        .td(.form(.method(.post), .action(l.link(SitePath.Staff.legalBases)), StaffUI.csrfField(identity),
+                                  .input(.type(.hidden), .name("code"), .value(b.id ?? "")),
+                                  .input(.type(.hidden), .name("title"), .value(b.title)),
+                                  .input(.type(.hidden), .name("article"), .value(b.article)),
+                                  .input(.type(.hidden), .name("active"), .value(b.active ? "0" : "1")),
+                                  .button(.type(.submit), .class("link"), .text(b.active ? l.t("Nonaktifkan", "Retire") : l.t("Aktifkan", "Reactivate"))))))
+                })),
+            .h2(.text(l.t("Tambah atau ubah", "Add or change"))),
+            .form(.method(.post), .action(l.link(SitePath.Staff.legalBases)), .class("card"),
+                  StaffUI.csrfField(identity),
+                  .input(.type(.hidden), .name("active"), .value("1")),
+                  StaffUI.field("lb-code", l.t("Kode (huruf kecil, angka, tanda hubung; kode yang ada diubah)", "Code (lower case, digits, hyphens; an existing code is changed)"),
+                                .input(.type(.text), .name("code"), .id("lb-code"), .required(true), .attribute(named: "pattern", value: "[a-z0-9-]{2,40}"))),
+                  StaffUI.field("lb-title", l.t("Peraturan", "Law"), .input(.type(.text), .name("title"), .id("lb-title"), .required(true))),
+                  StaffUI.field("lb-article", l.t("Pasal dan pokoknya", "Article and subject"), .input(.type(.text), .name("article"), .id("lb-article"), .required(true))),
+                  .button(.type(.submit), .text(l.t("Simpan", "Save"))))
         )).render()
     }
 }

@@ -45,6 +45,7 @@ enum SitePath {
         static let bulk = "/kasus/aksi"
         static let dismiss = "/kasus/abaikan"
         static let saveFilter = "/kasus/filter"
+        static let deleteFilter = "/kasus/filter/hapus"
         static let approvals = "/persetujuan"
         static func evidence(_ sha256: String) -> String { "/bukti/\(sha256)" }
     }
@@ -55,6 +56,7 @@ enum SitePath {
         static let home = "/staf"
         static let password = "/akun/sandi"
         static let audit = "/admin/audit"
+        static let legalBases = "/admin/dasar-hukum"
     }
 
     enum API {

@@ -149,7 +149,9 @@ a { color: var(--accent); }
 form .field { margin-bottom: 1.1rem; }
 label { display:block; font-weight:600; margin-bottom:.25rem; }
 .hint { color:var(--muted); font-size:.875rem; margin:.15rem 0 .35rem; }
-input[type=text], input[type=email], input[type=tel], select, textarea { width:100%; padding:.55rem .6rem; border:1px solid #9aa4b0; border-radius:6px; font:inherit; background:#fff; }
+fieldset label { font-weight:400; }
+.visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+input[type=text], input[type=email], input[type=tel], input[type=date], input[type=search], select, textarea { width:100%; padding:.55rem .6rem; border:1px solid #9aa4b0; border-radius:6px; font:inherit; background:#fff; }
 textarea { min-height: 8rem; }
 input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #7fb0e8; outline-offset: 1px; }
 .error { color: var(--bad); font-weight:600; margin:.25rem 0; }

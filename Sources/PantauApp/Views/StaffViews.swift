@@ -48,7 +48,9 @@ struct StaffHomeView {
                      + (identity.platform.map { " · " + $0.displayName } ?? ""))),
             .h2(.text(l.t("Yang boleh dilakukan peran ini", "What this role may do"))),
             .ul(.forEach(allowed) { .li(.code(.text($0.rawValue))) }),
+            .if(identity.may(.viewCases), .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("Antrean kasus", "Case queue"))))),
             .if(identity.may(.viewAuditLog), .p(.a(.href(l.link(SitePath.Staff.audit)), .text(l.t("Log audit", "Audit log"))))),
+            .if(identity.may(.manageLegalBases), .p(.a(.href(l.link(SitePath.Staff.legalBases)), .text(l.t("Dasar hukum", "Legal bases"))))),
             .p(.a(.href(l.link(SitePath.Staff.password)), .text(l.t("Ganti kata sandi", "Change password"))))
         )).render()
     }

@@ -20,6 +20,9 @@ struct CaseWebController: Sendable {
         routes.post(SitePath.Cases.bulk, .staff(.triageCases)) { request, context in try await bulk(request, context) }
         routes.post(SitePath.Cases.dismiss, .staff(.decideCases)) { request, context in try await bulk(request, context, dismiss: true) }
         routes.post(SitePath.Cases.saveFilter, .staff(.viewCases)) { request, context in try await saveFilter(request, context) }
+        routes.post(SitePath.Cases.deleteFilter, .staff(.viewCases)) { request, context in try await deleteFilter(request, context) }
+        routes.get(SitePath.Staff.legalBases, .staff(.manageLegalBases)) { request, context in try await legalBases(request, context) }
+        routes.post(SitePath.Staff.legalBases, .staff(.manageLegalBases)) { request, context in try await saveLegalBasis(request, context) }
         routes.get(SitePath.Cases.approvals, .staff(.approveDecisions)) { request, context in try await approvals(request, context) }
         routes.get("/kasus/:id", .staff(.viewCases)) { request, context in try await casePage(request, context) }
         routes.post("/kasus/:id/klaim", .staff(.decideCases)) { request, context in
@@ -230,6 +233,54 @@ struct CaseWebController: Sendable {
         try await saved.save(on: database.db)
         return redirect(SitePath.Cases.queue + (query.isEmpty ? "" : "?" + query), language: language,
                         notice: language.t("Filter disimpan.", "Filter saved."))
+    }
+
+    func deleteFilter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        try await SavedFilterModel.query(on: database.db).filter(\.$userID == context.identity!.userID)
+            .filter(\.$name == (form.fields["name"] ?? "")).delete()
+        return redirect(SitePath.Cases.queue, language: language, notice: language.t("Filter dihapus.", "Filter deleted."))
+    }
+
+    func legalBases(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
+        let bases = try await LegalBasisModel.query(on: database.db).sort(\.$position).all()
+        return htmlResponse(LegalBasesView(language: Language(request: request), identity: context.identity!, bases: bases, error: error,
+                                           notice: request.uri.queryParameters.get("notice")).render(), status: status)
+    }
+
+    /// Adds or changes one legal basis (by code); every change is an audit event.
+    func saveLegalBasis(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await verifiedForm(request, context, language: language)
+        let code = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
+        let title = (form.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let article = (form.fields["article"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let validCode = (2...40).contains(code.count) && code.allSatisfy { ("a"..."z").contains($0) || $0.isASCII && $0.isNumber || $0 == "-" }
+        guard validCode, !title.isEmpty, title.count <= 300, !article.isEmpty, article.count <= 300 else {
+            return try await legalBases(request, context, status: .unprocessableContent, error: language.t(
+                "Kode 2–40 karakter (huruf kecil, angka, tanda hubung); peraturan dan pasal wajib diisi (maks. 300 karakter).",
+                "The code needs 2–40 characters (lower case, digits, hyphens); law and article are required (at most 300 characters)."))
+        }
+        let active = form.fields["active"] != "0"
+        let identity = context.identity!
+        let now = cases.clock.now()
+        try await database.db.transaction { db in
+            let existing = try await LegalBasisModel.find(code, on: db)
+            let model = existing ?? LegalBasisModel()
+            if existing == nil {
+                model.id = code
+                model.position = (try await LegalBasisModel.query(on: db).max(\.$position) ?? -1) + 1
+            }
+            model.title = title
+            model.article = article
+            model.active = active
+            try await model.save(on: db)
+            try await AccountService.audit(existing == nil ? "legal_basis_added" : "legal_basis_changed", actor: identity.actor,
+                                           target: "legal_basis:" + code, address: context.remoteAddress?.ipAddress ?? "unknown",
+                                           payload: ["title": title, "article": article, "active": String(active)], at: now, on: db)
+        }
+        return redirect(SitePath.Staff.legalBases, language: language, notice: language.t("Dasar hukum disimpan.", "Legal basis saved."))
     }
 
     func approvals(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""End-to-end test in a real browser (headless Chromium through Selenium):
+a citizen files a report on /lapor, an analyst signs in, finds it in the
+queue, claims it, decides "violating" with a statement of reasons, and the
+public ticket page shows the outcome. Saves screenshots (1280x800) of the
+main pages to the folder given by --screenshots.
+
+Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
+Usage: scripts/browser-test.py --binary .build/debug/pantau --screenshots ci-artifacts/screenshots
+"""
+import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+
+os.environ.setdefault("SE_AVOID_STATS", "true")
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def add_user(binary, work, email, role, password):
+    r = subprocess.run([binary, "user", "add", "--email", email, "--role", role, "--password-stdin"], cwd=work,
+                       input=password + "\n", capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        sys.exit(f"could not create {email}: {r.stderr}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.binary)
+    shots = os.path.abspath(args.screenshots)
+    os.makedirs(shots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="pantau-browser-")
+    add_user(binary, work, "analis@kominfo.test", "analyst", "analyst-password-1")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(work, "serve.out"), "w")
+    server = subprocess.Popen([binary, "serve", "--port", str(port)], cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800"]:
+        options.add_argument(flag)
+    driver = None
+    try:
+        check("serve starts on a fresh database", wait_up(port))
+        driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
+        driver.set_window_size(1280, 800)
+
+        def shot(name):
+            driver.save_screenshot(os.path.join(shots, name))
+
+        def submit(element):
+            # Click and wait until the next page has replaced this one.
+            page = driver.find_element(By.TAG_NAME, "html")
+            element.click()
+            WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+        # 1. A citizen files a report.
+        driver.get(base + "/lapor")
+        shot("01-lapor.png")
+        driver.find_element(By.ID, "target").send_keys("https://www.tiktok.com/@akunviral/video/7301234567890123456")
+        Select(driver.find_element(By.ID, "category")).select_by_value("pornografi")
+        driver.find_element(By.ID, "description").send_keys("Video berisi konten pornografi yang disebarkan luas.")
+        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        ticket = driver.find_element(By.CSS_SELECTOR, ".ticket").text.strip()
+        check("the report gets a ticket", ticket.startswith("ADU-"), ticket)
+        shot("02-aduan-diterima.png")
+
+        # 2. An analyst signs in and finds it in the queue.
+        driver.get(base + "/masuk?next=/kasus")
+        shot("03-masuk.png")
+        driver.find_element(By.ID, "email").send_keys("analis@kominfo.test")
+        driver.find_element(By.ID, "password").send_keys("analyst-password-1")
+        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        check("sign-in leads to the queue", driver.current_url.startswith(base + "/kasus"), driver.current_url)
+        shot("04-antrean.png")
+        links = driver.find_elements(By.LINK_TEXT, "tiktok:video:7301234567890123456")
+        check("the case is in the queue", len(links) == 1)
+        submit(links[0])
+        shot("05-kasus.png")
+
+        # 3. Claim and decide "violating" with reasons.
+        submit(driver.find_element(By.ID, "claim"))
+        check("the case is claimed", "Sedang ditinjau" in driver.find_element(By.ID, "case-status").text)
+        driver.find_element(By.ID, "verdict-violating").click()
+        Select(driver.find_element(By.ID, "d-category")).select_by_value("pornografi")
+        driver.find_element(By.ID, "legal_basis-uu-44-2008").click()
+        driver.find_element(By.ID, "legal_basis-uu-ite-27-1").click()
+        driver.find_element(By.ID, "d-statement").send_keys(
+            "Video menampilkan adegan seksual eksplisit yang dapat diakses publik tanpa pembatasan umur; melanggar UU Pornografi.")
+        driver.find_element(By.ID, "d-public").send_keys("Konten pornografi.")
+        driver.find_element(By.ID, "action-takedown_order").click()
+        shot("06-putusan.png")
+        submit(driver.find_element(By.ID, "submit-decision"))
+        check("the case is decided", "Diputus" in driver.find_element(By.ID, "case-status").text,
+              driver.find_element(By.ID, "case-status").text)
+        check("the hash chain is intact", "utuh" in driver.find_element(By.ID, "chain-state").text)
+        shot("07-kasus-diputus.png")
+        driver.get(base + "/kasus?lang=en&status=all")
+        shot("08-queue-english.png")
+        driver.get(base + "/kasus")
+        check("English is remembered", "Case queue" in driver.find_element(By.TAG_NAME, "h1").text)
+        driver.get(base + "/kasus?lang=id")
+
+        # 4. The public ticket page shows the outcome.
+        driver.delete_all_cookies()
+        driver.get(base + "/aduan/" + ticket)
+        outcome = driver.find_element(By.ID, "outcome").text
+        check("the ticket page shows the outcome", "Melanggar" in outcome, outcome)
+        check("no internal statement on the public page", "UU Pornografi." not in driver.page_source)
+        shot("09-aduan-hasil.png")
+        driver.get(base + "/banding?ref=" + ticket)
+        shot("10-banding.png")
+    finally:
+        if driver:
+            driver.quit()
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(f"{passed} passed, {failed} failed; screenshots in {shots}")
+    if failed:
+        with open(os.path.join(work, "serve.out")) as f:
+            print(f.read()[-3000:])
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
