@@ -94,13 +94,29 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
             #expect(try await client.execute(uri: "/api/v1/cases/\(caseID)/claim", method: .post, headers: analyst2.auth).status == .ok)
             let reopened = try json(try await client.execute(uri: "/api/v1/cases?status=in_review", method: .get, headers: analyst2.auth))
             #expect((reopened["cases"] as? [[String: Any]])?.first?["id"] as? String == caseID)
+            let refusedDecision = try await client.execute(uri: "/api/v1/cases/\(caseID)/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string: decision))
+            #expect(refusedDecision.status == .forbidden, "the first decider may not decide the appeal either")
+
+            // The second analyst overturns it (not violating); the appeal is answered.
+            let overturn = #"{"verdict":"not_violating","statement":"Setelah ditinjau ulang, akun hanya berisi konten edukasi kesehatan reproduksi tanpa unsur pornografi.","public_reason":"Tidak melanggar."}"#
+            let second = try await client.execute(uri: "/api/v1/cases/\(caseID)/decisions", method: .post, headers: analyst2.auth, body: ByteBuffer(string: overturn))
+            #expect(second.status == .created, "\(second.text)")
+            #expect(try json(second)["case_status"] as? String == "pending_approval", "still a whole account: four eyes")
+            let secondID = try #require(try json(second)["decision_id"] as? String)
+            #expect(try await client.execute(uri: "/api/v1/decisions/\(secondID)/review", method: .post, headers: supervisor.auth,
+                                             body: ByteBuffer(string: #"{"approve":true}"#)).status == .ok)
+            status = try json(try await client.execute(uri: "/api/v1/reports/\(ticket)", method: .get))
+            #expect(status["outcome"] as? String == "not_violating")
 
             // Every step is an event in an intact chain, and the counters
             // kept by triggers equal a fresh count.
             let detail = try json(try await client.execute(uri: "/api/v1/cases/\(caseID)", method: .get, headers: supervisor.auth))
             #expect(detail["chain_intact"] as? Bool == true)
             let kinds = (detail["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
-            #expect(kinds == ["case_opened", "report_received", "case_claimed", "decision_proposed", "decision_approved", "appeal_filed", "case_claimed"])
+            #expect(kinds == ["case_opened", "report_received", "case_claimed", "decision_proposed", "decision_approved", "appeal_filed", "case_claimed",
+                              "decision_proposed", "appeal_resolved", "decision_approved"])
+            let appeals = try #require(detail["appeals"] as? [[String: Any]])
+            #expect(appeals.first?["state"] as? String == "overturned")
             try await expectCountsMatch(db)
         }
     }

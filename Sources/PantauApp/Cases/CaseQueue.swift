@@ -48,10 +48,10 @@ struct CaseQueue: Sendable {
 
     static let pageSize = 50
 
-    /// The case's due time: the appeal's deadline once reopened, otherwise
-    /// the category's deadline counted from the first report.
+    /// The case's due time: an open appeal's deadline, otherwise the
+    /// category's deadline counted from the first report.
     func dueAt(status: CaseStatus, categoryID: String, firstReportAt: Date, appealDueAt: Date?) -> Date {
-        if status == .reopened, let appealDueAt { return appealDueAt }
+        if let appealDueAt { return appealDueAt }
         return firstReportAt.addingTimeInterval(Double(categories[categoryID]?.deadlineHours ?? 24) * 3600)
     }
 
@@ -172,8 +172,8 @@ struct CaseQueue: Sendable {
             if let lowerDue { appeal.append("cases.appeal_due_at >= \(bind: lowerDue)") }
             if let upperDue { appeal.append("cases.appeal_due_at < \(bind: upperDue)") }
             return """
-                \(unsafeRaw: "cases." + AddCaseWorkflowColumns.activeCondition) AND ((cases.status = 'reopened' AND \(appeal.joined(separator: " AND ")))
-                OR (cases.status <> 'reopened' AND (\(perCategory.joined(separator: " OR ")))))
+                \(unsafeRaw: "cases." + AddCaseWorkflowColumns.activeCondition) AND ((\(appeal.joined(separator: " AND ")))
+                OR (cases.appeal_due_at IS NULL AND (\(perCategory.joined(separator: " OR ")))))
                 """
         }
         let soon = now.addingTimeInterval(QueueFilter.DeadlineState.soonWindow)

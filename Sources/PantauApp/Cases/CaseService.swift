@@ -284,9 +284,12 @@ struct CaseService: Sendable {
                 decision.decidedAt = now
                 try await decision.create(on: db)
 
-                if to == .decided { model.verdict = checked.verdict.rawValue; model.decidedAt = now }
+                if to == .decided {
+                    model.verdict = checked.verdict.rawValue
+                    model.decidedAt = now
+                    try await resolveAppeals(of: model, verdict: checked.verdict.rawValue, at: now, on: db)
+                }
                 if checked.verdict == .violating, model.categoryID != decision.categoryID { model.categoryID = decision.categoryID }
-                if to == .decided || to == .pendingApproval { model.appealDueAt = nil }
                 let kind = switch transition {
                 case .requestInformation: "information_requested"
                 case .proposeDecision: "decision_proposed"
@@ -342,6 +345,7 @@ struct CaseService: Sendable {
             if approve {
                 model.verdict = decision.verdict
                 model.decidedAt = now
+                try await resolveAppeals(of: model, verdict: decision.verdict, at: now, on: db)
             }
             try await appendEvent(to: model, kind: approve ? "decision_approved" : "decision_rejected", actor: actor.actor,
                                   payload: ["decision_id": UUIDText.lower(id), "decided_by": decision.decidedByEmail, "reason": reason,
@@ -349,6 +353,20 @@ struct CaseService: Sendable {
             try await model.save(on: db)
             return to
         }
+    }
+
+    /// A new final decision answers the case's open appeals: upheld when the
+    /// verdict stands, overturned when it changed.
+    private func resolveAppeals(of model: CaseModel, verdict: String, at date: Date, on db: any Database) async throws {
+        for appeal in try await AppealModel.query(on: db).filter(\.$caseID == model.id!).filter(\.$state == "open").all() {
+            let appealed = try await appeal.decisionID.asyncFlatMap { try await DecisionModel.find($0, on: db) }
+            appeal.state = appealed?.verdict == verdict ? "upheld" : "overturned"
+            appeal.resolvedAt = date
+            try await appeal.save(on: db)
+            try await appendEvent(to: model, kind: "appeal_resolved", actor: "system:workflow",
+                                  payload: ["appeal": appeal.reference, "outcome": appeal.state, "verdict": verdict], at: date, on: db)
+        }
+        model.appealDueAt = nil
     }
 
     func activeLegalBasisCodes() async throws -> Set<String> {

@@ -266,7 +266,7 @@ struct CasePageView {
                         .element(named: "dd", text: "\(m.reportCount) · " + l.t("pertama ", "first ") + StaffUI.time(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + StaffUI.time(m.lastReportAt)),
                         .element(named: "dt", text: l.t("Tenggat", "Deadline")),
                         .element(named: "dd", nodes: [StaffUI.deadlineBadge(detail.dueAt, active: status.isActive, now: now, l),
-                                                      .text(m.appealDueAt != nil && status == .reopened ? l.t(" (banding)", " (appeal)") : "")]),
+                                                      .text(m.appealDueAt != nil ? l.t(" (banding)", " (appeal)") : "")]),
                         .element(named: "dt", text: l.t("Penanggung jawab", "Assignee")), .element(named: "dd", text: detail.assigneeEmail ?? "—"),
                         .element(named: "dt", text: l.t("Dampak luas", "High impact")),
                         .element(named: "dd", text: detail.highImpact ? l.t("Ya — putusan perlu persetujuan supervisor", "Yes — decisions need a supervisor's approval") : l.t("Tidak", "No")),
@@ -528,6 +528,7 @@ enum EventText {
         case "marked_high_impact": l.t("Ditandai berdampak luas", "Marked high impact")
         case "unmarked_high_impact": l.t("Tanda dampak luas dihapus", "High-impact mark removed")
         case "appeal_filed": l.t("Banding diajukan", "Appeal filed")
+        case "appeal_resolved": l.t("Banding dijawab", "Appeal answered")
         default: kind
         }
     }
