@@ -212,6 +212,48 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
     }
 }
 
+@Suite(.serialized) struct WorkflowConcurrencyTests {
+    /// Staff actions and intake write the same cases at the same time: no
+    /// report is lost and every case's hash chain stays intact.
+    @Test(arguments: Backend.available)
+    func bulkActionsDuringIntakeKeepEveryChainIntact(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let urls = (0..<5).map { "https://www.tiktok.com/@u/video/730123456789012340\($0)" }
+            var filed: [String] = []
+            for url in urls { filed.append(try await fileReport(client, url: url, category: "hoaks").1) }
+            let ids = filed
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<40 {
+                    group.addTask {
+                        let url = urls[round % urls.count]
+                        _ = try await fileReport(client, url: url, category: round % 3 == 0 ? "terorisme" : "hoaks")
+                    }
+                }
+                group.addTask {
+                    let list = ids.map { "\"\($0)\"" }.joined(separator: ",")
+                    for action in ["escalate", "set_category"] {
+                        let body = #"{"action":"\#(action)","case_ids":[\#(list)],"reason":"konten bergelombang","category":"sara"}"#
+                        let response = try await client.execute(uri: "/api/v1/cases/bulk", method: .post, headers: analyst.auth, body: ByteBuffer(string: body))
+                        #expect(response.status == .ok, "\(action): \(response.text)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            var reports = 0
+            for id in ids {
+                let detail = try json(try await client.execute(uri: "/api/v1/cases/\(id)", method: .get, headers: analyst.auth))
+                #expect(detail["chain_intact"] as? Bool == true)
+                let events = detail["events"] as? [[String: Any]] ?? []
+                reports += events.filter { $0["kind"] as? String == "report_received" }.count
+                #expect(events.contains { $0["kind"] as? String == "case_escalated" })
+            }
+            #expect(reports == 45, "every report joined its case exactly once")
+            try await expectCountsMatch(db)
+        }
+    }
+}
+
 @Suite(.serialized) struct WorkflowReferenceDataTests {
     @Test(arguments: Backend.available)
     func everyQueueFilterRunsOnTheDatabase(backend: Backend) async throws {

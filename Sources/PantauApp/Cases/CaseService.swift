@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Hummingbird
 import PantauCore
+import PostgresNIO
 import SQLKit
 
 /// A workflow action that cannot be done, with the reason in both languages.
@@ -69,7 +70,17 @@ struct CaseService: Sendable {
                 }
             }
         }
-        return try await database.db.transaction { try await body($0) }
+        // PostgreSQL may pick this transaction as a deadlock victim (a bulk
+        // action and an intake batch locking the same cases in another
+        // order): nothing was written, so it is run again.
+        var attempt = 1
+        while true {
+            do {
+                return try await database.db.transaction { try await body($0) }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
+                attempt += 1
+            }
+        }
     }
 
     /// The cases, locked for this transaction, in id order; every id must exist.
