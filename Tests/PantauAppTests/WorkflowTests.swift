@@ -191,6 +191,14 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
             let audits = try await AuditEventModel.query(on: db.db).filter(\.$kind == "reporter_contact_viewed").all()
             #expect(audits.count == 1 && audits.first?.actor == "user:analis@kominfo.test")
 
+            // A bulk action from the queue form.
+            let bulk = try await client.execute(uri: "/kasus/aksi", method: .post, headers: form, body: ByteBuffer(string:
+                "_csrf=\(csrf)&back=%2Fkasus&action=escalate&reason=perlu+supervisor&case=\(caseID)"))
+            #expect(bulk.status == .seeOther && bulk.headers[.location]?.hasPrefix("/kasus?notice=") == true)
+            #expect(try await CaseModel.find(UUIDText.parse(caseID)!, on: db.db)?.status == "escalated")
+            let none = try await client.execute(uri: "/kasus/aksi", method: .post, headers: form, body: ByteBuffer(string: "_csrf=\(csrf)&action=escalate"))
+            #expect(none.status == .unprocessableContent && none.text.contains("Pilih minimal satu kasus"))
+
             // A decision without reasons: the form comes back with the errors and nothing is written.
             let bad = try await client.execute(uri: "/kasus/\(caseID)/putusan", method: .post, headers: form,
                                                body: ByteBuffer(string: "_csrf=\(csrf)&verdict=violating&category=pornografi&statement=singkat&action=takedown_order"))

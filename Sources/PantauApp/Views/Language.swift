@@ -43,7 +43,6 @@ enum SitePath {
         static let queue = "/kasus"
         static func page(_ id: UUID) -> String { "/kasus/\(UUIDText.lower(id))" }
         static let bulk = "/kasus/aksi"
-        static let dismiss = "/kasus/abaikan"
         static let saveFilter = "/kasus/filter"
         static let deleteFilter = "/kasus/filter/hapus"
         static let approvals = "/persetujuan"

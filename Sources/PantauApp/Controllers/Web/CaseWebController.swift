@@ -18,7 +18,6 @@ struct CaseWebController: Sendable {
     func register(on routes: Routes) {
         routes.get(SitePath.Cases.queue, .staff(.viewCases)) { request, context in try await queuePage(request, context) }
         routes.post(SitePath.Cases.bulk, .staff(.triageCases)) { request, context in try await bulk(request, context) }
-        routes.post(SitePath.Cases.dismiss, .staff(.decideCases)) { request, context in try await bulk(request, context, dismiss: true) }
         routes.post(SitePath.Cases.saveFilter, .staff(.viewCases)) { request, context in try await saveFilter(request, context) }
         routes.post(SitePath.Cases.deleteFilter, .staff(.viewCases)) { request, context in try await deleteFilter(request, context) }
         routes.get(SitePath.Staff.legalBases, .staff(.manageLegalBases)) { request, context in try await legalBases(request, context) }
@@ -155,7 +154,7 @@ struct CaseWebController: Sendable {
         return htmlResponse(view.render())
     }
 
-    func bulk(_ request: Request, _ context: AppRequestContext, dismiss: Bool = false) async throws -> Response {
+    func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let identity = context.identity!
         let form = try await verifiedForm(request, context, language: language)
@@ -165,7 +164,7 @@ struct CaseWebController: Sendable {
             throw WebErrorPage(status: .unprocessableContent, language: language,
                                detail: language.t("Pilih minimal satu kasus.", "Select at least one case."))
         }
-        let action = dismiss ? "dismiss" : (form.fields["action"] ?? "")
+        let action = form.fields["action"] ?? ""
         do {
             let done = try await runBulk(action: action, ids: ids, form: form.fields, identity: identity)
             return redirect(back, language: language, notice: language.t("\(ids.count) kasus: \(done.id)", "\(ids.count) cases: \(done.en)"))
