@@ -262,6 +262,36 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
     }
 }
 
+@Suite(.serialized) struct ViralCasePageTests {
+    /// A case with hundreds of reports: reports come in keyset pages and
+    /// the timeline shows the latest events, every one on request.
+    @Test(arguments: Backend.available)
+    func reportsArePagedAndTheTimelineIsShortened(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            _ = try await accounts.createUser(email: "analis@kominfo.test", role: .analyst, platform: nil, password: "analyst-password-1", actor: "test")
+            let url = "https://www.tiktok.com/@viral/video/7301234567890123456"
+            let (_, caseID) = try await fileReport(client, url: url, category: "hoaks")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<304 { group.addTask { _ = try await fileReport(client, url: url, category: "hoaks") } }
+                try await group.waitForAll()
+            }
+            let (_, cookie) = try await signIn(client, email: "analis@kominfo.test", password: "analyst-password-1")
+            let session = try #require(cookie)
+            func tickets(_ html: String) -> Int { html.components(separatedBy: "<code>ADU-").count - 1 }
+            let first = try await client.execute(uri: "/kasus/\(caseID)", method: .get, headers: [.cookie: session]).text
+            #expect(tickets(first) == CaseDetail.reportLimit)
+            let start = try #require(first.range(of: "aduan_sebelum=")).upperBound
+            let cursor = String(first[start...].prefix(36))
+            let second = try await client.execute(uri: "/kasus/\(caseID)?aduan_sebelum=\(cursor)", method: .get, headers: [.cookie: session]).text
+            #expect(tickets(second) == 305 - CaseDetail.reportLimit)
+            #expect(first.contains("riwayat=semua"), "306 events: the latest 300 are shown")
+            let all = try await client.execute(uri: "/kasus/\(caseID)?riwayat=semua", method: .get, headers: [.cookie: session]).text
+            #expect(all.components(separatedBy: "<li><strong>").count - 1 == 306)
+            #expect(all.contains("utuh: 306"))
+        }
+    }
+}
+
 @Suite(.serialized) struct WorkflowReferenceDataTests {
     @Test(arguments: Backend.available)
     func everyQueueFilterRunsOnTheDatabase(backend: Backend) async throws {

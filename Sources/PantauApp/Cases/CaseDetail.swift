@@ -18,8 +18,12 @@ struct CaseDetail: Sendable {
     let dueAt: Date
     /// Reports per WIB day over the last `chartDays` days, oldest first.
     let reportsPerDay: [(day: String, count: Int)]
+    /// Where the next (older) page of reports starts, when there is one.
+    let olderReports: UUID?
 
     static let reportLimit = 200
+    /// Events shown on the page unless all are asked for (all are verified).
+    static let timelineLimit = 300
     static let chartDays = 30
 
     var pendingDecision: DecisionModel? { decisions.first { $0.state == DecisionModel.State.pending.rawValue } }
@@ -29,10 +33,13 @@ struct CaseDetail: Sendable {
     var openAppeal: AppealModel? { appeals.first { $0.state == "open" } }
     var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
 
-    static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date) async throws -> CaseDetail? {
+    static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date, reportsBefore: UUID? = nil) async throws -> CaseDetail? {
         let db = database.db
         guard let model = try await CaseModel.find(id, on: db) else { return nil }
-        let reports = try await ReportModel.query(on: db).filter(\.$caseID == id).sort(\.$receivedAt, .descending).limit(reportLimit).all()
+        // Report ids are time-ordered: keyset pages, newest first.
+        var reportQuery = ReportModel.query(on: db).filter(\.$caseID == id)
+        if let reportsBefore { reportQuery = reportQuery.filter(\.$id < reportsBefore) }
+        let reports = try await reportQuery.sort(\.$id, .descending).limit(reportLimit).all()
         let reportIDs = reports.compactMap(\.id)
         let evidence = reportIDs.isEmpty ? [] : try await ReportEvidenceModel.query(on: db).filter(\.$reportID ~~ reportIDs).all()
         let events = try await CaseEventModel.query(on: db).filter(\.$caseID == id).sort(\.$sequence).all()
@@ -59,7 +66,8 @@ struct CaseDetail: Sendable {
             model: model, reports: reports, evidence: Dictionary(grouping: evidence, by: \.reportID), events: events, chainBreaks: breaks,
             comments: comments, decisions: decisions, appeals: appeals, related: related, assigneeEmail: assigneeEmail,
             dueAt: queue.dueAt(status: model.caseStatus, categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
-            reportsPerDay: days.map { ($0, perDay[$0] ?? 0) })
+            reportsPerDay: days.map { ($0, perDay[$0] ?? 0) },
+            olderReports: reports.count == reportLimit ? reports.last?.id : nil)
     }
 
     /// Other cases of the same subject, the same account, or the same domain.

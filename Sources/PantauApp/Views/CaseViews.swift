@@ -239,6 +239,8 @@ struct CasePageView {
     var decisionInput: DecisionInput?
     var notice: String?
     var error: String?
+    /// Show every event, not only the latest `CaseDetail.timelineLimit`.
+    var fullTimeline = false
 
     func render() -> String {
         let l = language
@@ -353,8 +355,8 @@ struct CasePageView {
         let m = detail.model
         return .section(.class("card"),
             .h2(.text(l.t("Aduan", "Reports") + " (\(m.reportCount))")),
-            .if(m.reportCount > detail.reports.count, .p(.class("hint"), .text(l.t("Menampilkan \(detail.reports.count) aduan terbaru.",
-                                                                                   "Showing the \(detail.reports.count) latest reports.")))),
+            .if(m.reportCount > detail.reports.count, .p(.class("hint"), .text(l.t("Menampilkan \(detail.reports.count) aduan.",
+                                                                                   "Showing \(detail.reports.count) reports.")))),
             .table(
                 .thead(.tr(.th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Kanal", "Channel"))), .th(.text(l.t("Uraian", "Description"))),
                            .th(.text(l.t("Bukti", "Evidence"))), .th(.text(l.t("Kontak", "Contact"))))),
@@ -373,7 +375,10 @@ struct CasePageView {
                                 ? .a(.href(l.link(base + "/kontak/" + UUIDText.lower(r.id!))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
                                 : .text(l.t("dirahasiakan", "confidential"))))
                 })
-            ))
+            ),
+            .unwrap(detail.olderReports) { cursor in
+                .p(.a(.href(l.link(base + "?aduan_sebelum=" + UUIDText.lower(cursor))), .text(l.t("Aduan lebih lama →", "Older reports →"))))
+            })
     }
 
     private var decisionsSection: Node<HTML.BodyContext> {
@@ -497,7 +502,12 @@ struct CasePageView {
                                                             + detail.model.lastEventHash.prefix(16) + "…"))
                 : .div(.id("chain-state"), .p(.class("error"), .text(l.t("Rantai hash RUSAK:", "Hash chain BROKEN:"))),
                        .ul(.forEach(detail.chainBreaks) { .li(.text($0.description)) })),
-            .ol(.class("timeline"), .forEach(detail.events.reversed()) { e in
+            .if(!fullTimeline && detail.events.count > CaseDetail.timelineLimit,
+                .p(.text(l.t("Menampilkan \(CaseDetail.timelineLimit) peristiwa terbaru dari \(detail.events.count). ",
+                             "Showing the latest \(CaseDetail.timelineLimit) of \(detail.events.count) events. ")),
+                   .a(.href(l.link(base + "?riwayat=semua#riwayat")), .text(l.t("Tampilkan semua", "Show all"))))),
+            .ol(.class("timeline"), .id("riwayat"),
+                .forEach(fullTimeline ? Array(detail.events.reversed()) : Array(detail.events.suffix(CaseDetail.timelineLimit).reversed())) { e in
                 .li(.strong(.text(EventText.title(e.kind, l))), .text(" · " + StaffUI.time(e.occurredAt) + " · " + e.actor),
                     .br(), .span(.class("hint"), .text(EventText.summary(e.payload))))
             }))

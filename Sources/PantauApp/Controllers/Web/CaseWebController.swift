@@ -302,13 +302,14 @@ struct CaseWebController: Sendable {
                     error: String? = nil, decisionErrors: [String: String] = [:], decisionInput: DecisionInput? = nil) async throws -> Response {
         let language = Language(request: request)
         let now = cases.clock.now()
-        guard let detail = try await CaseDetail.load(id, database: database, queue: queue, now: now) else {
+        let before = request.uri.queryParameters.get("aduan_sebelum").flatMap { UUIDText.parse(String($0)) }
+        guard let detail = try await CaseDetail.load(id, database: database, queue: queue, now: now, reportsBefore: before) else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Kasus tidak ditemukan.", "Case not found."))
         }
         let bases = try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all()
         let view = CasePageView(language: language, identity: context.identity!, detail: detail, categories: categories, legalBases: bases,
                                 assignees: try await assignees(), now: now, decisionErrors: decisionErrors, decisionInput: decisionInput,
-                                notice: notice, error: error)
+                                notice: notice, error: error, fullTimeline: request.uri.queryParameters.get("riwayat") == "semua")
         return htmlResponse(view.render(), status: status)
     }
 
