@@ -149,6 +149,14 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
                 #expect(detail["status"] as? String == "decided")
                 #expect((detail["events"] as? [[String: Any]])?.last?["kind"] as? String == "decision_made")
             }
+            // A more severe claim moves a new case's category, never a decided one's.
+            _ = try await fileReport(client, url: "https://www.tiktok.com/@u/video/7301234567890123410", category: "terorisme")
+            _ = try await fileReport(client, url: "https://www.tiktok.com/@u/video/7301234567890123416", category: "terorisme")
+            let decided = try json(try await client.execute(uri: "/api/v1/cases/\(ids[0])", method: .get, headers: analyst.auth))
+            #expect(decided["category"] as? String == "hoaks" && decided["report_count"] as? Int == 2)
+            let fresh = try json(try await client.execute(uri: "/api/v1/cases/\(ids[6])", method: .get, headers: analyst.auth))
+            #expect(fresh["category"] as? String == "terorisme")
+
             // Mark a duplicate; an impossible transition is refused and changes nothing.
             let dup = #"{"action":"duplicate","case_ids":["\#(ids[3])"],"target":"\#(ids[4])"}"#
             #expect(try await client.execute(uri: "/api/v1/cases/bulk", method: .post, headers: analyst.auth, body: ByteBuffer(string: dup)).status == .ok)

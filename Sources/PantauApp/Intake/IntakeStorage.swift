@@ -65,7 +65,7 @@ extension IntakeStorage {
 }
 
 /// Columns returned by the case upsert, in this order.
-let openCaseColumns = ["id", "open_key", "report_count", "category_id", "first_report_at", "last_report_at", "event_count", "last_event_hash"]
+let openCaseColumns = ["id", "open_key", "report_count", "category_id", "first_report_at", "last_report_at", "event_count", "last_event_hash", "status"]
 
 /// The SQLKit forms, used on PostgreSQL.
 extension IntakeStorage {
@@ -180,10 +180,10 @@ final class DedicatedPostgresIntakeStorage: IntakeStorage, @unchecked Sendable {
         let result = try await connection.query(PostgresQuery(unsafeSQL: text, binds: Self.bindings(rows.joined())), logger: logger)
         var states: [IntakeTransaction.CaseState] = []
         for try await row in result {
-            let (id, key, reportCount, category, first, last, eventCount, hash) =
-                try row.decode((UUID, String, Int, String, Date, Date, Int, String).self)
+            let (id, key, reportCount, category, first, last, eventCount, hash, status) =
+                try row.decode((UUID, String, Int, String, Date, Date, Int, String, String).self)
             states.append(IntakeTransaction.CaseState(id: id, key: key, reportCount: reportCount, category: category, firstReportAt: first,
-                                                      lastReportAt: last, eventCount: eventCount, lastHash: hash))
+                                                      lastReportAt: last, eventCount: eventCount, lastHash: hash, status: status))
         }
         return states
     }
@@ -327,11 +327,11 @@ final class DedicatedSQLiteIntakeStorage: IntakeStorage, @unchecked Sendable {
                   let key = row.column("open_key")?.string, let reportCount = row.column("report_count")?.integer,
                   let category = row.column("category_id")?.string, let first = row.column("first_report_at")?.double,
                   let last = row.column("last_report_at")?.double, let eventCount = row.column("event_count")?.integer,
-                  let hash = row.column("last_event_hash")?.string
+                  let hash = row.column("last_event_hash")?.string, let status = row.column("status")?.string
             else { throw IntakeError(message: "unexpected case row from SQLite") }
             return IntakeTransaction.CaseState(id: id, key: key, reportCount: reportCount, category: category,
                                                firstReportAt: Date(timeIntervalSince1970: first), lastReportAt: Date(timeIntervalSince1970: last),
-                                               eventCount: eventCount, lastHash: hash)
+                                               eventCount: eventCount, lastHash: hash, status: status)
         }
     }
 

@@ -24,6 +24,9 @@ enum IntakeTransaction {
         var lastReportAt: Date
         var eventCount: Int
         var lastHash: String
+        /// Only a `new` case takes the most severe claimed category; once
+        /// someone works or decides it, the category is theirs.
+        var status: String
         var touched = false
     }
 
@@ -120,7 +123,11 @@ enum IntakeTransaction {
                                     payload: ["subject_key": key, "category": draft.report.category])
                 }
                 let before = state.category
-                state.category = state.reportCount == 0 ? draft.report.category : categories.moreSevere(state.category, draft.report.category)
+                if state.reportCount == 0 {
+                    state.category = draft.report.category
+                } else if state.status == CaseStatus.new.rawValue {
+                    state.category = categories.moreSevere(state.category, draft.report.category)
+                }
                 state.reportCount += 1
                 state.lastReportAt = max(state.lastReportAt, draft.receivedAt)
                 var payload = ["report_id": UUIDText.lower(draft.id), "ticket": draft.ticket, "channel": draft.channel.rawValue,
@@ -206,7 +213,8 @@ extension IntakeTransaction.CaseState {
             firstReportAt: try row.decode(column: "first_report_at", as: Date.self),
             lastReportAt: try row.decode(column: "last_report_at", as: Date.self),
             eventCount: try row.decode(column: "event_count", as: Int.self),
-            lastHash: try row.decode(column: "last_event_hash", as: String.self))
+            lastHash: try row.decode(column: "last_event_hash", as: String.self),
+            status: try row.decode(column: "status", as: String.self))
     }
 }
 
