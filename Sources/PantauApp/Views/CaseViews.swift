@@ -312,7 +312,7 @@ struct CasePageView {
                      .div(.class("field"), .label(.for("escalate-reason"), .text(l.t("Alasan eskalasi", "Reason to escalate"))),
                           .input(.type(.text), .name("reason"), .id("escalate-reason"), .required(true))),
                      .button(.type(.submit), .class("secondary"), .text(l.t("Eskalasi ke supervisor", "Escalate to a supervisor"))))),
-            .if(identity.may(.triageCases),
+            .if(identity.may(.triageCases) && status.isActive,
                 post(base + "/dampak", .input(.type(.hidden), .name("high_impact"), .value(m.highImpact ? "0" : "1")),
                      .button(.type(.submit), .class("link"), .text(m.highImpact ? l.t("Hapus tanda dampak luas", "Remove the high-impact mark")
                                                                      : l.t("Tandai berdampak luas (empat mata)", "Mark high impact (four eyes)"))))),
