@@ -8,7 +8,7 @@ main pages to the folder given by --screenshots.
 Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
 Usage: scripts/browser-test.py --binary .build/debug/pantau --screenshots ci-artifacts/screenshots
 """
-import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, shutil, signal, subprocess, sys, tempfile
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 from selenium import webdriver
@@ -17,35 +17,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(port, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.3)
-    return False
+import e2e
+from e2e import check, free_port, wait_up
 
 
 def add_user(binary, work, email, role, password):
@@ -75,7 +48,7 @@ def main():
         options.add_argument(flag)
     driver = None
     try:
-        check("serve starts on a fresh database", wait_up(port))
+        check("serve starts on a fresh database", wait_up(port, seconds=60))
         driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
         driver.set_window_size(1280, 800)
 
@@ -152,11 +125,11 @@ def main():
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    print(f"{passed} passed, {failed} failed; screenshots in {shots}")
-    if failed:
+    print(f"{e2e.passed} passed, {e2e.failed} failed; screenshots in {shots}")
+    if e2e.failed:
         with open(os.path.join(work, "serve.out")) as f:
             print(f.read()[-3000:])
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if e2e.failed else 0)
 
 
 if __name__ == "__main__":

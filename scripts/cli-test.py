@@ -7,17 +7,8 @@ Usage: scripts/cli-test.py --binary .build/debug/pantau
 """
 import argparse, json, os, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+import e2e
+from e2e import check, free_port, wait_up
 
 
 def run(binary, *args, cwd):
@@ -79,23 +70,8 @@ def main():
 
     accounts(binary)
 
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(port):
-    for _ in range(300):
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read() == b"ok"
-        except Exception:
-            time.sleep(0.1)
-    return False
+    print(f"{e2e.passed} passed, {e2e.failed} failed")
+    sys.exit(1 if e2e.failed else 0)
 
 
 def api_me(port, token):

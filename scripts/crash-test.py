@@ -8,10 +8,7 @@ Only talks to 127.0.0.1; bounded in time.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from e2e import free_port
 
 
 def start(binary, workdir, port, env):
