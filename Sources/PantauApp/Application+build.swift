@@ -43,6 +43,9 @@ public struct PantauServer {
                 services.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
             }
             services.append(components.writer)
+            if configuration.embeddedWorker {
+                services.append(DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger))
+            }
             let application = Application(
                 router: routes.router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
@@ -94,7 +97,7 @@ public struct PantauServer {
         ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: routes)
         StaffWebController(accounts: components.accounts, csrf: components.csrf, secureCookies: configuration.secureCookies).register(on: routes)
         let cases = CaseService(database: database, clock: intake.clock, categories: intake.categories, contactCipher: intake.cipher,
-                                appealDeadlineDays: configuration.appealDeadlineDays)
+                                appealDeadlineDays: configuration.appealDeadlineDays, orders: components.orders)
         let queue = CaseQueue(database: database, categories: intake.categories, clock: intake.clock)
         let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
         caseWeb.register(on: routes)
@@ -109,6 +112,7 @@ struct IntakeComponents: Sendable {
     let writer: ReportWriter
     let csrf: CSRFProtection
     let accounts: AccountService
+    let orders: OrderService
 
     static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock,
                      metrics: PantauMetrics, logger: Logger) async throws -> IntakeComponents {
@@ -133,6 +137,8 @@ struct IntakeComponents: Sendable {
                                    clock: clock, officialHandles: official, metrics: metrics)
         return IntakeComponents(intake: intake, writer: writer,
                                 csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies),
-                                accounts: AccountService(database: database, clock: clock, configuration: configuration))
+                                accounts: AccountService(database: database, clock: clock, configuration: configuration),
+                                orders: OrderService(database: database, clock: clock, categories: index,
+                                                     batchWindow: Double(configuration.orderBatchMinutes) * 60))
     }
 }

@@ -65,6 +65,12 @@ public struct AppConfiguration: Sendable {
     public var intakeWriters = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
     /// Days an appeal has before it must be answered.
     public var appealDeadlineDays = AppealRules.defaultDeadlineDays
+    /// Takedown decisions within this many minutes go into one order per
+    /// platform and urgency (0 = each decision is sent at once).
+    public var orderBatchMinutes = 15
+    /// Run the delivery worker inside `pantau serve` (turn off when separate
+    /// `pantau worker` processes deliver).
+    public var embeddedWorker = true
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
     public var logLevel = "info"
@@ -134,6 +140,8 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_SESSION_HOURS", 1...720) { config.sessionLifetimeHours = n }
         if let n = try int("PANTAU_SESSION_IDLE_MINUTES", 5...10080) { config.sessionIdleMinutes = n }
         if let n = try int("PANTAU_APPEAL_DAYS", 1...365) { config.appealDeadlineDays = n }
+        if let n = try int("PANTAU_ORDER_BATCH_MINUTES", 0...1440) { config.orderBatchMinutes = n }
+        if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
         if let email = env("PANTAU_ADMIN_EMAIL") {
             guard ReportValidator.isPlausibleEmail(email) else {
                 throw ConfigurationError("PANTAU_ADMIN_EMAIL: expected an e-mail address, got '\(email)'")

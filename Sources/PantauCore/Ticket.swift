@@ -26,7 +26,7 @@ public enum TicketNumber {
 
     /// YYYYMMDD in Western Indonesian Time (UTC+7, no daylight saving), by
     /// arithmetic: this runs for every report, and Calendar is slow.
-    static func dayStamp(_ date: Date) -> String {
+    public static func dayStamp(_ date: Date) -> String {
         let days = Int(((date.timeIntervalSince1970 + 7 * 3600) / 86400).rounded(.down))
         let (y, m, d) = civilDate(daysSinceEpoch: days)
         return String(y) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d)

@@ -8,10 +8,12 @@ import Testing
 
 /// Runs `body` with the app, its route table and an account service on the
 /// same database.
-func withAppAndRoutes(_ backend: Backend,
+func withAppAndRoutes(_ backend: Backend, configure: (inout AppConfiguration) -> Void = { _ in },
                       _ body: @Sendable (any TestClientProtocol, Routes, AccountService, PantauDatabase) async throws -> Void) async throws {
     let env = try await TestEnvironment.make(backend)
-    let (app, routes) = try await PantauServer.buildApplicationAndRoutes(configuration: env.configuration, logger: quietLogger)
+    var configuration = env.configuration
+    configure(&configuration)
+    let (app, routes) = try await PantauServer.buildApplicationAndRoutes(configuration: configuration, logger: quietLogger)
     let probe = try PantauDatabase(location: env.configuration.database, logger: quietLogger)
     let accounts = AccountService(database: probe, clock: SystemClock(), configuration: env.configuration)
     do {

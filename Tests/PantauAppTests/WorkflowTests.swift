@@ -113,7 +113,7 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
             let detail = try json(try await client.execute(uri: "/api/v1/cases/\(caseID)", method: .get, headers: supervisor.auth))
             #expect(detail["chain_intact"] as? Bool == true)
             let kinds = (detail["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
-            #expect(kinds == ["case_opened", "report_received", "case_claimed", "decision_proposed", "decision_approved", "appeal_filed", "case_claimed",
+            #expect(kinds == ["case_opened", "report_received", "case_claimed", "decision_proposed", "decision_approved", "order_item_added", "appeal_filed", "case_claimed",
                               "decision_proposed", "appeal_resolved", "decision_approved"])
             let appeals = try #require(detail["appeals"] as? [[String: Any]])
             #expect(appeals.first?["state"] as? String == "overturned")

@@ -2,7 +2,6 @@ import FluentKit
 import Foundation
 import Hummingbird
 import PantauCore
-import PostgresNIO
 import SQLKit
 
 /// A workflow action that cannot be done, with the reason in both languages.
@@ -48,39 +47,13 @@ struct CaseService: Sendable {
     let categories: CategoryIndex
     let contactCipher: ContactCipher
     var appealDeadlineDays = AppealRules.defaultDeadlineDays
+    /// Puts "violating → takedown order" decisions into orders.
+    var orders: OrderService?
 
     // MARK: Transactions and events
 
-    /// One write transaction that sees the latest committed data and keeps
-    /// the cases it reads locked: BEGIN IMMEDIATE on SQLite (a deferred
-    /// transaction could not upgrade after the intake writer committed),
-    /// SELECT … FOR UPDATE on PostgreSQL (see `lockedCases`).
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if database.isSQLite {
-            return try await database.db.withConnection { connection in
-                let sql = connection as! any SQLDatabase
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(connection)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
-        }
-        // PostgreSQL may pick this transaction as a deadlock victim (a bulk
-        // action and an intake batch locking the same cases in another
-        // order): nothing was written, so it is run again.
-        var attempt = 1
-        while true {
-            do {
-                return try await database.db.transaction { try await body($0) }
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
-                attempt += 1
-            }
-        }
+        try await database.writeTransaction(body)
     }
 
     /// The cases, locked for this transaction, in id order; every id must exist.
@@ -308,6 +281,7 @@ struct CaseService: Sendable {
                 }
                 try await appendEvent(to: model, kind: kind, actor: actor.actor,
                                       payload: decisionPayload(decision, from: from, to: to), at: now, on: db)
+                if to == .decided { try await actOn(decision, case: model, at: now, on: db) }
                 try await model.save(on: db)
                 outcomes.append(DecisionOutcome(decisionID: decision.id!, status: to, needsApproval: checked.needsApproval))
             }
@@ -361,8 +335,18 @@ struct CaseService: Sendable {
             try await appendEvent(to: model, kind: approve ? "decision_approved" : "decision_rejected", actor: actor.actor,
                                   payload: ["decision_id": UUIDText.lower(id), "decided_by": decision.decidedByEmail, "reason": reason,
                                             "status_from": from.rawValue, "status_to": to.rawValue], at: now, on: db)
+            if approve { try await actOn(decision, case: model, at: now, on: db) }
             try await model.save(on: db)
             return to
+        }
+    }
+
+    /// A final "violating → takedown order" decision joins its platform's
+    /// order, in the decision's own transaction.
+    private func actOn(_ decision: DecisionModel, case model: CaseModel, at now: Date, on db: any Database) async throws {
+        guard let orders, decision.verdict == Verdict.violating.rawValue, decision.action == ProposedAction.takedownOrder.rawValue else { return }
+        try await orders.addItem(decision: decision, case: model, at: now, on: db) { target, kind, payload in
+            try await appendEvent(to: target, kind: kind, actor: "system:orders", payload: payload, at: now, on: db)
         }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import ServiceLifecycle
 import SQLKit
 
@@ -20,6 +21,21 @@ public final class PantauDatabase: Sendable {
     let walCatchUp = WALCatchUpSignal()
 
     static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// SQLite calls block a thread, and a statement waiting for the write
+    /// lock blocks its thread until the lock is free. With the shared pool's
+    /// one thread per core, two waiters could take every thread from the
+    /// transaction holding the lock, which then never finishes: SQLite gets
+    /// a pool of its own with room for waiters.
+    static let sqliteThreadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
+        pool.start()
+        return pool
+    }()
+
+    /// In-process queue for SQLite write transactions: one waits for the
+    /// database's write lock at a time instead of one per request.
+    let sqliteWriteGate = AsyncGate()
     static let writerExecutor = EventLoopTaskExecutor(eventLoopGroup.next())
 
     /// Storage for one intake writer lane.
@@ -35,7 +51,7 @@ public final class PantauDatabase: Sendable {
         self.logger = logger
         // Database completions get an event loop of their own, so they do not
         // queue behind HTTP work (that doubled the intake commit time).
-        databases = Databases(threadPool: .singleton, on: PantauDatabase.eventLoopGroup)
+        databases = Databases(threadPool: location.isSQLite ? Self.sqliteThreadPool : .singleton, on: PantauDatabase.eventLoopGroup)
         switch location {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
@@ -67,7 +83,7 @@ public final class PantauDatabase: Sendable {
         CreateReportEvidence(), CreateIdempotencyKeys(), CreateMentions(), SeedCategoriesAndPlatforms(),
         CreateUsers(), CreateSessions(), CreateAPITokens(), CreateLoginFailures(), CreateAuditEvents(),
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
-        CreateAppeals(), CreateSavedFilters(),
+        CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
     ]
 
     private func migrator() -> Migrator {
@@ -94,8 +110,67 @@ public final class PantauDatabase: Sendable {
         return try await migrator.previewPrepareBatch().get().map { $0.0.name }
     }
 
+    /// One write transaction that sees the latest committed data and keeps
+    /// what it reads: BEGIN IMMEDIATE on SQLite (a deferred transaction could
+    /// not upgrade after the intake writer committed); on PostgreSQL the body
+    /// locks rows itself (SELECT … FOR UPDATE) and the transaction is run
+    /// again if PostgreSQL chose it as a deadlock victim (nothing was written).
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if isSQLite {
+            await sqliteWriteGate.enter()
+            do {
+                let result = try await sqliteImmediateTransaction(body)
+                await sqliteWriteGate.leave()
+                return result
+            } catch {
+                await sqliteWriteGate.leave()
+                throw error
+            }
+        }
+        var attempt = 1
+        while true {
+            do {
+                return try await db.transaction { try await body($0) }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" && attempt < 3 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func sqliteImmediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await db.withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            // Wait for the intake writer's commit, but not forever.
+            try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(connection)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
     public func shutdown() async {
         await databases.shutdownAsync()
+    }
+}
+
+/// Lets one task through at a time, in arrival order, without blocking a thread.
+actor AsyncGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        guard busy else { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func leave() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }
 

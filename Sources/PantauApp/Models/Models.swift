@@ -211,3 +211,79 @@ final class SavedFilterModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     init() {}
 }
+
+/// A platform's delivery settings: the same `platforms` rows, a model of its
+/// own so the seed migration's model keeps the columns it was written for.
+final class PlatformDeliveryModel: Model, @unchecked Sendable {
+    static let schema = "platforms"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @OptionalField(key: "webhook_url") var webhookURL: String?
+    @OptionalField(key: "webhook_secret") var webhookSecret: String?
+    @OptionalField(key: "liaison_name") var liaisonName: String?
+    @OptionalField(key: "liaison_email") var liaisonEmail: String?
+    init() {}
+}
+
+final class OrderModel: Model, @unchecked Sendable {
+    static let schema = "orders"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "number") var number: String
+    @Field(key: "platform_id") var platformID: String
+    @Field(key: "urgent") var urgent: Bool
+    @Field(key: "status") var status: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "batch_closes_at") var batchClosesAt: Date
+    @OptionalField(key: "dispatched_at") var dispatchedAt: Date?
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @OptionalField(key: "deadline_at") var deadlineAt: Date?
+    @OptionalField(key: "acknowledged_at") var acknowledgedAt: Date?
+    init() {}
+}
+
+final class OrderItemModel: Model, @unchecked Sendable {
+    static let schema = "order_items"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "order_id") var orderID: UUID
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "decision_id") var decisionID: UUID
+    @Field(key: "subject_key") var subjectKey: String
+    @Field(key: "subject_url") var subjectURL: String
+    @Field(key: "category_id") var categoryID: String
+    @Field(key: "legal_bases") var legalBases: String
+    @Field(key: "public_reason") var publicReason: String
+    @Field(key: "status") var status: String
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalField(key: "answer_reason") var answerReason: String?
+    init() {}
+}
+
+final class OutboxModel: Model, @unchecked Sendable {
+    static let schema = "outbox"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "order_id") var orderID: UUID
+    @Field(key: "platform_id") var platformID: String
+    @Field(key: "idempotency_key") var idempotencyKey: String
+    @Field(key: "body") var body: String
+    @Field(key: "status") var status: String
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "lease_until") var leaseUntil: Date?
+    @OptionalField(key: "leased_by") var leasedBy: String?
+    @OptionalField(key: "last_error") var lastError: String?
+    @OptionalField(key: "delivered_at") var deliveredAt: Date?
+    init() {}
+}
+
+final class DeliveryAttemptModel: Model, @unchecked Sendable {
+    static let schema = "delivery_attempts"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "outbox_id") var outboxID: UUID
+    @Field(key: "attempt") var attempt: Int
+    @Field(key: "worker") var worker: String
+    @Field(key: "started_at") var startedAt: Date
+    @Field(key: "duration_ms") var durationMillis: Int
+    @OptionalField(key: "http_status") var httpStatus: Int?
+    @OptionalField(key: "error") var error: String?
+    init() {}
+}

@@ -1,0 +1,181 @@
+import AsyncHTTPClient
+import FluentKit
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import PantauCore
+import ServiceLifecycle
+import SQLKit
+
+/// One outbox message leased by this worker.
+struct LeasedMessage: Sendable {
+    let id: UUID
+    let orderID: UUID
+    let platformID: String
+    let idempotencyKey: String
+    let body: String
+    let attempts: Int
+    let createdAt: Date
+}
+
+/// Sends takedown orders to platforms: closes due batches, leases due outbox
+/// messages (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers
+/// never hold the same message at once), POSTs each signed to the platform's
+/// webhook, and records every attempt. Failures are retried with backoff and
+/// jitter for a bounded time, then dead-lettered with an alert.
+struct DeliveryWorker: Service {
+    let database: PantauDatabase
+    let orders: OrderService
+    let clock: any PantauClock
+    let logger: Logger
+    var name = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(Int.random(in: 1000...9999))"
+    var backoff = DeliveryBackoff()
+    /// How long a lease lasts: a worker that dies mid-send frees its messages after this.
+    var leaseSeconds: Double = 60
+    var requestTimeout: TimeAmount = .seconds(10)
+    var batchSize = 32
+    var idlePause: Duration = .milliseconds(250)
+
+    func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                do {
+                    let sent = try await runOnce(client: client)
+                    if sent == 0 { try await Task.sleep(for: idlePause) }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    logger.error("delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        } onGracefulShutdown: {}
+        try? await client.shutdown()
+    }
+
+    /// One pass: close due batches, lease and send what is due. Returns the
+    /// number of messages attempted.
+    @discardableResult
+    func runOnce(client: HTTPClient) async throws -> Int {
+        try await orders.closeDueBatches()
+        let leased = try await lease()
+        guard !leased.isEmpty else { return 0 }
+        let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        await withTaskGroup(of: Void.self) { group in
+            for message in leased {
+                group.addTask {
+                    do {
+                        try await deliver(message, platform: platforms[message.platformID], client: client)
+                    } catch {
+                        logger.error("recording a delivery failed", metadata: ["outbox": "\(message.id)", "error": "\(String(reflecting: error))"])
+                    }
+                }
+            }
+        }
+        return leased.count
+    }
+
+    /// Leases up to `batchSize` due messages for `leaseSeconds`.
+    func lease() async throws -> [LeasedMessage] {
+        let now = clock.now()
+        let until = now.addingTimeInterval(leaseSeconds)
+        let limit = batchSize
+        let skipLocked = !database.isSQLite
+        let name = name
+        return try await database.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            let rows = try await sql.raw("""
+                UPDATE outbox SET lease_until = \(bind: until), leased_by = \(bind: name)
+                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+                             AND (lease_until IS NULL OR lease_until < \(bind: now))
+                             ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: skipLocked ? " FOR UPDATE SKIP LOCKED" : ""))
+                RETURNING id, order_id, platform_id, idempotency_key, body, attempts, created_at
+                """).all()
+            return try rows.map { row in
+                LeasedMessage(id: try row.decode(column: "id", as: UUID.self), orderID: try row.decode(column: "order_id", as: UUID.self),
+                              platformID: try row.decode(column: "platform_id", as: String.self),
+                              idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
+                              body: try row.decode(column: "body", as: String.self), attempts: try row.decode(column: "attempts", as: Int.self),
+                              createdAt: try row.decode(column: "created_at", as: Date.self))
+            }
+        }
+    }
+
+    /// Sends one message and records the outcome.
+    func deliver(_ message: LeasedMessage, platform: PlatformDeliveryModel?, client: HTTPClient) async throws {
+        let started = clock.now()
+        let startNanos = DispatchTime.now().uptimeNanoseconds
+        var status: Int?
+        var failure: String?
+        if let url = platform?.webhookURL, !url.isEmpty, let secret = platform?.webhookSecret {
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            let bytes = Array(message.body.utf8)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: WebhookSignature.headerName,
+                                value: WebhookSignature.header(body: bytes, secret: secret, timestamp: Int(started.timeIntervalSince1970)))
+            request.headers.add(name: "Idempotency-Key", value: message.idempotencyKey)
+            request.headers.add(name: "User-Agent", value: "Pantau-Delivery/1")
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+            do {
+                let response = try await client.execute(request, timeout: requestTimeout)
+                status = Int(response.status.code)
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                if !(200..<300).contains(Int(response.status.code)) { failure = "HTTP \(response.status.code)" }
+            } catch {
+                failure = "\(error)".prefix(300).description
+            }
+        } else {
+            failure = "no webhook configured for \(message.platformID)"
+        }
+        let duration = Int((DispatchTime.now().uptimeNanoseconds - startNanos) / 1_000_000)
+        try await record(message, started: started, duration: duration, status: status, failure: failure)
+    }
+
+    private func record(_ message: LeasedMessage, started: Date, duration: Int, status: Int?, failure: String?) async throws {
+        let now = clock.now()
+        var random = SystemRandomNumberGenerator()
+        let attempt = message.attempts + 1
+        let next = now.addingTimeInterval(backoff.delay(afterAttempt: attempt, using: &random))
+        let giveUp = failure != nil && backoff.shouldGiveUp(firstAttemptAt: message.createdAt, nextAttemptAt: next)
+        let hours = orders.deadlineHours
+        let name = name
+        try await database.writeTransaction { db in
+            let row = DeliveryAttemptModel()
+            row.id = OrderedID.make(at: now)
+            row.outboxID = message.id
+            row.attempt = attempt
+            row.worker = name
+            row.startedAt = started
+            row.durationMillis = duration
+            row.httpStatus = status
+            row.error = failure
+            try await row.create(on: db)
+            guard let outbox = try await OutboxModel.find(message.id, on: db), outbox.status == "pending" else { return }
+            outbox.attempts = attempt
+            outbox.leaseUntil = nil
+            outbox.leasedBy = nil
+            outbox.lastError = failure
+            if failure == nil {
+                outbox.status = "delivered"
+                outbox.deliveredAt = now
+                if let order = try await OrderModel.find(message.orderID, on: db), order.status == "dispatching" {
+                    order.status = "sent"
+                    order.sentAt = now
+                    order.deadlineAt = now.addingTimeInterval(Double(hours(order.urgent)) * 3600)
+                    try await order.save(on: db)
+                }
+            } else if giveUp {
+                outbox.status = "dead"
+                try await AccountService.audit("order_delivery_dead_lettered", actor: "system:delivery", target: "order:" + UUIDText.lower(message.orderID),
+                                               payload: ["attempts": String(attempt), "last_error": failure ?? "", "platform": message.platformID],
+                                               at: now, on: db)
+            } else {
+                outbox.nextAttemptAt = next
+            }
+            try await outbox.save(on: db)
+        }
+    }
+}
