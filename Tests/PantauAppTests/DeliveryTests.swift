@@ -216,4 +216,29 @@ func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDa
             #expect(receiver.deliveries == [UUIDText.lower(orders[0].id!)])
         }
     }
+
+    @Test(arguments: Backend.available)
+    func twoWorkersNeverSendTheSameOrderTwice(backend: Backend) async throws {
+        try await withDelivery(backend) { client, accounts, db, receiver, worker, http in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            for video in 1...24 { _ = try await decideTakedown(client, analyst, video: video) }
+            var second = worker
+            second.name = "second-worker"
+            second.batchSize = 3
+            var first = worker
+            first.name = "first-worker"
+            first.batchSize = 3
+            let http2 = HTTPClient(eventLoopGroupProvider: .singleton)
+            async let a: Void = deliverAll(first, client: http, database: db)
+            async let b: Void = deliverAll(second, client: http2, database: db)
+            _ = try await (a, b)
+            try await http2.shutdown()
+            let orders = try await OrderModel.query(on: db.db).all()
+            #expect(orders.count == 24 && orders.allSatisfy { $0.status == "sent" })
+            #expect(receiver.deliveries.count == 24, "no order sent twice: \(receiver.deliveries.count) deliveries")
+            #expect(Set(receiver.deliveries) == Set(orders.map { UUIDText.lower($0.id!) }))
+            let workers = Set(try await DeliveryAttemptModel.query(on: db.db).all().map(\.worker))
+            #expect(workers == ["first-worker", "second-worker"], "both workers took part")
+        }
+    }
 }
