@@ -45,6 +45,14 @@ def main():
     r = run(binary, "verify-history", cwd=work)
     check("verify-history finds tampering (exit 1)", r.returncode == 1 and "BROKEN" in r.stdout, r.stdout + r.stderr)
 
+    r = run(binary, "platform", "webhook", "--platform", "tiktok", "--url", "https://liaison.tiktok.example/orders", cwd=work)
+    check("platform webhook prints a signing secret once", r.returncode == 0 and "whsec_" in r.stdout, r.stdout + r.stderr)
+    r = run(binary, "platform", "show", cwd=work)
+    check("platform show lists the webhook without the secret",
+          r.returncode == 0 and "liaison.tiktok.example" in r.stdout and "whsec_" not in r.stdout, r.stdout + r.stderr)
+    r = run(binary, "platform", "webhook", "--platform", "tiktok", "--url", "ftp://x", cwd=work)
+    check("platform webhook refuses a non-http URL naming the flag", r.returncode != 0 and "--url" in r.stderr, r.stderr)
+
     r = run(binary, "serve", "--port", "99999", cwd=work)
     check("a bad flag stops start-up naming it", r.returncode != 0 and "--port" in r.stderr, r.stderr)
 
