@@ -32,7 +32,7 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
         case .received: ("Diterima — menunggu verifikasi", "Received — awaiting verification")
         case .beingVerified: ("Sedang diverifikasi", "Being verified")
         case .reviewedAgain: ("Ditinjau ulang (banding)", "Being reviewed again (appeal)")
-        case .violatingOrderSent: ("Melanggar — perintah takedown dikirim ke platform", "Violating — takedown order sent to the platform")
+        case .violatingOrderSent: ("Melanggar — perintah takedown ke platform", "Violating — takedown order to the platform")
         case .violatingBlockProposed: ("Melanggar — pemblokiran akses diusulkan", "Violating — network block proposed")
         case .violatingNoAction: ("Melanggar — tidak perlu tindakan lebih lanjut", "Violating — no further action needed")
         case .notViolating: ("Tidak melanggar", "Not violating")
