@@ -25,8 +25,9 @@ public final class PantauDatabase: Sendable {
     /// SQLite calls block a thread, and a statement waiting for the write
     /// lock blocks its thread until the lock is free. With the shared pool's
     /// one thread per core, two waiters could take every thread from the
-    /// transaction holding the lock, which then never finishes: SQLite gets
-    /// a pool of its own with room for waiters.
+    /// transaction holding the lock, which then never finishes. So Fluent's
+    /// SQLite connections get a pool of their own with room for waiters, and
+    /// the intake writer keeps the shared pool (it waits on nobody's threads).
     static let sqliteThreadPool: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: max(16, System.coreCount * 4))
         pool.start()

@@ -265,7 +265,7 @@ final class DedicatedSQLiteIntakeStorage: IntakeStorage, @unchecked Sendable {
 
     private func open() async throws -> SQLiteConnection {
         if let connection { return connection }
-        let opened = try await SQLiteConnection.open(storage: .file(path: path), threadPool: PantauDatabase.sqliteThreadPool, logger: logger,
+        let opened = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger,
                                                      on: PantauDatabase.eventLoopGroup.next())
         try await opened.sql().raw("PRAGMA foreign_keys = ON").run()
         // Checkpoints copy the WAL into the database file and fsync it; done

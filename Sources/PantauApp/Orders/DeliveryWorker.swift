@@ -80,6 +80,13 @@ struct DeliveryWorker: Service {
     /// Leases up to `batchSize` due messages for `leaseSeconds`.
     func lease() async throws -> [LeasedMessage] {
         let now = clock.now()
+        // A read first: an idle worker polls without taking the write lock
+        // (on SQLite that lock is the intake writer's).
+        let due = try await database.sql.raw("""
+            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+            AND (lease_until IS NULL OR lease_until < \(bind: now)) LIMIT 1
+            """).first()
+        guard due != nil else { return [] }
         let until = now.addingTimeInterval(leaseSeconds)
         let limit = batchSize
         let skipLocked = !database.isSQLite

@@ -68,6 +68,7 @@ struct OrderService: Sendable {
     @discardableResult
     func closeDueBatches() async throws -> Int {
         let now = clock.now()
+        // Read-only unless something is due (an idle worker polls this).
         let due = try await OrderModel.query(on: database.db).filter(\.$status == "queued").filter(\.$batchClosesAt <= now)
             .sort(\.$batchClosesAt).limit(100).all()
         var closed = 0
