@@ -1,6 +1,10 @@
 import ArgumentParser
+import AsyncHTTPClient
 import FluentKit
 import Foundation
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
 import PantauCore
 import SQLKit
 
@@ -134,7 +138,7 @@ struct CaseSeeder {
 /// HTML), median of N, on whatever the database holds.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks that anyone can run.",
-                                                    subcommands: [Queue.self])
+                                                    subcommands: [Queue.self, DispatchBench.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -187,5 +191,145 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// `pantau bench dispatch`: N orders through the outbox to a local receiver
+/// by several workers; counts duplicates and losses as the receiver saw them.
+struct DispatchBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dispatch",
+        abstract: "Deliver N synthetic orders with W workers to a webhook receiver on 127.0.0.1; report throughput, duplicates and losses.")
+    @Option(help: "Orders to deliver") var orders = 10_000
+    @Option(help: "Concurrent delivery workers (each its own leases and HTTP client)") var workers = 2
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withStartupErrors {
+            try await db.withMaintenanceDatabase { database, config in
+                let logger = makeLogger(config)
+                try await PantauServer.prepare(database: database, configuration: config, logger: logger)
+                let pending = try await OutboxModel.query(on: database.db).filter(\.$status == "pending").count()
+                guard pending == 0 else { throw ConfigurationError("the database already has \(pending) undelivered messages; use a fresh database") }
+                let secret = "whsec_bench_secret_0123456789"
+                let receiver = BenchReceiver(secret: secret)
+                let port = try await receiver.start()
+                try await PlatformDeliveryModel.query(on: database.db)
+                    .set(\.$webhookURL, to: "http://127.0.0.1:\(port)/webhook").set(\.$webhookSecret, to: secret).update()
+                let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
+                let service = OrderService(database: database, clock: SystemClock(), categories: categories, batchWindow: 0)
+                print("creating \(orders) orders (one item each) …")
+                let created = try await BenchOrders.create(count: orders, service: service)
+                let started = Date()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in 0..<workers {
+                        group.addTask {
+                            var worker = DeliveryWorker(database: database, orders: service, clock: SystemClock(), logger: logger)
+                            worker.name = "bench-worker-\(n + 1)"
+                            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                            do {
+                                while try await OutboxModel.query(on: database.db).filter(\.$status == "pending").count() > 0 {
+                                    if try await worker.runOnce(client: client) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                                }
+                            } catch {
+                                try? await client.shutdown()
+                                throw error
+                            }
+                            try await client.shutdown()
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let seconds = Date().timeIntervalSince(started)
+                let seen = receiver.keys
+                let unique = Set(seen)
+                let lost = created.subtracting(unique).count
+                print(String(format: "delivered %d orders in %.2f s: %.0f orders/s with %d workers", unique.count, seconds,
+                             Double(unique.count) / max(seconds, 0.001), workers))
+                print("deliveries seen by the receiver: \(seen.count); duplicates: \(seen.count - unique.count); lost: \(lost); bad signatures: \(receiver.badSignatures)")
+                await receiver.stop()
+                if lost > 0 || seen.count != unique.count { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+/// Synthetic orders written straight into the tables (one case, one item,
+/// one outbox message each), as `OrderService.close` would leave them.
+enum BenchOrders {
+    static func create(count: Int, service: OrderService) async throws -> Set<String> {
+        let database = service.database
+        try await CaseSeeder(database: database, seed: 7).seed(cases: count) { _ in }
+        let cases = try await CaseModel.query(on: database.db).sort(\.$createdAt, .descending).limit(count).all()
+        var keys: Set<String> = []
+        let now = Date()
+        for chunk in cases.chunked(200) {
+            try await database.db.transaction { db in
+                for model in chunk {
+                    let order = OrderModel()
+                    order.id = UUID()
+                    order.number = "SPT-BENCH-" + UUIDText.lower(order.id!)
+                    order.platformID = model.subjectPlatform
+                    order.urgent = false
+                    order.status = "queued"
+                    order.createdAt = now
+                    order.batchClosesAt = now
+                    try await order.create(on: db)
+                    let item = OrderItemModel()
+                    item.id = UUID()
+                    item.orderID = order.id!
+                    item.caseID = model.id!
+                    item.decisionID = UUID()
+                    item.subjectKey = model.subjectKey
+                    item.subjectURL = model.subjectURL
+                    item.categoryID = model.categoryID
+                    item.legalBases = "uu-ite-27-1"
+                    item.publicReason = "Sintetis."
+                    item.status = "pending"
+                    try await item.create(on: db)
+                    try await service.close(order, at: now, on: db)
+                }
+            }
+        }
+        for message in try await OutboxModel.query(on: database.db).filter(\.$status == "pending").all() { keys.insert(message.idempotencyKey) }
+        return keys
+    }
+}
+
+/// A webhook receiver for the benchmark: verifies signatures, counts keys.
+final class BenchReceiver: Sendable {
+    private struct State { var keys: [String] = []; var bad = 0 }
+    private let state = NIOLockedValueBox(State())
+    private let task = NIOLockedValueBox<Task<Void, any Error>?>(nil)
+    let secret: String
+
+    init(secret: String) { self.secret = secret }
+
+    var keys: [String] { state.withLockedValue { $0.keys } }
+    var badSignatures: Int { state.withLockedValue { $0.bad } }
+
+    func start() async throws -> Int {
+        let router = Router()
+        router.post("/webhook") { request, _ -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let valid = WebhookSignature.verify(header: request.headers[.init(WebhookSignature.headerName)!] ?? "", body: Array(buffer: body),
+                                                secret: self.secret, now: Int(Date().timeIntervalSince1970))
+            let key = request.headers[.init("Idempotency-Key")!] ?? ""
+            self.state.withLockedValue { if valid { $0.keys.append(key) } else { $0.bad += 1 } }
+            return valid ? .ok : .unauthorized
+        }
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
+                              logger: Logger(label: "bench-receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
+        task.withLockedValue { $0 = Task { try await app.runService(gracefulShutdownSignals: []) } }
+        for await port in stream { return port }
+        return 0
+    }
+
+    func stop() async {
+        guard let running = task.withLockedValue({ $0 }) else { return }
+        running.cancel()
+        _ = try? await running.value
     }
 }
