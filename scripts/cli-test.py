@@ -78,6 +78,10 @@ def main():
 
     accounts(binary)
 
+    bench = tempfile.mkdtemp(prefix="pantau-dispatch-")
+    r = run(binary, "bench", "dispatch", "--orders", "60", "--workers", "2", cwd=bench)
+    check("bench dispatch delivers every order once", r.returncode == 0 and "duplicates: 0; lost: 0" in r.stdout, r.stdout + r.stderr)
+
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     sys.exit(1 if e2e.failed else 0)
 
