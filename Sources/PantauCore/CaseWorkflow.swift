@@ -118,3 +118,15 @@ public enum CaseWorkflow {
         CaseStatus.allCases.filter { allows(transition, from: $0) }
     }
 }
+
+/// Deadlines of cases and orders.
+public enum Deadlines {
+    /// When a case is due: an open appeal's deadline, otherwise its
+    /// category's deadline counted from the first report.
+    public static func caseDue(categoryDeadlineHours: Int, firstReportAt: Date, appealDueAt: Date?) -> Date {
+        appealDueAt ?? firstReportAt.addingTimeInterval(Double(categoryDeadlineHours) * 3600)
+    }
+
+    /// Hours a platform has to answer a takedown order, from its delivery.
+    public static func orderHours(urgent: Bool) -> Int { urgent ? 4 : 24 }
+}

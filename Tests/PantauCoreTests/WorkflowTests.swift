@@ -38,6 +38,10 @@ import Testing
         #expect(try CaseWorkflow.apply(.reject, to: .pendingApproval) == .inReview)
         #expect(try CaseWorkflow.apply(.reopen, to: .decided) == .reopened)
         #expect(try CaseWorkflow.apply(.markDuplicate, to: .new) == .closed)
+        let first = Date(timeIntervalSince1970: 1_000_000)
+        #expect(Deadlines.caseDue(categoryDeadlineHours: 4, firstReportAt: first, appealDueAt: nil) == first.addingTimeInterval(4 * 3600))
+        #expect(Deadlines.caseDue(categoryDeadlineHours: 4, firstReportAt: first, appealDueAt: first.addingTimeInterval(60)) == first.addingTimeInterval(60))
+        #expect(Deadlines.orderHours(urgent: true) == 4 && Deadlines.orderHours(urgent: false) == 24)
         let error = CaseTransitionError(transition: .approve, status: .new)
         #expect(error.description.contains("pending_approval"))
     }

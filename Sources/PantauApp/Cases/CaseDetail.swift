@@ -65,7 +65,7 @@ struct CaseDetail: Sendable {
         return CaseDetail(
             model: model, reports: reports, evidence: Dictionary(grouping: evidence, by: \.reportID), events: events, chainBreaks: breaks,
             comments: comments, decisions: decisions, appeals: appeals, related: related, assigneeEmail: assigneeEmail,
-            dueAt: queue.dueAt(status: model.caseStatus, categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
+            dueAt: queue.dueAt(categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
             reportsPerDay: days.map { ($0, perDay[$0] ?? 0) },
             olderReports: reports.count == reportLimit ? reports.last?.id : nil)
     }

@@ -8,7 +8,6 @@ struct QueueRow: Sendable {
     let id: UUID
     let subjectKey: String
     let subjectPlatform: String
-    let subjectURL: String
     let status: CaseStatus
     let categoryID: String
     let reportCount: Int
@@ -48,11 +47,9 @@ struct CaseQueue: Sendable {
 
     static let pageSize = 50
 
-    /// The case's due time: an open appeal's deadline, otherwise the
-    /// category's deadline counted from the first report.
-    func dueAt(status: CaseStatus, categoryID: String, firstReportAt: Date, appealDueAt: Date?) -> Date {
-        if let appealDueAt { return appealDueAt }
-        return firstReportAt.addingTimeInterval(Double(categories[categoryID]?.deadlineHours ?? 24) * 3600)
+    /// The case's due time (`Deadlines.caseDue`).
+    func dueAt(categoryID: String, firstReportAt: Date, appealDueAt: Date?) -> Date {
+        Deadlines.caseDue(categoryDeadlineHours: categories[categoryID]?.deadlineHours ?? 24, firstReportAt: firstReportAt, appealDueAt: appealDueAt)
     }
 
     func page(_ filter: QueueFilter, viewer: UUID, pageSize: Int = CaseQueue.pageSize, withCounts: Bool = true) async throws -> QueuePage {
@@ -119,7 +116,7 @@ struct CaseQueue: Sendable {
             indexHint = filter.platform == nil ? " INDEXED BY cases_active_priority" : " INDEXED BY cases_platform_active_priority"
         }
         let rows = try await sql.raw("""
-            SELECT cases.id, cases.subject_key, cases.subject_platform, cases.subject_url, cases.status, cases.category_id,
+            SELECT cases.id, cases.subject_key, cases.subject_platform, cases.status, cases.category_id,
                    cases.report_count, cases.first_report_at, cases.last_report_at, cases.priority, cases.assignee_id,
                    cases.high_impact, cases.appeal_due_at, users.email AS assignee_email
             FROM cases\(unsafeRaw: indexHint) LEFT JOIN users ON users.id = cases.assignee_id
@@ -134,12 +131,12 @@ struct CaseQueue: Sendable {
             result.append(QueueRow(
                 id: try row.decode(column: "id", as: UUID.self), subjectKey: try row.decode(column: "subject_key", as: String.self),
                 subjectPlatform: try row.decode(column: "subject_platform", as: String.self),
-                subjectURL: try row.decode(column: "subject_url", as: String.self), status: status, categoryID: category,
+                status: status, categoryID: category,
                 reportCount: try row.decode(column: "report_count", as: Int.self), firstReportAt: first,
                 lastReportAt: try row.decode(column: "last_report_at", as: Date.self), priority: try row.decode(column: "priority", as: Double.self),
                 assigneeID: try row.decode(column: "assignee_id", as: UUID?.self), assigneeEmail: try row.decode(column: "assignee_email", as: String?.self),
                 highImpact: try row.decode(column: "high_impact", as: Bool.self), appealDueAt: appealDue,
-                dueAt: dueAt(status: status, categoryID: category, firstReportAt: first, appealDueAt: appealDue)))
+                dueAt: dueAt(categoryID: category, firstReportAt: first, appealDueAt: appealDue)))
         }
         var next: QueueCursor?
         if rows.count > pageSize, let last = result.last {

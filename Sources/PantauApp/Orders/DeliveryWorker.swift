@@ -147,7 +147,6 @@ struct DeliveryWorker: Service {
         let attempt = message.attempts + 1
         let next = now.addingTimeInterval(backoff.delay(afterAttempt: attempt, using: &random))
         let giveUp = failure != nil && backoff.shouldGiveUp(firstAttemptAt: message.createdAt, nextAttemptAt: next)
-        let hours = orders.deadlineHours
         let name = name
         try await database.writeTransaction { db in
             let row = DeliveryAttemptModel()
@@ -171,7 +170,7 @@ struct DeliveryWorker: Service {
                 if let order = try await OrderModel.find(message.orderID, on: db), order.status == "dispatching" {
                     order.status = "sent"
                     order.sentAt = now
-                    order.deadlineAt = now.addingTimeInterval(Double(hours(order.urgent)) * 3600)
+                    order.deadlineAt = now.addingTimeInterval(Double(Deadlines.orderHours(urgent: order.urgent)) * 3600)
                     try await order.save(on: db)
                 }
             } else if giveUp {

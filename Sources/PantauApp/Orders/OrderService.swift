@@ -14,9 +14,6 @@ struct OrderService: Sendable {
     /// Decisions within this window go into one order (0 = one order each, at once).
     var batchWindow: Double = 15 * 60
 
-    /// Hours a platform has to answer, from the moment the order reached it.
-    func deadlineHours(urgent: Bool) -> Int { urgent ? 4 : 24 }
-
     /// Adds a decided subject to its platform's open order (inside the
     /// decision's transaction), opening one when none collects items now.
     func addItem(decision: DecisionModel, case model: CaseModel, at now: Date, on db: any Database,
@@ -93,7 +90,7 @@ struct OrderService: Sendable {
         message.orderID = order.id!
         message.platformID = order.platformID
         message.idempotencyKey = UUIDText.lower(order.id!)
-        message.body = try Self.webhookBody(order: order, items: items, deadlineHours: deadlineHours(urgent: order.urgent), issuedAt: now)
+        message.body = try Self.webhookBody(order: order, items: items, deadlineHours: Deadlines.orderHours(urgent: order.urgent), issuedAt: now)
         message.status = "pending"
         message.attempts = 0
         message.createdAt = now

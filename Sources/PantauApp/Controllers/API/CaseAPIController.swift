@@ -35,7 +35,7 @@ struct CaseAPIController: Sendable {
             var object = JSONObjectText()
             object.add("case_status", status.rawValue)
             object.add("decision_id", UUIDText.lower(id))
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+            return jsonResponse(object, status: .ok)
         }
         routes.post(SitePath.API.appeals, .everyone) { request, _ in try await appeal(request) }
     }
@@ -136,7 +136,7 @@ struct CaseAPIController: Sendable {
         object.add("action", body.action)
         object.add("cases", ids.count)
         object.add("result", done.en)
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+        return jsonResponse(object, status: .ok)
     }
 
     func decide(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -163,7 +163,7 @@ struct CaseAPIController: Sendable {
         object.add("case_status", outcome.first?.status.rawValue ?? "")
         object.add("decision_id", outcome.first.map { UUIDText.lower($0.decisionID) } ?? "")
         object.add("needs_approval", outcome.first?.needsApproval == true)
-        return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+        return jsonResponse(object, status: .created)
     }
 
     func appeal(_ request: Request) async throws -> Response {
@@ -180,7 +180,7 @@ struct CaseAPIController: Sendable {
         object.add("case_id", UUIDText.lower(filed.caseID))
         object.add("due_at", isoTimestamp(filed.dueAt))
         object.add("reference", filed.reference)
-        return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+        return jsonResponse(object, status: .created)
     }
 }
 

@@ -217,6 +217,11 @@ private func fieldName(_ path: [any CodingKey]) -> String {
     path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
 }
 
+/// A hand-built JSON object as a response.
+func jsonResponse(_ object: JSONObjectText, status: HTTPResponse.Status) -> Response {
+    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+}
+
 func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status, headers extra: HTTPFields = [:]) throws -> Response {
     let encoder = JSONEncoder()
     encoder.dateEncodingStrategy = .custom { date, encoder in

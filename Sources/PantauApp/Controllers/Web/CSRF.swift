@@ -51,3 +51,16 @@ struct CSRFProtection: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key).withUnsafeBytes { hexString($0) }
     }
 }
+
+/// A posted staff form: a browser session's own CSRF token must come back
+/// with it (API tokens carry no ambient credential, so they need none).
+func parseStaffForm(_ request: Request, _ context: AppRequestContext, language: Language, limit: Int = 256 * 1024) async throws -> ParsedForm {
+    let body = try await collectBody(request, limit: limit, api: false)
+    let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+    if case .session(_, let expected) = context.identity?.credential {
+        guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
+            throw WebErrorPage(status: .forbidden, language: language)
+        }
+    }
+    return form
+}

@@ -62,7 +62,7 @@ struct CaseWebController: Sendable {
         }
         routes.post("/kasus/komentar/:id/sematkan", .staff(.commentOnCases)) { request, context in
             let language = Language(request: request)
-            let form = try await verifiedForm(request, context, language: language)
+            let form = try await parseStaffForm(request, context, language: language)
             let commentID = try pathID(context, language: language)
             let caseID = try await cases.setPinned(comment: commentID, form.fields["pinned"] == "1", by: context.identity!)
             return redirect(SitePath.Cases.page(caseID), language: language)
@@ -90,18 +90,6 @@ struct CaseWebController: Sendable {
         return id
     }
 
-    /// Staff forms must echo the session's CSRF token.
-    private func verifiedForm(_ request: Request, _ context: AppRequestContext, language: Language) async throws -> ParsedForm {
-        let body = try await collectBody(request, limit: 256 * 1024, api: false)
-        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
-        if case .session(_, let expected) = context.identity?.credential {
-            guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
-                throw WebErrorPage(status: .forbidden, language: language)
-            }
-        }
-        return form
-    }
-
     func assignee(_ text: String?) async throws -> Assignee {
         guard let text, let id = UUIDText.parse(text), let user = try await UserModel.find(id, on: database.db), !user.disabled,
               let role = Role(rawValue: user.role), PermissionTable.allows(role, .decideCases)
@@ -123,7 +111,7 @@ struct CaseWebController: Sendable {
     private func act(_ request: Request, _ context: AppRequestContext,
                      _ body: @Sendable (UUID, ParsedForm, Identity) async throws -> (String, String)) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let id = try pathID(context, language: language)
         do {
             let (id_, en) = try await body(id, form, context.identity!)
@@ -157,7 +145,7 @@ struct CaseWebController: Sendable {
     func bulk(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let identity = context.identity!
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let back = StaffWebController.safeNext(form.fields["back"]).hasPrefix(SitePath.Cases.queue) ? form.fields["back"]! : SitePath.Cases.queue
         let ids = form.values("case").compactMap(UUIDText.parse)
         guard !ids.isEmpty, ids.count == form.values("case").count else {
@@ -212,7 +200,7 @@ struct CaseWebController: Sendable {
 
     func saveFilter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let name = (form.fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let query = form.fields["query"] ?? ""
         guard !name.isEmpty, name.count <= 60, query.count <= 2000 else {
@@ -236,7 +224,7 @@ struct CaseWebController: Sendable {
 
     func deleteFilter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         try await SavedFilterModel.query(on: database.db).filter(\.$userID == context.identity!.userID)
             .filter(\.$name == (form.fields["name"] ?? "")).delete()
         return redirect(SitePath.Cases.queue, language: language, notice: language.t("Filter dihapus.", "Filter deleted."))
@@ -251,7 +239,7 @@ struct CaseWebController: Sendable {
     /// Adds or changes one legal basis (by code); every change is an audit event.
     func saveLegalBasis(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let code = (form.fields["code"] ?? "").trimmingCharacters(in: .whitespaces)
         let title = (form.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let article = (form.fields["article"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -315,7 +303,7 @@ struct CaseWebController: Sendable {
 
     func decide(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let id = try pathID(context, language: language)
         let input = DecisionInput(
             verdict: form.fields["verdict"].flatMap(Verdict.init(rawValue:)), category: form.fields["category"],
@@ -338,7 +326,7 @@ struct CaseWebController: Sendable {
 
     func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await verifiedForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language)
         let id = try pathID(context, language: language)
         let approve = form.fields["approve"] == "1"
         do {

@@ -27,8 +27,7 @@ struct StaffWebController: Sendable {
             object.add("email", identity.email)
             if let platform = identity.platform { object.add("platform", platform.rawValue) }
             object.add("role", identity.role.rawValue)
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: object.finished)))
+            return jsonResponse(object, status: .ok)
         }
     }
 
@@ -87,21 +86,9 @@ struct StaffWebController: Sendable {
         }
     }
 
-    /// The session's own CSRF token must come back with every staff form.
-    private func verifySessionForm(_ request: Request, _ context: AppRequestContext, language: Language) async throws -> ParsedForm {
-        let body = try await collectBody(request, limit: 64 * 1024, api: false)
-        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
-        if case .session(_, let expected) = context.identity?.credential {
-            guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
-                throw WebErrorPage(status: .forbidden, language: language)
-            }
-        }
-        return form
-    }
-
     func signOut(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        _ = try await verifySessionForm(request, context, language: language)
+        _ = try await parseStaffForm(request, context, language: language, limit: 64 * 1024)
         if let identity = context.identity, case .session(let id, _) = identity.credential {
             try await accounts.signOut(sessionID: id, identity: identity, address: address(context))
         }
@@ -129,7 +116,7 @@ struct StaffWebController: Sendable {
     func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let identity = try sessionIdentity(context, language: language)
-        let form = try await verifySessionForm(request, context, language: language)
+        let form = try await parseStaffForm(request, context, language: language, limit: 64 * 1024)
         let result = try await accounts.changeOwnPassword(identity: identity, current: form.fields["current"] ?? "",
                                                           new: form.fields["new"] ?? "", address: address(context))
         switch result {
