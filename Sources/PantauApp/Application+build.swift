@@ -102,6 +102,9 @@ public struct PantauServer {
         let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
         caseWeb.register(on: routes)
         CaseAPIController(web: caseWeb).register(on: routes)
+        let tracking = OrderTrackingService(cases: cases, orders: components.orders, fine: configuration.fineFormula)
+        OrderAPIController(tracking: tracking).register(on: routes)
+        OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)
         return routes
     }
 }
@@ -139,6 +142,7 @@ struct IntakeComponents: Sendable {
                                 csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies),
                                 accounts: AccountService(database: database, clock: clock, configuration: configuration),
                                 orders: OrderService(database: database, clock: clock, categories: index,
-                                                     batchWindow: Double(configuration.orderBatchMinutes) * 60))
+                                                     batchWindow: Double(configuration.orderBatchMinutes) * 60,
+                                                     deadlines: configuration.orderDeadlines))
     }
 }

@@ -68,6 +68,11 @@ public struct AppConfiguration: Sendable {
     /// Takedown decisions within this many minutes go into one order per
     /// platform and urgency (0 = each decision is sent at once).
     public var orderBatchMinutes = 15
+    /// Hours platforms have to answer an order, from its delivery (urgent
+    /// categories / the others); per-platform category overrides are data.
+    public var orderDeadlines = OrderDeadlines()
+    /// The administrative fine an ST2 sanction records.
+    public var fineFormula = FineFormula()
     /// Run the delivery worker inside `pantau serve` (turn off when separate
     /// `pantau worker` processes deliver).
     public var embeddedWorker = true
@@ -142,6 +147,10 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_APPEAL_DAYS", 1...365) { config.appealDeadlineDays = n }
         if let n = try int("PANTAU_ORDER_BATCH_MINUTES", 0...1440) { config.orderBatchMinutes = n }
         if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
+        if let n = try int("PANTAU_ORDER_HOURS_URGENT", 1...720) { config.orderDeadlines.urgentHours = n }
+        if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }
+        if let n = try int("PANTAU_FINE_PER_ITEM", 0...1_000_000_000_000) { config.fineFormula.perItem = Int64(n) }
+        if let n = try int("PANTAU_FINE_URGENT_MULTIPLIER", 1...100) { config.fineFormula.urgentMultiplier = Int64(n) }
         if let email = env("PANTAU_ADMIN_EMAIL") {
             guard ReportValidator.isPlausibleEmail(email) else {
                 throw ConfigurationError("PANTAU_ADMIN_EMAIL: expected an e-mail address, got '\(email)'")

@@ -49,6 +49,18 @@ public enum StaffAction: String, CaseIterable, Sendable {
     /// Submit mentions of the official account (platform connectors; a
     /// platform account only for its own platform).
     case submitMentions = "submit_mentions"
+    /// Takedown orders, their letters, delivery attempts, compliance figures
+    /// and sanctions (staff side).
+    case viewOrders = "view_orders"
+    /// Mark a complied order item "still online" after a re-check.
+    case recheckOrderItems = "recheck_order_items"
+    /// Propose the next step of a platform's sanctions ladder.
+    case proposeSanctions = "propose_sanctions"
+    /// Issue or reject a proposed sanction (four eyes).
+    case approveSanctions = "approve_sanctions"
+    /// A platform's own orders: read, acknowledge, answer (API and portal;
+    /// bound to the account's platform).
+    case answerOrders = "answer_orders"
 }
 
 public enum PermissionTable {
@@ -66,6 +78,11 @@ public enum PermissionTable {
         .commentOnCases: [.supervisor, .analyst, .triage],
         .manageLegalBases: [.admin],
         .submitMentions: [.admin, .platform],
+        .viewOrders: [.admin, .supervisor, .analyst, .triage],
+        .recheckOrderItems: [.supervisor, .analyst],
+        .proposeSanctions: [.supervisor, .analyst],
+        .approveSanctions: [.supervisor],
+        .answerOrders: [.platform],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

@@ -126,7 +126,4 @@ public enum Deadlines {
     public static func caseDue(categoryDeadlineHours: Int, firstReportAt: Date, appealDueAt: Date?) -> Date {
         appealDueAt ?? firstReportAt.addingTimeInterval(Double(categoryDeadlineHours) * 3600)
     }
-
-    /// Hours a platform has to answer a takedown order, from its delivery.
-    public static func orderHours(urgent: Bool) -> Int { urgent ? 4 : 24 }
 }

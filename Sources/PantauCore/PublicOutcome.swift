@@ -5,13 +5,16 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
     case beingVerified = "being_verified"
     case reviewedAgain = "reviewed_again"
     case violatingOrderSent = "violating_order_sent"
+    case violatingContentRemoved = "violating_content_removed"
+    case violatingPlatformRefused = "violating_platform_refused"
     case violatingBlockProposed = "violating_block_proposed"
     case violatingNoAction = "violating_no_action"
     case notViolating = "not_violating"
     case merged
 
-    /// The outcome for a case's status and its latest final decision.
-    public static func of(status: CaseStatus, verdict: Verdict?, action: ProposedAction?) -> PublicOutcome {
+    /// The outcome for a case's status, its latest final decision and, for a
+    /// takedown order, where the case's order item stands.
+    public static func of(status: CaseStatus, verdict: Verdict?, action: ProposedAction?, orderItem: OrderItemStatus? = nil) -> PublicOutcome {
         switch status {
         case .new: return .received
         case .inReview, .needsInfo, .escalated, .pendingApproval: return .beingVerified
@@ -19,7 +22,12 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
         case .closed: return .merged
         case .decided:
             switch (verdict, action) {
-            case (.violating, .takedownOrder): return .violatingOrderSent
+            case (.violating, .takedownOrder):
+                switch orderItem {
+                case .complied: return .violatingContentRemoved
+                case .rejected: return .violatingPlatformRefused
+                default: return .violatingOrderSent
+                }
             case (.violating, .networkBlock): return .violatingBlockProposed
             case (.violating, _): return .violatingNoAction
             default: return .notViolating
@@ -33,6 +41,8 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
         case .beingVerified: ("Sedang diverifikasi", "Being verified")
         case .reviewedAgain: ("Ditinjau ulang (banding)", "Being reviewed again (appeal)")
         case .violatingOrderSent: ("Melanggar — perintah takedown ke platform", "Violating — takedown order to the platform")
+        case .violatingContentRemoved: ("Melanggar — konten sudah diturunkan platform", "Violating — the platform took the content down")
+        case .violatingPlatformRefused: ("Melanggar — platform menolak menurunkan; ditindaklanjuti", "Violating — the platform refused; follow-up under way")
         case .violatingBlockProposed: ("Melanggar — pemblokiran akses diusulkan", "Violating — network block proposed")
         case .violatingNoAction: ("Melanggar — tidak perlu tindakan lebih lanjut", "Violating — no further action needed")
         case .notViolating: ("Tidak melanggar", "Not violating")
@@ -49,6 +59,10 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
                               "The decision on this content is being reviewed again by another analyst after an appeal.")
         case .violatingOrderSent: ("Konten dinyatakan melanggar. Platform diperintahkan menurunkannya dalam batas waktu.",
                                    "The content was found violating. The platform is ordered to take it down within a deadline.")
+        case .violatingContentRemoved: ("Konten dinyatakan melanggar dan platform telah menurunkannya. Terima kasih atas laporan Anda.",
+                                        "The content was found violating and the platform has taken it down. Thank you for reporting.")
+        case .violatingPlatformRefused: ("Konten dinyatakan melanggar, tetapi platform menolak menurunkannya. Kami menindaklanjuti sesuai tahapan sanksi.",
+                                         "The content was found violating, but the platform refused to take it down. We follow up through the sanctions ladder.")
         case .violatingBlockProposed: ("Konten dinyatakan melanggar. Pemblokiran akses di tingkat jaringan diusulkan dan menunggu pelaksanaan.",
                                        "The content was found violating. Blocking access at network level has been proposed.")
         case .violatingNoAction: ("Konten dinyatakan melanggar, tetapi tidak perlu tindakan lebih lanjut (misalnya sudah dihapus).",

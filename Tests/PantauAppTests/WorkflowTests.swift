@@ -114,7 +114,10 @@ let statement = "Video menampilkan adegan seksual eksplisit yang dapat diakses p
             #expect(detail["chain_intact"] as? Bool == true)
             let kinds = (detail["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
             #expect(kinds == ["case_opened", "report_received", "case_claimed", "decision_proposed", "decision_approved", "order_item_added", "appeal_filed", "case_claimed",
-                              "decision_proposed", "appeal_resolved", "decision_approved"])
+                              "decision_proposed", "appeal_resolved", "decision_approved", "order_item_withdrawn"])
+            // The overturned decision withdraws the order item still awaiting the platform.
+            let items = try await OrderItemModel.query(on: db.db).all()
+            #expect(items.map(\.status) == ["withdrawn"])
             let appeals = try #require(detail["appeals"] as? [[String: Any]])
             #expect(appeals.first?["state"] as? String == "overturned")
             try await expectCountsMatch(db)

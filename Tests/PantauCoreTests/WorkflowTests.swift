@@ -41,7 +41,10 @@ import Testing
         let first = Date(timeIntervalSince1970: 1_000_000)
         #expect(Deadlines.caseDue(categoryDeadlineHours: 4, firstReportAt: first, appealDueAt: nil) == first.addingTimeInterval(4 * 3600))
         #expect(Deadlines.caseDue(categoryDeadlineHours: 4, firstReportAt: first, appealDueAt: first.addingTimeInterval(60)) == first.addingTimeInterval(60))
-        #expect(Deadlines.orderHours(urgent: true) == 4 && Deadlines.orderHours(urgent: false) == 24)
+        let defaults = OrderDeadlines()
+        #expect(OrderRules.deadlineHours(urgent: true, category: "terorisme", overrides: [:], defaults: defaults) == 4)
+        #expect(OrderRules.deadlineHours(urgent: false, category: "perjudian", overrides: [:], defaults: defaults) == 24)
+        #expect(OrderRules.deadlineHours(urgent: false, category: "perjudian", overrides: ["perjudian": 12], defaults: defaults) == 12)
         let error = CaseTransitionError(transition: .approve, status: .new)
         #expect(error.description.contains("pending_approval"))
     }

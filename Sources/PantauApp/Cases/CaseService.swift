@@ -58,9 +58,15 @@ struct CaseService: Sendable {
 
     /// The cases, locked for this transaction, in id order; every id must exist.
     func lockedCases(_ ids: [UUID], on db: any Database) async throws -> [CaseModel] {
+        try await Self.lockedCases(ids, isSQLite: database.isSQLite, on: db)
+    }
+
+    /// The cases, locked for this transaction, in id order (for services
+    /// that touch cases without a `CaseService`, such as delivery).
+    static func lockedCases(_ ids: [UUID], isSQLite: Bool, on db: any Database) async throws -> [CaseModel] {
         let unique = Array(Set(ids)).sorted { $0.uuidString < $1.uuidString }
         guard !unique.isEmpty else { return [] }
-        if !database.isSQLite {
+        if !isSQLite {
             // Row locks in id order (no deadlock between two bulk actions);
             // the intake writer waits on them like on any other writer.
             _ = try await (db as! any SQLDatabase).raw("SELECT id FROM cases WHERE id IN (\(binds: unique)) ORDER BY id FOR UPDATE").all()
@@ -73,6 +79,11 @@ struct CaseService: Sendable {
     /// Appends one event to a case's chain and moves its head; the caller saves the case.
     func appendEvent(to model: CaseModel, kind: String, actor: String, payload: [String: String], at date: Date,
                      on db: any Database) async throws {
+        try await Self.appendEvent(to: model, kind: kind, actor: actor, payload: payload, at: date, on: db)
+    }
+
+    static func appendEvent(to model: CaseModel, kind: String, actor: String, payload: [String: String], at date: Date,
+                            on db: any Database) async throws {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let payloadText = canonicalJSON(payload)
         let sequence = model.eventCount + 1
@@ -343,8 +354,40 @@ struct CaseService: Sendable {
 
     /// A final "violating → takedown order" decision joins its platform's
     /// order, in the decision's own transaction.
+    ///
+    /// A case decided again (after an appeal or a platform's objection)
+    /// keeps its one item: a takedown decision puts an objected item back
+    /// to the platform with a fresh deadline (an open one simply stands);
+    /// any other decision withdraws the items still open or objected.
     private func actOn(_ decision: DecisionModel, case model: CaseModel, at now: Date, on db: any Database) async throws {
-        guard let orders, decision.verdict == Verdict.violating.rawValue, decision.action == ProposedAction.takedownOrder.rawValue else { return }
+        guard let orders else { return }
+        let takedown = decision.verdict == Verdict.violating.rawValue && decision.action == ProposedAction.takedownOrder.rawValue
+        let standing = try await OrderItemModel.query(on: db).filter(\.$caseID == model.id!)
+            .filter(\.$status ~~ [OrderItemStatus.pending, .overdue, .objected].map(\.rawValue)).all()
+        for item in standing {
+            guard let order = try await OrderModel.find(item.orderID, on: db) else { continue }
+            let kind: String
+            if takedown {
+                guard item.itemStatus == .objected else { continue }
+                let overrides = try await orders.deadlineOverrides(platform: order.platformID, on: db)
+                let hours = OrderRules.deadlineHours(urgent: order.urgent, category: item.categoryID, overrides: overrides, defaults: orders.deadlines)
+                item.status = OrderItemStatus.pending.rawValue
+                item.dueAt = now.addingTimeInterval(Double(hours) * 3600)
+                if (order.deadlineAt ?? .distantPast) < item.dueAt! { order.deadlineAt = item.dueAt }
+                kind = "item_objection_dismissed"
+            } else {
+                item.status = OrderItemStatus.withdrawn.rawValue
+                kind = "item_withdrawn"
+            }
+            try await item.save(on: db)
+            let payload = ["order": order.number, "item_id": UUIDText.lower(item.id!), "subject_key": item.subjectKey,
+                           "decision_id": UUIDText.lower(decision.id!)]
+            try await OrderService.recordEvent(kind, platform: order.platformID, order: order.id, item: item.id, actor: "system:orders",
+                                               payload: payload, at: now, on: db)
+            try await appendEvent(to: model, kind: "order_" + kind, actor: "system:orders", payload: payload, at: now, on: db)
+            try await orders.refreshStatus(order, on: db)
+        }
+        guard takedown, standing.isEmpty else { return }
         try await orders.addItem(decision: decision, case: model, at: now, on: db) { target, kind, payload in
             try await appendEvent(to: target, kind: kind, actor: "system:orders", payload: payload, at: now, on: db)
         }
@@ -422,49 +465,65 @@ struct CaseService: Sendable {
                     actor: String) async throws -> AppealFiled {
         let reason = try requireText(reason, minimum: AppealRules.minimumReasonLength, field: "reason")
         let now = clock.now()
-        let due = now.addingTimeInterval(Double(appealDeadlineDays) * 86_400)
         let sealed = try contact.flatMap { $0.isEmpty ? nil : try contactCipher.seal($0) }
         return try await write { db in
             guard let model = try await lockedCases([caseID], on: db).first else { throw CaseActionError.caseNotFound }
-            let latest = try await DecisionModel.query(on: db).filter(\.$caseID == caseID)
-                .filter(\.$state ~~ [DecisionModel.State.final.rawValue, DecisionModel.State.approved.rawValue])
-                .sort(\.$decidedAt, .descending).first()
-            guard model.caseStatus == .decided || model.caseStatus == .closed else {
-                throw CaseActionError(kind: .conflict, code: "nothing_to_appeal",
-                                      id: "Kasus ini belum diputus atau sedang ditinjau ulang; belum ada yang dapat dibanding.",
-                                      en: "This case has no decision to appeal yet, or is already being reviewed again.")
-            }
-            let (from, to) = try move(model, by: .reopen)
-            let appeal = AppealModel()
-            appeal.id = OrderedID.make(at: now)
-            appeal.reference = AppealReference.make(at: now)
-            appeal.caseID = caseID
-            appeal.decisionID = latest?.id
-            appeal.source = source.rawValue
-            appeal.platformID = platform?.rawValue
-            appeal.reason = reason
-            appeal.contact = sealed
-            appeal.filedAt = now
-            appeal.dueAt = due
-            appeal.state = "open"
-            try await appeal.create(on: db)
-            model.excludedReviewerID = latest?.decidedBy
-            model.assigneeID = nil
-            model.assignedAt = nil
-            model.appealDueAt = due
-            if model.openKey == nil, model.duplicateOf == nil {
-                // Take the subject's open slot back unless a newer case holds it.
-                let holder = try await CaseModel.query(on: db).filter(\.$openKey == model.subjectKey).first()
-                if holder == nil { model.openKey = model.subjectKey }
-            }
-            try await appendEvent(to: model, kind: "appeal_filed", actor: actor, payload: [
-                "appeal": appeal.reference, "source": source.rawValue, "platform": platform?.rawValue ?? "",
-                "decision_id": latest.flatMap(\.id).map(UUIDText.lower) ?? "", "reason": reason,
-                "due_at": isoTimestamp(due), "status_from": from.rawValue, "status_to": to.rawValue,
-            ], at: now, on: db)
-            try await model.save(on: db)
-            return AppealFiled(reference: appeal.reference, caseID: caseID, dueAt: due)
+            return try await fileAppeal(caseID: caseID, source: source, platform: platform, reason: reason, sealedContact: sealed,
+                                        actor: actor, at: now, lockedCase: model, on: db)
         }
+    }
+
+    /// Files an appeal inside the caller's transaction, on a case it has
+    /// locked (a platform's objection arrives with its answer).
+    func fileAppeal(caseID: UUID, source: AppealRules.Source, platform: Platform?, reason: String, contact: ReporterContact?,
+                    actor: String, at now: Date, lockedCase model: CaseModel, on db: any Database) async throws -> AppealFiled {
+        let reason = try requireText(reason, minimum: AppealRules.minimumReasonLength, field: "reason")
+        let sealed = try contact.flatMap { $0.isEmpty ? nil : try contactCipher.seal($0) }
+        return try await fileAppeal(caseID: caseID, source: source, platform: platform, reason: reason, sealedContact: sealed,
+                                    actor: actor, at: now, lockedCase: model, on: db)
+    }
+
+    private func fileAppeal(caseID: UUID, source: AppealRules.Source, platform: Platform?, reason: String, sealedContact sealed: String?,
+                            actor: String, at now: Date, lockedCase model: CaseModel, on db: any Database) async throws -> AppealFiled {
+        let due = now.addingTimeInterval(Double(appealDeadlineDays) * 86_400)
+        let latest = try await DecisionModel.query(on: db).filter(\.$caseID == caseID)
+            .filter(\.$state ~~ [DecisionModel.State.final.rawValue, DecisionModel.State.approved.rawValue])
+            .sort(\.$decidedAt, .descending).first()
+        guard model.caseStatus == .decided || model.caseStatus == .closed else {
+            throw CaseActionError(kind: .conflict, code: "nothing_to_appeal",
+                                  id: "Kasus ini belum diputus atau sedang ditinjau ulang; belum ada yang dapat dibanding.",
+                                  en: "This case has no decision to appeal yet, or is already being reviewed again.")
+        }
+        let (from, to) = try move(model, by: .reopen)
+        let appeal = AppealModel()
+        appeal.id = OrderedID.make(at: now)
+        appeal.reference = AppealReference.make(at: now)
+        appeal.caseID = caseID
+        appeal.decisionID = latest?.id
+        appeal.source = source.rawValue
+        appeal.platformID = platform?.rawValue
+        appeal.reason = reason
+        appeal.contact = sealed
+        appeal.filedAt = now
+        appeal.dueAt = due
+        appeal.state = "open"
+        try await appeal.create(on: db)
+        model.excludedReviewerID = latest?.decidedBy
+        model.assigneeID = nil
+        model.assignedAt = nil
+        model.appealDueAt = due
+        if model.openKey == nil, model.duplicateOf == nil {
+            // Take the subject's open slot back unless a newer case holds it.
+            let holder = try await CaseModel.query(on: db).filter(\.$openKey == model.subjectKey).first()
+            if holder == nil { model.openKey = model.subjectKey }
+        }
+        try await appendEvent(to: model, kind: "appeal_filed", actor: actor, payload: [
+            "appeal": appeal.reference, "source": source.rawValue, "platform": platform?.rawValue ?? "",
+            "decision_id": latest.flatMap(\.id).map(UUIDText.lower) ?? "", "reason": reason,
+            "due_at": isoTimestamp(due), "status_from": from.rawValue, "status_to": to.rawValue,
+        ], at: now, on: db)
+        try await model.save(on: db)
+        return AppealFiled(reference: appeal.reference, caseID: caseID, dueAt: due)
     }
 
     private func requireText(_ text: String, minimum: Int, field: String) throws -> String {

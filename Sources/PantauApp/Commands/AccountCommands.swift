@@ -105,15 +105,35 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, Revoke.self, List.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token for an account; it is printed once and stored hashed.")
-        @Option(help: "E-mail address of the account the token acts for") var user: String
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token for an account (or, with --platform, for that platform's connector account); it is printed once and stored hashed.")
+        @Option(help: "E-mail address of the account the token acts for") var user: String?
+        @Option(help: "A platform's own token (role 'platform', bound to it): \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", "))")
+        var platform: String?
         @Option(help: "What the token is for, e.g. 'tiktok connector'") var name: String
         @OptionGroup var db: DatabaseOptions
 
+        func validate() throws {
+            guard (user == nil) != (platform == nil) else { throw ValidationError("give either --user EMAIL or --platform P") }
+            if let platform, Platform(rawValue: platform.lowercased()) == nil || platform.lowercased() == "web" {
+                throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(platform)'")
+            }
+        }
+
         func run() async throws {
             try await withAccounts(db) { accounts in
-                let (token, model) = try await accounts.createToken(email: user, name: name, actor: cliActor)
-                print("token \(UUIDText.lower(model.id!)) for \(user.lowercased()) ('\(model.name)') — shown only now:")
+                var email = user?.lowercased() ?? ""
+                if let platform, let p = Platform(rawValue: platform.lowercased()) {
+                    // One connector account per platform holds its machine tokens.
+                    email = "connector@\(p.rawValue).platform.pantau"
+                    if try await accounts.user(email: email) == nil {
+                        _ = try await accounts.createUser(email: email, displayName: "\(p.displayName) connector", role: .platform, platform: p,
+                                                          password: nil, actor: cliActor)
+                        print("created the connector account \(email) (platform, \(p.rawValue))")
+                    }
+                }
+                let (token, model) = try await accounts.createToken(email: email, name: name, actor: cliActor)
+                print("token \(UUIDText.lower(model.id!)) for \(email) ('\(model.name)') — shown only now:")
                 print(token)
             }
         }

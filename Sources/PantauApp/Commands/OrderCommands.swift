@@ -18,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 try await PantauServer.prepare(database: database, configuration: config, logger: logger)
                 let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
                 let orders = OrderService(database: database, clock: SystemClock(), categories: categories,
-                                          batchWindow: Double(config.orderBatchMinutes) * 60)
+                                          batchWindow: Double(config.orderBatchMinutes) * 60, deadlines: config.orderDeadlines)
                 let worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
                 logger.info("delivery worker started", metadata: ["worker": "\(worker.name)", "database": "\(config.database.redacted)"])
                 let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -254,7 +254,16 @@ final class OrderItemModel: Model, @unchecked Sendable {
     @Field(key: "status") var status: String
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "answer_reason") var answerReason: String?
+    @OptionalField(key: "due_at") var dueAt: Date?
+    @OptionalField(key: "removed_at") var removedAt: Date?
+    @OptionalField(key: "answered_late") var answeredLate: Bool?
+    @OptionalField(key: "answered_by") var answeredBy: String?
+    @OptionalField(key: "still_online_count") var stillOnlineCount: Int?
+    @OptionalField(key: "rechecked_at") var recheckedAt: Date?
+    @OptionalField(key: "appeal_reference") var appealReference: String?
     init() {}
+
+    var itemStatus: OrderItemStatus { OrderItemStatus(rawValue: status) ?? .pending }
 }
 
 final class OutboxModel: Model, @unchecked Sendable {
@@ -285,5 +294,52 @@ final class DeliveryAttemptModel: Model, @unchecked Sendable {
     @Field(key: "duration_ms") var durationMillis: Int
     @OptionalField(key: "http_status") var httpStatus: Int?
     @OptionalField(key: "error") var error: String?
+    init() {}
+}
+
+/// One entry of a platform's history: a change to an order, an item or a
+/// sanction. Append-only.
+final class PlatformEventModel: Model, @unchecked Sendable {
+    static let schema = "platform_events"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "platform_id") var platformID: String
+    @OptionalField(key: "order_id") var orderID: UUID?
+    @OptionalField(key: "item_id") var itemID: UUID?
+    @OptionalField(key: "sanction_id") var sanctionID: UUID?
+    @Field(key: "kind") var kind: String
+    @Field(key: "actor") var actor: String
+    @Field(key: "occurred_at") var occurredAt: Date
+    @Field(key: "payload") var payload: String
+    init() {}
+}
+
+final class SanctionModel: Model, @unchecked Sendable {
+    static let schema = "sanctions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "number") var number: String
+    @Field(key: "platform_id") var platformID: String
+    @Field(key: "level") var level: String
+    @Field(key: "state") var state: String
+    @Field(key: "reason") var reason: String
+    @Field(key: "item_ids") var itemIDs: String
+    @OptionalField(key: "fine_amount") var fineAmount: Int64?
+    @Field(key: "proposed_by") var proposedBy: UUID
+    @Field(key: "proposed_by_email") var proposedByEmail: String
+    @Field(key: "proposed_at") var proposedAt: Date
+    @OptionalField(key: "reviewed_by_email") var reviewedByEmail: String?
+    @OptionalField(key: "reviewed_at") var reviewedAt: Date?
+    @OptionalField(key: "review_reason") var reviewReason: String?
+    init() {}
+
+    var sanctionLevel: SanctionLevel { SanctionLevel(rawValue: level) ?? .st1 }
+    var items: [UUID] { itemIDs.split(separator: ",").compactMap { UUIDText.parse(String($0)) } }
+}
+
+final class PlatformDeadlineModel: Model, @unchecked Sendable {
+    static let schema = "platform_deadlines"
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "platform_id") var platformID: String
+    @Field(key: "category_id") var categoryID: String
+    @Field(key: "hours") var hours: Int
     init() {}
 }

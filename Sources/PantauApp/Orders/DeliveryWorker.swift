@@ -60,6 +60,7 @@ struct DeliveryWorker: Service {
     @discardableResult
     func runOnce(client: HTTPClient) async throws -> Int {
         try await orders.closeDueBatches()
+        try await orders.markOverdueItems()
         let leased = try await lease()
         guard !leased.isEmpty else { return 0 }
         let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })
@@ -167,11 +168,8 @@ struct DeliveryWorker: Service {
             if failure == nil {
                 outbox.status = "delivered"
                 outbox.deliveredAt = now
-                if let order = try await OrderModel.find(message.orderID, on: db), order.status == "dispatching" {
-                    order.status = "sent"
-                    order.sentAt = now
-                    order.deadlineAt = now.addingTimeInterval(Double(Deadlines.orderHours(urgent: order.urgent)) * 3600)
-                    try await order.save(on: db)
+                if let order = try await OrderModel.find(message.orderID, on: db), order.sentAt == nil {
+                    try await orders.markDelivered(order, at: now, isSQLite: database.isSQLite, on: db)
                 }
             } else if giveUp {
                 outbox.status = "dead"

@@ -13,6 +13,9 @@ struct OrderService: Sendable {
     let categories: CategoryIndex
     /// Decisions within this window go into one order (0 = one order each, at once).
     var batchWindow: Double = 15 * 60
+    /// Hours platforms have to answer, from delivery (per-platform,
+    /// per-category overrides live in `platform_deadlines`).
+    var deadlines = OrderDeadlines()
 
     /// Adds a decided subject to its platform's open order (inside the
     /// decision's transaction), opening one when none collects items now.
@@ -85,20 +88,84 @@ struct OrderService: Sendable {
     /// transaction and marks the order as dispatching.
     func close(_ order: OrderModel, at now: Date, on db: any Database) async throws {
         let items = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).sort(\.$id).all()
+        let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
         let message = OutboxModel()
         message.id = OrderedID.make(at: now)
         message.orderID = order.id!
         message.platformID = order.platformID
         message.idempotencyKey = UUIDText.lower(order.id!)
-        message.body = try Self.webhookBody(order: order, items: items, deadlineHours: Deadlines.orderHours(urgent: order.urgent), issuedAt: now)
+        message.body = try Self.webhookBody(order: order, items: items, issuedAt: now) { item in
+            OrderRules.deadlineHours(urgent: order.urgent, category: item.categoryID, overrides: overrides, defaults: deadlines)
+        }
         message.status = "pending"
         message.attempts = 0
         message.createdAt = now
         message.nextAttemptAt = now
         try await message.create(on: db)
-        order.status = "dispatching"
+        order.status = OrderStatus.dispatching.rawValue
         order.dispatchedAt = now
         try await order.save(on: db)
+        try await Self.recordEvent("order_dispatched", platform: order.platformID, order: order.id, actor: "system:orders",
+                                   payload: ["order": order.number, "items": String(items.count)], at: now, on: db)
+    }
+
+    /// A platform's deadline overrides: category → hours.
+    func deadlineOverrides(platform: String, on db: any Database) async throws -> [String: Int] {
+        Dictionary(try await PlatformDeadlineModel.query(on: db).filter(\.$platformID == platform).all().map { ($0.categoryID, $0.hours) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The platform accepted the delivery: the deadline of every item starts
+    /// now (the order's deadline is its latest item's), and every case hears
+    /// of it. Runs in the delivery's transaction.
+    func markDelivered(_ order: OrderModel, at now: Date, isSQLite: Bool, on db: any Database) async throws {
+        let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
+        let items = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all()
+        var latest = now
+        for item in items {
+            let hours = OrderRules.deadlineHours(urgent: order.urgent, category: item.categoryID, overrides: overrides, defaults: deadlines)
+            let due = now.addingTimeInterval(Double(hours) * 3600)
+            latest = max(latest, due)
+            if item.dueAt == nil {
+                item.dueAt = due
+                try await item.save(on: db)
+            }
+        }
+        order.sentAt = now
+        order.deadlineAt = latest
+        try await refreshStatus(order, items: items, on: db)
+        try await Self.recordEvent("order_sent", platform: order.platformID, order: order.id, actor: "system:delivery",
+                                   payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
+        for model in try await CaseService.lockedCases(items.map(\.caseID), isSQLite: isSQLite, on: db) {
+            try await CaseService.appendEvent(to: model, kind: "order_sent", actor: "system:delivery",
+                                              payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
+            try await model.save(on: db)
+        }
+    }
+
+    /// Sets the order's status from its delivery and its items, and saves it.
+    func refreshStatus(_ order: OrderModel, items: [OrderItemModel]? = nil, on db: any Database) async throws {
+        let all: [OrderItemModel]
+        if let items { all = items } else { all = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all() }
+        order.status = OrderRules.orderStatus(delivered: order.sentAt != nil, dispatched: order.dispatchedAt != nil,
+                                              acknowledged: order.acknowledgedAt != nil, items: all.map(\.itemStatus)).rawValue
+        try await order.save(on: db)
+    }
+
+    /// Appends one entry to a platform's history.
+    static func recordEvent(_ kind: String, platform: String, order: UUID? = nil, item: UUID? = nil, sanction: UUID? = nil,
+                            actor: String, payload: [String: String], at now: Date, on db: any Database) async throws {
+        let event = PlatformEventModel()
+        event.id = OrderedID.make(at: now)
+        event.platformID = platform
+        event.orderID = order
+        event.itemID = item
+        event.sanctionID = sanction
+        event.kind = kind
+        event.actor = actor
+        event.occurredAt = now
+        event.payload = canonicalJSON(payload)
+        try await event.create(on: db)
     }
 
     struct WebhookBody: Encodable {
@@ -109,8 +176,10 @@ struct OrderService: Sendable {
             let category: String
             let legalBases: [String]
             let publicReason: String
+            let deadlineHours: Int
             enum CodingKeys: String, CodingKey {
-                case id, subjectKey = "subject_key", url, category, legalBases = "legal_bases", publicReason = "public_reason"
+                case id, subjectKey = "subject_key", url, category, legalBases = "legal_bases", publicReason = "public_reason",
+                     deadlineHours = "deadline_hours"
             }
         }
         let orderID: String
@@ -125,13 +194,16 @@ struct OrderService: Sendable {
         }
     }
 
-    static func webhookBody(order: OrderModel, items: [OrderItemModel], deadlineHours: Int, issuedAt: Date) throws -> String {
+    static func webhookBody(order: OrderModel, items: [OrderItemModel], issuedAt: Date,
+                            deadlineHours: (OrderItemModel) -> Int) throws -> String {
+        let hours = items.map(deadlineHours)
         let body = WebhookBody(
             orderID: UUIDText.lower(order.id!), number: order.number, platform: order.platformID, urgent: order.urgent,
-            deadlineHours: deadlineHours, issuedAt: issuedAt,
-            items: items.map {
-                .init(id: UUIDText.lower($0.id!), subjectKey: $0.subjectKey, url: $0.subjectURL, category: $0.categoryID,
-                      legalBases: $0.legalBases.split(separator: ",").map(String.init), publicReason: $0.publicReason)
+            deadlineHours: hours.max() ?? 24, issuedAt: issuedAt,
+            items: zip(items, hours).map { item, hours in
+                .init(id: UUIDText.lower(item.id!), subjectKey: item.subjectKey, url: item.subjectURL, category: item.categoryID,
+                      legalBases: item.legalBases.split(separator: ",").map(String.init), publicReason: item.publicReason,
+                      deadlineHours: hours)
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -140,5 +212,50 @@ struct OrderService: Sendable {
             try container.encode(isoTimestamp(date))
         }
         return String(decoding: try encoder.encode(body), as: UTF8.self)
+    }
+}
+
+// MARK: Deadline monitor
+
+extension OrderService {
+    /// Marks every unanswered item whose deadline has passed as overdue (one
+    /// event per item on the platform's history and on its case), and the
+    /// orders they belong to. Returns how many items changed. Read-only
+    /// unless something is due: the worker polls it.
+    @discardableResult
+    func markOverdueItems() async throws -> Int {
+        let now = clock.now()
+        let due = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.pending.rawValue)
+            .filter(\.$dueAt <= now).limit(200).all()
+        guard !due.isEmpty else { return 0 }
+        let isSQLite = database.isSQLite
+        return try await database.writeTransaction { db in
+            var changed = 0
+            var orders: Set<UUID> = []
+            let locked = Dictionary(try await CaseService.lockedCases(due.map(\.caseID), isSQLite: isSQLite, on: db).map { ($0.id!, $0) },
+                                    uniquingKeysWith: { a, _ in a })
+            for candidate in due {
+                // Answered meanwhile? Read it again under the case's lock.
+                guard let item = try await OrderItemModel.find(candidate.id, on: db), item.itemStatus == .pending,
+                      let dueAt = item.dueAt, dueAt <= now, let order = try await OrderModel.find(item.orderID, on: db) else { continue }
+                item.status = OrderItemStatus.overdue.rawValue
+                try await item.save(on: db)
+                let payload = ["order": order.number, "item_id": UUIDText.lower(item.id!), "subject_key": item.subjectKey,
+                               "due_at": isoTimestamp(dueAt)]
+                try await Self.recordEvent("item_overdue", platform: order.platformID, order: order.id, item: item.id,
+                                           actor: "system:deadline-monitor", payload: payload, at: now, on: db)
+                if let model = locked[item.caseID] {
+                    try await CaseService.appendEvent(to: model, kind: "order_item_overdue", actor: "system:deadline-monitor",
+                                                      payload: payload, at: now, on: db)
+                }
+                orders.insert(order.id!)
+                changed += 1
+            }
+            for model in locked.values { try await model.save(on: db) }
+            for id in orders {
+                if let order = try await OrderModel.find(id, on: db) { try await refreshStatus(order, on: db) }
+            }
+            return changed
+        }
     }
 }

@@ -68,5 +68,29 @@ enum SitePath {
         static let cases = "/api/v1/cases"
         static let bulk = "/api/v1/cases/bulk"
         static let appeals = "/api/v1/appeals"
+        static let platformOrders = "/api/v1/platform/orders"
+        static let orders = "/api/v1/orders"
+        static let compliance = "/api/v1/compliance"
+        static let sanctions = "/api/v1/sanctions"
+    }
+
+    enum Orders {
+        static let list = "/perintah"
+        static func page(_ id: UUID) -> String { "/perintah/\(UUIDText.lower(id))" }
+        static func letter(_ id: UUID) -> String { "/perintah/\(UUIDText.lower(id))/surat" }
+        static func recheck(_ item: UUID) -> String { "/perintah/butir/\(UUIDText.lower(item))/cek-ulang" }
+        static let compliance = "/kepatuhan"
+        static func platformCompliance(_ platform: String) -> String { "/kepatuhan/\(platform)" }
+        static let sanctions = "/sanksi"
+        static func sanction(_ id: UUID) -> String { "/sanksi/\(UUIDText.lower(id))" }
+        static func sanctionLetter(_ id: UUID) -> String { "/sanksi/\(UUIDText.lower(id))/surat" }
+        static func sanctionReview(_ id: UUID) -> String { "/sanksi/\(UUIDText.lower(id))/tinjau" }
+    }
+
+    enum Portal {
+        static let home = "/portal"
+        static func order(_ id: UUID) -> String { "/portal/perintah/\(UUIDText.lower(id))" }
+        static func acknowledge(_ id: UUID) -> String { "/portal/perintah/\(UUIDText.lower(id))/terima" }
+        static func answer(_ order: UUID, _ item: UUID) -> String { "/portal/perintah/\(UUIDText.lower(order))/butir/\(UUIDText.lower(item))" }
     }
 }

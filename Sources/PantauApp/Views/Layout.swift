@@ -55,6 +55,9 @@ extension PageLayout {
             .a(.href(language.link(SitePath.Staff.home)), .text(language.t("Petugas", "Staff"))),
             .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Cases.queue)), .text(language.t("Antrean kasus", "Case queue")))),
             .if(identity.may(.approveDecisions), .a(.href(language.link(SitePath.Cases.approvals)), .text(language.t("Persetujuan", "Approvals")))),
+            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.list)), .text(language.t("Perintah takedown", "Takedown orders")))),
+            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.compliance)), .text(language.t("Kepatuhan", "Compliance")))),
+            .if(identity.may(.answerOrders), .a(.href(language.link(SitePath.Portal.home)), .text(language.t("Portal platform", "Platform portal")))),
             .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
                   .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
                   .button(.type(.submit), .class("link"), .text(language.t("Keluar", "Sign out"))))
@@ -163,4 +166,6 @@ button { background: var(--accent); color:#fff; border:0; border-radius:6px; pad
 dl.status { display:grid; grid-template-columns: max-content 1fr; gap:.35rem 1rem; }
 dl.status dt { color: var(--muted); }
 dl.status dd { margin:0; overflow-wrap:anywhere; }
+.letter { font-family: Georgia, "Times New Roman", serif; } .letter .letterhead { border-bottom:2px solid var(--ink); padding-bottom:.5rem; text-align:center; }
+@media print { header.site, footer { display:none; } body { background:#fff; } .card { border:none; } main { max-width:none; margin:0; } }
 """

@@ -173,8 +173,11 @@ enum TicketQueries {
         let decision = status == .decided ? try await DecisionModel.query(on: database.db).filter(\.$caseID == caseID)
             .filter(\.$state ~~ [DecisionModel.State.final.rawValue, DecisionModel.State.approved.rawValue])
             .sort(\.$decidedAt, .descending).first() : nil
+        // Where the takedown order of this case stands (its latest item).
+        let item = decision == nil ? nil : try await OrderItemModel.query(on: database.db).filter(\.$caseID == caseID)
+            .sort(\.$id, .descending).first()
         let outcome = PublicOutcome.of(status: status, verdict: decision.flatMap { Verdict(rawValue: $0.verdict) },
-                                       action: decision.flatMap { ProposedAction(rawValue: $0.action) })
+                                       action: decision.flatMap { ProposedAction(rawValue: $0.action) }, orderItem: item?.itemStatus)
         return ReportStatusDTO(
             ticket: ticket, status: status.rawValue, outcome: outcome.rawValue,
             statusLabel: .init(id: outcome.label.id, en: outcome.label.en),

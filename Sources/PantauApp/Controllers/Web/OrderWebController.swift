@@ -1,0 +1,319 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import PantauCore
+
+/// Staff pages of takedown orders (list, order page, letter, re-check),
+/// compliance and sanctions; and the platform portal for liaisons.
+struct OrderWebController: Sendable {
+    let tracking: OrderTrackingService
+    let accounts: AccountService
+
+    var database: PantauDatabase { tracking.database }
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.Orders.list, .staff(.viewOrders)) { request, context in try await list(request, context) }
+        routes.get("/perintah/:id", .staff(.viewOrders)) { request, context in
+            try await orderPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.get("/perintah/:id/surat", .staff(.viewOrders)) { request, context in try await letter(request, context) }
+        routes.post("/perintah/butir/:id/cek-ulang", .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
+        routes.get(SitePath.Orders.compliance, .staff(.viewOrders)) { request, context in try await complianceOverview(request, context) }
+        routes.get("/kepatuhan/:platform", .staff(.viewOrders)) { request, context in
+            try await platformCompliance(request, context, platform: context.parameters.get("platform") ?? "",
+                                         notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.get(SitePath.Orders.sanctions, .staff(.viewOrders)) { request, context in
+            let sanctions = try await SanctionModel.query(on: database.db).sort(\.$proposedAt, .descending).limit(500).all()
+            return htmlResponse(SanctionListView(language: Language(request: request), identity: context.identity!, sanctions: sanctions).render())
+        }
+        routes.post(SitePath.Orders.sanctions, .staff(.proposeSanctions)) { request, context in try await propose(request, context) }
+        routes.get("/sanksi/:id", .staff(.viewOrders)) { request, context in
+            try await sanctionPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.post("/sanksi/:id/tinjau", .staff(.approveSanctions)) { request, context in try await reviewSanction(request, context) }
+        routes.get("/sanksi/:id/surat", .staff(.viewOrders)) { request, context in try await sanctionLetter(request, context) }
+
+        routes.get(SitePath.Portal.home, .staff(.answerOrders)) { request, context in try await portal(request, context) }
+        routes.get("/portal/perintah/:id", .staff(.answerOrders)) { request, context in
+            try await portalOrder(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.post("/portal/perintah/:id/terima", .staff(.answerOrders)) { request, context in try await portalAcknowledge(request, context) }
+        routes.post("/portal/perintah/:id/butir/:item", .staff(.answerOrders)) { request, context in try await portalAnswer(request, context) }
+    }
+
+    // MARK: Helpers
+
+    private func pathID(_ context: AppRequestContext, _ request: Request, _ name: String = "id") throws -> UUID {
+        guard let text = context.parameters.get(name), let id = UUIDText.parse(text) else {
+            throw WebErrorPage(status: .notFound, language: Language(request: request))
+        }
+        return id
+    }
+
+    private func redirect(_ path: String, _ language: Language, notice: (String, String)) -> Response {
+        let text = language.t(notice.0, notice.1)
+        return Response(status: .seeOther, headers: [.location: language.link(path + "?notice=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))])
+    }
+
+    private func notFound(_ language: Language, _ error: OrderActionError = .orderNotFound) -> WebErrorPage {
+        WebErrorPage(status: .notFound, language: language, detail: language.t(error.id, error.en))
+    }
+
+    private func period(_ request: Request, _ language: Language) throws -> CompliancePeriod {
+        let q = request.uri.queryParameters
+        switch CompliancePeriod.parse(q.get("period").map { String($0) }, from: q.get("from").map { String($0) }, to: q.get("to").map { String($0) },
+                                      now: tracking.clock.now()) {
+        case .success(let period): return period
+        case .failure(let problem): throw WebErrorPage(status: .badRequest, language: language, detail: language.t(problem.id, problem.en))
+        }
+    }
+
+    // MARK: Orders
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let platform = request.uri.queryParameters.get("platform").map { String($0) }.flatMap { $0.isEmpty ? nil : $0 }
+        let statusText = request.uri.queryParameters.get("status").map { String($0) } ?? ""
+        let status = OrderStatus(rawValue: statusText)
+        if !statusText.isEmpty && status == nil {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Status tidak dikenal.", "Unknown status."))
+        }
+        var query = OrderModel.query(on: database.db)
+        if let platform { query = query.filter(\.$platformID == platform) }
+        if let status { query = query.filter(\.$status == status.rawValue) }
+        let orders = try await query.sort(\.$createdAt, .descending).limit(300).all()
+        var counts: [UUID: Int] = [:]
+        for chunk in orders.compactMap(\.id).chunked(500).map(Array.init) {
+            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all() { counts[item.orderID, default: 0] += 1 }
+        }
+        let overdue = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.overdue.rawValue).count()
+        return htmlResponse(OrderListView(language: language, identity: context.identity!, orders: orders.map { ($0, counts[$0.id!] ?? 0) },
+                                          platform: platform, status: status, overdueItems: overdue, now: tracking.clock.now()).render())
+    }
+
+    func orderPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+                   notice: String? = nil, error: String? = nil) async throws -> Response {
+        let language = Language(request: request)
+        guard let order = try? await tracking.order(id, platform: nil) else { throw notFound(language) }
+        let outbox = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).all().compactMap(\.id)
+        let attempts = outbox.isEmpty ? [] : try await DeliveryAttemptModel.query(on: database.db).filter(\.$outboxID ~~ outbox).sort(\.$startedAt).all()
+        let events = try await PlatformEventModel.query(on: database.db).filter(\.$orderID == id).sort(\.$occurredAt).sort(\.$id).limit(500).all()
+        let view = OrderPageView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
+                                 attempts: attempts, events: events, now: tracking.clock.now(), notice: notice, error: error)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    func letter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let id = try pathID(context, request)
+        guard let order = try? await tracking.order(id, platform: nil) else { throw notFound(language) }
+        let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? OrderUI.platformName(order.platformID)
+        return htmlResponse(OrderLetterView(language: language, order: order, items: try await tracking.items(of: id), bases: bases,
+                                            platformName: platformName).render())
+    }
+
+    func recheck(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: language)
+        let itemID = try pathID(context, request)
+        guard let item = try await OrderItemModel.find(itemID, on: database.db) else { throw notFound(language, .itemNotFound) }
+        let hash = (form.fields["evidence_sha256"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            _ = try await tracking.recheckStillOnline(item: itemID, evidence: form.fields["evidence"] ?? "", evidenceHash: hash.isEmpty ? nil : hash.lowercased(),
+                                                      by: context.identity!)
+        } catch let error as OrderActionError {
+            return try await orderPage(request, context, id: item.orderID, status: error.apiStatus, error: language.t(error.id, error.en))
+        }
+        return redirect(SitePath.Orders.page(item.orderID), language, notice: ("Butir dibuka lagi dengan tenggat baru.", "The item is open again with a new deadline."))
+    }
+
+    // MARK: Compliance
+
+    func complianceOverview(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let period = try period(request, language)
+        var rows: [OrderTrackingService.Compliance] = []
+        for platform in Platform.allCases where platform != .web {
+            rows.append(try await tracking.compliance(platform: platform.rawValue, from: period.from, to: period.to))
+        }
+        return htmlResponse(ComplianceOverviewView(language: language, identity: context.identity!, period: period, rows: rows).render())
+    }
+
+    func platformCompliance(_ request: Request, _ context: AppRequestContext, platform: String, status: HTTPResponse.Status = .ok,
+                            notice: String? = nil, error: String? = nil) async throws -> Response {
+        let language = Language(request: request)
+        guard let p = Platform(rawValue: platform), p != .web else {
+            throw WebErrorPage(status: .notFound, language: language, detail: language.t("Platform tidak dikenal.", "Unknown platform."))
+        }
+        let period = try period(request, language)
+        let compliance = try await tracking.compliance(platform: p.rawValue, from: period.from, to: period.to)
+        let orders = try await OrderModel.query(on: database.db).filter(\.$platformID == p.rawValue)
+            .filter(\.$status ~~ [OrderStatus.overdue, .answered, .sent, .acknowledged].map(\.rawValue)).sort(\.$createdAt, .descending).limit(500).all()
+        let byID = Dictionary(orders.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        var citable: [(item: OrderItemModel, order: OrderModel)] = []
+        for chunk in Array(byID.keys).chunked(500).map(Array.init) {
+            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk)
+                .filter(\.$status ~~ [OrderItemStatus.overdue.rawValue, OrderItemStatus.rejected.rawValue]).all() {
+                citable.append((item, byID[item.orderID]!))
+            }
+        }
+        citable.sort { ($0.item.dueAt ?? .distantPast) < ($1.item.dueAt ?? .distantPast) }
+        let sanctions = try await SanctionModel.query(on: database.db).filter(\.$platformID == p.rawValue).sort(\.$proposedAt, .descending).all()
+        let issued = sanctions.filter { $0.state == "issued" }.map(\.sanctionLevel).max()
+        let events = try await PlatformEventModel.query(on: database.db).filter(\.$platformID == p.rawValue)
+            .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(100).all()
+        let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: compliance,
+                                          citable: Array(citable.prefix(500)), sanctions: sanctions, nextLevel: SanctionLevel.next(after: issued),
+                                          events: events, now: tracking.clock.now(), notice: notice, error: error)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    // MARK: Sanctions
+
+    func propose(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: language)
+        let platform = form.fields["platform"] ?? ""
+        guard Platform(rawValue: platform) != nil else {
+            throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Platform tidak dikenal.", "Unknown platform."))
+        }
+        let ids = form.values("item").compactMap(UUIDText.parse)
+        do {
+            guard ids.count == form.values("item").count else {
+                throw OrderActionError(kind: .invalid, code: "invalid_items", id: "Butir tidak sah.", en: "Invalid items.")
+            }
+            let sanction = try await tracking.proposeSanction(platform: platform, items: ids, reason: form.fields["reason"] ?? "", by: context.identity!)
+            return redirect(SitePath.Orders.sanction(sanction.id!), language,
+                            notice: ("Sanksi diusulkan; menunggu persetujuan supervisor lain.", "Sanction proposed; it awaits another supervisor's approval."))
+        } catch let error as OrderActionError {
+            return try await platformCompliance(request, context, platform: platform, status: error.apiStatus, error: language.t(error.id, error.en))
+        }
+    }
+
+    private func sanctionItems(_ sanction: SanctionModel) async throws -> [(item: OrderItemModel, order: OrderModel)] {
+        let items = try await OrderItemModel.query(on: database.db).filter(\.$id ~~ sanction.items).all()
+        let orders = Dictionary(try await OrderModel.query(on: database.db).filter(\.$id ~~ Array(Set(items.map(\.orderID)))).all().map { ($0.id!, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        return items.compactMap { item in orders[item.orderID].map { (item, $0) } }
+    }
+
+    func sanctionPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+                      notice: String? = nil, error: String? = nil) async throws -> Response {
+        let language = Language(request: request)
+        guard let sanction = try await SanctionModel.find(id, on: database.db) else {
+            throw WebErrorPage(status: .notFound, language: language, detail: language.t("Sanksi tidak ditemukan.", "Sanction not found."))
+        }
+        let view = SanctionView(language: language, identity: context.identity!, sanction: sanction, items: try await sanctionItems(sanction),
+                                error: error, notice: notice)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    func reviewSanction(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: language)
+        let id = try pathID(context, request)
+        let approve = form.fields["approve"] == "1"
+        do {
+            _ = try await tracking.reviewSanction(id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
+        } catch let error as OrderActionError {
+            return try await sanctionPage(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+        }
+        return redirect(SitePath.Orders.sanction(id), language, notice: approve ? ("Sanksi diterbitkan.", "Sanction issued.") : ("Usulan sanksi ditolak.", "Sanction rejected."))
+    }
+
+    func sanctionLetter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        guard let sanction = try await SanctionModel.find(try pathID(context, request), on: database.db), sanction.state == "issued" else {
+            throw WebErrorPage(status: .notFound, language: language, detail: language.t("Surat hanya ada untuk sanksi yang diterbitkan.",
+                                                                                          "Letters exist for issued sanctions only."))
+        }
+        return htmlResponse(SanctionLetterView(language: language, sanction: sanction, items: try await sanctionItems(sanction)).render())
+    }
+
+    // MARK: Platform portal
+
+    private func ownPlatform(_ context: AppRequestContext, _ language: Language) throws -> String {
+        guard let platform = context.identity?.platform else {
+            throw WebErrorPage(status: .forbidden, language: language, kind: .accessDenied)
+        }
+        return platform.rawValue
+    }
+
+    func portal(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let platform = try ownPlatform(context, language)
+        let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300)
+        var open: [(order: OrderModel, items: [OrderItemModel])] = []
+        for order in orders where OrderStatus(rawValue: order.status)?.isOpen ?? false || order.status == OrderStatus.dispatching.rawValue {
+            open.append((order, try await tracking.items(of: order.id!)))
+        }
+        open.sort { ($0.order.deadlineAt ?? .distantFuture) < ($1.order.deadlineAt ?? .distantFuture) }
+        return htmlResponse(PortalView(language: language, identity: context.identity!, open: open, recent: Array(orders.prefix(50)),
+                                       now: tracking.clock.now()).render())
+    }
+
+    func portalOrder(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
+                     notice: String? = nil, error: String? = nil) async throws -> Response {
+        let language = Language(request: request)
+        guard let order = try? await tracking.order(id, platform: try ownPlatform(context, language)) else { throw notFound(language) }
+        let view = PortalOrderView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
+                                   now: tracking.clock.now(), notice: notice, error: error)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    func portalAcknowledge(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        _ = try await parseStaffForm(request, context, language: language)
+        let id = try pathID(context, request)
+        do {
+            _ = try await tracking.acknowledge(id, platform: try ownPlatform(context, language), actor: context.identity!.actor)
+        } catch let error as OrderActionError {
+            throw notFound(language, error)
+        }
+        return redirect(SitePath.Portal.order(id), language, notice: ("Penerimaan dikonfirmasi.", "Receipt acknowledged."))
+    }
+
+    func portalAnswer(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: language)
+        let id = try pathID(context, request)
+        let itemID = try pathID(context, request, "item")
+        let platform = try ownPlatform(context, language)
+        do {
+            guard let answer = OrderItemAnswer(rawValue: form.fields["answer"] ?? "") else {
+                throw OrderActionError(kind: .invalid, code: "invalid_answer", id: "Pilih jawaban.", en: "Choose an answer.")
+            }
+            var removedAt: Date?
+            if answer == .complied {
+                let text = (form.fields["removed_at"] ?? "").trimmingCharacters(in: .whitespaces)
+                if text.isEmpty {
+                    removedAt = tracking.clock.now()
+                } else if let parsed = parseWIBMinute(text) ?? parseTimestamp(text) {
+                    removedAt = parsed
+                } else {
+                    throw OrderActionError(kind: .invalid, code: "invalid_removed_at", id: "Waktu penurunan harus berbentuk YYYY-MM-DDTHH:MM (WIB).",
+                                           en: "The removal time must look like YYYY-MM-DDTHH:MM (WIB).", field: "removed_at")
+                }
+            }
+            _ = try await tracking.answer(item: itemID, of: id, platform: platform, answer: answer, removedAt: removedAt,
+                                          reason: form.fields["reason"], actor: context.identity!.actor)
+        } catch let error as OrderActionError {
+            if error.kind == .notFound { throw notFound(language, error) }
+            return try await portalOrder(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+        } catch let error as CaseActionError {
+            return try await portalOrder(request, context, id: id, status: error.status, error: language.t(error.id, error.en))
+        }
+        return redirect(SitePath.Portal.order(id), language, notice: ("Jawaban tercatat.", "Answer recorded."))
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM` (or with a space) read as WIB.
+func parseWIBMinute(_ text: String) -> Date? {
+    let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
+    guard parts.count == 2, let day = QueueFilter.parseDay(String(parts[0])) else { return nil }
+    let clock = parts[1].split(separator: ":")
+    guard clock.count == 2, let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours), (0..<60).contains(minutes) else { return nil }
+    return day.addingTimeInterval(Double(hours * 3600 + minutes * 60))
+}
