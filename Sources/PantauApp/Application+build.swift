@@ -44,7 +44,9 @@ public struct PantauServer {
             }
             services.append(components.writer)
             if configuration.embeddedWorker {
-                services.append(DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger))
+                var worker = DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger)
+                worker.mailer = configuration.mailer
+                services.append(worker)
             }
             let application = Application(
                 router: routes.router,

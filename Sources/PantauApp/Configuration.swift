@@ -73,6 +73,10 @@ public struct AppConfiguration: Sendable {
     public var orderDeadlines = OrderDeadlines()
     /// The administrative fine an ST2 sanction records.
     public var fineFormula = FineFormula()
+    /// SMTP relay (`smtp://host:port`) for orders to platforms without a
+    /// webhook; without it such orders wait for staff to send them by hand.
+    public var smtpURL: String?
+    public var smtpFrom = "pantau@localhost"
     /// Run the delivery worker inside `pantau serve` (turn off when separate
     /// `pantau worker` processes deliver).
     public var embeddedWorker = true
@@ -102,6 +106,9 @@ public struct AppConfiguration: Sendable {
     ]
 
     public init() {}
+
+    /// The SMTP relay, when one is configured.
+    var mailer: SMTPMailer? { smtpURL.flatMap { SMTPMailer(url: $0, from: smtpFrom) } }
 
     /// Reads the environment; flags given on the command line win.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -151,6 +158,16 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }
         if let n = try int("PANTAU_FINE_PER_ITEM", 0...1_000_000_000_000) { config.fineFormula.perItem = Int64(n) }
         if let n = try int("PANTAU_FINE_URGENT_MULTIPLIER", 1...100) { config.fineFormula.urgentMultiplier = Int64(n) }
+        if let from = env("PANTAU_SMTP_FROM") {
+            guard ReportValidator.isPlausibleEmail(from) else { throw ConfigurationError("PANTAU_SMTP_FROM: expected an e-mail address, got '\(from)'") }
+            config.smtpFrom = from
+        }
+        if let url = env("PANTAU_SMTP_URL") {
+            guard SMTPMailer(url: url, from: config.smtpFrom) != nil else {
+                throw ConfigurationError("PANTAU_SMTP_URL: expected smtp://host[:port], got '\(url)'")
+            }
+            config.smtpURL = url
+        }
         if let email = env("PANTAU_ADMIN_EMAIL") {
             guard ReportValidator.isPlausibleEmail(email) else {
                 throw ConfigurationError("PANTAU_ADMIN_EMAIL: expected an e-mail address, got '\(email)'")

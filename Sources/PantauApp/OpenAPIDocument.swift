@@ -332,6 +332,21 @@ paths:
       responses:
         '200': { description: The order, content: { application/json: { schema: { $ref: '#/components/schemas/Order' } } } }
         '404': { $ref: '#/components/responses/Error' }
+  /api/v1/orders/{id}/sent-manually:
+    post:
+      summary: Record that an order waiting for a hand-sent e-mail (no webhook, no SMTP relay) was sent; its deadline starts now.
+      security: [{ bearer: [] }]
+      parameters: [{ name: id, in: path, required: true, schema: { type: string, format: uuid } }]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, required: [note], properties: { note: { type: string, minLength: 5, maxLength: 500 } } }
+      responses:
+        '200': { description: The order, content: { application/json: { schema: { $ref: '#/components/schemas/Order' } } } }
+        '404': { $ref: '#/components/responses/Error' }
+        '409': { $ref: '#/components/responses/Error' }
+        '422': { $ref: '#/components/responses/Error' }
   /api/v1/order-items/{id}/recheck:
     post:
       summary: A re-check found a complied item still online; it opens again with a fresh deadline and counts against the platform.

@@ -52,6 +52,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     /// Takedown orders, their letters, delivery attempts, compliance figures
     /// and sanctions (staff side).
     case viewOrders = "view_orders"
+    /// Record that an order waiting for a hand-sent e-mail was sent.
+    case sendOrdersManually = "send_orders_manually"
     /// Mark a complied order item "still online" after a re-check.
     case recheckOrderItems = "recheck_order_items"
     /// Propose the next step of a platform's sanctions ladder.
@@ -79,6 +81,7 @@ public enum PermissionTable {
         .manageLegalBases: [.admin],
         .submitMentions: [.admin, .platform],
         .viewOrders: [.admin, .supervisor, .analyst, .triage],
+        .sendOrdersManually: [.supervisor, .analyst],
         .recheckOrderItems: [.supervisor, .analyst],
         .proposeSanctions: [.supervisor, .analyst],
         .approveSanctions: [.supervisor],

@@ -19,7 +19,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
                 let orders = OrderService(database: database, clock: SystemClock(), categories: categories,
                                           batchWindow: Double(config.orderBatchMinutes) * 60, deadlines: config.orderDeadlines)
-                let worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
+                var worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
+                worker.mailer = config.mailer
                 logger.info("delivery worker started", metadata: ["worker": "\(worker.name)", "database": "\(config.database.redacted)"])
                 let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
@@ -31,7 +32,85 @@ struct WorkerCommand: AsyncParsableCommand {
 /// `pantau platform webhook`: where a platform's orders are delivered.
 struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "platform", abstract: "Platforms' delivery settings.",
-                                                    subcommands: [Webhook.self, Show.self])
+                                                    subcommands: [Webhook.self, Liaison.self, Deadline.self, Show.self])
+
+    static func platform(_ text: String) throws -> Platform {
+        guard let p = Platform(rawValue: text.lowercased()), p != .web else {
+            throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+        }
+        return p
+    }
+
+    struct Liaison: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a platform's liaison: the person orders are addressed to, and the e-mail address used when no webhook is set.")
+        @Option(help: "Platform") var platform: String
+        @Option(help: "Liaison's name") var name: String
+        @Option(help: "Liaison's e-mail address") var email: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let p = try PlatformCommand.platform(platform)
+            let address = email.trimmingCharacters(in: .whitespaces).lowercased()
+            guard ReportValidator.isPlausibleEmail(address) else { throw ValidationError("--email: expected an e-mail address, got '\(email)'") }
+            let person = name.trimmingCharacters(in: .whitespaces)
+            guard !person.isEmpty, person.count <= 200 else { throw ValidationError("--name: expected 1–200 characters") }
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    try await database.db.transaction { tx in
+                        try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)
+                            .set(\.$liaisonName, to: person).set(\.$liaisonEmail, to: address).update()
+                        try await AccountService.audit("platform_liaison_set", actor: cliActor, target: "platform:" + p.rawValue,
+                                                       payload: ["name": person, "email": address], at: Date(), on: tx)
+                    }
+                    print("liaison for \(p.rawValue): \(person) <\(address)>")
+                }
+            }
+        }
+    }
+
+    struct Deadline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Override the hours a platform has for one category (or --clear it); applies to orders delivered from now on.")
+        @Option(help: "Platform") var platform: String
+        @Option(help: "Category slug, e.g. perjudian") var category: String
+        @Option(help: "Hours from delivery (1–720)") var hours: Int?
+        @Flag(help: "Remove the override (back to the default hours)") var clear = false
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            guard clear != (hours != nil) else { throw ValidationError("give either --hours N or --clear") }
+            if let hours, !(1...720).contains(hours) { throw ValidationError("--hours: expected 1…720, got \(hours)") }
+        }
+
+        func run() async throws {
+            let p = try PlatformCommand.platform(platform)
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    guard try await CategoryModel.find(category, on: database.db) != nil else {
+                        throw ValidationError("--category: unknown category '\(category)'")
+                    }
+                    let id = p.rawValue + ":" + category
+                    try await database.db.transaction { tx in
+                        try await PlatformDeadlineModel.query(on: tx).filter(\.$id == id).delete()
+                        if let hours {
+                            let row = PlatformDeadlineModel()
+                            row.id = id
+                            row.platformID = p.rawValue
+                            row.categoryID = category
+                            row.hours = hours
+                            try await row.create(on: tx)
+                        }
+                        try await AccountService.audit("platform_deadline_set", actor: cliActor, target: "platform:" + p.rawValue,
+                                                       payload: ["category": category, "hours": hours.map(String.init) ?? "default"], at: Date(), on: tx)
+                    }
+                    print(hours.map { "\(p.rawValue) \(category): \($0) h" } ?? "\(p.rawValue) \(category): default hours")
+                }
+            }
+        }
+    }
 
     struct Webhook: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -66,6 +145,9 @@ struct PlatformCommand: AsyncParsableCommand {
                             .set(\.$webhookURL, to: url).set(\.$webhookSecret, to: secret).update()
                         try await AccountService.audit("platform_webhook_set", actor: cliActor, target: "platform:" + p.rawValue,
                                                        payload: ["url": url], at: Date(), on: tx)
+                        // Orders that waited for a hand-sent e-mail now go by webhook.
+                        try await OutboxModel.query(on: tx).filter(\.$platformID == p.rawValue).filter(\.$status == "manual")
+                            .set(\.$status, to: "pending").set(\.$nextAttemptAt, to: Date()).update()
                     }
                     print("webhook for \(p.rawValue): \(url)")
                     if !secretStdin { print("signing secret (give it to the platform; shown only now): \(secret)") }
@@ -82,8 +164,11 @@ struct PlatformCommand: AsyncParsableCommand {
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    let overrides = try await PlatformDeadlineModel.query(on: database.db).sort(\.$id).all()
                     for p in try await PlatformDeliveryModel.query(on: database.db).sort(\.$id).all() {
-                        print("\(p.id ?? "")\t\(p.webhookURL ?? "(no webhook)")\t\(p.webhookSecret == nil ? "" : "signed")")
+                        let liaison = p.liaisonEmail.map { "\(p.liaisonName ?? "") <\($0)>" } ?? "(no liaison)"
+                        let hours = overrides.filter { $0.platformID == p.id }.map { "\($0.categoryID)=\($0.hours)h" }.joined(separator: ",")
+                        print("\(p.id ?? "")\t\(p.webhookURL ?? "(no webhook)")\t\(p.webhookSecret == nil ? "" : "signed")\t\(liaison)\t\(hours)")
                     }
                 }
             }

@@ -71,3 +71,15 @@ struct CreatePlatformHistory: AsyncMigration {
         for table in ["platform_deadlines", "sanctions", "platform_events"] { try await database.schema(table).delete() }
     }
 }
+
+/// Which channel an attempt used: webhook, email (SMTP), or manual (queued
+/// for staff to send by hand, then marked sent).
+struct AddDeliveryChannel: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("delivery_attempts").field("channel", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("delivery_attempts").deleteField("channel").update()
+    }
+}

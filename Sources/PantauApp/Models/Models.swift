@@ -294,6 +294,7 @@ final class DeliveryAttemptModel: Model, @unchecked Sendable {
     @Field(key: "duration_ms") var durationMillis: Int
     @OptionalField(key: "http_status") var httpStatus: Int?
     @OptionalField(key: "error") var error: String?
+    @OptionalField(key: "channel") var channel: String?
     init() {}
 }
 

@@ -36,6 +36,9 @@ struct DeliveryWorker: Service {
     var requestTimeout: TimeAmount = .seconds(10)
     var batchSize = 32
     var idlePause: Duration = .milliseconds(250)
+    /// Sends orders by e-mail to platforms without a webhook (nil: such
+    /// orders wait for staff to send them by hand).
+    var mailer: SMTPMailer?
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -111,19 +114,31 @@ struct DeliveryWorker: Service {
         }
     }
 
-    /// Sends one message and records the outcome.
+    /// How one attempt ended.
+    enum Outcome {
+        case delivered
+        case failed(String)
+        /// No webhook and no SMTP relay: the order waits for staff to send it
+        /// by e-mail and mark it sent.
+        case awaitingManualSend
+    }
+
+    /// Sends one message by the platform's channel (webhook, else e-mail to
+    /// the liaison) and records the outcome.
     func deliver(_ message: LeasedMessage, platform: PlatformDeliveryModel?, client: HTTPClient) async throws {
         let started = clock.now()
         let startNanos = DispatchTime.now().uptimeNanoseconds
         var status: Int?
-        var failure: String?
+        let outcome: Outcome
+        let channel: String
+        let timestamp = Int(started.timeIntervalSince1970)
         if let url = platform?.webhookURL, !url.isEmpty, let secret = platform?.webhookSecret {
+            channel = "webhook"
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             let bytes = Array(message.body.utf8)
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: WebhookSignature.headerName,
-                                value: WebhookSignature.header(body: bytes, secret: secret, timestamp: Int(started.timeIntervalSince1970)))
+            request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.header(body: bytes, secret: secret, timestamp: timestamp))
             request.headers.add(name: "Idempotency-Key", value: message.idempotencyKey)
             request.headers.add(name: "User-Agent", value: "Pantau-Delivery/1")
             request.body = .bytes(ByteBuffer(bytes: bytes))
@@ -131,18 +146,42 @@ struct DeliveryWorker: Service {
                 let response = try await client.execute(request, timeout: requestTimeout)
                 status = Int(response.status.code)
                 _ = try? await response.body.collect(upTo: 64 * 1024)
-                if !(200..<300).contains(Int(response.status.code)) { failure = "HTTP \(response.status.code)" }
+                outcome = (200..<300).contains(Int(response.status.code)) ? .delivered : .failed("HTTP \(response.status.code)")
             } catch {
-                failure = "\(error)".prefix(300).description
+                outcome = .failed("\(error)".prefix(300).description)
+            }
+        } else if let address = platform?.liaisonEmail, !address.isEmpty {
+            if let mailer {
+                channel = "email"
+                do {
+                    let mail = try OrderMail.forOrder(body: message.body, from: mailer.from, to: address, liaison: platform?.liaisonName,
+                                                      signature: platform?.webhookSecret.map {
+                                                          WebhookSignature.header(body: Array(message.body.utf8), secret: $0, timestamp: timestamp)
+                                                      },
+                                                      idempotencyKey: message.idempotencyKey, date: started)
+                    try await mailer.send(to: address, message: mail)
+                    outcome = .delivered
+                } catch {
+                    outcome = .failed("\(error)".prefix(300).description)
+                }
+            } else {
+                channel = "manual"
+                outcome = .awaitingManualSend
             }
         } else {
-            failure = "no webhook configured for \(message.platformID)"
+            channel = "none"
+            outcome = .failed("no webhook and no liaison e-mail configured for \(message.platformID)")
         }
         let duration = Int((DispatchTime.now().uptimeNanoseconds - startNanos) / 1_000_000)
-        try await record(message, started: started, duration: duration, status: status, failure: failure)
+        try await record(message, started: started, duration: duration, status: status, outcome: outcome, channel: channel)
     }
 
-    private func record(_ message: LeasedMessage, started: Date, duration: Int, status: Int?, failure: String?) async throws {
+    private func record(_ message: LeasedMessage, started: Date, duration: Int, status: Int?, outcome: Outcome, channel: String) async throws {
+        let failure: String? = switch outcome {
+        case .delivered: nil
+        case .failed(let reason): reason
+        case .awaitingManualSend: "awaiting manual e-mail delivery"
+        }
         let now = clock.now()
         var random = SystemRandomNumberGenerator()
         let attempt = message.attempts + 1
@@ -159,13 +198,19 @@ struct DeliveryWorker: Service {
             row.durationMillis = duration
             row.httpStatus = status
             row.error = failure
+            row.channel = channel
             try await row.create(on: db)
             guard let outbox = try await OutboxModel.find(message.id, on: db), outbox.status == "pending" else { return }
             outbox.attempts = attempt
             outbox.leaseUntil = nil
             outbox.leasedBy = nil
             outbox.lastError = failure
-            if failure == nil {
+            if case .awaitingManualSend = outcome {
+                outbox.status = "manual"
+                try await OrderService.recordEvent("order_awaiting_manual_send", platform: message.platformID, order: message.orderID,
+                                                   actor: "system:delivery", payload: ["reason": "no webhook and no SMTP relay configured"],
+                                                   at: now, on: db)
+            } else if failure == nil {
                 outbox.status = "delivered"
                 outbox.deliveredAt = now
                 if let order = try await OrderModel.find(message.orderID, on: db), order.sentAt == nil {

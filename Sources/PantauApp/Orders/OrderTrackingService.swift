@@ -143,6 +143,45 @@ struct OrderTrackingService: Sendable {
         }
     }
 
+    // MARK: Manual delivery
+
+    /// Staff sent an order waiting for a hand-sent e-mail (no webhook, no
+    /// SMTP relay): the deadline starts now.
+    func markSentManually(_ orderID: UUID, note: String, by actor: Identity) async throws -> OrderModel {
+        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count >= 5, note.count <= 500 else {
+            throw OrderActionError(kind: .invalid, code: "note_required", id: "Catat ke mana dan bagaimana surat dikirim (5–500 karakter).",
+                                   en: "Note where and how the letter was sent (5–500 characters).", field: "note")
+        }
+        let now = clock.now()
+        let isSQLite = database.isSQLite
+        return try await cases.write { db in
+            guard let order = try await OrderModel.find(orderID, on: db) else { throw OrderActionError.orderNotFound }
+            guard let message = try await OutboxModel.query(on: db).filter(\.$orderID == orderID).filter(\.$status == "manual").first() else {
+                throw OrderActionError(kind: .conflict, code: "not_awaiting_manual_send", id: "Perintah ini tidak menunggu pengiriman manual.",
+                                       en: "This order is not waiting to be sent by hand.")
+            }
+            let attempt = DeliveryAttemptModel()
+            attempt.id = OrderedID.make(at: now)
+            attempt.outboxID = message.id!
+            attempt.attempt = message.attempts + 1
+            attempt.worker = actor.actor
+            attempt.startedAt = now
+            attempt.durationMillis = 0
+            attempt.channel = "manual"
+            try await attempt.create(on: db)
+            message.attempts += 1
+            message.status = "delivered"
+            message.deliveredAt = now
+            message.lastError = nil
+            try await message.save(on: db)
+            try await OrderService.recordEvent("order_sent_manually", platform: order.platformID, order: order.id, actor: actor.actor,
+                                               payload: ["order": order.number, "note": note], at: now, on: db)
+            if order.sentAt == nil { try await orders.markDelivered(order, at: now, isSQLite: isSQLite, on: db) }
+            return order
+        }
+    }
+
     // MARK: Re-check
 
     /// Staff found a complied item still online: it opens again with a fresh

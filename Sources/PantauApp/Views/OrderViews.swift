@@ -132,6 +132,8 @@ struct OrderPageView {
     let attempts: [DeliveryAttemptModel]
     let events: [PlatformEventModel]
     let now: Date
+    /// The liaison's address, when the order waits to be sent by hand.
+    var awaitingManualSend: String?
     var notice: String?
     var error: String?
 
@@ -151,6 +153,17 @@ struct OrderPageView {
                 (l.t("Diterima platform", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? "—")),
                 (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
             ]), .p(.a(.href(l.link(SitePath.Orders.letter(order.id!))), .text(l.t("Surat Perintah Takedown (cetak) →", "Takedown order letter (print) →"))))),
+            .unwrap(awaitingManualSend) { address in
+                .section(.class("card"), .h2(.text(l.t("Menunggu pengiriman manual", "Waiting to be sent by hand"))),
+                    .p(.text(l.t("Platform ini belum punya webhook dan relai SMTP tidak diatur. Kirim surat (cetak atau PDF) ke ",
+                                 "This platform has no webhook and no SMTP relay is set. Send the letter (printed or as PDF) to ")), .strong(.text(address)),
+                       .text(l.t(", lalu catat di sini: tenggat mulai berjalan saat itu.", ", then record it here: the deadline starts then."))),
+                    .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.page(order.id!) + "/terkirim")),
+                        StaffUI.csrfField(identity),
+                        StaffUI.field("manual-note", l.t("Dikirim ke / lewat", "Sent to / by"),
+                                      .input(.type(.text), .name("note"), .id("manual-note"), .placeholder("e-mail ke legal@platform, 1 Des 10.00"))),
+                        .button(.type(.submit), .text(l.t("Tandai terkirim", "Mark as sent"))))))
+            },
             .h2(.text(l.t("Butir", "Items"))),
             .table(
                 .thead(.tr(.th(.text(l.t("Subjek", "Subject"))), .th(.text(l.t("Kategori / dasar hukum", "Category / legal basis"))), .th(.text("Status")),
@@ -176,7 +189,7 @@ struct OrderPageView {
             .h2(.text(l.t("Pengiriman", "Delivery attempts"))),
             .if(attempts.isEmpty, .p(.text(l.t("Belum ada percobaan.", "No attempts yet.")))),
             .table(.tbody(.forEach(attempts) { a in
-                .tr(.td(.text("#\(a.attempt)")), .td(.text(StaffUI.time(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
+                .tr(.td(.text("#\(a.attempt)")), .td(.text(a.channel ?? "webhook")), .td(.text(StaffUI.time(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
                     .td(.text(a.httpStatus.map { "HTTP \($0)" } ?? "—")), .td(.text(a.error ?? "OK")), .td(.code(.text(a.worker))))
             })),
             .h2(.text(l.t("Riwayat", "History"))),

@@ -82,6 +82,12 @@ struct OrderAPIController: Sendable {
             let order = try await mapErrors { try await tracking.order(try pathID(context), platform: nil) }
             return try jsonResponse(OrderDTO(order: order, items: try await tracking.items(of: order.id!)), status: .ok)
         }
+        routes.post("/api/v1/orders/:id/sent-manually", .staff(.sendOrdersManually)) { request, context in
+            let body = try await decode(ManualSendBody.self, request)
+            let order = try await mapErrors { try await tracking.markSentManually(try pathID(context), note: body.note, by: context.identity!) }
+            let fresh = try await tracking.order(order.id!, platform: nil)
+            return try jsonResponse(OrderDTO(order: fresh, items: try await tracking.items(of: fresh.id!)), status: .ok)
+        }
         routes.post("/api/v1/order-items/:id/recheck", .staff(.recheckOrderItems)) { request, context in
             let body = try await decode(RecheckBody.self, request)
             let item = try await mapErrors {
@@ -128,6 +134,7 @@ struct OrderAPIController: Sendable {
         let reason: String?
         enum CodingKeys: String, CodingKey { case answer, removedAt = "removed_at", reason }
     }
+    struct ManualSendBody: Decodable { let note: String }
     struct RecheckBody: Decodable {
         let evidence: String
         let evidenceSHA256: String?

@@ -18,6 +18,7 @@ struct OrderWebController: Sendable {
         }
         routes.get("/perintah/:id/surat", .staff(.viewOrders)) { request, context in try await letter(request, context) }
         routes.post("/perintah/butir/:id/cek-ulang", .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
+        routes.post("/perintah/:id/terkirim", .staff(.sendOrdersManually)) { request, context in try await markSent(request, context) }
         routes.get(SitePath.Orders.compliance, .staff(.viewOrders)) { request, context in try await complianceOverview(request, context) }
         routes.get("/kepatuhan/:platform", .staff(.viewOrders)) { request, context in
             try await platformCompliance(request, context, platform: context.parameters.get("platform") ?? "",
@@ -99,8 +100,11 @@ struct OrderWebController: Sendable {
         let outbox = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).all().compactMap(\.id)
         let attempts = outbox.isEmpty ? [] : try await DeliveryAttemptModel.query(on: database.db).filter(\.$outboxID ~~ outbox).sort(\.$startedAt).all()
         let events = try await PlatformEventModel.query(on: database.db).filter(\.$orderID == id).sort(\.$occurredAt).sort(\.$id).limit(500).all()
+        let manual = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).filter(\.$status == "manual").first() != nil
+        let liaison = try await PlatformDeliveryModel.find(order.platformID, on: database.db)
         let view = OrderPageView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
-                                 attempts: attempts, events: events, now: tracking.clock.now(), notice: notice, error: error)
+                                 attempts: attempts, events: events, now: tracking.clock.now(),
+                                 awaitingManualSend: manual ? (liaison?.liaisonEmail ?? "—") : nil, notice: notice, error: error)
         return htmlResponse(view.render(), status: status)
     }
 
@@ -127,6 +131,19 @@ struct OrderWebController: Sendable {
             return try await orderPage(request, context, id: item.orderID, status: error.apiStatus, error: language.t(error.id, error.en))
         }
         return redirect(SitePath.Orders.page(item.orderID), language, notice: ("Butir dibuka lagi dengan tenggat baru.", "The item is open again with a new deadline."))
+    }
+
+    func markSent(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: language)
+        let id = try pathID(context, request)
+        do {
+            _ = try await tracking.markSentManually(id, note: form.fields["note"] ?? "", by: context.identity!)
+        } catch let error as OrderActionError {
+            if error.kind == .notFound { throw notFound(language, error) }
+            return try await orderPage(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+        }
+        return redirect(SitePath.Orders.page(id), language, notice: ("Dicatat terkirim; tenggat mulai berjalan.", "Recorded as sent; the deadline runs."))
     }
 
     // MARK: Compliance
