@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """End-to-end test in a real browser (headless Chromium through Selenium):
 a citizen files a report on /lapor, an analyst signs in, finds it in the
-queue, claims it, decides "violating" with a statement of reasons, and the
-public ticket page shows the outcome. Saves screenshots (1280x800) of the
-main pages to the folder given by --screenshots.
+queue, claims it, decides "violating → takedown order" with a statement of
+reasons, and the public ticket page shows the outcome. The order reaches a
+local webhook receiver (signature checked); the platform's liaison answers
+it in the portal, the ticket page follows, and the refusal climbs the
+sanctions ladder (proposed by the analyst, approved by a supervisor, letter
+printed). Saves screenshots (1280x800) of the main pages to the folder
+given by --screenshots.
 
 Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
 Usage: scripts/browser-test.py --binary .build/debug/pantau --screenshots ci-artifacts/screenshots
 """
-import argparse, os, shutil, signal, subprocess, sys, tempfile
+import argparse, hashlib, hmac, http.server, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 from selenium import webdriver
@@ -28,6 +32,27 @@ def add_user(binary, work, email, role, password):
         sys.exit(f"could not create {email}: {r.stderr}")
 
 
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """The platform's webhook: checks Pantau-Signature, keeps every order."""
+    secret = b"whsec-browser-test-secret"
+    orders, bad = [], 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        parts = dict(p.split("=", 1) for p in self.headers.get("Pantau-Signature", "").split(",") if "=" in p)
+        expected = hmac.new(self.secret, (parts.get("t", "") + ".").encode() + body, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(expected, parts.get("v1", "")):
+            Receiver.orders.append(json.loads(body))
+            self.send_response(200)
+        else:
+            Receiver.bad += 1
+            self.send_response(401)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -39,10 +64,20 @@ def main():
     os.makedirs(shots, exist_ok=True)
     work = tempfile.mkdtemp(prefix="pantau-browser-")
     add_user(binary, work, "analis@kominfo.test", "analyst", "analyst-password-1")
+    add_user(binary, work, "supervisor@kominfo.test", "supervisor", "supervisor-password-1")
+    r = subprocess.run([binary, "user", "add", "--email", "liaison@tiktok.test", "--role", "platform", "--platform", "tiktok", "--password-stdin"],
+                       cwd=work, input="liaison-password-1\n", capture_output=True, text=True, timeout=120)
+    check("a platform liaison account is created", r.returncode == 0, r.stderr)
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    r = subprocess.run([binary, "platform", "webhook", "--platform", "tiktok", "--url", f"http://127.0.0.1:{receiver.server_port}/webhook",
+                        "--secret-stdin"], cwd=work, input=Receiver.secret.decode() + "\n", capture_output=True, text=True, timeout=120)
+    check("the platform's webhook is set", r.returncode == 0, r.stderr)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(work, "serve.out"), "w")
-    server = subprocess.Popen([binary, "serve", "--port", str(port)], cwd=work, stdout=log, stderr=subprocess.STDOUT)
+    env = dict(os.environ, PANTAU_ORDER_BATCH_MINUTES="0")
+    server = subprocess.Popen([binary, "serve", "--port", str(port)], cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env)
     options = webdriver.ChromeOptions()
     for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800"]:
         options.add_argument(flag)
@@ -60,6 +95,13 @@ def main():
             page = driver.find_element(By.TAG_NAME, "html")
             element.click()
             WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+        def sign_in(email, password, next_path):
+            driver.delete_all_cookies()
+            driver.get(base + "/masuk?next=" + next_path)
+            driver.find_element(By.ID, "email").send_keys(email)
+            driver.find_element(By.ID, "password").send_keys(password)
+            submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
         # 1. A citizen files a report.
         driver.get(base + "/lapor")
@@ -117,9 +159,65 @@ def main():
         shot("09-aduan-hasil.png")
         driver.get(base + "/banding?ref=" + ticket)
         shot("10-banding.png")
+
+        # 5. The order reached the platform's webhook, signed.
+        deadline = time.time() + 20
+        while not Receiver.orders and time.time() < deadline:
+            time.sleep(0.2)
+        check("the takedown order reached the webhook with a valid signature", len(Receiver.orders) == 1 and Receiver.bad == 0,
+              f"{len(Receiver.orders)} orders, {Receiver.bad} bad signatures")
+        number = Receiver.orders[0]["number"] if Receiver.orders else ""
+        sign_in("analis@kominfo.test", "analyst-password-1", "/perintah")
+        check("the order list shows the order", number and number in driver.page_source)
+        shot("11-perintah.png")
+        submit(driver.find_element(By.LINK_TEXT, number))
+        check("the order page shows the delivery", "HTTP 200" in driver.page_source and "order_sent" in driver.page_source)
+        shot("12-perintah-detail.png")
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Surat Perintah Takedown"))
+        check("the letter lists the item and its basis", "tiktok:video:7301234567890123456" in driver.page_source
+              and "UU 44/2008" in driver.page_source)
+        shot("13-surat-perintah.png")
+
+        # 6. The liaison answers in the portal: refused, with a reason.
+        sign_in("liaison@tiktok.test", "liaison-password-1", "/portal")
+        check("the portal lists the open order", number in driver.page_source)
+        shot("14-portal.png")
+        submit(driver.find_element(By.LINK_TEXT, number))
+        submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/terima'] button"))
+        check("receipt acknowledged", "Penerimaan dikonfirmasi" in driver.page_source)
+        driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=rejected]").click()
+        driver.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Menurut kami video ini tidak melanggar pedoman komunitas.")
+        shot("15-portal-jawab.png")
+        submit(driver.find_element(By.XPATH, "//button[contains(., 'Kirim jawaban')]"))
+        check("the answer is recorded", "Jawaban tercatat" in driver.page_source and "Ditolak platform" in driver.page_source)
+        driver.delete_all_cookies()
+        driver.get(base + "/aduan/" + ticket)
+        check("the reporter sees the platform's refusal", "menolak" in driver.find_element(By.ID, "outcome").text,
+              driver.find_element(By.ID, "outcome").text)
+
+        # 7. The refusal is cited in a warning letter: proposed, then approved by a supervisor.
+        sign_in("analis@kominfo.test", "analyst-password-1", "/kepatuhan/tiktok")
+        shot("16-kepatuhan-tiktok.png")
+        driver.find_element(By.ID, "sanction-reason").send_keys("Platform menolak menurunkan konten pornografi yang telah diverifikasi.")
+        submit(driver.find_element(By.XPATH, "//button[contains(., 'Usulkan sanksi')]"))
+        check("the ST1 proposal awaits approval", "Menunggu persetujuan" in driver.page_source and "ST1" in driver.page_source)
+        sanction_url = driver.current_url.split("?")[0]
+        sign_in("supervisor@kominfo.test", "supervisor-password-1", sanction_url.replace(base, ""))
+        submit(driver.find_element(By.XPATH, "//button[contains(., 'Setujui')]"))
+        check("the supervisor issues ST1", "Diterbitkan" in driver.page_source)
+        shot("17-sanksi.png")
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Surat sanksi"))
+        check("the warning letter cites the refused item", "tiktok:video:7301234567890123456" in driver.page_source)
+        shot("18-surat-teguran.png")
+        driver.get(base + "/kepatuhan")
+        check("the compliance overview lists every platform", "TikTok" in driver.page_source and "YouTube" in driver.page_source)
+        shot("19-kepatuhan.png")
+        driver.get(base + "/platform")
+        shot("20-platform.png")
     finally:
         if driver:
             driver.quit()
+        receiver.shutdown()
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=20)

@@ -104,7 +104,8 @@ public struct PantauServer {
         let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
         caseWeb.register(on: routes)
         CaseAPIController(web: caseWeb).register(on: routes)
-        let tracking = OrderTrackingService(cases: cases, orders: components.orders, fine: configuration.fineFormula)
+        let tracking = OrderTrackingService(cases: cases, orders: components.orders, fine: configuration.fineFormula,
+                                            smtpConfigured: configuration.mailer != nil)
         OrderAPIController(tracking: tracking).register(on: routes)
         OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)
         return routes

@@ -26,6 +26,8 @@ struct OrderTrackingService: Sendable {
     let cases: CaseService
     let orders: OrderService
     var fine = FineFormula()
+    /// Whether orders to platforms without a webhook go out by SMTP (shown to staff).
+    var smtpConfigured = false
 
     var database: PantauDatabase { cases.database }
     var clock: any PantauClock { cases.clock }

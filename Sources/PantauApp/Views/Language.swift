@@ -80,6 +80,7 @@ enum SitePath {
         static func letter(_ id: UUID) -> String { "/perintah/\(UUIDText.lower(id))/surat" }
         static func recheck(_ item: UUID) -> String { "/perintah/butir/\(UUIDText.lower(item))/cek-ulang" }
         static let compliance = "/kepatuhan"
+        static let platforms = "/platform"
         static func platformCompliance(_ platform: String) -> String { "/kepatuhan/\(platform)" }
         static let sanctions = "/sanksi"
         static func sanction(_ id: UUID) -> String { "/sanksi/\(UUIDText.lower(id))" }

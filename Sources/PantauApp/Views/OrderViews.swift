@@ -571,3 +571,49 @@ struct PortalOrderView {
             .button(.type(.submit), .text(l.t("Kirim jawaban", "Send answer"))))
     }
 }
+
+/// `/platform`: where each platform's orders go and who answers them.
+struct PlatformsView {
+    struct Row {
+        let id: String
+        let webhook: String?
+        let signed: Bool
+        let liaisonName: String?
+        let liaisonEmail: String?
+        let overrides: [(category: String, hours: Int)]
+        let level: SanctionLevel?
+        let accounts: Int
+    }
+    let language: Language
+    let identity: Identity
+    let rows: [Row]
+    let deadlines: OrderDeadlines
+    let smtp: Bool
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Platform", "Platforms"), language: l, path: SitePath.Orders.platforms, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Platform", "Platforms"))),
+            .p(.text(l.t("Tenggat bawaan: \(deadlines.urgentHours) jam untuk kategori mendesak, \(deadlines.otherHours) jam untuk lainnya, sejak perintah diterima. ",
+                         "Default deadlines: \(deadlines.urgentHours) h for urgent categories, \(deadlines.otherHours) h for the others, from delivery. ")
+                     + (smtp ? l.t("Platform tanpa webhook menerima perintah lewat e-mail (SMTP).", "Platforms without a webhook get orders by e-mail (SMTP).")
+                             : l.t("Relai SMTP tidak diatur: perintah ke platform tanpa webhook menunggu dikirim manual.",
+                                   "No SMTP relay: orders to platforms without a webhook wait to be sent by hand.")))),
+            .table(
+                .thead(.tr(.th(.text("Platform")), .th(.text(l.t("Saluran", "Channel"))), .th(.text(l.t("Penghubung", "Liaison"))),
+                           .th(.text(l.t("Tenggat khusus", "Deadline overrides"))), .th(.text(l.t("Akun platform", "Platform accounts"))),
+                           .th(.text(l.t("Sanksi tertinggi", "Highest sanction"))))),
+                .tbody(.forEach(rows) { row in
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.id))), .text(OrderUI.platformName(row.id)))),
+                        .td(.text(row.webhook.map { "webhook " + $0 + (row.signed ? l.t(" (ditandatangani)", " (signed)") : "") }
+                                  ?? (row.liaisonEmail == nil ? l.t("belum diatur", "not set") : "e-mail"))),
+                        .td(.text(row.liaisonEmail.map { "\(row.liaisonName ?? "") <\($0)>" } ?? "—")),
+                        .td(.text(row.overrides.isEmpty ? "—" : row.overrides.map { "\($0.category): \($0.hours) h" }.joined(separator: ", "))),
+                        .td(.text(String(row.accounts))),
+                        .td(.text(row.level.map { l.t($0.label.id, $0.label.en) } ?? "—")))
+                })),
+            .p(.class("hint"), .text(l.t("Diatur dengan `pantau platform webhook|liaison|deadline` dan `pantau token create --platform P`.",
+                                         "Set with `pantau platform webhook|liaison|deadline` and `pantau token create --platform P`.")))
+        )).render()
+    }
+}

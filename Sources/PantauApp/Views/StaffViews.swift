@@ -49,6 +49,11 @@ struct StaffHomeView {
             .h2(.text(l.t("Yang boleh dilakukan peran ini", "What this role may do"))),
             .ul(.forEach(allowed) { .li(.code(.text($0.rawValue))) }),
             .if(identity.may(.viewCases), .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("Antrean kasus", "Case queue"))))),
+            .if(identity.may(.viewOrders), .p(.a(.href(l.link(SitePath.Orders.list)), .text(l.t("Perintah takedown", "Takedown orders"))), .text(" · "),
+                                              .a(.href(l.link(SitePath.Orders.compliance)), .text(l.t("Kepatuhan platform", "Platform compliance"))), .text(" · "),
+                                              .a(.href(l.link(SitePath.Orders.platforms)), .text(l.t("Platform", "Platforms"))), .text(" · "),
+                                              .a(.href(l.link(SitePath.Orders.sanctions)), .text(l.t("Sanksi", "Sanctions"))))),
+            .if(identity.may(.answerOrders), .p(.a(.href(l.link(SitePath.Portal.home)), .text(l.t("Portal platform: perintah untuk platform Anda", "Platform portal: orders for your platform"))))),
             .if(identity.may(.viewAuditLog), .p(.a(.href(l.link(SitePath.Staff.audit)), .text(l.t("Log audit", "Audit log"))))),
             .if(identity.may(.manageLegalBases), .p(.a(.href(l.link(SitePath.Staff.legalBases)), .text(l.t("Dasar hukum", "Legal bases"))))),
             .p(.a(.href(l.link(SitePath.Staff.password)), .text(l.t("Ganti kata sandi", "Change password"))))

@@ -20,6 +20,7 @@ struct OrderWebController: Sendable {
         routes.post("/perintah/butir/:id/cek-ulang", .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
         routes.post("/perintah/:id/terkirim", .staff(.sendOrdersManually)) { request, context in try await markSent(request, context) }
         routes.get(SitePath.Orders.compliance, .staff(.viewOrders)) { request, context in try await complianceOverview(request, context) }
+        routes.get(SitePath.Orders.platforms, .staff(.viewOrders)) { request, context in try await platforms(request, context) }
         routes.get("/kepatuhan/:platform", .staff(.viewOrders)) { request, context in
             try await platformCompliance(request, context, platform: context.parameters.get("platform") ?? "",
                                          notice: request.uri.queryParameters.get("notice"))
@@ -185,6 +186,24 @@ struct OrderWebController: Sendable {
                                           citable: Array(citable.prefix(500)), sanctions: sanctions, nextLevel: SanctionLevel.next(after: issued),
                                           events: events, now: tracking.clock.now(), notice: notice, error: error)
         return htmlResponse(view.render(), status: status)
+    }
+
+    /// Every platform's delivery channel, liaison, deadline overrides and
+    /// place on the sanctions ladder (set with `pantau platform …`).
+    func platforms(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let language = Language(request: request)
+        let delivery = try await PlatformDeliveryModel.query(on: database.db).sort(\.$id).all().filter { $0.id != Platform.web.rawValue }
+        let overrides = try await PlatformDeadlineModel.query(on: database.db).sort(\.$id).all()
+        let issued = try await SanctionModel.query(on: database.db).filter(\.$state == "issued").all()
+        let tokens = try await UserModel.query(on: database.db).filter(\.$role == Role.platform.rawValue).filter(\.$disabled == false).all()
+        let rows = delivery.map { p in
+            PlatformsView.Row(id: p.id ?? "", webhook: p.webhookURL, signed: p.webhookSecret != nil, liaisonName: p.liaisonName, liaisonEmail: p.liaisonEmail,
+                              overrides: overrides.filter { $0.platformID == p.id }.map { ($0.categoryID, $0.hours) },
+                              level: issued.filter { $0.platformID == p.id }.map(\.sanctionLevel).max(),
+                              accounts: tokens.filter { $0.platformID == p.id }.count)
+        }
+        return htmlResponse(PlatformsView(language: language, identity: context.identity!, rows: rows, deadlines: tracking.orders.deadlines,
+                                          smtp: tracking.smtpConfigured).render())
     }
 
     // MARK: Sanctions
