@@ -120,6 +120,10 @@ struct OrderService: Sendable {
     /// of it. Runs in the delivery's transaction.
     func markDelivered(_ order: OrderModel, at now: Date, isSQLite: Bool, on db: any Database) async throws {
         let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
+        let caseIDs = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all().map(\.caseID)
+        // Cases first, then items, then the order: the order every writer of
+        // items locks in (answers and the deadline monitor do the same).
+        let cases = try await CaseService.lockedCases(caseIDs, isSQLite: isSQLite, on: db)
         let items = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all()
         var latest = now
         for item in items {
@@ -136,7 +140,7 @@ struct OrderService: Sendable {
         try await refreshStatus(order, items: items, on: db)
         try await Self.recordEvent("order_sent", platform: order.platformID, order: order.id, actor: "system:delivery",
                                    payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
-        for model in try await CaseService.lockedCases(items.map(\.caseID), isSQLite: isSQLite, on: db) {
+        for model in cases {
             try await CaseService.appendEvent(to: model, kind: "order_sent", actor: "system:delivery",
                                               payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
             try await model.save(on: db)

@@ -68,7 +68,13 @@ struct OrderAPIController: Sendable {
         // Staff side.
         routes.get(SitePath.API.orders, .staff(.viewOrders)) { request, context in
             let platform = request.uri.queryParameters.get("platform").map { String($0) }
-            let status = request.uri.queryParameters.get("status").flatMap { OrderStatus(rawValue: String($0)) }
+            let status = try request.uri.queryParameters.get("status").map { text -> OrderStatus in
+                guard let status = OrderStatus(rawValue: String(text)) else {
+                    throw APIError(.badRequest, code: "invalid_status",
+                                   message: "'status' must be one of: " + OrderStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "status")
+                }
+                return status
+            }
             var query = OrderModel.query(on: tracking.database.db)
             if let platform { query = query.filter(\.$platformID == platform) }
             if let status { query = query.filter(\.$status == status.rawValue) }

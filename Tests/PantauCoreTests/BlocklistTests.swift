@@ -1,0 +1,151 @@
+import Foundation
+import PantauCore
+import Testing
+
+@Suite struct BlockNameTests {
+    let normalizer = BlockNameNormalizer(zoneName: "rpz.pantau.")
+
+    func domain(_ raw: String) -> String? {
+        if case .success(.domain(let name, false)) = normalizer.normalize(raw) { return name }
+        return nil
+    }
+
+    @Test(arguments: [
+        ("Example.COM", "example.com"),
+        ("https://www.Example.com:8443/path?q=1#x", "www.example.com"),
+        ("http://user:pw@judi.example/", "judi.example"),
+        ("  slot-gacor.example.  ", "slot-gacor.example"),
+        ("_dmarc.example.org", "_dmarc.example.org"),
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("ＢＵＣＨＥＲ．example", "bucher.example"),
+        ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+        ("a.b.c.d.e.f.example.co.id", "a.b.c.d.e.f.example.co.id"),
+    ])
+    func namesAreNormalised(raw: String, expected: String) {
+        #expect(domain(raw) == expected)
+    }
+
+    @Test func aLeadingWildcardMeansTheNameAndItsSubdomains() {
+        #expect(normalizer.normalize("*.Tiktok.com") == .success(.domain("tiktok.com", subdomains: true)))
+    }
+
+    @Test(arguments: [
+        ("", BlockNameProblem.empty),
+        ("   ", .empty),
+        ("exa mple.com", .invalidCharacter),
+        ("bad!name.com", .invalidCharacter),
+        ("a..b.com", .emptyLabel),
+        ("-bad.com", .hyphenAtLabelEdge),
+        ("bad-.com", .hyphenAtLabelEdge),
+        ("localhost", .singleLabel),
+        ("example.123", .numericTopLevel),
+        (String(repeating: "a", count: 64) + ".com", .labelTooLong),
+        ("1.2.3.999", .invalidIP),
+        ("10.0.0.1/33", .invalidIP),
+        ("01.2.3.4", .invalidIP),
+        ("2001:db8::1::2", .invalidIP),
+    ])
+    func junkIsRefusedWithAReason(raw: String, problem: BlockNameProblem) {
+        #expect(normalizer.normalize(raw) == .failure(problem))
+    }
+
+    @Test func theZoneNameCountsTowardsTheLengthLimit() {
+        // 4 labels of 60 + dots = 243 octets; + ".rpz.pantau" (11) = 254 > 253.
+        let long = Array(repeating: String(repeating: "a", count: 60), count: 4).joined(separator: ".")
+        #expect(long.utf8.count == 243)
+        #expect(BlockNameNormalizer(zoneName: "rpz.pantau").normalize(long) == .failure(.nameTooLong))
+        #expect(BlockNameNormalizer(zoneName: "rpz").normalize(long) == .success(.domain(long, subdomains: false)))
+        // A subdomain block also needs room for "*.".
+        let edge = String(long.dropFirst(2))
+        #expect(BlockNameNormalizer(zoneName: "rpz.pantau").normalize(edge) == .success(.domain(edge, subdomains: false)))
+        #expect(BlockNameNormalizer(zoneName: "rpz.pantau").normalize("*." + edge) == .failure(.nameTooLong))
+    }
+
+    @Test(arguments: [
+        ("203.0.113.7", "203.0.113.7"),
+        ("http://203.0.113.7:8080/index.html", "203.0.113.7"),
+        ("198.51.100.0/24", "198.51.100.0/24"),
+        ("2001:DB8:0:0:0:0:0:1", "2001:db8::1"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+        ("2001:db8::/32", "2001:db8::/32"),
+        ("::ffff:192.0.2.1", "::ffff:c000:201"),
+    ])
+    func ipLiteralsGoToTheIPList(raw: String, expected: String) {
+        #expect(normalizer.normalize(raw) == .success(.ip(expected)))
+    }
+}
+
+@Suite struct BlockIndexTests {
+    @Test func exactParentWildcardAndAllowList() {
+        var index = BlockIndex()
+        index.add("judi.example", subdomains: false, payload: 1)
+        index.add("tiktok.com", subdomains: true, payload: 2)
+        index.add("kominfo.go.id", subdomains: true, allow: true, payload: 3)
+        index.add("go.id", subdomains: true, payload: 4)
+        #expect(index.lookup("judi.example") == .blocked(BlockMatch(entryName: "judi.example", kind: .exact, payload: 1)))
+        #expect(index.lookup("www.judi.example") == .notBlocked, "an exact entry does not cover subdomains")
+        #expect(index.lookup("tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
+        #expect(index.lookup("v16.muscdn.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
+        #expect(index.lookup("nottiktok.com") == .notBlocked, "a parent is matched by whole labels")
+        #expect(index.lookup("www.kominfo.go.id") == .allowed(BlockMatch(entryName: "kominfo.go.id", kind: .subdomains, payload: 3)))
+        #expect(index.lookup("pemda.go.id") == .blocked(BlockMatch(entryName: "go.id", kind: .subdomains, payload: 4)))
+        index.remove("tiktok.com", subdomains: true)
+        #expect(index.lookup("www.tiktok.com") == .notBlocked)
+        index.add("tiktok.com", subdomains: true, payload: 5)
+        #expect(index.lookup("www.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 5)))
+    }
+
+    @Test func manyNamesSurviveGrowthAndRemoval() {
+        var table = NameTable(capacity: 4)
+        for i in 0..<20_000 { table.insert("host\(i).example.com") }
+        for i in stride(from: 0, to: 20_000, by: 2) { table.remove("host\(i).example.com") }
+        #expect(table.count == 10_000)
+        #expect((0..<20_000).allSatisfy { table.contains("host\($0).example.com") == ($0 % 2 == 1) })
+        for i in stride(from: 0, to: 20_000, by: 2) { table.insert("host\(i).example.com") }
+        #expect(table.count == 20_000 && table.contains("host0.example.com"))
+    }
+}
+
+@Suite struct RPZWriterTests {
+    @Test func zoneFollowsTheRPZNotes() {
+        var writer = RPZWriter(zoneName: "rpz.pantau.", landingHost: "blokir.pantau.example")
+        var out = writer.header(serial: 42)
+        let entries = [
+            ExportEntry(name: "judi.example", subdomains: false),
+            ExportEntry(name: "tiktok.com", subdomains: true),
+            ExportEntry(name: "www.tiktok.com", subdomains: false),            // covered: left out
+            ExportEntry(name: "m.tiktok.com", subdomains: false, action: .redirect), // other action: kept
+            ExportEntry(name: "help.tiktok.com", subdomains: false, allow: true),    // exception: kept
+            ExportEntry(name: "tiktok.com", subdomains: false),                // same owner: once
+            ExportEntry(name: "tiktok-x.com", subdomains: false),
+            ExportEntry(name: "xn--bcher-kva.example", subdomains: false, action: .redirect),
+            ExportEntry(name: "kominfo.go.id", subdomains: true, allow: true),
+            ExportEntry(name: "bad.kominfo.go.id", subdomains: false),         // under the allow-list: left out
+        ].sorted(by: ExportEntry.precedes)
+        for entry in entries { writer.write(entry, to: &out) }
+        #expect(out == """
+        $TTL 60
+        $ORIGIN rpz.pantau.
+        @ SOA localhost. hostmaster.localhost. 42 300 60 604800 60
+        @ NS localhost.
+        tiktok.com CNAME .
+        *.tiktok.com CNAME .
+        help.tiktok.com CNAME rpz-passthru.
+        m.tiktok.com CNAME blokir.pantau.example.
+        tiktok-x.com CNAME .
+        judi.example CNAME .
+        xn--bcher-kva.example CNAME blokir.pantau.example.
+        kominfo.go.id CNAME rpz-passthru.
+        *.kominfo.go.id CNAME rpz-passthru.
+
+        """)
+        #expect(writer.skippedAsCovered == 3)
+    }
+
+    @Test func sortKeysKeepAParentNextToItsChildren() {
+        let names = ["example.com", "example-x.com", "www.example.com", "a.www.example.com", "b.example.com"]
+        let sorted = names.sorted { BlockSortKey.of($0).utf8.lexicographicallyPrecedes(BlockSortKey.of($1).utf8) }
+        #expect(sorted == ["example.com", "b.example.com", "www.example.com", "a.www.example.com", "example-x.com"])
+    }
+}
