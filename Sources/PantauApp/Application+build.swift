@@ -46,6 +46,7 @@ public struct PantauServer {
             if configuration.embeddedWorker {
                 var worker = DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger)
                 worker.mailer = configuration.mailer
+                worker.blocklist = components.blocklist
                 services.append(worker)
             }
             let application = Application(
@@ -108,6 +109,10 @@ public struct PantauServer {
                                             smtpConfigured: configuration.mailer != nil)
         OrderAPIController(tracking: tracking).register(on: routes)
         OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)
+        let blocklist = components.blocklist
+        let exporter = BlocklistExporter(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost)
+        let checker = BlockCheck(database: database, normalizer: blocklist.normalizer)
+        BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
         return routes
     }
 }
@@ -119,6 +124,7 @@ struct IntakeComponents: Sendable {
     let csrf: CSRFProtection
     let accounts: AccountService
     let orders: OrderService
+    let blocklist: BlocklistService
 
     static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock,
                      metrics: PantauMetrics, logger: Logger) async throws -> IntakeComponents {
@@ -146,6 +152,8 @@ struct IntakeComponents: Sendable {
                                 accounts: AccountService(database: database, clock: clock, configuration: configuration),
                                 orders: OrderService(database: database, clock: clock, categories: index,
                                                      batchWindow: Double(configuration.orderBatchMinutes) * 60,
-                                                     deadlines: configuration.orderDeadlines))
+                                                     deadlines: configuration.orderDeadlines),
+                                blocklist: BlocklistService(database: database, clock: clock,
+                                                            normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone)))
     }
 }

@@ -73,6 +73,14 @@ public struct AppConfiguration: Sendable {
     public var orderDeadlines = OrderDeadlines()
     /// The administrative fine an ST2 sanction records.
     public var fineFormula = FineFormula()
+    /// The RPZ zone the blocklist is published as (no trailing dot).
+    public var rpzZone = "rpz.pantau"
+    /// The host a resolver's redirect (`CNAME <landing host>.`) points to:
+    /// requests for it, or for any blocked name, get the block landing page.
+    public var landingHost = "blokir.pantau.id"
+    /// `public` (default): anyone may download the blocklist; `token`: only
+    /// accounts allowed to (role `isp`, and staff) with a bearer token.
+    public var blocklistRequiresToken = false
     /// SMTP relay (`smtp://host:port`) for orders to platforms without a
     /// webhook; without it such orders wait for staff to send them by hand.
     public var smtpURL: String?
@@ -158,6 +166,26 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }
         if let n = try int("PANTAU_FINE_PER_ITEM", 0...1_000_000_000_000) { config.fineFormula.perItem = Int64(n) }
         if let n = try int("PANTAU_FINE_URGENT_MULTIPLIER", 1...100) { config.fineFormula.urgentMultiplier = Int64(n) }
+        if let zone = env("PANTAU_RPZ_ZONE") {
+            let name = zone.hasSuffix(".") ? String(zone.dropLast()) : zone
+            guard name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ IDNA.isValidASCIILabel(String($0)) }), name.utf8.count <= 100 else {
+                throw ConfigurationError("PANTAU_RPZ_ZONE: expected a DNS name of at most 100 characters, e.g. rpz.pantau, got '\(zone)'")
+            }
+            config.rpzZone = name.lowercased()
+        }
+        if let host = env("PANTAU_BLOCK_LANDING_HOST") {
+            let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+            guard name.contains("."), name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ IDNA.isValidASCIILabel(String($0)) }) else {
+                throw ConfigurationError("PANTAU_BLOCK_LANDING_HOST: expected a host name, e.g. blokir.pantau.id, got '\(host)'")
+            }
+            config.landingHost = name.lowercased()
+        }
+        if let access = env("PANTAU_BLOCKLIST_ACCESS") {
+            guard ["public", "token"].contains(access) else {
+                throw ConfigurationError("PANTAU_BLOCKLIST_ACCESS: expected 'public' or 'token', got '\(access)'")
+            }
+            config.blocklistRequiresToken = access == "token"
+        }
         if let from = env("PANTAU_SMTP_FROM") {
             guard ReportValidator.isPlausibleEmail(from) else { throw ConfigurationError("PANTAU_SMTP_FROM: expected an e-mail address, got '\(from)'") }
             config.smtpFrom = from

@@ -60,6 +60,14 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case proposeSanctions = "propose_sanctions"
     /// Issue or reject a proposed sanction (four eyes).
     case approveSanctions = "approve_sanctions"
+    /// Propose blocks and normalisations (lifts) of domains, apps and IPs.
+    case proposeBlocks = "propose_blocks"
+    /// Approve or reject block and lift proposals (four eyes).
+    case approveBlocks = "approve_blocks"
+    /// The allow-list (names never blocked).
+    case manageAllowList = "manage_allow_list"
+    /// Download the blocklist when it is not public (`PANTAU_BLOCKLIST_ACCESS=token`).
+    case downloadBlocklist = "download_blocklist"
     /// A platform's own orders: read, acknowledge, answer (API and portal;
     /// bound to the account's platform).
     case answerOrders = "answer_orders"
@@ -86,6 +94,10 @@ public enum PermissionTable {
         .proposeSanctions: [.supervisor, .analyst],
         .approveSanctions: [.supervisor],
         .answerOrders: [.platform],
+        .proposeBlocks: [.supervisor, .analyst],
+        .approveBlocks: [.supervisor],
+        .manageAllowList: [.admin, .supervisor],
+        .downloadBlocklist: [.admin, .supervisor, .analyst, .isp],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

@@ -21,6 +21,7 @@ struct WorkerCommand: AsyncParsableCommand {
                                           batchWindow: Double(config.orderBatchMinutes) * 60, deadlines: config.orderDeadlines)
                 var worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
                 worker.mailer = config.mailer
+                worker.blocklist = BlocklistService(database: database, clock: SystemClock(), normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
                 logger.info("delivery worker started", metadata: ["worker": "\(worker.name)", "database": "\(config.database.redacted)"])
                 let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()

@@ -85,7 +85,7 @@ public final class PantauDatabase: Sendable {
         CreateUsers(), CreateSessions(), CreateAPITokens(), CreateLoginFailures(), CreateAuditEvents(),
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
-        AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(),
+        AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(),
     ]
 
     private func migrator() -> Migrator {

@@ -39,6 +39,8 @@ struct DeliveryWorker: Service {
     /// Sends orders by e-mail to platforms without a webhook (nil: such
     /// orders wait for staff to send them by hand).
     var mailer: SMTPMailer?
+    /// Scheduled blocks and lifts take effect in the same pass.
+    var blocklist: BlocklistService?
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -64,6 +66,7 @@ struct DeliveryWorker: Service {
     func runOnce(client: HTTPClient) async throws -> Int {
         try await orders.closeDueBatches()
         try await orders.markOverdueItems()
+        try await blocklist?.applySchedule()
         let leased = try await lease()
         guard !leased.isEmpty else { return 0 }
         let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })

@@ -115,12 +115,18 @@ struct OrderService: Sendable {
                    uniquingKeysWith: { a, _ in a })
     }
 
+    /// The case ids of an order's items, without decoding the items.
+    func caseIDs(of order: UUID, on db: any Database) async throws -> [UUID] {
+        try await (db as! any SQLDatabase).raw("SELECT case_id FROM order_items WHERE order_id = \(bind: order)").all()
+            .map { try $0.decode(column: "case_id", as: UUID.self) }
+    }
+
     /// The platform accepted the delivery: the deadline of every item starts
     /// now (the order's deadline is its latest item's), and every case hears
     /// of it. Runs in the delivery's transaction.
     func markDelivered(_ order: OrderModel, at now: Date, isSQLite: Bool, on db: any Database) async throws {
         let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
-        let caseIDs = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all().map(\.caseID)
+        let caseIDs = try await caseIDs(of: order.id!, on: db)
         // Cases first, then items, then the order: the order every writer of
         // items locks in (answers and the deadline monitor do the same).
         let cases = try await CaseService.lockedCases(caseIDs, isSQLite: isSQLite, on: db)

@@ -72,6 +72,22 @@ enum SitePath {
         static let orders = "/api/v1/orders"
         static let compliance = "/api/v1/compliance"
         static let sanctions = "/api/v1/sanctions"
+        static let check = "/api/v1/check"
+        static let blocks = "/api/v1/blocks"
+        static let lifts = "/api/v1/blocks/lift"
+        static let allowList = "/api/v1/allow-list"
+    }
+
+    enum Blocklist {
+        static let rpz = "/blocklist/rpz"
+        static let domains = "/blocklist/domains.txt"
+        static let hosts = "/blocklist/hosts"
+        static let ips = "/blocklist/ips.txt"
+        static let json = "/blocklist.json"
+        static let changes = "/blocklist/changes"
+        static let check = "/cek"
+        static let staff = "/blokir"
+        static func proposal(_ id: UUID) -> String { "/blokir/usulan/\(UUIDText.lower(id))" }
     }
 
     enum Orders {
