@@ -95,6 +95,7 @@ def main():
         check("serve shuts down gracefully on SIGINT (exit 0)", False, "did not exit within 20 s")
 
     accounts(binary)
+    blocklist(binary)
 
     bench = tempfile.mkdtemp(prefix="pantau-dispatch-")
     r = run(binary, "bench", "dispatch", "--orders", "60", "--workers", "2", cwd=bench)
@@ -102,6 +103,36 @@ def main():
 
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     sys.exit(1 if e2e.failed else 0)
+
+
+def blocklist(binary):
+    """Import of a dirty list, exports and the 2018 demo, on a fresh database."""
+    work = tempfile.mkdtemp(prefix="pantau-cli-blocklist-")
+    r = run(binary, "bench", "gen-blocklist", "20000", "--output", "dirty.txt", cwd=work)
+    check("bench gen-blocklist writes a dirty list", r.returncode == 0 and os.path.getsize(os.path.join(work, "dirty.txt")) > 100_000, r.stdout + r.stderr)
+    r = run(binary, "blocklist", "import", "dirty.txt", "--reason", "Daftar lama", "--basis", "nope", "--quiet", cwd=work)
+    check("blocklist import refuses an unknown basis naming the flag", r.returncode != 0 and "--basis" in r.stderr, r.stdout + r.stderr)
+    r = run(binary, "blocklist", "import", "dirty.txt", "--reason", "Daftar blokir lama (migrasi)", "--basis", "uu-ite-27-2", "--quiet", cwd=work)
+    out = r.stdout
+    check("blocklist import summarises accepted, IPs, duplicates and rejects with line numbers",
+          r.returncode == 0 and "accepted:" in out and "moved to the IP list:" in out and "duplicates dropped:" in out and "e.g. line " in out, out + r.stderr)
+    r = run(binary, "export", "rpz", "--output", "zone.rpz", cwd=work)
+    zone = open(os.path.join(work, "zone.rpz")).read() if r.returncode == 0 else ""
+    check("export rpz writes the zone with its serial", "@ SOA localhost. hostmaster.localhost. 1 " in zone and " CNAME .\n" in zone, r.stderr)
+    check("the export holds only clean ASCII names", zone.isascii() and "BAD NAME" not in zone.upper() and "..com" not in zone)
+    r = run(binary, "export", "ips", cwd=work)
+    check("export ips to standard output", r.returncode == 0 and r.stdout.startswith("# Pantau IP blocklist"), r.stderr)
+    r = run(binary, "export", "nonsense", cwd=work)
+    check("export names a bad format", r.returncode != 0 and "format" in r.stderr, r.stderr)
+    r = run(binary, "demo", cwd=work)
+    check("demo records the 2018 story", r.returncode == 0 and "normalised 2018-07-10" in r.stdout, r.stdout + r.stderr)
+    r = run(binary, "demo", cwd=work)
+    check("demo runs once", r.returncode == 0 and "already" in r.stdout, r.stdout + r.stderr)
+    db = sqlite3.connect(os.path.join(work, "pantau.sqlite"))
+    kinds = [row[0] for row in db.execute("SELECT kind FROM block_events WHERE app_id IS NOT NULL ORDER BY occurred_at")]
+    db.close()
+    check("the 2018 history: proposed, approved, active, lift proposed and approved, lifted",
+          kinds[:2] == ["block_proposed", "block_approved"] and "lift_approved" in kinds and kinds.count("block_lifted") == 8, str(kinds))
 
 
 def api_me(port, token):

@@ -81,6 +81,10 @@ public struct PantauServer {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: components.accounts))
         router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
+        let checker = BlockCheck(database: database, normalizer: components.blocklist.normalizer)
+        var ownHosts: Set<String> = [configuration.host.lowercased()]
+        if let url = configuration.publicBaseURL.flatMap(URLComponents.init(string:)), let host = url.host { ownHosts.insert(host.lowercased()) }
+        router.add(middleware: BlockLandingMiddleware(checker: checker, landingHost: configuration.landingHost, ownHosts: ownHosts))
         let routes = Routes(router: router)
         routes.get(SitePath.healthz, .everyone) { _, _ in "ok" }
         routes.get(SitePath.metrics, .everyone) { _, _ in
@@ -111,7 +115,7 @@ public struct PantauServer {
         OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)
         let blocklist = components.blocklist
         let exporter = BlocklistExporter(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost)
-        let checker = BlockCheck(database: database, normalizer: blocklist.normalizer)
+        BlocklistWebController(checker: checker).register(on: routes)
         BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
         return routes
     }

@@ -83,7 +83,7 @@ struct BlocklistExporter: Sendable {
         switch format {
         case .rpz:
             var writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
-            out += "; Pantau blocklist — RPZ zone \(writer.zoneName). serial \(serial), generated \(isoTimestamp(generatedAt))\n"
+            out += "; Pantau blocklist - RPZ zone \(writer.zoneName). serial \(serial), generated \(isoTimestamp(generatedAt))\n"
             out += writer.header(serial: serial)
             var allows = try await allowEntries()[...]
             try await pages(ips: false, detailed: false) { rows in

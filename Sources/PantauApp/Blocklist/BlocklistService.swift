@@ -384,10 +384,11 @@ struct BlocklistService: Sendable {
     @discardableResult
     func applySchedule() async throws -> Int64? {
         let now = clock.now()
-        let due = try await BlockEntryModel.query(on: database.db).group(.or) { group in
-            group.group(.and) { $0.filter(\.$state == "scheduled").filter(\.$effectiveFrom <= now) }
-            group.group(.and) { $0.filter(\.$state == "active").filter(\.$effectiveUntil <= now) }
-        }.limit(1).first()
+        // Two small reads through partial indexes: an idle worker polls this.
+        let dueStart = try await BlockEntryModel.query(on: database.db).filter(\.$state == "scheduled").filter(\.$effectiveFrom <= now).first()
+        let dueEnd = dueStart != nil ? nil : try await BlockEntryModel.query(on: database.db).filter(\.$effectiveUntil != nil)
+            .filter(\.$effectiveUntil <= now).filter(\.$state == "active").first()
+        let due = dueStart ?? dueEnd
         let dueLifts = try await BlockProposalModel.query(on: database.db).filter(\.$kind == "lift").filter(\.$state == "approved")
             .filter(\.$effectiveAt <= now).all()
         var dueLiftEntries: [UUID] = []
@@ -401,7 +402,8 @@ struct BlocklistService: Sendable {
             for entry in try await BlockEntryModel.query(on: db).filter(\.$state == "scheduled").filter(\.$effectiveFrom <= now).all() {
                 try await activate(entry, at: now, actor: "system:schedule", changes: &changes, on: db)
             }
-            for entry in try await BlockEntryModel.query(on: db).filter(\.$state == "active").filter(\.$effectiveUntil <= now).all() {
+            for entry in try await BlockEntryModel.query(on: db).filter(\.$effectiveUntil != nil).filter(\.$effectiveUntil <= now)
+                .filter(\.$state == "active").all() {
                 try await lift(entry, proposal: nil, at: now, changes: &changes, on: db)
             }
             for id in liftEntries {

@@ -10,7 +10,8 @@ public struct PantauCommand: AsyncParsableCommand {
         commandName: "pantau",
         abstract: "Pantau: reports of negative online content, from intake to decision.",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SubjectCommand.self, ImportCommand.self,
-                      VerifyHistoryCommand.self, SeedCommand.self, BenchCommand.self, WorkerCommand.self, PlatformCommand.self])
+                      VerifyHistoryCommand.self, SeedCommand.self, BenchCommand.self, WorkerCommand.self, PlatformCommand.self,
+                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self])
 
     public init() {}
 }

@@ -61,12 +61,17 @@ struct CreateBlocklist: AsyncMigration {
             .field("lifted_at", .datetime)
             .create()
         let sql = database as! any SQLDatabase
-        // One live entry per name and kind; lifted and rejected ones stay as history.
-        try await sql.raw("CREATE UNIQUE INDEX block_entries_live ON block_entries (kind, name) WHERE state IN ('proposed', 'scheduled', 'active')").run()
-        try await createIndex("block_entries_name", on: "block_entries", columns: ["name"], database)
-        try await createIndex("block_entries_app", on: "block_entries", columns: ["app_id"], database)
-        try await createIndex("block_entries_proposal", on: "block_entries", columns: ["proposal_id"], database)
-        try await createIndex("block_entries_state_from", on: "block_entries", columns: ["state", "effective_from"], database)
+        // One live entry per name and kind (lifted and rejected ones stay as
+        // history); it also answers "is this name blocked?" by name. The list
+        // holds millions of rows, so the other indexes are partial: they
+        // cover only the rows that need them.
+        try await sql.raw("CREATE UNIQUE INDEX block_entries_live ON block_entries (name, kind) WHERE state IN ('proposed', 'scheduled', 'active')").run()
+        try await sql.raw("CREATE INDEX block_entries_app ON block_entries (app_id) WHERE app_id IS NOT NULL").run()
+        try await sql.raw("CREATE INDEX block_entries_proposal ON block_entries (proposal_id) WHERE proposal_id IS NOT NULL").run()
+        try await sql.raw("CREATE INDEX block_entries_lift ON block_entries (lift_proposal_id) WHERE lift_proposal_id IS NOT NULL").run()
+        try await sql.raw("CREATE INDEX block_entries_history ON block_entries (name) WHERE state IN ('lifted', 'rejected')").run()
+        try await sql.raw("CREATE INDEX block_entries_scheduled ON block_entries (effective_from) WHERE state = 'scheduled'").run()
+        try await sql.raw("CREATE INDEX block_entries_until ON block_entries (effective_until) WHERE effective_until IS NOT NULL").run()
         // The exports read active entries in sort-key order (bytewise on PostgreSQL too).
         let collate = database is any SQLDatabase && (database as! any SQLDatabase).dialect.name == "postgresql" ? " COLLATE \"C\"" : ""
         try await sql.raw("CREATE INDEX block_entries_export ON block_entries (sort_key\(unsafeRaw: collate), id) WHERE state = 'active'").run()

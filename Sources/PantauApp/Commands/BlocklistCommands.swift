@@ -1,0 +1,187 @@
+import ArgumentParser
+import FluentKit
+import Foundation
+import PantauCore
+
+/// `pantau export rpz|domains|hosts|ips|json`: the published list to a file
+/// (or standard output), exactly as the HTTP endpoints serve it.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the blocklist: rpz, domains, hosts, ips or json.")
+    @Argument(help: "Format: rpz, domains, hosts, ips, json") var format: String
+    @Option(help: "Output file ('-' for standard output)") var output: String = "-"
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard BlocklistExporter.Format(rawValue: format) != nil else {
+            throw ValidationError("format: expected one of \(BlocklistExporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
+        }
+    }
+
+    func run() async throws {
+        try await withStartupErrors {
+            try await db.withMaintenanceDatabase { database, config in
+                try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                let exporter = BlocklistExporter(database: database, zoneName: config.rpzZone, landingHost: config.landingHost)
+                let serial = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+                let handle: FileHandle
+                if output == "-" {
+                    handle = FileHandle.standardOutput
+                } else {
+                    guard FileManager.default.createFile(atPath: output, contents: nil), let file = FileHandle(forWritingAtPath: output) else {
+                        throw ValidationError("--output: cannot write \(output)")
+                    }
+                    handle = file
+                }
+                var bytes = 0
+                try await exporter.export(BlocklistExporter.Format(rawValue: format)!, serial: serial, generatedAt: Date()) { text in
+                    let data = Data(text.utf8)
+                    bytes += data.count
+                    handle.write(data)
+                }
+                if output != "-" {
+                    try handle.close()
+                    FileHandle.standardError.write(Data("wrote \(output): \(bytes) bytes, serial \(serial)\n".utf8))
+                }
+            }
+        }
+    }
+}
+
+/// `pantau blocklist import FILE`: a dirty list of millions of lines, cleaned.
+struct BlocklistCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "blocklist", abstract: "The blocklist: import an existing list.",
+                                                    subcommands: [Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a list (one name per line; comments, hosts-file lines, IPs and junk are sorted out) into the active list, published as one serial.")
+        @Argument(help: "The file to import") var file: String
+        @Option(help: "Why these names are blocked (recorded on every entry)") var reason: String
+        @Option(help: "Legal bases, comma-separated codes (see /admin/dasar-hukum)") var basis: String
+        @Option(help: "nxdomain (default) or redirect (to the block landing page)") var action: String = "nxdomain"
+        @Flag(help: "No progress bar") var quiet = false
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            guard BlockAction(rawValue: action) != nil else { throw ValidationError("--action: expected nxdomain or redirect, got '\(action)'") }
+            guard reason.trimmingCharacters(in: .whitespaces).count >= 5 else { throw ValidationError("--reason: give a reason of at least 5 characters") }
+            guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("FILE: cannot read '\(file)'") }
+        }
+
+        func run() async throws {
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    let bases = basis.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    let known = Set(try await LegalBasisModel.query(on: database.db).filter(\.$active == true).all().compactMap(\.id))
+                    guard !bases.isEmpty, let unknown = Optional(bases.filter { !known.contains($0) }), unknown.isEmpty else {
+                        throw ValidationError("--basis: unknown or missing legal basis (\(bases.filter { !known.contains($0) }.joined(separator: ", "))); known: \(known.sorted().joined(separator: ", "))")
+                    }
+                    let importer = BlocklistImporter(database: database, normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
+                    var lastShown = Date.distantPast
+                    let summary = try await importer.run(path: file, reason: reason, legalBases: bases, action: BlockAction(rawValue: action)!,
+                                                         actor: cliActor, now: Date()) { read, total, lines in
+                        guard !quiet, Date().timeIntervalSince(lastShown) > 0.5 else { return }
+                        lastShown = Date()
+                        let fraction = total > 0 ? Double(read) / Double(total) : 0
+                        let bar = String(repeating: "█", count: Int(fraction * 30)) + String(repeating: "·", count: 30 - Int(fraction * 30))
+                        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100)) %  \(lines.formatted()) lines".utf8))
+                    }
+                    if !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+                    print(Self.describe(summary))
+                }
+            }
+        }
+
+        static func describe(_ s: BlocklistImporter.Summary) -> String {
+            var lines = [
+                "imported \(s.lines.formatted()) lines in \(String(format: "%.1f", s.seconds)) s → serial \(s.serial) (ISPs reload the full list)",
+                "  accepted:            \(s.accepted.formatted()) names (\(s.acceptedSubdomains.formatted()) with their subdomains)",
+                "  moved to the IP list: \(s.ips.formatted())",
+                "  duplicates dropped:  \(s.duplicates.formatted())",
+                "  allow-listed:        \(s.allowListed.formatted())",
+                "  blank or comment:    \(s.blankOrComment.formatted())",
+                "  rejected:            \(s.rejected.values.reduce(0, +).formatted())",
+            ]
+            for problem in BlockNameProblem.allCases {
+                guard let count = s.rejected[problem] else { continue }
+                let examples = (s.examples[problem] ?? []).map { "line \($0.line): \($0.text)" }.joined(separator: "; ")
+                lines.append("    \(problem.rawValue): \(count.formatted()) — \(problem.message.en) e.g. \(examples)")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// `pantau bench gen-blocklist N`: the synthetic dirty list for the import benchmark.
+struct GenBlocklistBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gen-blocklist",
+                                                    abstract: "Write a synthetic dirty blocklist of N lines (IDN, deep names, upper case, hosts lines, IPs, duplicates, junk).")
+    @Argument(help: "Lines") var lines: Int = 10_000_000
+    @Option(help: "Output file") var output: String = "blocklist-dirty.txt"
+    @Option(help: "Random seed (the same seed writes the same file)") var seed: UInt64 = 2018
+
+    func run() async throws {
+        let started = Date()
+        try DirtyBlocklist.write(lines: lines, to: output, seed: seed)
+        print("wrote \(lines.formatted()) lines to \(output) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+    }
+}
+
+/// `pantau demo`: the 2018 story — a video app's domains blocked at every
+/// ISP's DNS on 3 July 2018 and normalised on 10 July once the platform
+/// committed to clean up.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo",
+                                                    abstract: "Record the 2018 story: a video app blocked on 2018-07-03 and normalised on 2018-07-10, with reasons, basis and commitments.")
+    @OptionGroup var db: DatabaseOptions
+
+    static let appDomains = ["*.tiktok.com", "*.tiktokv.com", "*.tiktokcdn.com", "*.musical.ly", "*.muscdn.com", "*.byteoversea.com",
+                             "*.ibytedtos.com", "*.snssdk.com"]
+
+    func run() async throws {
+        try await withStartupErrors {
+            try await db.withMaintenanceDatabase { database, config in
+                try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                guard try await BlockAppModel.query(on: database.db).filter(\.$slug == "tiktok-2018").first() == nil else {
+                    print("the 2018 story is recorded already (app tiktok-2018)")
+                    return
+                }
+                let accounts = AccountService(database: database, clock: SystemClock(), configuration: config)
+                func identity(_ email: String, _ role: Role) async throws -> Identity {
+                    let user: UserModel
+                    if let existing = try await accounts.user(email: email) { user = existing } else {
+                        user = try await accounts.createUser(email: email, displayName: role == .analyst ? "Analis (demo)" : "Supervisor (demo)",
+                                                             role: role, platform: nil, password: nil, actor: cliActor).user
+                        try await accounts.setDisabled(email: email, true, actor: cliActor)
+                    }
+                    return Identity(userID: user.id!, email: user.email, displayName: user.displayName, role: role, platform: nil,
+                                    mustChangePassword: false, credential: .token(name: "demo"))
+                }
+                let analyst = try await identity("analis.demo@pantau.local", .analyst)
+                let supervisor = try await identity("supervisor.demo@pantau.local", .supervisor)
+                let normalizer = BlockNameNormalizer(zoneName: config.rpzZone)
+                // 3 July 2018: proposed in the morning, approved before noon (WIB).
+                let blocked = QueueFilter.parseDay("2018-07-03")!.addingTimeInterval(9 * 3600)
+                let atBlock = BlocklistService(database: database, clock: FixedClock(blocked), normalizer: normalizer)
+                let proposal = try await atBlock.proposeBlock(BlockRequest(
+                    names: Self.appDomains, action: .redirect,
+                    reason: "Aplikasi video memuat konten negatif (pornografi, asusila, pelecehan agama) yang banyak diadukan masyarakat dan KPAI; platform belum menindaklanjuti permintaan penurunan.",
+                    legalBases: ["uu-ite-27-1", "uu-44-2008"],
+                    appSlug: "tiktok-2018", appName: "TikTok (2018)"), by: analyst)
+                _ = try await BlocklistService(database: database, clock: FixedClock(blocked.addingTimeInterval(2 * 3600)), normalizer: normalizer)
+                    .review(proposal.id!, approve: true, reason: "", by: supervisor)
+                // 10 July 2018: normalised on the platform's commitments.
+                let lifted = QueueFilter.parseDay("2018-07-10")!.addingTimeInterval(10 * 3600)
+                let atLift = BlocklistService(database: database, clock: FixedClock(lifted), normalizer: normalizer)
+                let lift = try await atLift.proposeLift(appSlug: "tiktok-2018", entryIDs: [], conditions:
+                    "Platform membersihkan konten pornografi dan negatif; menambah kurator konten dari 20 menjadi 200 orang; usia minimal pengguna 16 tahun; membuka kantor perwakilan di Indonesia.",
+                                                        effectiveAt: nil, by: analyst)
+                _ = try await BlocklistService(database: database, clock: FixedClock(lifted.addingTimeInterval(3600)), normalizer: normalizer)
+                    .review(lift.id!, approve: true, reason: "", by: supervisor)
+                print("recorded: \(proposal.number) (8 domains of app tiktok-2018 blocked 2018-07-03) and \(lift.number) (normalised 2018-07-10)")
+                print("see: GET /api/v1/check?name=tiktok.com (not blocked now) and the history in the block events")
+            }
+        }
+    }
+}
