@@ -93,6 +93,15 @@ def main():
             status, body = api(base, f"/api/v1/block-proposals/{body['id']}/review", tokens["supervisor"], {"approve": True})
         check("one block lifted (normalised)", status == 200, f"{status} {body}")
 
+        # A browser sent to Pantau for a blocked name gets the landing page.
+        request = urllib.request.Request(base + "/", headers={"Host": "phish.example"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            landing = (200, "")
+        except urllib.error.HTTPError as error:
+            landing = (error.code, error.read().decode())
+        check("a request for a blocked name gets the landing page (451) saying why", landing[0] == 451 and "phish.example" in landing[1], str(landing[0]))
+
         zone_path = os.path.join(work, "zone.rpz")
         with urllib.request.urlopen(base + "/blocklist/rpz", timeout=30) as response, open(zone_path, "wb") as out:
             out.write(response.read())

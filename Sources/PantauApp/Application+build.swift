@@ -116,6 +116,7 @@ public struct PantauServer {
         let blocklist = components.blocklist
         let exporter = BlocklistExporter(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost)
         BlocklistWebController(checker: checker).register(on: routes)
+        BlocklistStaffWebController(service: blocklist).register(on: routes)
         BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
         return routes
     }

@@ -74,6 +74,7 @@ func csrfToken(in html: String) -> String? {
                     .replacingOccurrences(of: ":id", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b")
                     .replacingOccurrences(of: ":report", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c")
                     .replacingOccurrences(of: ":item", with: "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d")
+                    .replacingOccurrences(of: ":slug", with: "tiktok")
                     .replacingOccurrences(of: ":sha256", with: String(repeating: "ab", count: 32))
                 let isAPI = uri.hasPrefix("/api/")
                 for role in [Role?.none] + Role.allCases.map(Optional.some) {

@@ -3,10 +3,13 @@ import FluentKit
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import NIOCore
 import PantauCore
 import Testing
 @testable import PantauApp
+
+let hostHeader = HTTPField.Name("Host")!
 
 @Suite(.serialized) struct BlocklistAppTests {
     func propose(_ client: any TestClientProtocol, _ staff: Staff, _ json: String) async throws -> TestResponse {
@@ -166,6 +169,76 @@ import Testing
             #expect(try await BlockEntryModel.query(on: db.db).first()?.state == "lifted")
             let lifted = try await client.execute(uri: "/blocklist/rpz", method: .get).text
             #expect(!lifted.contains("pekan-judi"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theLandingPageAndTheLookupSayWhyANameIsBlocked(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup@kominfo.test", .supervisor)
+            let proposed = try await propose(client, analyst, #"{"names":["*.judi-besar.example"],"action":"redirect","reason":"\#(Self.reason)","legal_bases":["uu-ite-27-2"]}"#)
+            #expect(try await review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+
+            // A resolver sent someone to Pantau for a blocked name: the page says which, why and how to appeal.
+            let landing = try await client.execute(uri: "/", method: .get, headers: [hostHeader: "www.judi-besar.example"])
+            #expect(landing.status.code == 451)
+            #expect(landing.text.contains("*.judi-besar.example") && landing.text.contains(Self.reason) && landing.text.contains("/banding?ref="))
+            let landingHost = try await client.execute(uri: "/", method: .get, headers: [hostHeader: "blokir.pantau.id"])
+            #expect(landingHost.status == .ok && landingHost.text.contains("/cek"))
+            // Pantau's own pages stay Pantau's: an open name, an IP address, localhost.
+            let open = try await client.execute(uri: "/lapor", method: .get, headers: [hostHeader: "pantau.example.org"])
+            #expect(open.status == .ok && !open.text.contains("diblokir"))
+            #expect(try await client.execute(uri: "/lapor", method: .get, headers: [hostHeader: "127.0.0.1:8080"]).status == .ok)
+
+            // The public lookup.
+            let page = try await client.execute(uri: "/cek?nama=https://m.judi-besar.example/slot", method: .get)
+            #expect(page.status == .ok && page.text.contains("Diblokir") && page.text.contains("subdomain dari judi-besar.example"))
+            let clean = try await client.execute(uri: "/cek?nama=kominfo.go.id&lang=en", method: .get)
+            #expect(clean.status == .ok && clean.text.contains("Not blocked"))
+            let junk = try await client.execute(uri: "/cek?nama=bad%20name", method: .get)
+            #expect(junk.status == .unprocessableContent && junk.text.contains("Hanya huruf"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func staffPagesProposeReviewAndNormaliseThroughForms(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            _ = try await accounts.createUser(email: "analis@kominfo.test", role: .analyst, platform: nil, password: "password-analis-kominfo", actor: "test")
+            _ = try await accounts.createUser(email: "sup@kominfo.test", role: .supervisor, platform: nil, password: "password-sup-kominfo", actor: "test")
+            let (_, analystCookie) = try await signIn(client, email: "analis@kominfo.test", password: "password-analis-kominfo")
+            let (_, supervisorCookie) = try await signIn(client, email: "sup@kominfo.test", password: "password-sup-kominfo")
+            func form(_ cookie: String?) -> HTTPFields { [.cookie: cookie ?? "", .contentType: "application/x-www-form-urlencoded"] }
+            let home = try await client.execute(uri: "/blokir", method: .get, headers: [.cookie: analystCookie ?? ""])
+            #expect(home.status == .ok && home.text.contains("Usulkan pemblokiran"))
+            let csrf = try #require(csrfToken(in: home.text))
+            let body = "_csrf=\(csrf)&names=%2A.video-app.example%0Aapi.video-app-cdn.example&action=nxdomain&legal_basis=uu-ite-27-1"
+                + "&reason=Aplikasi+video+memuat+konten+pornografi+yang+diadukan&app_slug=video-app&app_name=Video+App"
+            let proposed = try await client.execute(uri: "/blokir", method: .post, headers: form(analystCookie), body: ByteBuffer(string: body))
+            #expect(proposed.status == .seeOther, "\(proposed.text)")
+            let location = try #require(proposed.headers[.location]).split(separator: "?")[0]
+            let bad = try await client.execute(uri: "/blokir", method: .post, headers: form(analystCookie),
+                                               body: ByteBuffer(string: "_csrf=\(csrf)&names=bad+name&reason=Alasan+yang+cukup+panjang+untuk+diterima&legal_basis=uu-ite-27-1"))
+            #expect(bad.status == .unprocessableContent && bad.text.contains("Baris 1"), "a readable page names the line")
+
+            let page = try await client.execute(uri: String(location), method: .get, headers: [.cookie: supervisorCookie ?? ""])
+            #expect(page.status == .ok && page.text.contains("video-app.example"))
+            let supCSRF = try #require(csrfToken(in: page.text))
+            let approved = try await client.execute(uri: String(location) + "/tinjau", method: .post, headers: form(supervisorCookie),
+                                                    body: ByteBuffer(string: "_csrf=\(supCSRF)&approve=1"))
+            #expect(approved.status == .seeOther)
+            #expect(try await BlockEntryModel.query(on: db.db).filter(\.$state == "active").count() == 2)
+
+            let app = try await client.execute(uri: "/blokir/aplikasi/video-app", method: .get, headers: [.cookie: analystCookie ?? ""])
+            #expect(app.status == .ok && app.text.contains("Usulkan normalisasi") && app.text.contains("block_activated"))
+            let lift = try await client.execute(uri: "/blokir/aplikasi/video-app/normalisasi", method: .post, headers: form(analystCookie),
+                                                body: ByteBuffer(string: "_csrf=\(csrf)&conditions=Platform+membersihkan+konten+dan+menambah+kurator"))
+            #expect(lift.status == .seeOther)
+            let liftPage = try #require(lift.headers[.location]).split(separator: "?")[0]
+            _ = try await client.execute(uri: String(liftPage) + "/tinjau", method: .post, headers: form(supervisorCookie), body: ByteBuffer(string: "_csrf=\(supCSRF)&approve=1"))
+            #expect(try await BlockEntryModel.query(on: db.db).filter(\.$state == "lifted").count() == 2)
+            let history = try await client.execute(uri: "/blokir/aplikasi/video-app", method: .get, headers: [.cookie: analystCookie ?? ""]).text
+            #expect(history.contains("block_lifted") && history.contains("menambah kurator"))
         }
     }
 }

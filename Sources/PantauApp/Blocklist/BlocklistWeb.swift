@@ -40,7 +40,8 @@ struct BlockLandingMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        guard let authority = request.head.authority else { return try await next(request, context) }
+        // HTTP/1 carries the name in Host, which the server hands on as the authority.
+        guard let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority else { return try await next(request, context) }
         let host = Self.hostName(authority)
         if host.isEmpty || host == "localhost" || ownHosts.contains(host) || IPLiteral.parse(Array(host.utf8)) != nil
             || request.uri.path == SitePath.style || request.uri.path.hasPrefix("/banding") {

@@ -57,6 +57,7 @@ extension PageLayout {
             .if(identity.may(.approveDecisions), .a(.href(language.link(SitePath.Cases.approvals)), .text(language.t("Persetujuan", "Approvals")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.list)), .text(language.t("Perintah takedown", "Takedown orders")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.compliance)), .text(language.t("Kepatuhan", "Compliance")))),
+            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Blocklist.staff)), .text(language.t("Pemblokiran", "Blocking")))),
             .if(identity.may(.answerOrders), .a(.href(language.link(SitePath.Portal.home)), .text(language.t("Portal platform", "Platform portal")))),
             .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
                   .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),

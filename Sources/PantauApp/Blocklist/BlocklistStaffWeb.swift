@@ -1,0 +1,300 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import PantauCore
+import Plot
+
+/// Staff pages of network blocking: the list and its serial, proposals and
+/// their four-eyes review, apps with their whole history and normalisation,
+/// the allow-list.
+struct BlocklistStaffWebController: Sendable {
+    let service: BlocklistService
+    var database: PantauDatabase { service.database }
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.Blocklist.staff, .staff(.viewOrders)) { request, context in try await home(request, context) }
+        routes.post(SitePath.Blocklist.staff, .staff(.proposeBlocks)) { request, context in try await propose(request, context) }
+        routes.get("/blokir/usulan/:id", .staff(.viewOrders)) { request, context in
+            try await proposalPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.post("/blokir/usulan/:id/tinjau", .staff(.approveBlocks)) { request, context in try await review(request, context) }
+        routes.get("/blokir/aplikasi/:slug", .staff(.viewOrders)) { request, context in
+            try await appPage(request, context, slug: context.parameters.get("slug") ?? "", notice: request.uri.queryParameters.get("notice"))
+        }
+        routes.post("/blokir/aplikasi/:slug/normalisasi", .staff(.proposeBlocks)) { request, context in try await proposeLift(request, context) }
+        routes.post("/blokir/izin", .staff(.manageAllowList)) { request, context in try await addAllow(request, context) }
+        routes.post("/blokir/izin/:id/hapus", .staff(.manageAllowList)) { request, context in try await removeAllow(request, context) }
+    }
+
+    private func pathID(_ context: AppRequestContext, _ request: Request) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUIDText.parse(text) else { throw WebErrorPage(status: .notFound, language: Language(request: request)) }
+        return id
+    }
+
+    private func redirect(_ path: String, _ l: Language, _ notice: (String, String)) -> Response {
+        Response(status: .seeOther, headers: [.location: l.link(path + "?notice=" + (l.t(notice.0, notice.1).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))])
+    }
+
+    private func message(_ error: BlockActionError, _ l: Language) -> String { l.t(error.id, error.en) }
+
+    private func status(_ error: BlockActionError) -> HTTPResponse.Status {
+        switch error.kind {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .invalid: .unprocessableContent
+        case .forbidden: .forbidden
+        }
+    }
+
+    func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
+        let l = Language(request: request)
+        let view = BlocklistHomeView(
+            language: l, identity: context.identity!, serial: try await service.currentSerial(),
+            active: try await BlockEntryModel.query(on: database.db).filter(\.$state == "active").count(),
+            pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == "pending").sort(\.$proposedAt).all(),
+            recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != "pending").sort(\.$proposedAt, .descending).limit(30).all(),
+            apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
+            allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
+            bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
+            notice: request.uri.queryParameters.get("notice"), error: error)
+        return htmlResponse(view.render(), status: status)
+    }
+
+    func propose(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: l)
+        let names = (form.fields["names"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
+        let slug = (form.fields["app_slug"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let proposal = try await service.proposeBlock(BlockRequest(
+                names: names, action: BlockAction(rawValue: form.fields["action"] ?? "") ?? .nxdomain, reason: form.fields["reason"] ?? "",
+                legalBases: form.values("legal_basis"), appSlug: slug.isEmpty ? nil : slug,
+                appName: slug.isEmpty ? nil : (form.fields["app_name"] ?? slug), effectiveAt: nil, until: nil), by: context.identity!)
+            return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Usulan dicatat; menunggu persetujuan supervisor lain.", "Proposal recorded; it awaits another supervisor's approval."))
+        } catch let error as BlockActionError {
+            return try await home(request, context, status: status(error), error: message(error, l))
+        }
+    }
+
+    func proposalPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok, notice: String? = nil,
+                      error: String? = nil) async throws -> Response {
+        let l = Language(request: request)
+        guard let proposal = try await BlockProposalModel.find(id, on: database.db) else {
+            throw WebErrorPage(status: .notFound, language: l, detail: l.t("Usulan tidak ditemukan.", "Proposal not found."))
+        }
+        let entries = try await BlockEntryModel.query(on: database.db).group(.or) { $0.filter(\.$proposalID == id).filter(\.$liftProposalID == id) }
+            .sort(\.$sortKey).limit(2000).all()
+        let events = try await BlockEventModel.query(on: database.db).filter(\.$proposalID == id).sort(\.$occurredAt).all()
+        let app = try await proposal.appID.asyncFlatMap { try await BlockAppModel.find($0, on: database.db) }
+        return htmlResponse(BlockProposalView(language: l, identity: context.identity!, proposal: proposal, entries: entries, events: events, app: app,
+                                              notice: notice, error: error).render(), status: status)
+    }
+
+    func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: l)
+        let id = try pathID(context, request)
+        let approve = form.fields["approve"] == "1"
+        do {
+            _ = try await service.review(id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
+        } catch let error as BlockActionError {
+            return try await proposalPage(request, context, id: id, status: status(error), error: message(error, l))
+        }
+        return redirect(SitePath.Blocklist.proposal(id), l, approve ? ("Disetujui dan diterbitkan.", "Approved and published.") : ("Usulan ditolak.", "Proposal rejected."))
+    }
+
+    func appPage(_ request: Request, _ context: AppRequestContext, slug: String, status: HTTPResponse.Status = .ok, notice: String? = nil,
+                 error: String? = nil) async throws -> Response {
+        let l = Language(request: request)
+        guard let app = try await BlockAppModel.query(on: database.db).filter(\.$slug == slug).first() else {
+            throw WebErrorPage(status: .notFound, language: l, detail: l.t("Aplikasi tidak ditemukan.", "App not found."))
+        }
+        let entries = try await BlockEntryModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$sortKey).all()
+        let events = try await BlockEventModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$occurredAt).sort(\.$id).all()
+        return htmlResponse(BlockAppView(language: l, identity: context.identity!, app: app, entries: entries, events: events, notice: notice,
+                                         error: error).render(), status: status)
+    }
+
+    func proposeLift(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: l)
+        let slug = context.parameters.get("slug") ?? ""
+        do {
+            let proposal = try await service.proposeLift(appSlug: slug, entryIDs: [], conditions: form.fields["conditions"] ?? "", effectiveAt: nil,
+                                                         by: context.identity!)
+            return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Normalisasi diusulkan; menunggu persetujuan.", "Normalisation proposed; it awaits approval."))
+        } catch let error as BlockActionError {
+            return try await appPage(request, context, slug: slug, status: status(error), error: message(error, l))
+        }
+    }
+
+    func addAllow(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Language(request: request)
+        let form = try await parseStaffForm(request, context, language: l)
+        do {
+            _ = try await service.addAllow(form.fields["name"] ?? "", reason: form.fields["reason"] ?? "", by: context.identity!)
+        } catch let error as BlockActionError {
+            return try await home(request, context, status: status(error), error: message(error, l))
+        }
+        return redirect(SitePath.Blocklist.staff, l, ("Ditambahkan ke daftar izin.", "Added to the allow-list."))
+    }
+
+    func removeAllow(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let l = Language(request: request)
+        _ = try await parseStaffForm(request, context, language: l)
+        do {
+            try await service.removeAllow(try pathID(context, request), by: context.identity!)
+        } catch let error as BlockActionError {
+            return try await home(request, context, status: status(error), error: message(error, l))
+        }
+        return redirect(SitePath.Blocklist.staff, l, ("Dihapus dari daftar izin.", "Removed from the allow-list."))
+    }
+}
+
+struct BlocklistHomeView {
+    let language: Language
+    let identity: Identity
+    let serial: Int64
+    let active: Int
+    let pending: [BlockProposalModel]
+    let recent: [BlockProposalModel]
+    let apps: [BlockAppModel]
+    let allow: [AllowEntryModel]
+    let bases: [LegalBasisModel]
+    var notice: String?
+    var error: String?
+
+    func render() -> String {
+        let l = language
+        return PageLayout(title: l.t("Pemblokiran", "Network blocking"), language: l, path: SitePath.Blocklist.staff, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Pemblokiran akses", "Network blocking"))),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .p(.text(l.t("Serial terbit: \(serial) · entri aktif: \(active.formatted()) · ", "Published serial: \(serial) · active entries: \(active.formatted()) · ")),
+               .a(.href(SitePath.Blocklist.rpz), .text("RPZ")), .text(" · "), .a(.href(SitePath.Blocklist.domains), .text("domains.txt")), .text(" · "),
+               .a(.href(SitePath.Blocklist.json), .text("JSON")), .text(" · "), .a(.href(l.link(SitePath.Blocklist.check)), .text(l.t("Cek nama", "Check a name")))),
+            .h2(.text(l.t("Menunggu persetujuan", "Awaiting approval"))),
+            .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
+            .table(.tbody(.forEach(pending) { p in
+                .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id!))), .code(.text(p.number)))),
+                    .td(.text(p.isLift ? l.t("Normalisasi", "Lift") : l.t("Blokir", "Block"))), .td(.text(p.proposedByEmail)), .td(.text(StaffUI.time(p.proposedAt))))
+            })),
+            .h2(.text(l.t("Aplikasi", "Apps"))),
+            .ul(.forEach(apps) { app in .li(.a(.href(l.link("/blokir/aplikasi/" + app.slug)), .text(app.name + " (" + app.slug + ")"))) }),
+            .if(identity.may(.proposeBlocks), proposeForm),
+            .h2(.text(l.t("Daftar izin (tidak pernah diblokir)", "Allow-list (never blocked)"))),
+            .table(.tbody(.forEach(allow) { entry in
+                .tr(.td(.code(.text((entry.isSubdomains ? "*." : "") + entry.name))), .td(.text(entry.reason)), .td(.text(entry.addedByEmail)),
+                    .td(.if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link("/blokir/izin/\(UUIDText.lower(entry.id!))/hapus")), .class("inline"),
+                                                             StaffUI.csrfField(identity), .button(.type(.submit), .class("link"), .text(l.t("Hapus", "Remove")))))))
+            })),
+            .if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link("/blokir/izin")), .class("card bar"), StaffUI.csrfField(identity),
+                StaffUI.field("allow-name", l.t("Nama (*.nama untuk subdomain)", "Name (*.name for subdomains)"), .input(.type(.text), .name("name"), .id("allow-name"))),
+                StaffUI.field("allow-reason", l.t("Alasan", "Reason"), .input(.type(.text), .name("reason"), .id("allow-reason"))),
+                .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))),
+            .h2(.text(l.t("Usulan terakhir", "Recent proposals"))),
+            .table(.tbody(.forEach(recent) { p in
+                .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id!))), .code(.text(p.number)))), .td(.text(p.state)),
+                    .td(.text(p.proposedByEmail + " → " + (p.reviewedByEmail ?? "—"))), .td(.text(StaffUI.time(p.effectiveAt))))
+            }))
+        )).render()
+    }
+
+    private var proposeForm: Node<HTML.BodyContext> {
+        let l = language
+        return .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), StaffUI.csrfField(identity),
+            .h2(.text(l.t("Usulkan pemblokiran", "Propose a block"))),
+            StaffUI.field("names", l.t("Nama, satu per baris (*.nama = nama dan semua subdomain; IP dan prefiks juga boleh)",
+                                       "Names, one a line (*.name = the name and all subdomains; IPs and prefixes too)"),
+                          .textarea(.name("names"), .id("names"))),
+            .fieldset(.element(named: "legend", nodes: [.text(l.t("Tindakan", "Action"))]),
+                      .forEach(BlockAction.allCases) { a in StaffUI.option(.radio, "action", a.rawValue, checked: a == .nxdomain, l.t(a.label.id, a.label.en)) }),
+            .fieldset(.element(named: "legend", nodes: [.text(l.t("Dasar hukum", "Legal basis"))]),
+                      .forEach(bases) { b in StaffUI.option(.checkbox, "legal_basis", b.id ?? "", checked: false, "\(b.title) — \(b.article)") }),
+            StaffUI.field("block-reason", l.t("Alasan (minimal 20 karakter)", "Reason (at least 20 characters)"), .textarea(.name("reason"), .id("block-reason"))),
+            StaffUI.field("app-slug", l.t("Aplikasi (opsional): slug", "App (optional): slug"), .input(.type(.text), .name("app_slug"), .id("app-slug"))),
+            StaffUI.field("app-name", l.t("Nama aplikasi", "App name"), .input(.type(.text), .name("app_name"), .id("app-name"))),
+            .p(.class("hint"), .text(l.t("Berlaku setelah disetujui supervisor lain (empat mata).", "Takes effect once another supervisor approves it (four eyes)."))),
+            .button(.type(.submit), .text(l.t("Usulkan", "Propose"))))
+    }
+}
+
+struct BlockProposalView {
+    let language: Language
+    let identity: Identity
+    let proposal: BlockProposalModel
+    let entries: [BlockEntryModel]
+    let events: [BlockEventModel]
+    let app: BlockAppModel?
+    var notice: String?
+    var error: String?
+
+    func render() -> String {
+        let l = language
+        let p = proposal
+        return PageLayout(title: p.number, language: l, path: SitePath.Blocklist.proposal(p.id!), identity: identity, wide: true, content: .div(
+            .h1(.text((p.isLift ? l.t("Normalisasi ", "Lift ") : l.t("Pemblokiran ", "Block ")) + p.number)),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .div(.class("card"), OrderUI.dl([
+                ("Status", .text(p.state)),
+                (l.t("Aplikasi", "App"), app.map { .a(.href(l.link("/blokir/aplikasi/" + $0.slug)), .text($0.name)) } ?? .text("—")),
+                (p.isLift ? l.t("Syarat dan komitmen", "Conditions and commitments") : l.t("Alasan", "Reason"), .text(p.reason)),
+                (l.t("Dasar hukum", "Legal basis"), .text(p.legalBases.isEmpty ? "—" : p.legalBases.replacingOccurrences(of: ",", with: ", "))),
+                (l.t("Berlaku", "Effective"), .text(StaffUI.time(p.effectiveAt) + (p.untilAt.map { " → " + StaffUI.time($0) } ?? ""))),
+                (l.t("Diusulkan", "Proposed"), .text(p.proposedByEmail + " · " + StaffUI.time(p.proposedAt))),
+                (l.t("Ditinjau", "Reviewed"), .text((p.reviewedByEmail ?? "—") + (p.reviewedAt.map { " · " + StaffUI.time($0) } ?? "") + (p.reviewReason.map { " · " + $0 } ?? ""))),
+            ])),
+            .h2(.text(l.t("Entri", "Entries"))),
+            .table(.tbody(.forEach(entries) { e in
+                .tr(.td(.code(.text((e.isSubdomains ? "*." : "") + e.name))), .td(.text(e.kind)), .td(.text(e.action)), .td(.text(e.state)))
+            })),
+            .if(p.state == "pending" && identity.may(.approveBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.proposal(p.id!) + "/tinjau")),
+                .class("card"), StaffUI.csrfField(identity), .h2(.text(l.t("Tinjau (empat mata)", "Review (four eyes)"))),
+                StaffUI.field("review-reason", l.t("Catatan (wajib bila ditolak)", "Note (required to reject)"), .textarea(.name("reason"), .id("review-reason"))),
+                .button(.type(.submit), .name("approve"), .value("1"), .text(l.t("Setujui dan terbitkan", "Approve and publish"))), .text(" "),
+                .button(.type(.submit), .name("approve"), .value("0"), .class("secondary"), .text(l.t("Tolak", "Reject"))))),
+            .h2(.text(l.t("Riwayat", "History"))),
+            BlockUI.history(events, l)
+        )).render()
+    }
+}
+
+struct BlockAppView {
+    let language: Language
+    let identity: Identity
+    let app: BlockAppModel
+    let entries: [BlockEntryModel]
+    let events: [BlockEventModel]
+    var notice: String?
+    var error: String?
+
+    func render() -> String {
+        let l = language
+        let active = entries.contains { $0.state == "active" && $0.liftProposalID == nil }
+        return PageLayout(title: app.name, language: l, path: "/blokir/aplikasi/" + app.slug, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Aplikasi ", "App ") + app.name)),
+            .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
+            .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
+            .table(.tbody(.forEach(entries) { e in
+                .tr(.td(.code(.text((e.isSubdomains ? "*." : "") + e.name))), .td(.text(e.state)),
+                    .td(.text(e.activatedAt.map { l.t("sejak ", "since ") + StaffUI.time($0) } ?? "")),
+                    .td(.text(e.liftedAt.map { l.t("dinormalisasi ", "lifted ") + StaffUI.time($0) } ?? "")))
+            })),
+            .if(active && identity.may(.proposeBlocks), .form(.method(.post), .action(l.link("/blokir/aplikasi/\(app.slug)/normalisasi")), .class("card"),
+                StaffUI.csrfField(identity), .h2(.text(l.t("Usulkan normalisasi", "Propose normalisation"))),
+                StaffUI.field("conditions", l.t("Syarat dan komitmen platform", "The platform's conditions and commitments"), .textarea(.name("conditions"), .id("conditions"))),
+                .button(.type(.submit), .text(l.t("Usulkan normalisasi", "Propose normalisation"))))),
+            .h2(.text(l.t("Riwayat", "History"))),
+            BlockUI.history(events, l)
+        )).render()
+    }
+}
+
+extension BlockUI {
+    static func history(_ events: [BlockEventModel], _ l: Language) -> Node<HTML.BodyContext> {
+        .ul(.class("timeline"), .forEach(events) { e in
+            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+        })
+    }
+}
