@@ -91,6 +91,17 @@ let hostHeader = HTTPField.Name("Host")!
             #expect(String(buffer: inflated).replacingOccurrences(of: #"generated [^\n]*"#, with: "", options: .regularExpression)
                     == rpz.text.replacingOccurrences(of: #"generated [^\n]*"#, with: "", options: .regularExpression))
 
+            // Pages of two rows give the same export as one page (the keyset walk).
+            for format in BlocklistExporter.Format.allCases {
+                var small = BlocklistExporter(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id")
+                small.pageSize = 2
+                var paged = "", whole = ""
+                try await small.export(format, serial: 3, generatedAt: Date(timeIntervalSince1970: 0)) { paged += $0 }
+                small.pageSize = 1000
+                try await small.export(format, serial: 3, generatedAt: Date(timeIntervalSince1970: 0)) { whole += $0 }
+                #expect(paged == whole && paged.utf8.count > 40, "\(format)")
+            }
+
             // Why is it blocked?
             let check = try json(try await client.execute(uri: "/api/v1/check?name=https://v16.TikTok.com/video", method: .get))
             #expect(check["status"] as? String == "blocked")

@@ -185,3 +185,41 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `pantau bench lookup`: "is this name blocked?" in process, on one core,
+/// against an index of N names (exact and with subdomains) — the structure
+/// the check endpoint and landing page can hold in memory.
+struct LookupBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lookup",
+                                                    abstract: "Time in-process blocklist lookups (exact + parent wildcard) against N names, on one core.")
+    @Option(help: "Names in the index") var names = 10_000_000
+    @Option(help: "Lookups to time") var lookups = 5_000_000
+
+    func run() async throws {
+        var random = SeededGenerator(seed: 7)
+        var index = BlockIndex()
+        let built = Date()
+        for n in 0..<names {
+            // One in ten is blocked with its subdomains.
+            index.add("site\(n).example\(n % 97).com", subdomains: n % 10 == 0, payload: Int64(n))
+        }
+        let buildSeconds = Date().timeIntervalSince(built)
+        // Queries: a third exact hits, a third subdomains of wildcard entries, a third misses.
+        let queries: [String] = (0..<min(lookups, 1_000_000)).map { i in
+            let n = Int.random(in: 0..<names, using: &random)
+            switch i % 3 {
+            case 0: return "site\(n).example\(n % 97).com"
+            case 1: let w = n - n % 10; return "cdn.v\(i % 50).site\(w).example\(w % 97).com"
+            default: return "open\(n).example\(n % 97).org"
+            }
+        }
+        var blocked = 0
+        let started = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<lookups {
+            if case .blocked = index.lookup(queries[i % queries.count]) { blocked += 1 }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        print(String(format: "index of %@ names built in %.1f s; %@ lookups in %.2f s: %@ lookups/s on one core (%@ blocked)",
+                     names.formatted(), buildSeconds, lookups.formatted(), seconds, Int(Double(lookups) / seconds).formatted(), blocked.formatted()))
+    }
+}
