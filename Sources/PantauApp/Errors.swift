@@ -98,3 +98,18 @@ func collectBody(_ request: Request, limit: Int, api: Bool) async throws -> Byte
         throw WebErrorPage(status: .contentTooLarge, language: Language(request: request))
     }
 }
+
+/// What kind of refusal a service gives (a case, order or blocklist action);
+/// the HTTP status and the page's status follow from it.
+enum RefusalKind: Sendable {
+    case notFound, conflict, invalid, forbidden
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .invalid: .unprocessableContent
+        case .forbidden: .forbidden
+        }
+    }
+}

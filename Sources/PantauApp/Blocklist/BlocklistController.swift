@@ -130,13 +130,7 @@ struct BlocklistController: Sendable {
         do {
             return try await body()
         } catch let error as BlockActionError {
-            let status: HTTPResponse.Status = switch error.kind {
-            case .notFound: .notFound
-            case .conflict: .conflict
-            case .invalid: .unprocessableContent
-            case .forbidden: .forbidden
-            }
-            throw APIError(status, code: error.code, message: error.en, field: error.field)
+            throw APIError(error.kind.status, code: error.code, message: error.en, field: error.field)
         }
     }
 

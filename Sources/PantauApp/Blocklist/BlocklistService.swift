@@ -5,7 +5,7 @@ import SQLKit
 
 /// A refusal of a blocklist action, in both languages.
 struct BlockActionError: Error, CustomStringConvertible {
-    enum Kind { case notFound, conflict, invalid, forbidden }
+    typealias Kind = RefusalKind
     let kind: Kind
     let code: String
     let id: String

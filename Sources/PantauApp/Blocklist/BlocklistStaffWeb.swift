@@ -37,14 +37,7 @@ struct BlocklistStaffWebController: Sendable {
 
     private func message(_ error: BlockActionError, _ l: Language) -> String { l.t(error.id, error.en) }
 
-    private func status(_ error: BlockActionError) -> HTTPResponse.Status {
-        switch error.kind {
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .invalid: .unprocessableContent
-        case .forbidden: .forbidden
-        }
-    }
+    private func status(_ error: BlockActionError) -> HTTPResponse.Status { error.kind.status }
 
     func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
         let l = Language(request: request)

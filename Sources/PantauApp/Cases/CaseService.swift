@@ -6,7 +6,7 @@ import SQLKit
 
 /// A workflow action that cannot be done, with the reason in both languages.
 struct CaseActionError: Error, CustomStringConvertible {
-    enum Kind { case notFound, conflict, invalid, forbidden }
+    typealias Kind = RefusalKind
     let kind: Kind
     let code: String
     let id: String
@@ -15,14 +15,7 @@ struct CaseActionError: Error, CustomStringConvertible {
 
     var description: String { en }
 
-    var status: HTTPResponse.Status {
-        switch kind {
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .invalid: .unprocessableContent
-        case .forbidden: .forbidden
-        }
-    }
+    var status: HTTPResponse.Status { kind.status }
 
     static func transition(_ error: CaseTransitionError) -> CaseActionError {
         CaseActionError(kind: .conflict, code: "transition_not_allowed", id: error.message.id, en: error.message.en)

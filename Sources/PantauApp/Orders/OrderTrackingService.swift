@@ -5,7 +5,7 @@ import SQLKit
 
 /// A refusal of an order or sanction action, in both languages.
 struct OrderActionError: Error, CustomStringConvertible {
-    enum Kind { case notFound, conflict, invalid, forbidden }
+    typealias Kind = RefusalKind
     let kind: Kind
     let code: String
     let id: String

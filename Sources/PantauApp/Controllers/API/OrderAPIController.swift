@@ -182,14 +182,7 @@ struct OrderAPIController: Sendable {
 }
 
 extension OrderActionError {
-    var apiStatus: HTTPResponse.Status {
-        switch kind {
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .invalid: .unprocessableContent
-        case .forbidden: .forbidden
-        }
-    }
+    var apiStatus: HTTPResponse.Status { kind.status }
 }
 
 extension Result {
