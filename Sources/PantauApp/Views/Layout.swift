@@ -34,6 +34,7 @@ struct PageLayout {
                         .attribute(named: "aria-label", value: language.t("Navigasi utama", "Main navigation")),
                         .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
                         .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
+                        .a(.href(language.link(SitePath.Blocklist.check)), .text(language.t("Cek blokir", "Check a block"))),
                         .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
                            .text(language == .en ? "Bahasa Indonesia" : "English")),
                         .unwrap(identity) { staffLinks($0) }
