@@ -271,9 +271,15 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             let history = try await PlatformEventModel.query(on: db.db).filter(\.$platformID == "tiktok").filter(\.$sanctionID != nil).all().map(\.kind)
             #expect(history.filter { $0 == "sanction_proposed" }.count == 4 && history.filter { $0 == "sanction_issued" }.count == 4)
 
-            // A rejected proposal needs a reason and does not climb the ladder.
             let issued = try await SanctionModel.query(on: db.db).filter(\.$level == "st2").first()!
             #expect(issued.fineAmount == 200_000_000 && issued.state == "issued")
+
+            // The block recommendation becomes a block proposal that cites it.
+            let recommendation = try #require(try await SanctionModel.query(on: db.db).filter(\.$level == "block_recommended").first())
+            let block = try await client.execute(uri: "/api/v1/blocks", method: .post, headers: supA.auth, body: ByteBuffer(string:
+                #"{"names":["*.tiktok.com"],"reason":"Rekomendasi pemutusan akses setelah ST3 tidak diindahkan.","legal_bases":["permenkominfo-5-2020"],"sanction_id":"\#(UUIDText.lower(recommendation.id!))"}"#))
+            #expect(block.status == .created, "\(block.text)")
+            #expect(try await BlockProposalModel.query(on: db.db).first()?.sanctionID == recommendation.id)
         }
     }
 

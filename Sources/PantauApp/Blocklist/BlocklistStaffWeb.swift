@@ -49,6 +49,8 @@ struct BlocklistStaffWebController: Sendable {
             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
             allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
             bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
+            sanction: try await request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) }
+                .asyncFlatMap { try await SanctionModel.find($0, on: database.db) },
             notice: request.uri.queryParameters.get("notice"), error: error)
         return htmlResponse(view.render(), status: status)
     }
@@ -61,7 +63,7 @@ struct BlocklistStaffWebController: Sendable {
         do {
             let proposal = try await service.proposeBlock(BlockRequest(
                 names: names, action: BlockAction(rawValue: form.fields["action"] ?? "") ?? .nxdomain, reason: form.fields["reason"] ?? "",
-                legalBases: form.values("legal_basis"), appSlug: slug.isEmpty ? nil : slug,
+                legalBases: form.values("legal_basis"), sanctionID: form.fields["sanction_id"].flatMap(UUIDText.parse), appSlug: slug.isEmpty ? nil : slug,
                 appName: slug.isEmpty ? nil : (form.fields["app_name"] ?? slug), effectiveAt: nil, until: nil), by: context.identity!)
             return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Usulan dicatat; menunggu persetujuan supervisor lain.", "Proposal recorded; it awaits another supervisor's approval."))
         } catch let error as BlockActionError {
@@ -154,6 +156,8 @@ struct BlocklistHomeView {
     let apps: [BlockAppModel]
     let allow: [AllowEntryModel]
     let bases: [LegalBasisModel]
+    /// A "network block recommended" sanction the proposal follows from.
+    var sanction: SanctionModel?
     var notice: String?
     var error: String?
 
@@ -197,6 +201,10 @@ struct BlocklistHomeView {
         let l = language
         return .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), StaffUI.csrfField(identity),
             .h2(.text(l.t("Usulkan pemblokiran", "Propose a block"))),
+            .unwrap(sanction) { sanction in
+                .group(.input(.type(.hidden), .name("sanction_id"), .value(UUIDText.lower(sanction.id!))),
+                       .p(.class("card"), .text(l.t("Menindaklanjuti sanksi ", "Following the sanction ") + sanction.number + " (" + OrderUI.platformName(sanction.platformID) + ")")))
+            },
             StaffUI.field("names", l.t("Nama, satu per baris (*.nama = nama dan semua subdomain; IP dan prefiks juga boleh)",
                                        "Names, one a line (*.name = the name and all subdomains; IPs and prefixes too)"),
                           .textarea(.name("names"), .id("names"))),

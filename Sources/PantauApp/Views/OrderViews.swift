@@ -427,8 +427,10 @@ struct SanctionView {
                                                             + (s.reviewReason.map { " · " + $0 } ?? ""))),
             ]), .if(s.state == "issued", .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id!))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
                 .if(s.sanctionLevel == .blockRecommended, .p(.class("hint"), .text(l.t(
-                    "Rekomendasi ini menjadi dasar usulan pemutusan akses (blokir DNS) atas layanan platform.",
-                    "This recommendation is the basis of a proposal to block the platform's service at network level (DNS)."))))),
+                    "Rekomendasi ini menjadi dasar usulan pemutusan akses (blokir DNS) atas layanan platform. ",
+                    "This recommendation is the basis of a proposal to block the platform's service at network level (DNS). ")),
+                    .if(s.state == "issued", .a(.href(l.link(SitePath.Blocklist.staff + "?sanksi=" + UUIDText.lower(s.id!))),
+                                               .text(l.t("Usulkan pemblokiran aplikasi platform →", "Propose blocking the platform's app →"))))))),
             .h2(.text(l.t("Butir yang dikutip", "Items cited"))),
             .table(.tbody(.forEach(items) { row in
                 .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id!))), .code(.text(row.order.number)))), .td(.code(.text(row.item.subjectKey))),
