@@ -17,6 +17,7 @@ import argparse, hashlib, hmac, http.server, json, os, shutil, signal, subproces
 os.environ.setdefault("SE_AVOID_STATS", "true")
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -96,6 +97,18 @@ def main():
             element.click()
             WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
 
+        def click(by, value):
+            # Chromium now and then reports a node from the page it just left
+            # ("does not belong to the document"): find it again and retry.
+            for attempt in range(3):
+                try:
+                    driver.find_element(by, value).click()
+                    return
+                except WebDriverException:
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.3)
+
         def sign_in(email, password, next_path):
             driver.delete_all_cookies()
             driver.get(base + "/masuk?next=" + next_path)
@@ -130,14 +143,14 @@ def main():
         # 3. Claim and decide "violating" with reasons.
         submit(driver.find_element(By.ID, "claim"))
         check("the case is claimed", "Sedang ditinjau" in driver.find_element(By.ID, "case-status").text)
-        driver.find_element(By.ID, "verdict-violating").click()
+        click(By.ID, "verdict-violating")
         Select(driver.find_element(By.ID, "d-category")).select_by_value("pornografi")
-        driver.find_element(By.ID, "legal_basis-uu-44-2008").click()
-        driver.find_element(By.ID, "legal_basis-uu-ite-27-1").click()
+        click(By.ID, "legal_basis-uu-44-2008")
+        click(By.ID, "legal_basis-uu-ite-27-1")
         driver.find_element(By.ID, "d-statement").send_keys(
             "Video menampilkan adegan seksual eksplisit yang dapat diakses publik tanpa pembatasan umur; melanggar UU Pornografi.")
         driver.find_element(By.ID, "d-public").send_keys("Konten pornografi.")
-        driver.find_element(By.ID, "action-takedown_order").click()
+        click(By.ID, "action-takedown_order")
         shot("06-putusan.png")
         submit(driver.find_element(By.ID, "submit-decision"))
         check("the case is decided", "Diputus" in driver.find_element(By.ID, "case-status").text,
@@ -185,7 +198,7 @@ def main():
         submit(driver.find_element(By.LINK_TEXT, number))
         submit(driver.find_element(By.CSS_SELECTOR, "form[action$='/terima'] button"))
         check("receipt acknowledged", "Penerimaan dikonfirmasi" in driver.page_source)
-        driver.find_element(By.CSS_SELECTOR, "input[name=answer][value=rejected]").click()
+        click(By.CSS_SELECTOR, "input[name=answer][value=rejected]")
         driver.find_element(By.CSS_SELECTOR, "textarea[name=reason]").send_keys("Menurut kami video ini tidak melanggar pedoman komunitas.")
         shot("15-portal-jawab.png")
         submit(driver.find_element(By.XPATH, "//button[contains(., 'Kirim jawaban')]"))

@@ -113,3 +113,38 @@ enum RefusalKind: Sendable {
         }
     }
 }
+
+/// A service's refusal (case, order or blocklist action): one way to answer it as JSON.
+protocol ServiceRefusal: Error {
+    var kind: RefusalKind { get }
+    var code: String { get }
+    var en: String { get }
+    /// The request field the refusal is about, if any.
+    var refusedField: String? { get }
+}
+
+extension ServiceRefusal {
+    var apiError: APIError { APIError(kind.status, code: code, message: en, field: refusedField) }
+}
+
+/// Runs a service call, turning its refusals into JSON errors.
+func answeringRefusals<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let refusal as any ServiceRefusal {
+        throw refusal.apiError
+    }
+}
+
+/// The UUID in the route's `name` parameter, or a JSON 404.
+func apiPathID(_ context: AppRequestContext, _ name: String = "id") throws -> UUID {
+    guard let text = context.parameters.get(name), let id = UUIDText.parse(text) else {
+        throw APIError(.notFound, code: "not_found", message: "No such id.")
+    }
+    return id
+}
+
+/// A JSON request body of at most `limit` bytes, decoded.
+func decodeJSONBody<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T {
+    try decodeJSON(type, from: Array(buffer: try await collectBody(request, limit: limit, api: true)))
+}

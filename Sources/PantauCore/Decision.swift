@@ -202,3 +202,17 @@ public struct LegalBasis: Sendable, Hashable {
         .init(code: "permenkominfo-5-2020", title: "Permenkominfo 5/2020 tentang PSE Lingkup Privat", article: "Pasal 9 dan Pasal 13–15"),
     ]
 }
+
+/// Reviews under four eyes (decisions, sanctions, block proposals): a
+/// rejection says why, and nobody approves their own proposal.
+public enum FourEyes {
+    /// Why the review cannot go ahead as given, or nil.
+    public static func rejectionProblem(approve: Bool, reason: String) -> (id: String, en: String)? {
+        guard !approve && reason.count < DecisionRules.minimumRejectionReasonLength else { return nil }
+        return ("Alasan penolakan minimal \(DecisionRules.minimumRejectionReasonLength) karakter.",
+                "A rejection needs a reason of at least \(DecisionRules.minimumRejectionReasonLength) characters.")
+    }
+
+    public static let ownProposal = (id: "Empat mata: usulan Anda sendiri harus disetujui supervisor lain.",
+                                     en: "Four eyes: your own proposal must be approved by another supervisor.")
+}

@@ -161,6 +161,16 @@ public struct QueueFilter: Sendable, Equatable {
         return Date(timeIntervalSince1970: Double(daysFromCivil(year: year, month: month, day: day)) * 86_400 - 7 * 3600)
     }
 
+    /// `YYYY-MM-DDTHH:MM` (or with a space) as that minute in WIB.
+    public static func parseMinute(_ text: String) -> Date? {
+        let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
+        guard parts.count == 2, let day = parseDay(String(parts[0])) else { return nil }
+        let clock = parts[1].split(separator: ":")
+        guard clock.count == 2, let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours), (0..<60).contains(minutes)
+        else { return nil }
+        return day.addingTimeInterval(Double(hours * 3600 + minutes * 60))
+    }
+
     public static func formatDay(_ date: Date) -> String {
         let stamp = TicketNumber.dayStamp(date)
         return "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.suffix(2))"

@@ -29,11 +29,10 @@ struct BlockCheck: Sendable {
             let entry = try await BlockEntryModel.query(on: database.db).filter(\.$kind == "ip").filter(\.$name == ip).filter(\.$state == "active").first()
             return .success(try await result(ip, entry: entry, matchedBy: entry == nil ? nil : "ip", allow: nil))
         case .success(.domain(let name, _)):
-            let candidates = BlocklistService.selfAndParents(name)
-            let allows = try await AllowEntryModel.query(on: database.db).filter(\.$name ~~ candidates).filter(\.$removedAt == nil).all()
-            if let allow = allows.first(where: { $0.name == name }) ?? allows.filter(\.isSubdomains).max(by: { $0.name.count < $1.name.count }) {
+            if let allow = try await BlocklistService.allowCovering(name, on: database.db) {
                 return .success(try await result(name, entry: nil, matchedBy: nil, allow: allow))
             }
+            let candidates = BlocklistService.selfAndParents(name)
             let entries = try await BlockEntryModel.query(on: database.db).filter(\.$name ~~ candidates).filter(\.$state == "active")
                 .filter(\.$kind != "ip").all()
             if let exact = entries.first(where: { $0.name == name }) {

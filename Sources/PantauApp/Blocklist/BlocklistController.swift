@@ -49,7 +49,7 @@ struct BlocklistController: Sendable {
         }
         routes.post("/api/v1/block-proposals/:id/review", .staff(.approveBlocks)) { request, context in
             let body = try await decode(CaseAPIController.ReviewBody.self, request)
-            guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw APIError(.notFound, code: "not_found", message: "No such id.") }
+            let id = try apiPathID(context)
             let proposal = try await mapErrors { try await service.review(id, approve: body.approve, reason: body.reason ?? "", by: context.identity!) }
             return try await proposalJSON(proposal, status: .ok)
         }
@@ -64,7 +64,7 @@ struct BlocklistController: Sendable {
             return jsonResponse(object, status: .created)
         }
         routes.post("/api/v1/allow-list/:id/remove", .staff(.manageAllowList)) { _, context in
-            guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw APIError(.notFound, code: "not_found", message: "No such id.") }
+            let id = try apiPathID(context)
             try await mapErrors { try await service.removeAllow(id, by: context.identity!) }
             var object = JSONObjectText()
             object.add("removed", UUIDText.lower(id))
@@ -101,7 +101,7 @@ struct BlocklistController: Sendable {
     struct AllowBody: Decodable { let name: String; let reason: String }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try decodeJSON(type, from: Array(buffer: try await collectBody(request, limit: 1 << 20, api: true)))
+        try await decodeJSONBody(type, request, limit: 1 << 20)
     }
 
     private func action(_ text: String?) throws -> BlockAction {
@@ -126,13 +126,7 @@ struct BlocklistController: Sendable {
         return date
     }
 
-    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as BlockActionError {
-            throw APIError(error.kind.status, code: error.code, message: error.en, field: error.field)
-        }
-    }
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T { try await answeringRefusals(body) }
 
     private func proposalJSON(_ proposal: BlockProposalModel, status: HTTPResponse.Status) async throws -> Response {
         let entries = try await BlockEntryModel.query(on: database.db).group(.or) {

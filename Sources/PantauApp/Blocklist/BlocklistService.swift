@@ -4,7 +4,7 @@ import PantauCore
 import SQLKit
 
 /// A refusal of a blocklist action, in both languages.
-struct BlockActionError: Error, CustomStringConvertible {
+struct BlockActionError: ServiceRefusal, CustomStringConvertible {
     typealias Kind = RefusalKind
     let kind: Kind
     let code: String
@@ -12,6 +12,7 @@ struct BlockActionError: Error, CustomStringConvertible {
     let en: String
     var field: String?
     var description: String { en }
+    var refusedField: String? { field }
 }
 
 /// What a block proposal asks for.
@@ -62,7 +63,7 @@ struct BlocklistService: Sendable {
 
     /// Whether an allow-list entry covers `name` (the name itself, or a parent
     /// whose subdomains are allowed).
-    func allowCovering(_ name: String, on db: any Database) async throws -> AllowEntryModel? {
+    static func allowCovering(_ name: String, on db: any Database) async throws -> AllowEntryModel? {
         let candidates = Self.selfAndParents(name)
         let rows = try await AllowEntryModel.query(on: db).filter(\.$name ~~ candidates).filter(\.$removedAt == nil).all()
         return rows.first { $0.name == name } ?? rows.filter(\.isSubdomains).max { $0.name.count < $1.name.count }
@@ -169,7 +170,7 @@ struct BlocklistService: Sendable {
         }
         return try await database.writeTransaction { db in
             for target in targets where target.kind != "ip" {
-                if let allow = try await allowCovering(target.name, on: db) {
+                if let allow = try await Self.allowCovering(target.name, on: db) {
                     throw BlockActionError(kind: .conflict, code: "allow_listed",
                                            id: "“\(target.name)” ada di daftar izin (\(allow.name): \(allow.reason)); tidak boleh diblokir.",
                                            en: "'\(target.name)' is on the allow-list (\(allow.name): \(allow.reason)); it cannot be blocked.", field: "names")
@@ -302,10 +303,8 @@ struct BlocklistService: Sendable {
     /// that is now); an approved lift removes the entries from the list.
     func review(_ id: UUID, approve: Bool, reason: String, by actor: Identity) async throws -> BlockProposalModel {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !approve && reason.count < DecisionRules.minimumRejectionReasonLength {
-            throw BlockActionError(kind: .invalid, code: "reason_required",
-                                   id: "Alasan penolakan minimal \(DecisionRules.minimumRejectionReasonLength) karakter.",
-                                   en: "A rejection needs a reason of at least \(DecisionRules.minimumRejectionReasonLength) characters.", field: "reason")
+        if let problem = FourEyes.rejectionProblem(approve: approve, reason: reason) {
+            throw BlockActionError(kind: .invalid, code: "reason_required", id: problem.id, en: problem.en, field: "reason")
         }
         let now = clock.now()
         return try await publishing(note: "proposal review", actor: actor.actor) { db, changes in
@@ -317,8 +316,7 @@ struct BlocklistService: Sendable {
                                        en: "This proposal is not awaiting approval.")
             }
             guard proposal.proposedBy != actor.userID else {
-                throw BlockActionError(kind: .forbidden, code: "four_eyes", id: "Empat mata: usulan Anda sendiri harus disetujui supervisor lain.",
-                                       en: "Four eyes: your own proposal must be approved by another supervisor.")
+                throw BlockActionError(kind: .forbidden, code: "four_eyes", id: FourEyes.ownProposal.id, en: FourEyes.ownProposal.en)
             }
             proposal.state = approve ? "approved" : "rejected"
             proposal.reviewedByEmail = actor.email

@@ -37,7 +37,6 @@ struct BlocklistStaffWebController: Sendable {
 
     private func message(_ error: BlockActionError, _ l: Language) -> String { l.t(error.id, error.en) }
 
-    private func status(_ error: BlockActionError) -> HTTPResponse.Status { error.kind.status }
 
     func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
         let l = Language(request: request)
@@ -67,7 +66,7 @@ struct BlocklistStaffWebController: Sendable {
                 appName: slug.isEmpty ? nil : (form.fields["app_name"] ?? slug), effectiveAt: nil, until: nil), by: context.identity!)
             return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Usulan dicatat; menunggu persetujuan supervisor lain.", "Proposal recorded; it awaits another supervisor's approval."))
         } catch let error as BlockActionError {
-            return try await home(request, context, status: status(error), error: message(error, l))
+            return try await home(request, context, status: error.kind.status, error: message(error, l))
         }
     }
 
@@ -93,7 +92,7 @@ struct BlocklistStaffWebController: Sendable {
         do {
             _ = try await service.review(id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
         } catch let error as BlockActionError {
-            return try await proposalPage(request, context, id: id, status: status(error), error: message(error, l))
+            return try await proposalPage(request, context, id: id, status: error.kind.status, error: message(error, l))
         }
         return redirect(SitePath.Blocklist.proposal(id), l, approve ? ("Disetujui dan diterbitkan.", "Approved and published.") : ("Usulan ditolak.", "Proposal rejected."))
     }
@@ -119,7 +118,7 @@ struct BlocklistStaffWebController: Sendable {
                                                          by: context.identity!)
             return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Normalisasi diusulkan; menunggu persetujuan.", "Normalisation proposed; it awaits approval."))
         } catch let error as BlockActionError {
-            return try await appPage(request, context, slug: slug, status: status(error), error: message(error, l))
+            return try await appPage(request, context, slug: slug, status: error.kind.status, error: message(error, l))
         }
     }
 
@@ -129,7 +128,7 @@ struct BlocklistStaffWebController: Sendable {
         do {
             _ = try await service.addAllow(form.fields["name"] ?? "", reason: form.fields["reason"] ?? "", by: context.identity!)
         } catch let error as BlockActionError {
-            return try await home(request, context, status: status(error), error: message(error, l))
+            return try await home(request, context, status: error.kind.status, error: message(error, l))
         }
         return redirect(SitePath.Blocklist.staff, l, ("Ditambahkan ke daftar izin.", "Added to the allow-list."))
     }
@@ -140,7 +139,7 @@ struct BlocklistStaffWebController: Sendable {
         do {
             try await service.removeAllow(try pathID(context, request), by: context.identity!)
         } catch let error as BlockActionError {
-            return try await home(request, context, status: status(error), error: message(error, l))
+            return try await home(request, context, status: error.kind.status, error: message(error, l))
         }
         return redirect(SitePath.Blocklist.staff, l, ("Dihapus dari daftar izin.", "Removed from the allow-list."))
     }

@@ -5,7 +5,7 @@ import PantauCore
 import SQLKit
 
 /// A workflow action that cannot be done, with the reason in both languages.
-struct CaseActionError: Error, CustomStringConvertible {
+struct CaseActionError: ServiceRefusal, CustomStringConvertible {
     typealias Kind = RefusalKind
     let kind: Kind
     let code: String
@@ -14,6 +14,7 @@ struct CaseActionError: Error, CustomStringConvertible {
     var problems: [DecisionProblem] = []
 
     var description: String { en }
+    var refusedField: String? { problems.first?.field }
 
     var status: HTTPResponse.Status { kind.status }
 
@@ -305,10 +306,8 @@ struct CaseService: Sendable {
     /// A supervisor who is not the decider approves or rejects a pending decision.
     func review(decision id: UUID, approve: Bool, reason: String, by actor: Identity) async throws -> CaseStatus {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !approve && reason.count < DecisionRules.minimumRejectionReasonLength {
-            throw CaseActionError(kind: .invalid, code: "reason_required",
-                                  id: "Alasan penolakan minimal \(DecisionRules.minimumRejectionReasonLength) karakter.",
-                                  en: "A rejection needs a reason of at least \(DecisionRules.minimumRejectionReasonLength) characters.")
+        if let problem = FourEyes.rejectionProblem(approve: approve, reason: reason) {
+            throw CaseActionError(kind: .invalid, code: "reason_required", id: problem.id, en: problem.en)
         }
         let now = clock.now()
         return try await write { db in

@@ -4,7 +4,7 @@ import PantauCore
 import SQLKit
 
 /// A refusal of an order or sanction action, in both languages.
-struct OrderActionError: Error, CustomStringConvertible {
+struct OrderActionError: ServiceRefusal, CustomStringConvertible {
     typealias Kind = RefusalKind
     let kind: Kind
     let code: String
@@ -13,6 +13,7 @@ struct OrderActionError: Error, CustomStringConvertible {
     var field: String?
 
     var description: String { en }
+    var refusedField: String? { field }
 
     static let orderNotFound = OrderActionError(kind: .notFound, code: "order_not_found", id: "Perintah tidak ditemukan.", en: "Order not found.")
     static let itemNotFound = OrderActionError(kind: .notFound, code: "item_not_found", id: "Butir perintah tidak ditemukan.", en: "Order item not found.")
@@ -331,10 +332,8 @@ struct OrderTrackingService: Sendable {
     /// A supervisor other than the proposer issues or rejects a proposed sanction.
     func reviewSanction(_ id: UUID, approve: Bool, reason: String, by actor: Identity) async throws -> SanctionModel {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !approve && reason.count < DecisionRules.minimumRejectionReasonLength {
-            throw OrderActionError(kind: .invalid, code: "reason_required",
-                                   id: "Alasan penolakan minimal \(DecisionRules.minimumRejectionReasonLength) karakter.",
-                                   en: "A rejection needs a reason of at least \(DecisionRules.minimumRejectionReasonLength) characters.", field: "reason")
+        if let problem = FourEyes.rejectionProblem(approve: approve, reason: reason) {
+            throw OrderActionError(kind: .invalid, code: "reason_required", id: problem.id, en: problem.en, field: "reason")
         }
         let now = clock.now()
         return try await cases.write { db in
@@ -346,8 +345,7 @@ struct OrderTrackingService: Sendable {
                                        en: "This sanction is not awaiting approval.")
             }
             guard sanction.proposedBy != actor.userID else {
-                throw OrderActionError(kind: .forbidden, code: "four_eyes", id: "Empat mata: usulan Anda sendiri harus disetujui supervisor lain.",
-                                       en: "Four eyes: your own proposal must be approved by another supervisor.")
+                throw OrderActionError(kind: .forbidden, code: "four_eyes", id: FourEyes.ownProposal.id, en: FourEyes.ownProposal.en)
             }
             sanction.state = approve ? "issued" : "rejected"
             sanction.reviewedByEmail = actor.email

@@ -77,26 +77,13 @@ struct CaseAPIController: Sendable {
 
     // MARK: Handlers
 
-    private func pathID(_ context: AppRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUIDText.parse(text) else {
-            throw APIError(.notFound, code: "not_found", message: "No such id.")
-        }
-        return id
-    }
+    private func pathID(_ context: AppRequestContext) throws -> UUID { try apiPathID(context) }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        let body = try await collectBody(request, limit: 256 * 1024, api: true)
-        return try decodeJSON(type, from: Array(buffer: body))
+        try await decodeJSONBody(type, request, limit: 256 * 1024)
     }
 
-    /// The service's refusals as JSON errors.
-    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CaseActionError {
-            throw APIError(error.status, code: error.code, message: error.en, field: error.problems.first?.field)
-        }
-    }
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T { try await answeringRefusals(body) }
 
     func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }

@@ -159,30 +159,13 @@ struct OrderAPIController: Sendable {
         return platform.rawValue
     }
 
-    private func pathID(_ context: AppRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUIDText.parse(text) else {
-            throw APIError(.notFound, code: "not_found", message: "No such id.")
-        }
-        return id
-    }
+    private func pathID(_ context: AppRequestContext) throws -> UUID { try apiPathID(context) }
 
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try decodeJSON(type, from: Array(buffer: try await collectBody(request, limit: 64 * 1024, api: true)))
+        try await decodeJSONBody(type, request, limit: 64 * 1024)
     }
 
-    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as OrderActionError {
-            throw APIError(error.apiStatus, code: error.code, message: error.en, field: error.field)
-        } catch let error as CaseActionError {
-            throw APIError(error.status, code: error.code, message: error.en, field: error.problems.first?.field)
-        }
-    }
-}
-
-extension OrderActionError {
-    var apiStatus: HTTPResponse.Status { kind.status }
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T { try await answeringRefusals(body) }
 }
 
 extension Result {

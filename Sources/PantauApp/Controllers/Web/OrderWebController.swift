@@ -129,7 +129,7 @@ struct OrderWebController: Sendable {
             _ = try await tracking.recheckStillOnline(item: itemID, evidence: form.fields["evidence"] ?? "", evidenceHash: hash.isEmpty ? nil : hash.lowercased(),
                                                       by: context.identity!)
         } catch let error as OrderActionError {
-            return try await orderPage(request, context, id: item.orderID, status: error.apiStatus, error: language.t(error.id, error.en))
+            return try await orderPage(request, context, id: item.orderID, status: error.kind.status, error: language.t(error.id, error.en))
         }
         return redirect(SitePath.Orders.page(item.orderID), language, notice: ("Butir dibuka lagi dengan tenggat baru.", "The item is open again with a new deadline."))
     }
@@ -142,7 +142,7 @@ struct OrderWebController: Sendable {
             _ = try await tracking.markSentManually(id, note: form.fields["note"] ?? "", by: context.identity!)
         } catch let error as OrderActionError {
             if error.kind == .notFound { throw notFound(language, error) }
-            return try await orderPage(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+            return try await orderPage(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
         }
         return redirect(SitePath.Orders.page(id), language, notice: ("Dicatat terkirim; tenggat mulai berjalan.", "Recorded as sent; the deadline runs."))
     }
@@ -224,7 +224,7 @@ struct OrderWebController: Sendable {
             return redirect(SitePath.Orders.sanction(sanction.id!), language,
                             notice: ("Sanksi diusulkan; menunggu persetujuan supervisor lain.", "Sanction proposed; it awaits another supervisor's approval."))
         } catch let error as OrderActionError {
-            return try await platformCompliance(request, context, platform: platform, status: error.apiStatus, error: language.t(error.id, error.en))
+            return try await platformCompliance(request, context, platform: platform, status: error.kind.status, error: language.t(error.id, error.en))
         }
     }
 
@@ -254,7 +254,7 @@ struct OrderWebController: Sendable {
         do {
             _ = try await tracking.reviewSanction(id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
         } catch let error as OrderActionError {
-            return try await sanctionPage(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+            return try await sanctionPage(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
         }
         return redirect(SitePath.Orders.sanction(id), language, notice: approve ? ("Sanksi diterbitkan.", "Sanction issued.") : ("Usulan sanksi ditolak.", "Sanction rejected."))
     }
@@ -326,7 +326,7 @@ struct OrderWebController: Sendable {
                 let text = (form.fields["removed_at"] ?? "").trimmingCharacters(in: .whitespaces)
                 if text.isEmpty {
                     removedAt = tracking.clock.now()
-                } else if let parsed = parseWIBMinute(text) ?? parseTimestamp(text) {
+                } else if let parsed = QueueFilter.parseMinute(text) ?? parseTimestamp(text) {
                     removedAt = parsed
                 } else {
                     throw OrderActionError(kind: .invalid, code: "invalid_removed_at", id: "Waktu penurunan harus berbentuk YYYY-MM-DDTHH:MM (WIB).",
@@ -337,19 +337,10 @@ struct OrderWebController: Sendable {
                                           reason: form.fields["reason"], actor: context.identity!.actor)
         } catch let error as OrderActionError {
             if error.kind == .notFound { throw notFound(language, error) }
-            return try await portalOrder(request, context, id: id, status: error.apiStatus, error: language.t(error.id, error.en))
+            return try await portalOrder(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
         } catch let error as CaseActionError {
             return try await portalOrder(request, context, id: id, status: error.status, error: language.t(error.id, error.en))
         }
         return redirect(SitePath.Portal.order(id), language, notice: ("Jawaban tercatat.", "Answer recorded."))
     }
-}
-
-/// `YYYY-MM-DDTHH:MM` (or with a space) read as WIB.
-func parseWIBMinute(_ text: String) -> Date? {
-    let parts = text.split(whereSeparator: { $0 == "T" || $0 == " " })
-    guard parts.count == 2, let day = QueueFilter.parseDay(String(parts[0])) else { return nil }
-    let clock = parts[1].split(separator: ":")
-    guard clock.count == 2, let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours), (0..<60).contains(minutes) else { return nil }
-    return day.addingTimeInterval(Double(hours * 3600 + minutes * 60))
 }
