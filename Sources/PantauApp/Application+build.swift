@@ -49,6 +49,9 @@ public struct PantauServer {
                 worker.blocklist = components.blocklist
                 services.append(worker)
             }
+            if configuration.blocklistInMemory {
+                services.append(BlocklistMemoryRefresher(memory: components.blocklist.memory, logger: logger))
+            }
             let application = Application(
                 router: routes.router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
@@ -81,7 +84,8 @@ public struct PantauServer {
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: components.accounts))
         router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
-        let checker = BlockCheck(database: database, normalizer: components.blocklist.normalizer)
+        let checker = BlockCheck(database: database, normalizer: components.blocklist.normalizer,
+                                 memory: configuration.blocklistInMemory ? components.blocklist.memory : nil)
         var ownHosts: Set<String> = [configuration.host.lowercased()]
         if let url = configuration.publicBaseURL.flatMap(URLComponents.init(string:)), let host = url.host { ownHosts.insert(host.lowercased()) }
         router.add(middleware: BlockLandingMiddleware(checker: checker, landingHost: configuration.landingHost, ownHosts: ownHosts))

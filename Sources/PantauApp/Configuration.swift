@@ -81,6 +81,10 @@ public struct AppConfiguration: Sendable {
     /// `public` (default): anyone may download the blocklist; `token`: only
     /// accounts allowed to (role `isp`, and staff) with a bearer token.
     public var blocklistRequiresToken = false
+    /// Hold the active blocklist in memory for checks and the landing page
+    /// (`PANTAU_BLOCKLIST_MEMORY=off` to ask the database every time, on a
+    /// small machine with a huge list: ten million names take ≈ 700 MB).
+    public var blocklistInMemory = true
     /// SMTP relay (`smtp://host:port`) for orders to platforms without a
     /// webhook; without it such orders wait for staff to send them by hand.
     public var smtpURL: String?
@@ -185,6 +189,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("PANTAU_BLOCKLIST_ACCESS: expected 'public' or 'token', got '\(access)'")
             }
             config.blocklistRequiresToken = access == "token"
+        }
+        if let memory = env("PANTAU_BLOCKLIST_MEMORY") {
+            guard ["on", "off"].contains(memory) else {
+                throw ConfigurationError("PANTAU_BLOCKLIST_MEMORY: expected 'on' or 'off', got '\(memory)'")
+            }
+            config.blocklistInMemory = memory == "on"
         }
         if let from = env("PANTAU_SMTP_FROM") {
             guard ReportValidator.isPlausibleEmail(from) else { throw ConfigurationError("PANTAU_SMTP_FROM: expected an e-mail address, got '\(from)'") }

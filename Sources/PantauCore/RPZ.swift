@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a resolver does with a blocked name.
 public enum BlockAction: String, CaseIterable, Codable, Sendable {
     /// The name does not exist (`CNAME .`).
@@ -49,14 +51,18 @@ public struct RPZWriter: Sendable {
     public let zoneName: String
     public let landingHost: String
     /// Wildcard entries enclosing the current name (nearest last).
-    private var enclosing: [(name: String, allow: Bool, action: BlockAction)] = []
-    private var lastOwner = ""
+    private var enclosing: [(name: [UInt8], allow: Bool, action: BlockAction)] = []
+    private var lastOwner: [UInt8] = []
+    private let nxdomainTarget: [UInt8] = Array(" CNAME .\n".utf8)
+    private let redirectTarget: [UInt8]
+    private let passthruTarget: [UInt8] = Array(" CNAME rpz-passthru.\n".utf8)
     public private(set) var written = 0
     public private(set) var skippedAsCovered = 0
 
     public init(zoneName: String, landingHost: String) {
         self.zoneName = zoneName.hasSuffix(".") ? String(zoneName.dropLast()) : zoneName
         self.landingHost = landingHost.hasSuffix(".") ? String(landingHost.dropLast()) : landingHost
+        redirectTarget = Array(" CNAME \(self.landingHost).\n".utf8)
     }
 
     public func header(serial: Int64, ttl: Int = 60) -> String {
@@ -69,37 +75,50 @@ public struct RPZWriter: Sendable {
         """
     }
 
-    private func target(_ entry: ExportEntry) -> String {
-        if entry.allow { return "rpz-passthru." }
-        return entry.action == .nxdomain ? "." : landingHost + "."
-    }
-
-    static func encloses(_ parent: String, _ name: String) -> Bool {
-        name == parent || (name.utf8.count > parent.utf8.count && name.hasSuffix("." + parent))
+    /// `name` is `parent` or below it.
+    static func encloses(_ parent: [UInt8], _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        if name.count == parent.count { return name.elementsEqual(parent) }
+        guard name.count > parent.count else { return false }
+        let offset = name.count - parent.count
+        guard name[offset - 1] == UInt8(ascii: ".") else { return false }
+        return parent.withUnsafeBufferPointer { p in memcmp(p.baseAddress!, name.baseAddress! + offset, p.count) == 0 }
     }
 
     /// Appends the lines for `entry` (nothing when covered or already written).
     public mutating func write(_ entry: ExportEntry, to out: inout String) {
-        while let top = enclosing.last, !Self.encloses(top.name, entry.name) { enclosing.removeLast() }
-        if entry.name == lastOwner {
+        var bytes: [UInt8] = []
+        var name = entry.name
+        name.withUTF8 { write(name: $0, subdomains: entry.subdomains, allow: entry.allow, action: entry.action, to: &bytes) }
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same for a name given as bytes (the exports' path: no String per name).
+    public mutating func write(name: UnsafeBufferPointer<UInt8>, subdomains: Bool, allow: Bool, action: BlockAction, to out: inout [UInt8]) {
+        while let top = enclosing.last, !Self.encloses(top.name, name) { enclosing.removeLast() }
+        if name.elementsEqual(lastOwner) {
             // Same owner again (a lower-precedence entry of the same name).
             skippedAsCovered += 1
             return
         }
-        if !entry.allow, let nearest = enclosing.last, nearest.allow || nearest.action == entry.action {
+        if !allow, let nearest = enclosing.last, nearest.allow || nearest.action == action {
             // Under an allow-list wildcard (never blocked), or already blocked
             // by the parent's wildcard in the same way.
             skippedAsCovered += 1
             return
         }
-        lastOwner = entry.name
-        let cname = " CNAME " + target(entry) + "\n"
-        out += entry.name + cname
+        lastOwner.removeAll(keepingCapacity: true)
+        lastOwner.append(contentsOf: name)
+        let target = allow ? passthruTarget : action == .nxdomain ? nxdomainTarget : redirectTarget
+        out.append(contentsOf: name)
+        out.append(contentsOf: target)
         written += 1
-        if entry.subdomains {
-            out += "*." + entry.name + cname
+        if subdomains {
+            out.append(UInt8(ascii: "*"))
+            out.append(UInt8(ascii: "."))
+            out.append(contentsOf: name)
+            out.append(contentsOf: target)
             written += 1
-            enclosing.append((entry.name, entry.allow, entry.action))
+            enclosing.append((Array(name), allow, action))
         }
     }
 }

@@ -107,6 +107,58 @@ import Testing
     }
 }
 
+@Suite struct BlockIndexHotPathTests {
+    @Test func hitAgreesWithLookupAndNamesTheEntryOnlyWhenAsked() {
+        var index = BlockIndex()
+        index.add("judi.example", subdomains: false, payload: 1)
+        index.add("tiktok.com", subdomains: true, payload: 2)
+        index.add("help.tiktok.com", subdomains: false, allow: true, payload: 3)
+        for name in ["judi.example", "www.judi.example", "tiktok.com", "a.b.c.tiktok.com", "help.tiktok.com", "nottiktok.com", "com", ""] {
+            #expect(index.match(index.hit(name)) == index.lookup(name), "\(name)")
+        }
+        guard case .blocked(kind: .subdomains, let entry) = index.hit("v16.tiktok.com") else {
+            Issue.record("v16.tiktok.com is blocked by *.tiktok.com")
+            return
+        }
+        #expect(index.match(.blocked(kind: .subdomains, entry: entry)) == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
+        #expect(index.hit("help.tiktok.com") == .allowed(kind: .exact, entry: 0))
+    }
+
+    @Test func namesOfEveryLengthHashApart() {
+        // The hash reads eight bytes at a time and then a tail: every length
+        // from 1 to 80 bytes, and names that differ only in their last byte.
+        var table = NameTable(capacity: 16)
+        var names: [String] = []
+        for length in 1...80 {
+            for last in ["a", "b", "c"] { names.append(String(repeating: "x", count: length - 1) + last) }
+        }
+        for name in names { table.insert(name) }
+        #expect(table.count == names.count)
+        #expect(names.allSatisfy { table.contains($0) })
+        #expect(!table.contains(String(repeating: "x", count: 81)) && !table.contains("xd"))
+        #expect(names.enumerated().allSatisfy { table.name(table.find($0.element)!) == $0.element })
+    }
+
+    @Test func removedSlotsAreReusedWithoutLosingOthers() {
+        var table = NameTable(capacity: 8)
+        for round in 0..<50 {
+            for i in 0..<100 { table.insert("n\(i).r\(round).example") }
+            for i in 0..<100 where i % 3 != 0 { table.remove("n\(i).r\(round).example") }
+        }
+        #expect(table.count == 50 * 34)
+        #expect((0..<50).allSatisfy { round in (0..<100).allSatisfy { table.contains("n\($0).r\(round).example") == ($0 % 3 == 0) } })
+    }
+
+    @Test func sortKeyFromBytesMatchesTheStringForm() {
+        for name in ["com", "example.com", "www.example.com", "a.b.c.d.e.f", "xn--bcher-kva.example"] {
+            var out: [UInt8] = [1]
+            var copy = name
+            copy.withUTF8 { BlockSortKey.append($0, to: &out) }
+            #expect(Array(out.dropFirst()) == Array(BlockSortKey.of(name).utf8), "\(name)")
+        }
+    }
+}
+
 @Suite struct RPZWriterTests {
     @Test func zoneFollowsTheRPZNotes() {
         var writer = RPZWriter(zoneName: "rpz.pantau.", landingHost: "blokir.pantau.example")

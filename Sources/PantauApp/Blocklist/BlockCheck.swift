@@ -8,6 +8,8 @@ import PantauCore
 struct BlockCheck: Sendable {
     let database: PantauDatabase
     let normalizer: BlockNameNormalizer
+    /// When loaded, names that are not blocked are answered from memory.
+    var memory: BlocklistMemory?
 
     enum Status: String, Sendable { case blocked, allowed, notBlocked = "not_blocked" }
 
@@ -26,14 +28,15 @@ struct BlockCheck: Sendable {
         switch normalizer.normalize(raw) {
         case .failure(let problem): return .failure(problem)
         case .success(.ip(let ip)):
-            let entry = try await BlockEntryModel.query(on: database.db).filter(\.$kind == "ip").filter(\.$name == ip).filter(\.$state == "active").first()
+            let entry = try await BlockEntryModel.query(on: database.db).filter(\.$sortKey == ip).filter(\.$kind == "ip").active().first()
             return .success(try await result(ip, entry: entry, matchedBy: entry == nil ? nil : "ip", allow: nil))
         case .success(.domain(let name, _)):
+            if let decided = try await fromMemory(name) { return .success(decided) }
             if let allow = try await BlocklistService.allowCovering(name, on: database.db) {
                 return .success(try await result(name, entry: nil, matchedBy: nil, allow: allow))
             }
             let candidates = BlocklistService.selfAndParents(name)
-            let entries = try await BlockEntryModel.query(on: database.db).filter(\.$name ~~ candidates).filter(\.$state == "active")
+            let entries = try await BlockEntryModel.query(on: database.db).filter(\.$sortKey ~~ candidates.map(BlockSortKey.of)).active()
                 .filter(\.$kind != "ip").all()
             if let exact = entries.first(where: { $0.name == name }) {
                 return .success(try await result(name, entry: exact, matchedBy: exact.isSubdomains ? "subdomains" : "exact", allow: nil))
@@ -41,6 +44,41 @@ struct BlockCheck: Sendable {
             let parent = entries.filter(\.isSubdomains).max { $0.name.count < $1.name.count }
             return .success(try await result(name, entry: parent, matchedBy: parent == nil ? nil : "subdomains", allow: nil))
         }
+    }
+
+    /// The answer through the in-memory list: nothing more for a name that
+    /// is not blocked, the deciding entry's row for one that is. nil when the
+    /// list is not loaded (or the row changed meanwhile): ask the database.
+    private func fromMemory(_ name: String) async throws -> Result? {
+        guard let memory, let (decision, serial) = memory.decide(name) else { return nil }
+        let kind: String, key: String, matchedBy: String?
+        switch decision {
+        case .notBlocked:
+            return Result(name: name, status: .notBlocked, entry: nil, matchedBy: nil, allow: nil, app: nil, proposal: nil)
+        case .allowed(let entryName, let subdomains):
+            (kind, key, matchedBy) = (subdomains ? "subdomains" : "domain", "allow \(subdomains ? "*." : "")\(entryName)", nil)
+        case .blocked(let entryName, let subdomains):
+            (kind, key, matchedBy) = (subdomains ? "subdomains" : "domain", "block \(subdomains ? "*." : "")\(entryName)",
+                                      entryName == name && !subdomains ? "exact" : "subdomains")
+        }
+        if let cached = memory.detail(key, serial: serial) {
+            return Result(name: name, status: cached.allow != nil ? .allowed : .blocked, entry: cached.entry, matchedBy: matchedBy, allow: cached.allow,
+                          app: cached.app, proposal: cached.proposal)
+        }
+        let fetched: Result
+        switch decision {
+        case .notBlocked: return nil
+        case .allowed(let entryName, _):
+            guard let allow = try await AllowEntryModel.query(on: database.db).filter(\.$name == entryName).filter(\.$kind == kind)
+                .filter(\.$removedAt == nil).first() else { return nil }
+            fetched = try await result(name, entry: nil, matchedBy: nil, allow: allow)
+        case .blocked(let entryName, _):
+            guard let entry = try await BlockEntryModel.query(on: database.db).filter(\.$sortKey == BlockSortKey.of(entryName))
+                .filter(\.$kind == kind).active().first() else { return nil }
+            fetched = try await result(name, entry: entry, matchedBy: matchedBy, allow: nil)
+        }
+        memory.remember(BlocklistMemory.Detail(entry: fetched.entry, allow: fetched.allow, app: fetched.app, proposal: fetched.proposal), key, serial: serial)
+        return fetched
     }
 
     private func result(_ name: String, entry: BlockEntryModel?, matchedBy: String?, allow: AllowEntryModel?) async throws -> Result {

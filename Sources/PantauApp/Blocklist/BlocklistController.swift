@@ -1,5 +1,6 @@
 import CompressNIO
 import FluentKit
+import FluentSQL
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -157,15 +158,15 @@ struct BlocklistController: Sendable {
                 let compressor = CompressionAlgorithm.gzip().compressor
                 compressor.window = ByteBufferAllocator().buffer(capacity: 64 * 1024)
                 try compressor.startStream()
-                try await exporter.export(format, serial: serial, generatedAt: now) { text in
-                    var input = ByteBuffer(string: text)
+                try await exporter.export(format, serial: serial, generatedAt: now) { piece in
+                    var input = piece
                     try await input.compressStream(with: compressor, flush: .no) { window in try await writer.write(window) }
                 }
                 var empty = ByteBuffer()
                 try await empty.compressStream(with: compressor, flush: .finish) { window in try await writer.write(window) }
                 try compressor.finishStream()
             } else {
-                try await exporter.export(format, serial: serial, generatedAt: now) { text in try await writer.write(ByteBuffer(string: text)) }
+                try await exporter.export(format, serial: serial, generatedAt: now) { piece in try await writer.write(piece) }
             }
             try await writer.finish(nil)
         })
@@ -201,7 +202,10 @@ struct BlocklistController: Sendable {
         guard ["proposed", "scheduled", "active", "lifted", "rejected"].contains(state) else {
             throw APIError(.badRequest, code: "invalid_state", message: "'state' must be proposed, scheduled, active, lifted or rejected.", field: "state")
         }
-        let entries = try await BlockEntryModel.query(on: database.db).filter(\.$state == state).sort(\.$sortKey).limit(1000).all()
+        // Live states through the live index, walked in order; history through its own.
+        let query = BlockEntryModel.query(on: database.db)
+        let filtered = ["lifted", "rejected"].contains(state) ? query.filter(\.$state == state) : query.live().filter(.sql(unsafeRaw: "state = '\(state)'"))
+        let entries = try await filtered.sort(\.$sortKey).limit(1000).all()
         return try jsonResponse(EntryListDTO(serial: try await service.currentSerial(), entries: entries.map(EntryDTO.init)), status: .ok)
     }
 }

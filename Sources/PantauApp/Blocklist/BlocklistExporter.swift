@@ -2,11 +2,16 @@ import FluentKit
 import Foundation
 import PantauCore
 import SQLKit
-import SQLiteNIO
+import NIOCore
 
-/// The published list in the formats ISPs and tools read. Entries are read
-/// in pages of sort-key order and written out as they come, so a
-/// 10-million-name export never sits in memory as one string.
+/// The published list in the formats ISPs and tools read, written as bytes
+/// in pieces of about `chunkBytes`, so a 10-million-name export never sits
+/// in memory whole.
+///
+/// On SQLite the entries come from one statement on the C API inside one
+/// read transaction: a consistent snapshot, walked along the live index
+/// with no String per row. On PostgreSQL they come in keyset pages of the
+/// same order.
 struct BlocklistExporter: Sendable {
     enum Format: String, CaseIterable, Sendable {
         case rpz, domains, hosts, ips, json
@@ -22,87 +27,103 @@ struct BlocklistExporter: Sendable {
     let database: PantauDatabase
     let zoneName: String
     let landingHost: String
+    /// Rows per keyset page (PostgreSQL).
     var pageSize = 20_000
     /// Output is handed on in pieces of about this size.
     var chunkBytes = 256 * 1024
 
-    struct Row: Sendable {
-        let kind: String
-        let name: String
-        let sortKey: String
-        let action: String
+    /// One active entry as the writers see it; `name` is valid only during the call.
+    struct Row {
+        let kind: BlocklistImporter.Kind
+        let name: UnsafeBufferPointer<UInt8>
+        let action: BlockAction
+        let detail: Detail?
+    }
+
+    /// What the JSON export adds to a row.
+    struct Detail {
         let reason: String
         let legalBases: String
         let activatedAt: Date?
         let appID: UUID?
     }
 
-    /// Active entries (domains, or IPs) in sort-key order, page by page.
-    func pages(ips: Bool, detailed: Bool, _ body: ([Row]) async throws -> Void) async throws {
-        if let lite = database.db as? any SQLiteDatabase {
-            try await sqlitePages(lite, ips: ips, detailed: detailed, body)
-            return
+    /// Collects output and hands it on whenever a piece is full.
+    struct Output {
+        var bytes: [UInt8] = []
+        let chunkBytes: Int
+
+        mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+        mutating func flushIfFull(_ write: (ByteBuffer) async throws -> Void) async throws {
+            if bytes.count >= chunkBytes { try await flush(write) }
         }
-        let columns = "id, kind, name, sort_key, action" + (detailed ? ", reason, legal_bases, activated_at, app_id" : "")
-        let kindFilter = ips ? "kind = 'ip'" : "kind <> 'ip'"
-        var after: (String, UUID)?
-        while true {
-            let query: SQLQueryString
-            if let after {
-                // A row-value comparison: the database walks the export index from there.
-                query = "SELECT \(unsafeRaw: columns) FROM block_entries WHERE state = 'active' AND \(unsafeRaw: kindFilter) AND (sort_key COLLATE \"C\", id) > (\(bind: after.0), \(bind: after.1)) ORDER BY sort_key COLLATE \"C\", id LIMIT \(unsafeRaw: String(pageSize))"
-            } else {
-                query = "SELECT \(unsafeRaw: columns) FROM block_entries WHERE state = 'active' AND \(unsafeRaw: kindFilter) ORDER BY sort_key COLLATE \"C\", id LIMIT \(unsafeRaw: String(pageSize))"
-            }
-            var last: UUID?
-            let rows = try await database.sql.raw(query).all().map { row in
-                last = try row.decode(column: "id", as: UUID.self)
-                return Row(kind: try row.decode(column: "kind", as: String.self),
-                           name: try row.decode(column: "name", as: String.self), sortKey: try row.decode(column: "sort_key", as: String.self),
-                           action: try row.decode(column: "action", as: String.self),
-                           reason: detailed ? try row.decode(column: "reason", as: String.self) : "",
-                           legalBases: detailed ? try row.decode(column: "legal_bases", as: String.self) : "",
-                           activatedAt: detailed ? try row.decode(column: "activated_at", as: Date?.self) : nil,
-                           appID: detailed ? try row.decode(column: "app_id", as: UUID?.self) : nil)
-            }
-            if rows.isEmpty { return }
-            try await body(rows)
-            guard rows.count == pageSize, let lastRow = rows.last, let last else { return }
-            after = (lastRow.sortKey, last)
+
+        mutating func flush(_ write: (ByteBuffer) async throws -> Void) async throws {
+            guard !bytes.isEmpty else { return }
+            let buffer = ByteBuffer(bytes: bytes)
+            bytes.removeAll(keepingCapacity: true)
+            try await write(buffer)
         }
     }
 
-    /// The same on SQLite, reading columns by position straight from SQLiteNIO
-    /// (the generic row decoder costs tens of microseconds a row).
-    private func sqlitePages(_ lite: any SQLiteDatabase, ips: Bool, detailed: Bool, _ body: ([Row]) async throws -> Void) async throws {
-        let columns = "id, kind, name, sort_key, action" + (detailed ? ", reason, legal_bases, activated_at, app_id" : "")
-        let kindFilter = ips ? "kind = 'ip'" : "kind <> 'ip'"
-        var after: (String, SQLiteData)?
-        final class Collected: @unchecked Sendable {
-            var rows: [Row] = []
-            var lastID: SQLiteData?
-        }
-        while true {
-            let collected = Collected()
-            collected.rows.reserveCapacity(pageSize)
-            let keyset = after == nil ? "" : " AND (sort_key, id) > (?, ?)"
-            let sql = "SELECT \(columns) FROM block_entries WHERE state = 'active' AND \(kindFilter)\(keyset) ORDER BY sort_key, id LIMIT \(pageSize)"
-            let binds: [SQLiteData] = after.map { [.text($0.0), $0.1] } ?? []
-            try await lite.query(sql, binds) { row in
-                let c = row.columns
-                collected.lastID = c[0].data
-                let appText = detailed ? c[8].data.string : nil
-                collected.rows.append(Row(kind: c[1].data.string ?? "", name: c[2].data.string ?? "", sortKey: c[3].data.string ?? "",
-                                          action: c[4].data.string ?? "",
-                                          reason: detailed ? c[5].data.string ?? "" : "", legalBases: detailed ? c[6].data.string ?? "" : "",
-                                          activatedAt: detailed ? c[7].data.double.map { Date(timeIntervalSince1970: $0) } : nil,
-                                          appID: appText.flatMap(UUIDText.parse)))
+    private static let columns = "kind, name, action, reason, legal_bases, activated_at, app_id"
+
+    /// Active entries (domains, or IPs) in the live index's order.
+    func forEachActive(ips: Bool, detailed: Bool, output: inout Output, write: (ByteBuffer) async throws -> Void,
+                       _ body: (Row, inout [UInt8]) -> Void) async throws {
+        let columns = detailed ? Self.columns : "kind, name, action"
+        if case .sqlite(let file) = database.location {
+            let connection = try SQLiteDirectConnection(path: file, readOnly: true)
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            let statement = try connection.prepare(ips
+                ? "SELECT \(columns) FROM block_entries WHERE kind = 'ip' AND state = 'active' ORDER BY sort_key"
+                : "SELECT \(columns) FROM block_entries WHERE \(BlockEntryModel.liveCondition) AND state = 'active' AND kind <> 'ip' ORDER BY sort_key, kind DESC")
+            while try statement.step() {
+                let kind = statement.bytes(0)
+                let detail = detailed ? Detail(reason: statement.text(3), legalBases: statement.text(4),
+                                               activatedAt: statement.isNull(5) ? nil : Date(timeIntervalSince1970: statement.double(5)),
+                                               appID: statement.isNull(6) ? nil : UUIDText.parse(statement.text(6))) : nil
+                let row = Row(kind: ips ? .ip : kind.first == UInt8(ascii: "s") ? .subdomains : .domain, name: statement.bytes(1),
+                              action: statement.bytes(2).first == UInt8(ascii: "r") ? .redirect : .nxdomain, detail: detail)
+                body(row, &output.bytes)
+                try await output.flushIfFull(write)
             }
-            let rows = collected.rows
-            if rows.isEmpty { return }
-            try await body(rows)
-            guard rows.count == pageSize, let last = rows.last, let lastID = collected.lastID else { return }
-            after = (last.sortKey, lastID)
+            return
+        }
+        // PostgreSQL: keyset pages along (sort_key, kind DESC).
+        let filter = ips ? "kind = 'ip' AND state = 'active'" : "\(BlockEntryModel.liveCondition) AND state = 'active' AND kind <> 'ip'"
+        let order = ips ? "sort_key COLLATE \"C\"" : "sort_key COLLATE \"C\", kind DESC"
+        var after: (sortKey: String, kind: String)?
+        while true {
+            var query = SQLQueryString("SELECT sort_key, \(unsafeRaw: columns) FROM block_entries WHERE \(unsafeRaw: filter)")
+            if let after {
+                query.appendLiteral(" AND (sort_key COLLATE \"C\" > ")
+                query.appendInterpolation(bind: after.sortKey)
+                query.appendLiteral(" OR (sort_key = ")
+                query.appendInterpolation(bind: after.sortKey)
+                query.appendLiteral(" AND kind < ")
+                query.appendInterpolation(bind: after.kind)
+                query.appendLiteral("))")
+            }
+            query.appendInterpolation(unsafeRaw: " ORDER BY \(order) LIMIT \(pageSize)")
+            let rows = try await database.sql.raw(query).all()
+            for row in rows {
+                let kind = try row.decode(column: "kind", as: String.self)
+                let detail = detailed ? Detail(reason: try row.decode(column: "reason", as: String.self),
+                                               legalBases: try row.decode(column: "legal_bases", as: String.self),
+                                               activatedAt: try row.decode(column: "activated_at", as: Date?.self),
+                                               appID: try row.decode(column: "app_id", as: UUID?.self)) : nil
+                var name = try row.decode(column: "name", as: String.self)
+                let action = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+                name.withUTF8 { bytes in
+                    body(Row(kind: BlocklistImporter.Kind(text: kind), name: bytes, action: action, detail: detail), &output.bytes)
+                }
+                try await output.flushIfFull(write)
+            }
+            guard rows.count == pageSize, let last = rows.last else { return }
+            after = (try last.decode(column: "sort_key", as: String.self), try last.decode(column: "kind", as: String.self))
         }
     }
 
@@ -112,51 +133,58 @@ struct BlocklistExporter: Sendable {
     }
 
     /// Writes the whole export in `format` for `serial`, in pieces.
-    func export(_ format: Format, serial: Int64, generatedAt: Date, write: (String) async throws -> Void) async throws {
-        var out = ""
-        func flush(_ force: Bool = false) async throws {
-            if !out.isEmpty && (force || out.utf8.count >= chunkBytes) {
-                try await write(out)
-                out = ""
-            }
-        }
+    func export(_ format: Format, serial: Int64, generatedAt: Date, write: (ByteBuffer) async throws -> Void) async throws {
+        var output = Output(chunkBytes: chunkBytes)
+        output.bytes.reserveCapacity(chunkBytes + 4096)
+        let stamp = "serial \(serial), generated \(isoTimestamp(generatedAt))"
         switch format {
         case .rpz:
             var writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
-            out += "; Pantau blocklist - RPZ zone \(writer.zoneName). serial \(serial), generated \(isoTimestamp(generatedAt))\n"
-            out += writer.header(serial: serial)
-            var allows = try await allowEntries()[...]
-            try await pages(ips: false, detailed: false) { rows in
-                for row in rows {
-                    // Allow-list entries go in their place in the order (before blocks of the same name).
-                    while let allow = allows.first, allow.sortKey.utf8.lexicographicallyPrecedes(row.sortKey.utf8) || allow.sortKey == row.sortKey {
-                        writer.write(ExportEntry(name: allow.name, subdomains: allow.isSubdomains, allow: true), to: &out)
-                        allows = allows.dropFirst()
-                    }
-                    writer.write(ExportEntry(name: row.name, subdomains: row.kind == "subdomains", action: BlockAction(rawValue: row.action) ?? .nxdomain),
-                                 to: &out)
-                }
-                try await flush()
+            output.append("; Pantau blocklist - RPZ zone \(writer.zoneName). \(stamp)\n")
+            output.append(writer.header(serial: serial))
+            // Allow-list entries go in their place in the order (before blocks of the same name).
+            let allows = try await allowEntries().map { (key: Array($0.sortKey.utf8), name: Array($0.name.utf8), subdomains: $0.isSubdomains) }
+            var nextAllow = 0
+            var key: [UInt8] = []
+            func writeAllow(_ index: Int, _ out: inout [UInt8]) {
+                allows[index].name.withUnsafeBufferPointer { writer.write(name: $0, subdomains: allows[index].subdomains, allow: true, action: .nxdomain, to: &out) }
             }
-            for allow in allows { writer.write(ExportEntry(name: allow.name, subdomains: allow.isSubdomains, allow: true), to: &out) }
+            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
+                if nextAllow < allows.count {
+                    key.removeAll(keepingCapacity: true)
+                    BlockSortKey.append(row.name, to: &key)
+                    while nextAllow < allows.count, !key.lexicographicallyPrecedes(allows[nextAllow].key) {
+                        writeAllow(nextAllow, &out)
+                        nextAllow += 1
+                    }
+                }
+                writer.write(name: row.name, subdomains: row.kind == .subdomains, allow: false, action: row.action, to: &out)
+            }
+            while nextAllow < allows.count {
+                writeAllow(nextAllow, &output.bytes)
+                nextAllow += 1
+            }
         case .domains:
-            out += "# Pantau blocklist serial \(serial), generated \(isoTimestamp(generatedAt))\n"
-            out += "# One name per line; \"*.name\" blocks the name and all its subdomains.\n"
-            try await pages(ips: false, detailed: false) { rows in
-                for row in rows { out += (row.kind == "subdomains" ? "*." : "") + row.name + "\n" }
-                try await flush()
+            output.append("# Pantau blocklist \(stamp)\n")
+            output.append("# One name per line; \"*.name\" blocks the name and all its subdomains.\n")
+            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
+                if row.kind == .subdomains { out.append(UInt8(ascii: "*")); out.append(UInt8(ascii: ".")) }
+                out.append(contentsOf: row.name)
+                out.append(UInt8(ascii: "\n"))
             }
         case .hosts:
-            out += "# Pantau blocklist serial \(serial), generated \(isoTimestamp(generatedAt)) (hosts format: no wildcards, names only)\n"
-            try await pages(ips: false, detailed: false) { rows in
-                for row in rows { out += "0.0.0.0 " + row.name + "\n" }
-                try await flush()
+            output.append("# Pantau blocklist \(stamp) (hosts format: no wildcards, names only)\n")
+            let prefix = Array("0.0.0.0 ".utf8)
+            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
+                out.append(contentsOf: prefix)
+                out.append(contentsOf: row.name)
+                out.append(UInt8(ascii: "\n"))
             }
         case .ips:
-            out += "# Pantau IP blocklist serial \(serial), generated \(isoTimestamp(generatedAt))\n"
-            try await pages(ips: true, detailed: false) { rows in
-                for row in rows { out += row.name + "\n" }
-                try await flush()
+            output.append("# Pantau IP blocklist \(stamp)\n")
+            try await forEachActive(ips: true, detailed: false, output: &output, write: write) { row, out in
+                out.append(contentsOf: row.name)
+                out.append(UInt8(ascii: "\n"))
             }
         case .json:
             let apps = Dictionary(try await BlockAppModel.query(on: database.db).all().map { ($0.id!, $0.slug) }, uniquingKeysWith: { a, _ in a })
@@ -164,65 +192,90 @@ struct BlocklistExporter: Sendable {
             head.add("serial", Int(serial))
             head.add("zone", zoneName)
             head.add("generated_at", isoTimestamp(generatedAt))
-            out += String(head.finished.dropLast()) + ",\"entries\":["
+            output.append(String(head.finished.dropLast()) + ",\"entries\":[")
             var first = true
             for ips in [false, true] {
-                try await pages(ips: ips, detailed: true) { rows in
-                    for row in rows {
-                        var object = JSONObjectText()
-                        object.add("name", row.name)
-                        object.add("kind", row.kind)
-                        object.add("action", row.action)
-                        object.add("since", row.activatedAt.map(isoTimestamp) ?? "")
-                        object.add("reason", row.reason)
-                        object.add("legal_bases", row.legalBases)
-                        if let app = row.appID.flatMap({ apps[$0] }) { object.add("app", app) }
-                        out += (first ? "" : ",") + object.finished
-                        first = false
-                    }
-                    try await flush()
+                try await forEachActive(ips: ips, detailed: true, output: &output, write: write) { row, out in
+                    guard let detail = row.detail else { return }
+                    var object = JSONObjectText()
+                    object.add("name", String(decoding: row.name, as: UTF8.self))
+                    object.add("kind", row.kind.text.description)
+                    object.add("action", row.action.rawValue)
+                    object.add("since", detail.activatedAt.map(isoTimestamp) ?? "")
+                    object.add("reason", detail.reason)
+                    object.add("legal_bases", detail.legalBases)
+                    if let app = detail.appID.flatMap({ apps[$0] }) { object.add("app", app) }
+                    if !first { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: object.finished.utf8)
+                    first = false
                 }
             }
-            out += "],\"allow\":["
+            output.append("],\"allow\":[")
             for (index, allow) in try await allowEntries().enumerated() {
                 var object = JSONObjectText()
                 object.add("name", allow.name)
                 object.add("kind", allow.kind)
                 object.add("reason", allow.reason)
                 object.add("since", isoTimestamp(allow.addedAt))
-                out += (index == 0 ? "" : ",") + object.finished
+                output.append((index == 0 ? "" : ",") + object.finished)
             }
-            out += "]}\n"
+            output.append("]}\n")
         }
-        try await flush(true)
+        try await output.flush(write)
     }
 
     // MARK: Changes
+
+    struct Change: Sendable {
+        let op: String
+        let kind: String
+        let name: String
+        let action: String
+        let allow: Bool
+    }
 
     struct Changes: Sendable {
         let from: Int64
         let to: Int64
         let fullReload: Bool
-        let added: [BlocklistChangeModel]
-        let removed: [BlocklistChangeModel]
+        let added: [Change]
+        let removed: [Change]
     }
 
     /// The net changes after `since` up to the current serial, or "reload
     /// everything" when a bulk publication (an import) lies in between.
+    /// ISPs poll this, so it reads plain columns in one indexed range
+    /// (serial, then insertion order) rather than decoding models.
     func changes(since: Int64) async throws -> Changes {
         let current = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
         guard since < current else { return Changes(from: since, to: current, fullReload: false, added: [], removed: []) }
-        let bulk = try await BlocklistSerialModel.query(on: database.db).filter(\.$id > since).filter(\.$fullReload == true).first()
+        let bulk = try await BlocklistSerialModel.query(on: database.db).filter(\.$id > since).filter(\.$id <= current)
+            .filter(\.$fullReload == true).first()
         if bulk != nil || since < 0 { return Changes(from: since, to: current, fullReload: true, added: [], removed: []) }
-        let rows = try await BlocklistChangeModel.query(on: database.db).filter(\.$serial > since).sort(\.$serial).sort(\.$id).all()
+        var rows: [Change] = []
+        let query = "SELECT op, kind, name, action, allow FROM blocklist_changes WHERE serial > \(since) AND serial <= \(current) ORDER BY serial, id"
+        if case .sqlite(let file) = database.location {
+            let connection = try SQLiteDirectConnection(path: file, readOnly: true)
+            let statement = try connection.prepare(query)
+            while try statement.step() {
+                rows.append(Change(op: statement.text(0), kind: statement.text(1), name: statement.text(2), action: statement.text(3),
+                                   allow: statement.int64(4) != 0))
+            }
+        } else {
+            for row in try await database.sql.raw(SQLQueryString(query)).all() {
+                rows.append(Change(op: try row.decode(column: "op", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                                   name: try row.decode(column: "name", as: String.self), action: try row.decode(column: "action", as: String.self),
+                                   allow: try row.decode(column: "allow", as: Bool.self)))
+            }
+        }
         // The last change of each name wins; an add then a remove is nothing.
-        var net: [String: (first: BlocklistChangeModel, last: BlocklistChangeModel)] = [:]
+        var net: [String: (first: Change, last: Change)] = [:]
         var order: [String] = []
         for row in rows {
             let key = "\(row.allow) \(row.kind) \(row.name)"
             if let existing = net[key] { net[key] = (existing.first, row) } else { net[key] = (row, row); order.append(key) }
         }
-        var added: [BlocklistChangeModel] = [], removed: [BlocklistChangeModel] = []
+        var added: [Change] = [], removed: [Change] = []
         for key in order {
             let (first, last) = net[key]!
             if first.op == "add" && last.op == "remove" { continue }

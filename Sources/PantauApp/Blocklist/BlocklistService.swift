@@ -40,6 +40,15 @@ struct BlocklistService: Sendable {
     let database: PantauDatabase
     let clock: any PantauClock
     let normalizer: BlockNameNormalizer
+    /// The in-memory copy the checks read, refreshed after each publication.
+    let memory: BlocklistMemory
+
+    init(database: PantauDatabase, clock: any PantauClock, normalizer: BlockNameNormalizer) {
+        self.database = database
+        self.clock = clock
+        self.normalizer = normalizer
+        memory = BlocklistMemory(database: database)
+    }
 
     static let minimumReasonLength = 20
 
@@ -176,8 +185,8 @@ struct BlocklistService: Sendable {
                                            en: "'\(target.name)' is on the allow-list (\(allow.name): \(allow.reason)); it cannot be blocked.", field: "names")
                 }
             }
-            let live = try await BlockEntryModel.query(on: db).filter(\.$name ~~ targets.map(\.name))
-                .filter(\.$state ~~ ["proposed", "scheduled", "active"]).all()
+            let live = try await BlockEntryModel.query(on: db)
+                .filter(\.$sortKey ~~ targets.map { $0.kind == "ip" ? $0.name : BlockSortKey.of($0.name) }).live().all()
             if let clash = live.first(where: { entry in targets.contains { $0.kind == entry.kind && $0.name == entry.name } }) {
                 throw BlockActionError(kind: .conflict, code: "already_listed",
                                        id: "“\(clash.name)” sudah \(clash.state == "active" ? "diblokir" : "diusulkan").",
@@ -383,7 +392,7 @@ struct BlocklistService: Sendable {
     func applySchedule() async throws -> Int64? {
         let now = clock.now()
         // Two small reads through partial indexes: an idle worker polls this.
-        let dueStart = try await BlockEntryModel.query(on: database.db).filter(\.$state == "scheduled").filter(\.$effectiveFrom <= now).first()
+        let dueStart = try await BlockEntryModel.query(on: database.db).scheduled().filter(\.$effectiveFrom <= now).first()
         let dueEnd = dueStart != nil ? nil : try await BlockEntryModel.query(on: database.db).filter(\.$effectiveUntil != nil)
             .filter(\.$effectiveUntil <= now).filter(\.$state == "active").first()
         let due = dueStart ?? dueEnd
@@ -397,7 +406,7 @@ struct BlocklistService: Sendable {
         let liftEntries = dueLiftEntries
         guard due != nil || !liftEntries.isEmpty else { return nil }
         let changed = try await publishing(note: "schedule", actor: "system:schedule") { db, changes -> Bool in
-            for entry in try await BlockEntryModel.query(on: db).filter(\.$state == "scheduled").filter(\.$effectiveFrom <= now).all() {
+            for entry in try await BlockEntryModel.query(on: db).scheduled().filter(\.$effectiveFrom <= now).all() {
                 try await activate(entry, at: now, actor: "system:schedule", changes: &changes, on: db)
             }
             for entry in try await BlockEntryModel.query(on: db).filter(\.$effectiveUntil != nil).filter(\.$effectiveUntil <= now)
@@ -432,7 +441,7 @@ struct BlocklistService: Sendable {
                                  _ body: @escaping @Sendable (any Database, inout [PendingChange]) async throws -> T) async throws -> T {
         let now = clock.now()
         let isSQLite = database.isSQLite
-        return try await database.writeTransaction { db in
+        let result = try await database.writeTransaction { db in
             if !isSQLite {
                 // One publisher at a time: serials are gapless and ordered.
                 _ = try await (db as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(7406001)").all()
@@ -444,11 +453,13 @@ struct BlocklistService: Sendable {
             }
             return result
         }
+        await memory.refreshIfLoaded()
+        return result
     }
 
     /// Records the next serial and its changes.
     @discardableResult
-    static func publish(_ changes: [PendingChange], note: String, actor: String, fullReload: Bool, at now: Date,
+    static func publish(_ changes: [PendingChange], note: String, actor: String, fullReload: Bool, added: Int? = nil, at now: Date,
                         on db: any Database) async throws -> Int64 {
         let last = try await BlocklistSerialModel.query(on: db).max(\.$id) ?? 0
         let serial = max(last + 1, 1)
@@ -457,7 +468,7 @@ struct BlocklistService: Sendable {
         row.publishedAt = now
         row.actor = actor
         row.note = note
-        row.added = changes.filter { $0.op == "add" }.count
+        row.added = added ?? changes.filter { $0.op == "add" }.count
         row.removed = changes.filter { $0.op == "remove" }.count
         row.fullReload = fullReload
         try await row.create(on: db)

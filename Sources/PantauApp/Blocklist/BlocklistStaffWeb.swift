@@ -42,7 +42,7 @@ struct BlocklistStaffWebController: Sendable {
         let l = Language(request: request)
         let view = BlocklistHomeView(
             language: l, identity: context.identity!, serial: try await service.currentSerial(),
-            active: try await BlockEntryModel.query(on: database.db).filter(\.$state == "active").count(),
+            active: try await BlockEntryModel.query(on: database.db).active().count(),
             pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == "pending").sort(\.$proposedAt).all(),
             recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != "pending").sort(\.$proposedAt, .descending).limit(30).all(),
             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),

@@ -85,7 +85,7 @@ public final class PantauDatabase: Sendable {
         CreateUsers(), CreateSessions(), CreateAPITokens(), CreateLoginFailures(), CreateAuditEvents(),
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
-        AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(),
+        AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
     ]
 
     private func migrator() -> Migrator {

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentSQL
 import Foundation
 import PantauCore
 
@@ -113,4 +114,21 @@ final class BlockEventModel: Model, @unchecked Sendable {
     @Field(key: "occurred_at") var occurredAt: Date
     @Field(key: "payload") var payload: String
     init() {}
+}
+
+extension BlockEntryModel {
+    /// The states of a live entry, spelled as literals: SQLite uses a
+    /// partial index only when the query repeats the index's condition
+    /// literally (a bound parameter does not count), and on a
+    /// ten-million-row table a missed index is a full scan.
+    static let liveCondition = "state IN ('proposed', 'scheduled', 'active')"
+}
+
+extension QueryBuilder where Model == BlockEntryModel {
+    /// Entries that are proposed, scheduled or active (through the live index).
+    func live() -> Self { filter(.sql(unsafeRaw: BlockEntryModel.liveCondition)) }
+    /// Active entries (through the live index).
+    func active() -> Self { live().filter(.sql(unsafeRaw: "state = 'active'")) }
+    /// Scheduled entries (through the schedule's partial index).
+    func scheduled() -> Self { filter(.sql(unsafeRaw: "state = 'scheduled'")) }
 }
