@@ -64,6 +64,29 @@ import Testing
     }
 }
 
+/// Fifty rows a statement, and the rest one by one: every row arrives once.
+@Suite(.serialized) struct BlocklistImportBatchTests {
+    @Test(arguments: Backend.available)
+    func everyNameOfAFileThatIsNotAMultipleOfTheBatchArrivesOnce(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, _, db in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).txt")
+            defer { try? FileManager.default.removeItem(at: file) }
+            let names = (0..<237).map { "situs-\($0).batch.example" }
+            try (names.reversed() + names.prefix(5)).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let importer = BlocklistImporter(database: db, normalizer: BlockNameNormalizer(zoneName: "rpz.pantau"))
+            let summary = try await importer.run(path: file.path, reason: "Daftar nasional lama", legalBases: ["uu-ite-27-2"], action: .redirect,
+                                                 actor: "test", now: Date()) { _, _, _, _ in }
+            #expect(summary.accepted == 237 && summary.duplicates == 5, "\(summary)")
+            #expect(try await db.count("block_entries") == 237)
+            #expect(try await db.count("block_entries", where: "WHERE action = 'redirect' AND state = 'active' AND source = 'import'") == 237)
+            let ids = try await BlockEntryModel.query(on: db.db).all().compactMap(\.id)
+            #expect(Set(ids).count == 237)
+            let exported = try await client.execute(uri: "/blocklist/domains.txt", method: .get).text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            #expect(exported.map(String.init) == names.sorted { BlockSortKey.of($0).utf8.lexicographicallyPrecedes(BlockSortKey.of($1).utf8) })
+        }
+    }
+}
+
 /// The bulk paths: the import of a dirty file (the C API on SQLite, one
 /// transaction either way) and the in-memory list the checks read.
 @Suite(.serialized) struct BlocklistBulkTests {

@@ -69,11 +69,11 @@ struct BlocklistImporter {
         // built again after the rows are in (SQLite sorts once, on every core,
         // instead of searching the B-tree for every row); row order then does
         // not matter. Otherwise rows go in sorted, so index inserts append.
+        // Sorted either way: rows stored in sort-key order keep the exports
+        // and the server's load reading the table in order.
         let rebuildIndex = database.isSQLite && names.count > list.liveEntries
-        if !rebuildIndex {
-            progress(.sorting, 0, Int64(names.count), summary.lines)
-            names.sort()
-        }
+        progress(.sorting, 0, Int64(names.count), summary.lines)
+        names.sort()
         summary.sortSeconds = Date().timeIntervalSince(started) - summary.readSeconds
         let batch = ImportBatch(file: URL(fileURLWithPath: path).lastPathComponent, reason: reason, legalBases: legalBases.joined(separator: ","),
                                 action: action.rawValue, actor: actor, now: now)
@@ -171,7 +171,10 @@ struct BlocklistImporter {
         let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
 
         // What the list holds already (live entries) and the allow-list.
-        var seenExact = NameTable(capacity: 1 << 16), seenWildcard = NameTable(capacity: 1 << 12), seenIP = NameTable(capacity: 1 << 10)
+        // Sized for the file (about 25 bytes a line), so the tables do not grow step by step.
+        let expected = Int(total / 25)
+        var seenExact = NameTable(capacity: max(1 << 16, expected)), seenWildcard = NameTable(capacity: max(1 << 12, expected / 20))
+        var seenIP = NameTable(capacity: max(1 << 10, expected / 20))
         list.maxRowID = try await forEachLiveEntry { kind, name in
             list.liveEntries += 1
             switch kind {
@@ -186,6 +189,7 @@ struct BlocklistImporter {
         }
 
         var names = SortedNames()
+        names.reserve(names: expected)
         var lineOffset = 0
         func merge(_ chunk: CleanedChunk) {
             summary.lines += chunk.lines
@@ -312,10 +316,16 @@ struct BlocklistImporter {
     static func writeSQLite(_ names: SortedNames, batch: ImportBatch, summary: Summary, file: String, rebuildIndex: Bool, list: ListBefore,
                             progress: (Int) -> Void) throws -> (inserted: Int, serial: Int64) {
         let connection = try SQLiteDirectConnection(path: file)
-        // Room for the index and table pages being appended to; helper
-        // threads for the sort that builds an index.
-        try connection.execute("PRAGMA cache_size = -262144")
+        // Room for the pages being appended to and for the sort that builds
+        // the index (it spills to temporary files beyond the cache); helper
+        // threads for that sort.
+        try connection.execute("PRAGMA cache_size = -1048576")
         try connection.execute("PRAGMA threads = \(max(1, ProcessInfo.processInfo.activeProcessorCount))")
+        // WAL with synchronous=NORMAL: the commit does not wait for the disk
+        // (the next checkpoint syncs). A power cut right after an import may
+        // undo the whole import — never part of it, never corrupting the
+        // file — and importing the file again brings it back.
+        try connection.execute("PRAGMA synchronous = NORMAL")
         try connection.execute("BEGIN IMMEDIATE")
         do {
             // Names made live by another writer while the file was read
@@ -325,37 +335,87 @@ struct BlocklistImporter {
             recent.bind(1, list.maxRowID)
             while try recent.step() { late.insert(recent.text(0) + " " + recent.text(1)) }
             if rebuildIndex {
+                // (The IP index stays: it holds a few per cent of the rows, and
+                // building it again would read the whole table once more.)
                 try connection.execute("DROP INDEX block_entries_live")
-                try connection.execute("DROP INDEX block_entries_ips")
             }
-            let insert = try connection.prepare("""
-                INSERT OR IGNORE INTO block_entries (id, kind, name, sort_key, action, state, reason, legal_bases, source, effective_from, created_at, activated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6, ?7, 'import', ?8, ?8, ?8)
-                """)
-            insert.bind(5, batch.action)
-            insert.bind(6, batch.reason)
-            insert.bind(7, batch.legalBases)
-            insert.bind(8, batch.now.timeIntervalSince1970)
+            // Fifty rows a statement (stepping a statement has a cost of its
+            // own, about as much as the row); the import's constants are
+            // bound once and shared by every row.
+            let rowsPerStatement = 50
+            func insertStatement(rows: Int) throws -> SQLiteDirectConnection.Statement {
+                let values = (0..<rows).map { r in
+                    "(?\(4 * r + 1), ?\(4 * r + 2), ?\(4 * r + 3), ?\(4 * r + 4), ?201, 'active', ?202, ?203, 'import', ?204, ?204, ?204)"
+                }
+                let statement = try connection.prepare("""
+                    INSERT OR IGNORE INTO block_entries (id, kind, name, sort_key, action, state, reason, legal_bases, source, effective_from, created_at, activated_at)
+                    VALUES \(values.joined(separator: ", "))
+                    """)
+                statement.bind(201, batch.action)
+                statement.bind(202, batch.reason)
+                statement.bind(203, batch.legalBases)
+                statement.bind(204, batch.now.timeIntervalSince1970)
+                return statement
+            }
+            let full = try insertStatement(rows: rowsPerStatement), single = try insertStatement(rows: 1)
+            // The bytes bound to one statement stay put until it has run.
+            var idText = [UInt8](repeating: 0, count: rowsPerStatement * 36)
+            var nameText = [UInt8](repeating: 0, count: rowsPerStatement * 256)
+            var keys: [UnsafeBufferPointer<UInt8>] = []
+            var kinds: [Kind] = []
+            var lengths: [Int] = []
+            keys.reserveCapacity(rowsPerStatement)
+            let started = Date()
             var ids = SequentialIDs(at: batch.now)
             var inserted = 0
-            try names.forEach { index, kind, name, sortKey in
-                if !late.isEmpty, late.contains(kind.text.description + " " + String(decoding: name, as: UTF8.self)) { return }
-                try ids.next { id in
-                    insert.bind(1, bytes: id)
-                    kind.text.withUTF8Buffer { insert.bind(2, bytes: $0) }
-                    insert.bind(3, bytes: name)
-                    insert.bind(4, bytes: sortKey)
-                    try insert.run()
+            func run(_ statement: SQLiteDirectConnection.Statement, rows: Int) throws {
+                try idText.withUnsafeBufferPointer { idBytes in
+                    try nameText.withUnsafeBufferPointer { nameBytes in
+                        for r in 0..<rows {
+                            let base = Int32(4 * r)
+                            statement.bind(base + 1, bytes: UnsafeBufferPointer(rebasing: idBytes[(r * 36)..<(r * 36 + 36)]))
+                            kinds[r].text.withUTF8Buffer { statement.bind(base + 2, bytes: $0) }
+                            statement.bind(base + 3, bytes: UnsafeBufferPointer(rebasing: nameBytes[(r * 256)..<(r * 256 + lengths[r])]))
+                            statement.bind(base + 4, bytes: keys[r])
+                        }
+                        try statement.run()
+                    }
                 }
                 inserted += connection.changes
+            }
+            try names.forEach { index, kind, name, sortKey in
+                if !late.isEmpty, late.contains(kind.text.description + " " + String(decoding: name, as: UTF8.self)) { return }
+                let r = keys.count
+                ids.next { id in idText.replaceSubrange((r * 36)..<(r * 36 + 36), with: id) }
+                nameText.replaceSubrange((r * 256)..<(r * 256 + name.count), with: name)
+                lengths.append(name.count)
+                keys.append(sortKey)
+                kinds.append(kind)
+                if keys.count == rowsPerStatement {
+                    try run(full, rows: rowsPerStatement)
+                    keys.removeAll(keepingCapacity: true)
+                    kinds.removeAll(keepingCapacity: true)
+                    lengths.removeAll(keepingCapacity: true)
+                }
                 if index % 100_000 == 0 { progress(index) }
             }
+            // The last few rows one by one.
+            let left = keys.count
+            for r in 0..<left {
+                idText.replaceSubrange(0..<36, with: idText[(r * 36)..<(r * 36 + 36)])
+                nameText.replaceSubrange(0..<lengths[r], with: nameText[(r * 256)..<(r * 256 + lengths[r])])
+                keys[0] = keys[r]
+                kinds[0] = kinds[r]
+                lengths[0] = lengths[r]
+                try run(single, rows: 1)
+            }
             progress(names.count)
+            let inserting = Date()
             if rebuildIndex {
                 // The same indexes the migrations make; a duplicate would fail here and roll everything back.
                 try connection.execute(ReindexBlockEntries.liveIndex(collate: ""))
-                try connection.execute(ReindexBlockEntries.ipIndex(collate: ""))
             }
+            let indexed = Date()
             if inserted == 0 {
                 // Nothing new: no serial, so no ISP reloads for nothing.
                 try connection.execute("ROLLBACK")
@@ -376,6 +436,10 @@ struct BlocklistImporter {
             event.bind(4, batch.eventPayload(summary, inserted: inserted, serial: serial))
             try event.run()
             try connection.execute("COMMIT")
+            if ProcessInfo.processInfo.environment["PANTAU_IMPORT_TIMINGS"] == "1" {
+                FileHandle.standardError.write(Data(String(format: "insert %.1f s, index %.1f s, commit %.1f s\n", inserting.timeIntervalSince(started),
+                                                           indexed.timeIntervalSince(inserting), Date().timeIntervalSince(indexed)).utf8))
+            }
             return (inserted, serial)
         } catch {
             try? connection.execute("ROLLBACK")
@@ -476,15 +540,43 @@ struct SortedNames {
         records.append(Record(prefix: prefix, offset: UInt32(offset), length: UInt8(arena.count - offset), kind: kind.rawValue))
     }
 
+    mutating func reserve(names: Int) {
+        records.reserveCapacity(names)
+        arena.reserveCapacity(names * 24)
+    }
+
+    /// Sorts in the live index's order: the two halves on two cores, then
+    /// one merge.
     mutating func sort() {
+        let parts = records.count > 100_000 ? 2 : 1
         arena.withUnsafeBufferPointer { a in
-            records.sort { x, y in
+            nonisolated(unsafe) let base = a.baseAddress!
+            @Sendable func less(_ x: Record, _ y: Record) -> Bool {
                 if x.prefix != y.prefix { return x.prefix < y.prefix }
-                let order = memcmp(a.baseAddress! + Int(x.offset), a.baseAddress! + Int(y.offset), Int(min(x.length, y.length)))
+                let order = memcmp(base + Int(x.offset), base + Int(y.offset), Int(min(x.length, y.length)))
                 if order != 0 { return order < 0 }
                 if x.length != y.length { return x.length < y.length }
                 return x.kind > y.kind
             }
+            let middle = records.count / 2
+            records.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let all = buffer
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let range = parts == 1 ? 0..<all.count : part == 0 ? 0..<middle : middle..<all.count
+                    var half = UnsafeMutableBufferPointer(rebasing: all[range])
+                    half.sort(by: less)
+                }
+            }
+            guard parts == 2 else { return }
+            var merged: [Record] = []
+            merged.reserveCapacity(records.count)
+            var i = 0, j = middle
+            while i < middle && j < records.count {
+                if less(records[j], records[i]) { merged.append(records[j]); j += 1 } else { merged.append(records[i]); i += 1 }
+            }
+            merged.append(contentsOf: records[i..<middle])
+            merged.append(contentsOf: records[j...])
+            records = merged
         }
     }
 
