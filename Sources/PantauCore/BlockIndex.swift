@@ -86,6 +86,12 @@ public struct NameTable: Sendable {
 
     @inline(__always)
     private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        probe(bytes, hash: hash)?.entry
+    }
+
+    /// The slot holding `bytes` and its entry, or nil.
+    @inline(__always)
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, entry: Int)? {
         let tag = Self.tag(hash)
         return slots.withUnsafeBufferPointer { s in
             arena.withUnsafeBufferPointer { a in
@@ -97,7 +103,7 @@ public struct NameTable: Sendable {
                         if value == 0 { return nil }
                         if value >> 32 == tag, value != Self.tombstone {
                             let entry = Int(value & 0xFFFF_FFFF) - 1
-                            if equals(entry, bytes, arena: a, meta: m) { return entry }
+                            if equals(entry, bytes, arena: a, meta: m) { return (slot, entry) }
                         }
                         slot = (slot + 1) & mask
                     }
@@ -138,11 +144,6 @@ public struct NameTable: Sendable {
         return entry
     }
 
-    /// Entries ever inserted (removed ones included); `isAlive` tells them apart.
-    public var entryCount: Int { meta.count }
-
-    public func isAlive(_ entry: Int) -> Bool { alive[entry] }
-
     /// The bytes of entry `entry`, for the length of `body`.
     public func withName<R>(_ entry: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let start = Int(meta[entry] >> 8), length = Int(meta[entry] & 0xFF)
@@ -157,10 +158,7 @@ public struct NameTable: Sendable {
         var name = name
         return name.withUTF8 { bytes -> Int? in
             let hash = Self.hash(bytes)
-            guard let entry = find(bytes, hash: hash) else { return nil }
-            let mask = slots.count - 1
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] & 0xFFFF_FFFF != UInt64(entry + 1) || slots[slot] == Self.tombstone { slot = (slot + 1) & mask }
+            guard let (slot, entry) = probe(bytes, hash: hash) else { return nil }
             slots[slot] = Self.tombstone
             alive[entry] = false
             count -= 1
@@ -333,14 +331,23 @@ public enum BlockSortKey {
 
     /// The same for a name given as bytes, appended to `out` (no String on the way).
     public static func append(_ name: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var end = name.count
-        var index = name.count - 1
+        reverseLabels(name, separator: UInt8(ascii: "."), joiner: UInt8(ascii: " "), to: &out)
+    }
+
+    /// The name a sort key stands for (labels reversed back, joined by dots), appended to `out`.
+    public static func appendName(ofKey key: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        reverseLabels(key, separator: UInt8(ascii: " "), joiner: UInt8(ascii: "."), to: &out)
+    }
+
+    private static func reverseLabels(_ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, joiner: UInt8, to out: inout [UInt8]) {
+        var end = bytes.count
+        var index = bytes.count - 1
         var first = true
         while index >= -1 {
-            if index == -1 || name[index] == UInt8(ascii: ".") {
-                if !first { out.append(UInt8(ascii: " ")) }
+            if index == -1 || bytes[index] == separator {
+                if !first { out.append(joiner) }
                 first = false
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: name[(index + 1)..<end]))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]))
                 end = index
             }
             index -= 1

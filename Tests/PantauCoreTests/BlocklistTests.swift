@@ -155,6 +155,9 @@ import Testing
             var copy = name
             copy.withUTF8 { BlockSortKey.append($0, to: &out) }
             #expect(Array(out.dropFirst()) == Array(BlockSortKey.of(name).utf8), "\(name)")
+            var back: [UInt8] = []
+            Array(out.dropFirst()).withUnsafeBufferPointer { BlockSortKey.appendName(ofKey: $0, to: &back) }
+            #expect(back == Array(name.utf8), "the sort key reads back as the name: \(name)")
         }
     }
 }

@@ -73,13 +73,12 @@ struct BlocklistExporter: Sendable {
     func forEachActive(ips: Bool, detailed: Bool, output: inout Output, write: (ByteBuffer) async throws -> Void,
                        _ body: (Row, inout [UInt8]) -> Void) async throws {
         let columns = detailed ? Self.columns : "kind, name, action"
+        let filter = ips ? BlockEntryModel.activeIPsCondition : BlockEntryModel.activeDomainsCondition
         if case .sqlite(let file) = database.location {
             let connection = try SQLiteDirectConnection(path: file, readOnly: true)
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
-            let statement = try connection.prepare(ips
-                ? "SELECT \(columns) FROM block_entries WHERE kind = 'ip' AND state = 'active' ORDER BY sort_key"
-                : "SELECT \(columns) FROM block_entries WHERE \(BlockEntryModel.liveCondition) AND state = 'active' AND kind <> 'ip' ORDER BY sort_key, kind DESC")
+            let statement = try connection.prepare("SELECT \(columns) FROM block_entries WHERE \(filter) ORDER BY sort_key\(ips ? "" : ", kind DESC")")
             while try statement.step() {
                 let kind = statement.bytes(0)
                 let detail = detailed ? Detail(reason: statement.text(3), legalBases: statement.text(4),
@@ -93,7 +92,6 @@ struct BlocklistExporter: Sendable {
             return
         }
         // PostgreSQL: keyset pages along (sort_key, kind DESC).
-        let filter = ips ? "kind = 'ip' AND state = 'active'" : "\(BlockEntryModel.liveCondition) AND state = 'active' AND kind <> 'ip'"
         let order = ips ? "sort_key COLLATE \"C\"" : "sort_key COLLATE \"C\", kind DESC"
         var after: (sortKey: String, kind: String)?
         while true {
@@ -226,56 +224,32 @@ struct BlocklistExporter: Sendable {
 
     // MARK: Changes
 
-    struct Change: Sendable {
-        let op: String
-        let kind: String
-        let name: String
-        let action: String
-        let allow: Bool
-    }
-
     struct Changes: Sendable {
         let from: Int64
         let to: Int64
         let fullReload: Bool
-        let added: [Change]
-        let removed: [Change]
+        let added: [BlocklistChange]
+        let removed: [BlocklistChange]
     }
 
     /// The net changes after `since` up to the current serial, or "reload
     /// everything" when a bulk publication (an import) lies in between.
-    /// ISPs poll this, so it reads plain columns in one indexed range
-    /// (serial, then insertion order) rather than decoding models.
     func changes(since: Int64) async throws -> Changes {
-        let current = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+        let current = try await BlocklistPublications.currentSerial(on: database.db)
         guard since < current else { return Changes(from: since, to: current, fullReload: false, added: [], removed: []) }
-        let bulk = try await BlocklistSerialModel.query(on: database.db).filter(\.$id > since).filter(\.$id <= current)
-            .filter(\.$fullReload == true).first()
-        if bulk != nil || since < 0 { return Changes(from: since, to: current, fullReload: true, added: [], removed: []) }
-        var rows: [Change] = []
-        let query = "SELECT op, kind, name, action, allow FROM blocklist_changes WHERE serial > \(since) AND serial <= \(current) ORDER BY serial, id"
-        if case .sqlite(let file) = database.location {
-            let connection = try SQLiteDirectConnection(path: file, readOnly: true)
-            let statement = try connection.prepare(query)
-            while try statement.step() {
-                rows.append(Change(op: statement.text(0), kind: statement.text(1), name: statement.text(2), action: statement.text(3),
-                                   allow: statement.int64(4) != 0))
-            }
-        } else {
-            for row in try await database.sql.raw(SQLQueryString(query)).all() {
-                rows.append(Change(op: try row.decode(column: "op", as: String.self), kind: try row.decode(column: "kind", as: String.self),
-                                   name: try row.decode(column: "name", as: String.self), action: try row.decode(column: "action", as: String.self),
-                                   allow: try row.decode(column: "allow", as: Bool.self)))
-            }
+        let bulk = try await BlocklistPublications.fullReloadBetween(after: since, upTo: current, on: database.db)
+        if bulk || since < 0 {
+            return Changes(from: since, to: current, fullReload: true, added: [], removed: [])
         }
+        let rows = try await BlocklistPublications.changes(after: since, upTo: current, in: database)
         // The last change of each name wins; an add then a remove is nothing.
-        var net: [String: (first: Change, last: Change)] = [:]
+        var net: [String: (first: BlocklistChange, last: BlocklistChange)] = [:]
         var order: [String] = []
         for row in rows {
             let key = "\(row.allow) \(row.kind) \(row.name)"
             if let existing = net[key] { net[key] = (existing.first, row) } else { net[key] = (row, row); order.append(key) }
         }
-        var added: [Change] = [], removed: [Change] = []
+        var added: [BlocklistChange] = [], removed: [BlocklistChange] = []
         for key in order {
             let (first, last) = net[key]!
             if first.op == "add" && last.op == "remove" { continue }

@@ -462,34 +462,17 @@ struct BlocklistImporter {
                 for position in index..<end {
                     let row = rows[position]
                     if position > index { query.appendLiteral(", ") }
-                    query.appendInterpolation(unsafeRaw: "(")
-                    query.appendInterpolation(bind: OrderedID.make(at: batch.now))
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: row.kind)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: row.name)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: row.sortKey)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: batch.action)
-                    query.appendLiteral(", 'active', ")
-                    query.appendInterpolation(bind: batch.reason)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: batch.legalBases)
-                    query.appendLiteral(", 'import', ")
-                    query.appendInterpolation(bind: batch.now)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: batch.now)
-                    query.appendLiteral(", ")
-                    query.appendInterpolation(bind: batch.now)
-                    query.appendLiteral(")")
+                    query += """
+                        (\(bind: OrderedID.make(at: batch.now)), \(bind: row.kind), \(bind: row.name), \(bind: row.sortKey), \(bind: batch.action), 'active', \
+                        \(bind: batch.reason), \(bind: batch.legalBases), 'import', \(bind: batch.now), \(bind: batch.now), \(bind: batch.now))
+                        """
                 }
                 // A name another writer made live meanwhile is skipped, not an error.
                 query.appendLiteral(" ON CONFLICT DO NOTHING RETURNING 1")
                 inserted += try await sql.raw(query).all().count
                 index = end
             }
-            if inserted == 0 { return (0, try await BlocklistSerialModel.query(on: db).max(\.$id) ?? 0) }
+            if inserted == 0 { return (0, try await BlocklistPublications.currentSerial(on: db)) }
             let serial = try await BlocklistService.publish([], note: batch.note + ": \(inserted) entries", actor: batch.actor, fullReload: true,
                                                             added: inserted, at: batch.now, on: db)
             let event = BlockEventModel()
@@ -590,24 +573,9 @@ struct SortedNames {
                 let kind = BlocklistImporter.Kind(rawValue: record.kind)!
                 name.removeAll(keepingCapacity: true)
                 // The sort key read back: labels reversed again, joined by dots.
-                if kind == .ip { name.append(contentsOf: key) } else { Self.nameFromSortKey(key, into: &name) }
+                if kind == .ip { name.append(contentsOf: key) } else { BlockSortKey.appendName(ofKey: key, to: &name) }
                 try name.withUnsafeBufferPointer { try body(index, kind, $0, key) }
             }
-        }
-    }
-
-    static func nameFromSortKey(_ key: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var end = key.count
-        var index = key.count - 1
-        var first = true
-        while index >= -1 {
-            if index == -1 || key[index] == UInt8(ascii: " ") {
-                if !first { out.append(UInt8(ascii: ".")) }
-                first = false
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: key[(index + 1)..<end]))
-                end = index
-            }
-            index -= 1
         }
     }
 

@@ -105,27 +105,23 @@ final class BlocklistMemory: Sendable {
     }
 
     private func refreshHoldingGate() async throws {
-        let latest = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+        let latest = try await BlocklistPublications.currentSerial(on: database.db)
         let (loaded, serial) = state.withLockedValue { ($0.loaded, $0.serial) }
         if loaded && serial == latest { return }
-        if loaded {
-            let bulk = try await BlocklistSerialModel.query(on: database.db).filter(\.$id > serial).filter(\.$fullReload == true).first()
-            if bulk == nil {
-                try await applyChanges(after: serial, upTo: latest)
-                return
-            }
+        if loaded, try await !BlocklistPublications.fullReloadBetween(after: serial, upTo: latest, on: database.db) {
+            try await applyChanges(after: serial, upTo: latest)
+            return
         }
         // A full load, built aside: lookups go on against the old copy.
         let fresh = try await Self.load(database)
         state.withLockedValue { $0 = State(index: fresh.index, serial: fresh.serial, loaded: true) }
         // Whatever was published while it loaded (adding or removing twice is harmless).
-        let now = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+        let now = try await BlocklistPublications.currentSerial(on: database.db)
         if now > fresh.serial { try await applyChanges(after: fresh.serial, upTo: now) }
     }
 
     private func applyChanges(after serial: Int64, upTo latest: Int64) async throws {
-        let changes = try await BlocklistChangeModel.query(on: database.db).filter(\.$serial > serial).filter(\.$serial <= latest)
-            .sort(\.$serial).sort(\.$id).all()
+        let changes = try await BlocklistPublications.changes(after: serial, upTo: latest, in: database)
         state.withLockedValue { state in
             for change in changes where change.kind != "ip" {
                 let subdomains = change.kind == "subdomains"
@@ -143,7 +139,7 @@ final class BlocklistMemory: Sendable {
     static func load(_ database: PantauDatabase) async throws -> (index: BlockIndex, serial: Int64) {
         var index = BlockIndex()
         var serial: Int64
-        let query = "SELECT kind, name FROM block_entries WHERE \(BlockEntryModel.liveCondition) AND state = 'active' AND kind <> 'ip'"
+        let query = "SELECT kind, name FROM block_entries WHERE \(BlockEntryModel.activeDomainsCondition)"
         if case .sqlite(let file) = database.location {
             // One read transaction: the serial and the entries of one snapshot.
             let connection = try SQLiteDirectConnection(path: file, readOnly: true)
@@ -155,7 +151,7 @@ final class BlocklistMemory: Sendable {
                 index.add(statement.text(1), subdomains: statement.bytes(0).first == UInt8(ascii: "s"), payload: 0)
             }
         } else {
-            serial = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+            serial = try await BlocklistPublications.currentSerial(on: database.db)
             for row in try await database.sql.raw(SQLQueryString(query)).all() {
                 index.add(try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
                           payload: 0)

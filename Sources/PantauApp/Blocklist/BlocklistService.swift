@@ -364,7 +364,7 @@ struct BlocklistService: Sendable {
         }
     }
 
-    private func activate(_ entry: BlockEntryModel, at now: Date, actor: String, changes: inout [PendingChange], on db: any Database) async throws {
+    private func activate(_ entry: BlockEntryModel, at now: Date, actor: String, changes: inout [BlocklistChange], on db: any Database) async throws {
         entry.state = "active"
         entry.activatedAt = now
         try await entry.save(on: db)
@@ -373,7 +373,7 @@ struct BlocklistService: Sendable {
                              payload: ["name": entry.name, "kind": entry.kind, "action": entry.action], at: now, on: db)
     }
 
-    private func lift(_ entry: BlockEntryModel, proposal: BlockProposalModel?, at now: Date, changes: inout [PendingChange], on db: any Database) async throws {
+    private func lift(_ entry: BlockEntryModel, proposal: BlockProposalModel?, at now: Date, changes: inout [BlocklistChange], on db: any Database) async throws {
         let wasActive = entry.state == "active"
         entry.state = "lifted"
         entry.liftedAt = now
@@ -425,20 +425,12 @@ struct BlocklistService: Sendable {
 
     // MARK: Publication
 
-    struct PendingChange: Sendable {
-        let op: String
-        let kind: String
-        let name: String
-        let action: String
-        let allow: Bool
-    }
-
     /// Runs `body` in one transaction; the changes it lists are published
     /// under the next serial in that same transaction (nothing is published
     /// when the list stays empty).
     @discardableResult
     func publishing<T: Sendable>(note: String, actor: String,
-                                 _ body: @escaping @Sendable (any Database, inout [PendingChange]) async throws -> T) async throws -> T {
+                                 _ body: @escaping @Sendable (any Database, inout [BlocklistChange]) async throws -> T) async throws -> T {
         let now = clock.now()
         let isSQLite = database.isSQLite
         let result = try await database.writeTransaction { db in
@@ -446,7 +438,7 @@ struct BlocklistService: Sendable {
                 // One publisher at a time: serials are gapless and ordered.
                 _ = try await (db as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(7406001)").all()
             }
-            var changes: [PendingChange] = []
+            var changes: [BlocklistChange] = []
             let result = try await body(db, &changes)
             if !changes.isEmpty {
                 try await Self.publish(changes, note: note, actor: actor, fullReload: false, at: now, on: db)
@@ -459,9 +451,9 @@ struct BlocklistService: Sendable {
 
     /// Records the next serial and its changes.
     @discardableResult
-    static func publish(_ changes: [PendingChange], note: String, actor: String, fullReload: Bool, added: Int? = nil, at now: Date,
+    static func publish(_ changes: [BlocklistChange], note: String, actor: String, fullReload: Bool, added: Int? = nil, at now: Date,
                         on db: any Database) async throws -> Int64 {
-        let last = try await BlocklistSerialModel.query(on: db).max(\.$id) ?? 0
+        let last = try await BlocklistPublications.currentSerial(on: db)
         let serial = max(last + 1, 1)
         let row = BlocklistSerialModel()
         row.id = serial
@@ -493,7 +485,7 @@ struct BlocklistService: Sendable {
     }
 
     func currentSerial(on db: (any Database)? = nil) async throws -> Int64 {
-        try await BlocklistSerialModel.query(on: db ?? database.db).max(\.$id) ?? 0
+        try await BlocklistPublications.currentSerial(on: db ?? database.db)
     }
 
     // MARK: Helpers

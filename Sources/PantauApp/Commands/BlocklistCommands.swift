@@ -22,7 +22,7 @@ struct ExportCommand: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                 let exporter = BlocklistExporter(database: database, zoneName: config.rpzZone, landingHost: config.landingHost)
-                let serial = try await BlocklistSerialModel.query(on: database.db).max(\.$id) ?? 0
+                let serial = try await BlocklistPublications.currentSerial(on: database.db)
                 let handle: FileHandle
                 if output == "-" {
                     handle = FileHandle.standardOutput

@@ -84,7 +84,6 @@ final class SQLiteDirectConnection {
 
         func bind(_ index: Int32, _ value: Double) { sqlite_nio_sqlite3_bind_double(statement, index, value) }
         func bind(_ index: Int32, _ value: Int64) { sqlite_nio_sqlite3_bind_int64(statement, index, value) }
-        func bindNull(_ index: Int32) { sqlite_nio_sqlite3_bind_null(statement, index) }
 
         /// true when a row is ready, false when done.
         func step() throws -> Bool {

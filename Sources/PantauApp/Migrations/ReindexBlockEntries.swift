@@ -24,7 +24,7 @@ struct ReindexBlockEntries: AsyncMigration {
     }
 
     static func ipIndex(collate: String) -> String {
-        "CREATE INDEX block_entries_ips ON block_entries (sort_key\(collate)) WHERE kind = 'ip' AND state = 'active'"
+        "CREATE INDEX block_entries_ips ON block_entries (sort_key\(collate)) WHERE \(BlockEntryModel.activeIPsCondition)"
     }
 
     func revert(on database: any Database) async throws {

@@ -122,6 +122,10 @@ extension BlockEntryModel {
     /// literally (a bound parameter does not count), and on a
     /// ten-million-row table a missed index is a full scan.
     static let liveCondition = "state IN ('proposed', 'scheduled', 'active')"
+    /// Active domain entries, through the live index.
+    static let activeDomainsCondition = "\(liveCondition) AND state = 'active' AND kind <> 'ip'"
+    /// Active IP entries: the condition of their own small index.
+    static let activeIPsCondition = "kind = 'ip' AND state = 'active'"
 }
 
 extension QueryBuilder where Model == BlockEntryModel {
