@@ -83,7 +83,7 @@ public struct AppConfiguration: Sendable {
     public var blocklistRequiresToken = false
     /// Hold the active blocklist in memory for checks and the landing page
     /// (`PANTAU_BLOCKLIST_MEMORY=off` to ask the database every time, on a
-    /// small machine with a huge list: ten million names take ≈ 700 MB).
+    /// small machine with a huge list: ten million names take ≈ 400 MB).
     public var blocklistInMemory = true
     /// SMTP relay (`smtp://host:port`) for orders to platforms without a
     /// webhook; without it such orders wait for staff to send them by hand.

@@ -1,42 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
-/// A set of DNS names held as bytes in one arena with an open-addressing
-/// hash table: millions of names in little memory, and lookups that do not
-/// allocate (the check endpoint and the landing page ask it for every
-/// request). Each slot keeps 32 bits of the name's hash next to the entry
-/// number, so a probe that misses costs one memory access and never touches
-/// the arena. Removal leaves a tombstone; the table grows when 60 % full.
+/// Zeroed memory for the big tables below. At 2 MiB and more it is mapped
+/// aside and, on Linux, asked for in transparent huge pages: a lookup makes
+/// two random reads in hundreds of megabytes, and with 4 KiB pages each of
+/// them also misses the TLB — huge pages remove most of that cost.
+final class PageBuffer: @unchecked Sendable {
+    // Mutated only through a `NameTable` that holds the sole reference.
+    let base: UnsafeMutableRawPointer
+    let byteCount: Int
+    let hugePages: Bool
+    private let mapping: (start: UnsafeMutableRawPointer, length: Int)?
+
+    static let hugePage = 2 << 20
+
+    init(byteCount: Int, hugePages: Bool = true) {
+        self.byteCount = byteCount
+        self.hugePages = hugePages
+        if byteCount >= Self.hugePage, let mapped = Self.mapAligned(byteCount, hugePages: hugePages) {
+            mapping = mapped.mapping
+            base = mapped.base
+        } else {
+            mapping = nil
+            base = calloc(max(byteCount, 1), 1)!
+        }
+    }
+
+    /// An anonymous mapping with its start on a huge-page boundary (the
+    /// kernel only backs aligned 2 MiB ranges with huge pages).
+    private static func mapAligned(_ byteCount: Int, hugePages: Bool) -> (base: UnsafeMutableRawPointer, mapping: (UnsafeMutableRawPointer, Int))? {
+        let length = (byteCount + hugePage - 1) / hugePage * hugePage + hugePage
+        let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let start, start != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        let aligned = (Int(bitPattern: start) + hugePage - 1) / hugePage * hugePage
+        let base = UnsafeMutableRawPointer(bitPattern: aligned)!
+        #if os(Linux)
+        if hugePages { _ = madvise(base, length - hugePage, Int32(MADV_HUGEPAGE)) }
+        #endif
+        return (base, (start, length))
+    }
+
+    /// A buffer of `byteCount` bytes starting with the first `used` bytes of this one.
+    func copy(byteCount: Int, used: Int) -> PageBuffer {
+        let copy = PageBuffer(byteCount: byteCount, hugePages: hugePages)
+        copy.base.copyMemory(from: base, byteCount: min(used, byteCount))
+        return copy
+    }
+
+    deinit {
+        if let mapping { munmap(mapping.start, mapping.length) } else { free(base) }
+    }
+}
+
+/// A set of DNS names, each with up to eight flag bits, held as bytes in one
+/// arena with an open-addressing hash table: millions of names in little
+/// memory, and lookups that do not allocate (the check endpoint and the
+/// landing page ask it for every request). A slot is one word — 16 bits of
+/// the name's hash, its flags, its length and its arena offset — so a probe
+/// that misses reads one word and a hit reads that word and the name's
+/// bytes. A name whose last flag is cleared leaves a tombstone; the table is
+/// rebuilt (and its arena compacted) when live names and tombstones fill
+/// 60 % of it. An entry number is a slot: valid until the next insertion.
 public struct NameTable: Sendable {
-    private var arena: [UInt8] = []
-    /// Entry → arena offset << 8 | length (one load for both).
-    private var meta: [UInt64] = []
-    private var alive: [Bool] = []
-    /// Slot → hash tag << 32 | (entry index + 1); 0 empty, `tombstone` removed.
-    private var slots: [UInt64]
+    private var slots: PageBuffer
+    private var slotCount: Int
+    private var arena: PageBuffer
+    private var arenaUsed = 0
+    /// Live names plus tombstones.
     private var used = 0
     public private(set) var count = 0
-    /// Live names by number of labels (the last slot counts 127 and more):
-    /// a parent lookup skips the suffixes no entry can be — most wildcard
-    /// entries have two or three labels, most queries more.
-    private var byLabelCount = [Int32](repeating: 0, count: 128)
+
+    // Slot layout: tag (16 bits) | flags (8) | length (8) | arena offset (32).
+    private static let keyMask: UInt64 = 0xFFFF_00FF_0000_0000
+    private static let flagsShift: UInt64 = 40
+    private static let flagsMask: UInt64 = 0xFF << 40
+
+    /// `hugePages: false` only to measure what they bring (`pantau bench lookup --no-huge-pages`).
+    public init(capacity: Int = 1024, hugePages: Bool = true) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slotCount = size
+        slots = PageBuffer(byteCount: size * 8, hugePages: hugePages)
+        arena = PageBuffer(byteCount: max(256, capacity * 24), hugePages: hugePages)
+    }
 
     @inline(__always)
-    static func labelCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    public static func labelCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var labels = 1
         for b in bytes where b == UInt8(ascii: ".") { labels += 1 }
         return min(labels, 127)
-    }
-
-    /// false when no live name has `labels` labels.
-    @inline(__always)
-    public func mayHold(labels: Int) -> Bool { byLabelCount[min(labels, 127)] > 0 }
-
-    private static let tombstone: UInt64 = 0xFFFF_FFFF
-
-    public init(capacity: Int = 1024) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
     }
 
     /// Eight bytes at a time, multiply-mixed (names are short; FNV byte by
@@ -64,52 +120,39 @@ public struct NameTable: Sendable {
     }
 
     @inline(__always)
-    private static func tag(_ hash: UInt64) -> UInt64 {
-        // Never 0 or the tombstone's tag, so an empty slot never matches.
-        (hash >> 32) | 1
+    private static func key(hash: UInt64, length: Int) -> UInt64 {
+        // The top bit always set: a tombstone (flags cleared) is never 0, the empty slot.
+        (hash | 1 << 63) & 0xFFFF_0000_0000_0000 | UInt64(length) << 32
     }
 
     @inline(__always)
-    private func equals(_ entry: Int, _ bytes: UnsafeBufferPointer<UInt8>, arena a: UnsafeBufferPointer<UInt8>,
-                        meta m: UnsafeBufferPointer<UInt64>) -> Bool {
-        let packed = m[entry]
-        let length = Int(packed & 0xFF)
-        guard length == bytes.count else { return false }
-        return length == 0 || memcmp(a.baseAddress! + Int(packed >> 8), bytes.baseAddress!, length) == 0
-    }
-
-    /// The entry index of `bytes`, or nil.
-    public func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hash = Self.hash(bytes)
-        return find(bytes, hash: hash)
-    }
+    private var slotPointer: UnsafeMutablePointer<UInt64> { slots.base.assumingMemoryBound(to: UInt64.self) }
 
     @inline(__always)
-    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
-        probe(bytes, hash: hash)?.entry
-    }
+    private var arenaPointer: UnsafeMutablePointer<UInt8> { arena.base.assumingMemoryBound(to: UInt8.self) }
 
-    /// The slot holding `bytes` and its entry, or nil.
+    /// The slot of a live name, or nil.
     @inline(__always)
-    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, entry: Int)? {
-        let tag = Self.tag(hash)
-        return slots.withUnsafeBufferPointer { s in
-            arena.withUnsafeBufferPointer { a in
-                meta.withUnsafeBufferPointer { m in
-                    let mask = s.count - 1
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    while true {
-                        let value = s[slot]
-                        if value == 0 { return nil }
-                        if value >> 32 == tag, value != Self.tombstone {
-                            let entry = Int(value & 0xFFFF_FFFF) - 1
-                            if equals(entry, bytes, arena: a, meta: m) { return (slot, entry) }
-                        }
-                        slot = (slot + 1) & mask
-                    }
-                }
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        let key = Self.key(hash: hash, length: bytes.count)
+        let s = slotPointer, a = arenaPointer
+        let mask = slotCount - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let value = s[slot]
+            if value == 0 { return nil }
+            if value & Self.keyMask == key, value & Self.flagsMask != 0 {
+                let offset = Int(value & 0xFFFF_FFFF)
+                if bytes.count == 0 || memcmp(a + offset, bytes.baseAddress!, bytes.count) == 0 { return slot }
             }
+            slot = (slot + 1) & mask
         }
+    }
+
+    /// The entry of `bytes`, or nil.
+    @inline(__always)
+    public func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        probe(bytes, hash: Self.hash(bytes))
     }
 
     public func find(_ name: String) -> Int? {
@@ -117,71 +160,107 @@ public struct NameTable: Sendable {
         return name.withUTF8 { find($0) }
     }
 
+    /// The flags of an entry.
+    @inline(__always)
+    public func flags(_ entry: Int) -> UInt8 { UInt8(truncatingIfNeeded: slotPointer[entry] >> Self.flagsShift) }
+
     public func contains(_ name: String) -> Bool { find(name) != nil }
 
-    /// Inserts a name (at most 255 bytes); returns its entry index (the
-    /// existing one when already present).
+    /// Adds a name (at most 255 bytes) with `flags` (at least one bit);
+    /// returns the flags it had before (0 when it was not there).
     @discardableResult
-    public mutating func insert(_ name: String) -> Int {
+    public mutating func insert(_ name: String, flags: UInt8 = 1) -> UInt8 {
         var name = name
-        return name.withUTF8 { insert($0) }
+        return name.withUTF8 { insert($0, flags: flags) }
     }
 
     @discardableResult
-    public mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    public mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, flags: UInt8 = 1) -> UInt8 {
         precondition(bytes.count <= 255, "DNS names are at most 255 bytes")
+        precondition(flags != 0, "a name in the table has at least one flag")
+        makeUnique()
         let hash = Self.hash(bytes)
-        if let existing = find(bytes, hash: hash) { return existing }
-        if (used + 1) * 10 > slots.count * 6 { rehash(to: count * 2 > slots.count / 2 ? slots.count * 2 : slots.count) }
-        let entry = meta.count
-        meta.append(UInt64(arena.count) << 8 | UInt64(bytes.count))
-        alive.append(true)
-        arena.append(contentsOf: bytes)
-        place(entry, hash: hash)
-        used += 1
+        if let slot = probe(bytes, hash: hash) {
+            let before = self.flags(slot)
+            slotPointer[slot] |= UInt64(flags) << Self.flagsShift
+            return before
+        }
+        if (used + 1) * 10 > slotCount * 6 { rebuild(slotCount: (count + 1) * 2 > slotCount / 2 ? slotCount * 2 : slotCount) }
+        let offset = append(bytes)
+        if place(Self.key(hash: hash, length: bytes.count) | UInt64(flags) << Self.flagsShift | UInt64(offset), hash: hash) { used += 1 }
         count += 1
-        byLabelCount[Self.labelCount(bytes)] += 1
-        return entry
+        return 0
     }
 
-    /// The bytes of entry `entry`, for the length of `body`.
+    /// Clears `flags` of a name; the name leaves the table with its last
+    /// flag. Returns the flags it had before (0 when it was not there).
+    @discardableResult
+    public mutating func remove(_ name: String, flags: UInt8 = 0xFF) -> UInt8 {
+        var name = name
+        return name.withUTF8 { bytes -> UInt8 in
+            guard let slot = find(bytes) else { return 0 }
+            makeUnique()
+            let before = self.flags(slot)
+            slotPointer[slot] &= ~(UInt64(flags) << Self.flagsShift)
+            if before & ~flags == 0 { count -= 1 }
+            return before
+        }
+    }
+
+    /// The bytes of an entry, for the length of `body`.
     public func withName<R>(_ entry: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = Int(meta[entry] >> 8), length = Int(meta[entry] & 0xFF)
-        return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<start + length])) }
+        let value = slotPointer[entry]
+        let start = Int(value & 0xFFFF_FFFF), length = Int(value >> 32 & 0xFF)
+        return try body(UnsafeBufferPointer(start: arenaPointer + start, count: length))
     }
 
     public func name(_ entry: Int) -> String { withName(entry) { String(decoding: $0, as: UTF8.self) } }
 
-    /// Removes a name; returns its former entry index.
-    @discardableResult
-    public mutating func remove(_ name: String) -> Int? {
-        var name = name
-        return name.withUTF8 { bytes -> Int? in
-            let hash = Self.hash(bytes)
-            guard let (slot, entry) = probe(bytes, hash: hash) else { return nil }
-            slots[slot] = Self.tombstone
-            alive[entry] = false
-            count -= 1
-            byLabelCount[Self.labelCount(bytes)] -= 1
-            return entry
+    /// Copies shared storage before a change (the table is a value).
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&slots) { slots = slots.copy(byteCount: slots.byteCount, used: slots.byteCount) }
+        if !isKnownUniquelyReferenced(&arena) { arena = arena.copy(byteCount: arena.byteCount, used: arenaUsed) }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if arenaUsed + bytes.count > arena.byteCount {
+            arena = arena.copy(byteCount: max(arena.byteCount * 2, arenaUsed + bytes.count), used: arenaUsed)
         }
+        precondition(arenaUsed + bytes.count <= Int(UInt32.max), "the name arena holds at most 4 GiB")
+        let offset = arenaUsed
+        if let source = bytes.baseAddress { (arenaPointer + offset).update(from: source, count: bytes.count) }
+        arenaUsed += bytes.count
+        return offset
     }
 
-    private mutating func place(_ entry: Int, hash: UInt64) {
-        let mask = slots.count - 1
+    /// Puts a slot value at the first free or tombstoned slot of its probe
+    /// sequence; true when that slot was empty (not a tombstone).
+    private mutating func place(_ value: UInt64, hash: UInt64) -> Bool {
+        let s = slotPointer
+        let mask = slotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 && slots[slot] != Self.tombstone { slot = (slot + 1) & mask }
-        if slots[slot] == Self.tombstone { used -= 1 }
-        slots[slot] = Self.tag(hash) << 32 | UInt64(entry + 1)
+        while s[slot] != 0 && s[slot] & Self.flagsMask != 0 { slot = (slot + 1) & mask }
+        let wasEmpty = s[slot] == 0
+        s[slot] = value
+        return wasEmpty
     }
 
-    /// Rebuilds the slots (dropping tombstones), at `size` slots.
-    private mutating func rehash(to size: Int) {
-        slots = Array(repeating: 0, count: max(16, size))
+    /// New slots of `slotCount` and a compacted arena holding the live names only.
+    private mutating func rebuild(slotCount newCount: Int) {
+        let oldSlots = slots, oldCount = slotCount, oldArena = arena
+        slots = PageBuffer(byteCount: max(16, newCount) * 8, hugePages: oldSlots.hugePages)
+        slotCount = max(16, newCount)
+        arena = PageBuffer(byteCount: max(arena.byteCount, arenaUsed), hugePages: oldArena.hugePages)
+        arenaUsed = 0
         used = 0
-        for entry in 0..<meta.count where alive[entry] {
-            let hash = withName(entry) { Self.hash($0) }
-            place(entry, hash: hash)
+        let old = oldSlots.base.assumingMemoryBound(to: UInt64.self)
+        let oldBytes = oldArena.base.assumingMemoryBound(to: UInt8.self)
+        for index in 0..<oldCount {
+            let value = old[index]
+            guard value & Self.flagsMask != 0 else { continue }
+            let name = UnsafeBufferPointer(start: oldBytes + Int(value & 0xFFFF_FFFF), count: Int(value >> 32 & 0xFF))
+            let offset = append(name)
+            _ = place(value & ~0xFFFF_FFFF | UInt64(offset), hash: Self.hash(name))
             used += 1
         }
     }
@@ -199,13 +278,10 @@ public struct BlockMatch: Sendable, Equatable {
     /// The list entry's name (the parent, for a subdomain match).
     public let entryName: String
     public let kind: BlockMatchKind
-    /// What the caller attached to the entry (e.g. its database id).
-    public let payload: Int64
 
-    public init(entryName: String, kind: BlockMatchKind, payload: Int64) {
+    public init(entryName: String, kind: BlockMatchKind) {
         self.entryName = entryName
         self.kind = kind
-        self.payload = payload
     }
 }
 
@@ -219,43 +295,49 @@ public enum BlockLookup: Sendable, Equatable {
 
 /// The active blocklist in memory: exact names, "name and subdomains"
 /// entries, and the allow-list — checked most specific first, the allow-list
-/// winning, as RPZ passthru does.
+/// winning, as RPZ passthru does. All four kinds live in one table, as
+/// flags of the name, so the name itself is one probe whatever it is.
 public struct BlockIndex: Sendable {
-    private var exact = NameTable()
-    private var exactPayload: [Int64] = []
-    private var wildcard = NameTable()
-    private var wildcardPayload: [Int64] = []
-    private var allowExact = NameTable()
-    private var allowExactPayload: [Int64] = []
-    private var allowWildcard = NameTable()
-    private var allowWildcardPayload: [Int64] = []
+    private var table = NameTable()
+    private static let exactFlag: UInt8 = 1, subdomainsFlag: UInt8 = 2, allowExactFlag: UInt8 = 4, allowSubdomainsFlag: UInt8 = 8
+    private var counts = [Int](repeating: 0, count: 4)
+    /// "Name and subdomains" entries by number of labels (the last slot
+    /// counts 127 and more): a parent lookup skips the suffixes no entry can
+    /// be — most such entries have two or three labels, most queries more.
+    private var subdomainsByLabels = [Int32](repeating: 0, count: 128)
+    private var allowSubdomainsByLabels = [Int32](repeating: 0, count: 128)
 
-    public init() {}
-
-    public var count: Int { exact.count + wildcard.count }
-    public var allowCount: Int { allowExact.count + allowWildcard.count }
-
-    private static func set(_ table: inout NameTable, _ payloads: inout [Int64], _ name: String, _ payload: Int64) {
-        let entry = table.insert(name)
-        if entry == payloads.count { payloads.append(payload) } else { payloads[entry] = payload }
+    public init(capacity: Int = 1024, hugePages: Bool = true) {
+        table = NameTable(capacity: capacity, hugePages: hugePages)
     }
 
-    public mutating func add(_ name: String, subdomains: Bool, allow: Bool = false, payload: Int64) {
-        switch (allow, subdomains) {
-        case (false, false): Self.set(&exact, &exactPayload, name, payload)
-        case (false, true): Self.set(&wildcard, &wildcardPayload, name, payload)
-        case (true, false): Self.set(&allowExact, &allowExactPayload, name, payload)
-        case (true, true): Self.set(&allowWildcard, &allowWildcardPayload, name, payload)
-        }
+    public var count: Int { counts[0] + counts[1] }
+    public var allowCount: Int { counts[2] + counts[3] }
+
+    private static func flag(subdomains: Bool, allow: Bool) -> UInt8 {
+        (allow ? 4 : 1) << (subdomains ? 1 : 0)
+    }
+
+    private static func bit(_ flag: UInt8) -> Int { flag.trailingZeroBitCount }
+
+    public mutating func add(_ name: String, subdomains: Bool, allow: Bool = false) {
+        let flag = Self.flag(subdomains: subdomains, allow: allow)
+        guard table.insert(name, flags: flag) & flag == 0 else { return }
+        counted(name, flag, by: 1)
     }
 
     public mutating func remove(_ name: String, subdomains: Bool, allow: Bool = false) {
-        switch (allow, subdomains) {
-        case (false, false): exact.remove(name)
-        case (false, true): wildcard.remove(name)
-        case (true, false): allowExact.remove(name)
-        case (true, true): allowWildcard.remove(name)
-        }
+        let flag = Self.flag(subdomains: subdomains, allow: allow)
+        guard table.remove(name, flags: flag) & flag != 0 else { return }
+        counted(name, flag, by: -1)
+    }
+
+    private mutating func counted(_ name: String, _ flag: UInt8, by delta: Int) {
+        counts[Self.bit(flag)] += delta
+        guard flag & (Self.subdomainsFlag | Self.allowSubdomainsFlag) != 0 else { return }
+        var name = name
+        let labels = name.withUTF8 { NameTable.labelCount($0) }
+        if flag == Self.subdomainsFlag { subdomainsByLabels[labels] += Int32(delta) } else { allowSubdomainsByLabels[labels] += Int32(delta) }
     }
 
     /// Looks a normalised name up: allow-list first (exact, then its
@@ -266,8 +348,9 @@ public struct BlockIndex: Sendable {
         return name.withUTF8 { bytes in lookup(bytes) }
     }
 
-    /// Which table and entry decide a name, without allocating: the hot
-    /// path (the check endpoint, the landing page, the benchmark).
+    /// Which entry decides a name, without allocating: the hot path (the
+    /// check endpoint, the landing page, the benchmark). The entry is valid
+    /// until the index next changes.
     public enum Hit: Equatable, Sendable {
         case blocked(kind: BlockMatchKind, entry: Int)
         case allowed(kind: BlockMatchKind, entry: Int)
@@ -275,9 +358,40 @@ public struct BlockIndex: Sendable {
     }
 
     public func hit(_ bytes: UnsafeBufferPointer<UInt8>) -> Hit {
-        if allowCount > 0, let (kind, entry) = Self.find(bytes, exact: allowExact, wildcard: allowWildcard) { return .allowed(kind: kind, entry: entry) }
-        if count > 0, let (kind, entry) = Self.find(bytes, exact: exact, wildcard: wildcard) { return .blocked(kind: kind, entry: entry) }
-        return .notBlocked
+        guard table.count > 0 else { return .notBlocked }
+        var blocked = Hit.notBlocked
+        if let entry = table.find(bytes) {
+            let flags = table.flags(entry)
+            if flags & Self.allowExactFlag != 0 { return .allowed(kind: .exact, entry: entry) }
+            if flags & Self.allowSubdomainsFlag != 0 { return .allowed(kind: .subdomains, entry: entry) }
+            if flags & Self.exactFlag != 0 {
+                blocked = .blocked(kind: .exact, entry: entry)
+            } else if flags & Self.subdomainsFlag != 0 {
+                blocked = .blocked(kind: .subdomains, entry: entry)
+            }
+        }
+        let allowParents = counts[3] > 0
+        guard allowParents || (blocked == .notBlocked && counts[1] > 0) else { return blocked }
+        // Each parent, nearest first (a.b.c → b.c → c), probed only for a
+        // label count some entry has: the first allow-list entry wins; else
+        // the nearest blocking one.
+        var labels = NameTable.labelCount(bytes)
+        var start = 0
+        while let dot = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: UInt8(ascii: ".")) {
+            start += dot + 1
+            labels -= 1
+            let wantAllow = allowParents && allowSubdomainsByLabels[labels] > 0
+            let wantBlock = blocked == .notBlocked && subdomainsByLabels[labels] > 0
+            guard wantAllow || wantBlock else { continue }
+            guard let entry = table.find(UnsafeBufferPointer(rebasing: bytes[start...])) else { continue }
+            let flags = table.flags(entry)
+            if wantAllow, flags & Self.allowSubdomainsFlag != 0 { return .allowed(kind: .subdomains, entry: entry) }
+            if wantBlock, flags & Self.subdomainsFlag != 0 {
+                blocked = .blocked(kind: .subdomains, entry: entry)
+                if !allowParents { break }
+            }
+        }
+        return blocked
     }
 
     public func hit(_ name: String) -> Hit {
@@ -285,35 +399,12 @@ public struct BlockIndex: Sendable {
         return name.withUTF8 { hit($0) }
     }
 
-    @inline(__always)
-    private static func find(_ bytes: UnsafeBufferPointer<UInt8>, exact: NameTable, wildcard: NameTable) -> (BlockMatchKind, Int)? {
-        if exact.count > 0, let entry = exact.find(bytes) { return (.exact, entry) }
-        guard wildcard.count > 0 else { return nil }
-        // The name itself, then each parent: a.b.c → b.c → c — only those
-        // with a label count some entry has.
-        var labels = NameTable.labelCount(bytes)
-        var start = 0
-        while start < bytes.count {
-            let suffix = UnsafeBufferPointer(rebasing: bytes[start...])
-            if wildcard.mayHold(labels: labels), let entry = wildcard.find(suffix) { return (.subdomains, entry) }
-            labels -= 1
-            // The rebased suffix counts from 0.
-            guard let dot = suffix.firstIndex(of: UInt8(ascii: ".")) else { break }
-            start += dot + 1
-        }
-        return nil
-    }
-
-    /// The entry's name and payload, for a hit.
+    /// The entry's name, for a hit.
     public func match(_ hit: Hit) -> BlockLookup {
         switch hit {
         case .notBlocked: return .notBlocked
-        case .blocked(let kind, let entry):
-            return .blocked(kind == .exact ? BlockMatch(entryName: exact.name(entry), kind: kind, payload: exactPayload[entry])
-                                           : BlockMatch(entryName: wildcard.name(entry), kind: kind, payload: wildcardPayload[entry]))
-        case .allowed(let kind, let entry):
-            return .allowed(kind == .exact ? BlockMatch(entryName: allowExact.name(entry), kind: kind, payload: allowExactPayload[entry])
-                                           : BlockMatch(entryName: allowWildcard.name(entry), kind: kind, payload: allowWildcardPayload[entry]))
+        case .blocked(let kind, let entry): return .blocked(BlockMatch(entryName: table.name(entry), kind: kind))
+        case .allowed(let kind, let entry): return .allowed(BlockMatch(entryName: table.name(entry), kind: kind))
         }
     }
 

@@ -79,21 +79,21 @@ import Testing
 @Suite struct BlockIndexTests {
     @Test func exactParentWildcardAndAllowList() {
         var index = BlockIndex()
-        index.add("judi.example", subdomains: false, payload: 1)
-        index.add("tiktok.com", subdomains: true, payload: 2)
-        index.add("kominfo.go.id", subdomains: true, allow: true, payload: 3)
-        index.add("go.id", subdomains: true, payload: 4)
-        #expect(index.lookup("judi.example") == .blocked(BlockMatch(entryName: "judi.example", kind: .exact, payload: 1)))
+        index.add("judi.example", subdomains: false)
+        index.add("tiktok.com", subdomains: true)
+        index.add("kominfo.go.id", subdomains: true, allow: true)
+        index.add("go.id", subdomains: true)
+        #expect(index.lookup("judi.example") == .blocked(BlockMatch(entryName: "judi.example", kind: .exact)))
         #expect(index.lookup("www.judi.example") == .notBlocked, "an exact entry does not cover subdomains")
-        #expect(index.lookup("tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
-        #expect(index.lookup("v16.muscdn.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
+        #expect(index.lookup("tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
+        #expect(index.lookup("v16.muscdn.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
         #expect(index.lookup("nottiktok.com") == .notBlocked, "a parent is matched by whole labels")
-        #expect(index.lookup("www.kominfo.go.id") == .allowed(BlockMatch(entryName: "kominfo.go.id", kind: .subdomains, payload: 3)))
-        #expect(index.lookup("pemda.go.id") == .blocked(BlockMatch(entryName: "go.id", kind: .subdomains, payload: 4)))
+        #expect(index.lookup("www.kominfo.go.id") == .allowed(BlockMatch(entryName: "kominfo.go.id", kind: .subdomains)))
+        #expect(index.lookup("pemda.go.id") == .blocked(BlockMatch(entryName: "go.id", kind: .subdomains)))
         index.remove("tiktok.com", subdomains: true)
         #expect(index.lookup("www.tiktok.com") == .notBlocked)
-        index.add("tiktok.com", subdomains: true, payload: 5)
-        #expect(index.lookup("www.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 5)))
+        index.add("tiktok.com", subdomains: true)
+        #expect(index.lookup("www.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
     }
 
     @Test func manyNamesSurviveGrowthAndRemoval() {
@@ -110,9 +110,9 @@ import Testing
 @Suite struct BlockIndexHotPathTests {
     @Test func hitAgreesWithLookupAndNamesTheEntryOnlyWhenAsked() {
         var index = BlockIndex()
-        index.add("judi.example", subdomains: false, payload: 1)
-        index.add("tiktok.com", subdomains: true, payload: 2)
-        index.add("help.tiktok.com", subdomains: false, allow: true, payload: 3)
+        index.add("judi.example", subdomains: false)
+        index.add("tiktok.com", subdomains: true)
+        index.add("help.tiktok.com", subdomains: false, allow: true)
         for name in ["judi.example", "www.judi.example", "tiktok.com", "a.b.c.tiktok.com", "help.tiktok.com", "nottiktok.com", "com", ""] {
             #expect(index.match(index.hit(name)) == index.lookup(name), "\(name)")
         }
@@ -120,8 +120,87 @@ import Testing
             Issue.record("v16.tiktok.com is blocked by *.tiktok.com")
             return
         }
-        #expect(index.match(.blocked(kind: .subdomains, entry: entry)) == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains, payload: 2)))
-        #expect(index.hit("help.tiktok.com") == .allowed(kind: .exact, entry: 0))
+        #expect(index.match(.blocked(kind: .subdomains, entry: entry)) == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
+        guard case .allowed(kind: .exact, let allowed) = index.hit("help.tiktok.com") else {
+            Issue.record("help.tiktok.com is on the allow-list")
+            return
+        }
+        #expect(index.match(.allowed(kind: .exact, entry: allowed)) == .allowed(BlockMatch(entryName: "help.tiktok.com", kind: .exact)))
+    }
+
+    @Test func oneNameInSeveralKindsKeepsEachUntilItIsRemoved() {
+        var index = BlockIndex()
+        index.add("tiktok.com", subdomains: false)
+        index.add("tiktok.com", subdomains: true)
+        index.add("tiktok.com", subdomains: true, allow: true)
+        #expect(index.count == 2 && index.allowCount == 1)
+        #expect(index.lookup("www.tiktok.com") == .allowed(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
+        index.remove("tiktok.com", subdomains: true, allow: true)
+        #expect(index.lookup("tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .exact)))
+        #expect(index.lookup("www.tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
+        index.remove("tiktok.com", subdomains: false)
+        index.remove("tiktok.com", subdomains: false)
+        #expect(index.count == 1 && index.allowCount == 0)
+        #expect(index.lookup("tiktok.com") == .blocked(BlockMatch(entryName: "tiktok.com", kind: .subdomains)))
+        index.remove("tiktok.com", subdomains: true)
+        #expect(index.count == 0 && index.lookup("tiktok.com") == .notBlocked)
+    }
+
+    @Test func anAllowListParentWinsOverANearerBlockingParent() {
+        var index = BlockIndex()
+        index.add("go.id", subdomains: true, allow: true)
+        index.add("judi.pemda.go.id", subdomains: true)
+        index.add("x.judi.pemda.go.id", subdomains: false)
+        #expect(index.lookup("x.judi.pemda.go.id") == .allowed(BlockMatch(entryName: "go.id", kind: .subdomains)))
+        #expect(index.lookup("judi.example") == .notBlocked)
+    }
+
+    @Test func aCopyIsIndependentOfTheOriginal() {
+        var original = BlockIndex()
+        original.add("judi.example", subdomains: false)
+        var copy = original
+        copy.add("slot.example", subdomains: true)
+        copy.remove("judi.example", subdomains: false)
+        #expect(original.lookup("judi.example") == .blocked(BlockMatch(entryName: "judi.example", kind: .exact)))
+        #expect(original.lookup("a.slot.example") == .notBlocked)
+        #expect(copy.lookup("judi.example") == .notBlocked && copy.lookup("a.slot.example") != .notBlocked)
+    }
+
+    @Test func agreesWithAPlainModelThroughGrowthAndChurn() {
+        // Big enough for the huge-page path (over 2 MiB of slots) and for
+        // several rebuilds with tombstones.
+        var index = BlockIndex(capacity: 4)
+        var model: [String: Set<String>] = [:]  // name → kinds "e", "s", "ae", "as"
+        var random = SystemRandomNumberGenerator()
+        func kinds(_ name: String) -> Set<String> { model[name] ?? [] }
+        func expected(_ name: String) -> BlockLookup {
+            let labels = name.split(separator: ".")
+            let suffixes = (0..<labels.count).map { labels[$0...].joined(separator: ".") }
+            if kinds(name).contains("ae") { return .allowed(BlockMatch(entryName: name, kind: .exact)) }
+            if let parent = suffixes.first(where: { kinds($0).contains("as") }) { return .allowed(BlockMatch(entryName: parent, kind: .subdomains)) }
+            if kinds(name).contains("e") { return .blocked(BlockMatch(entryName: name, kind: .exact)) }
+            if let parent = suffixes.first(where: { kinds($0).contains("s") }) { return .blocked(BlockMatch(entryName: parent, kind: .subdomains)) }
+            return .notBlocked
+        }
+        let pool = (0..<400_000).map { "h\($0 % 5000).d\($0 / 5000).example" } + (0..<80).map { "d\($0).example" } + ["example"]
+        for step in 0..<600_000 {
+            let name = pool[Int.random(in: 0..<pool.count, using: &random)]
+            let kind = ["e", "s", "ae", "as"][Int.random(in: 0..<4, using: &random)]
+            if step % 3 == 2 {
+                index.remove(name, subdomains: kind.hasSuffix("s"), allow: kind.hasPrefix("a"))
+                model[name]?.remove(kind)
+            } else {
+                index.add(name, subdomains: kind.hasSuffix("s"), allow: kind.hasPrefix("a"))
+                model[name, default: []].insert(kind)
+            }
+        }
+        let blocked = model.values.reduce(0) { $0 + $1.filter { !$0.hasPrefix("a") }.count }
+        #expect(index.count == blocked)
+        for name in pool.shuffled().prefix(20_000) + ["x.h1.d1.example", "zz.example", "nothing.test"] {
+            let answer = index.lookup(name)
+            #expect(answer == expected(name), "\(name)")
+            if answer != expected(name) { break }
+        }
     }
 
     @Test func namesOfEveryLengthHashApart() {

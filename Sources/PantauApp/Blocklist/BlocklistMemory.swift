@@ -10,7 +10,7 @@ import SQLKit
 /// blocked?" (the check endpoint, the `/cek` page, the landing page) is
 /// answered without the database for names that are not blocked, and with
 /// one indexed read for names that are. Ten million names take about
-/// 700 MB.
+/// 400 MB (the server measured 375 MiB resident with them).
 ///
 /// It follows the published serial: changes since its serial are applied in
 /// place; a bulk publication (an import) in between means a full load, built
@@ -126,7 +126,7 @@ final class BlocklistMemory: Sendable {
             for change in changes where change.kind != "ip" {
                 let subdomains = change.kind == "subdomains"
                 if change.op == "add" {
-                    state.index.add(change.name, subdomains: subdomains, allow: change.allow, payload: 0)
+                    state.index.add(change.name, subdomains: subdomains, allow: change.allow)
                 } else {
                     state.index.remove(change.name, subdomains: subdomains, allow: change.allow)
                 }
@@ -148,17 +148,16 @@ final class BlocklistMemory: Sendable {
             serial = try connection.scalarInt("SELECT coalesce(max(serial), 0) FROM blocklist_serials")
             let statement = try connection.prepare(query)
             while try statement.step() {
-                index.add(statement.text(1), subdomains: statement.bytes(0).first == UInt8(ascii: "s"), payload: 0)
+                index.add(statement.text(1), subdomains: statement.bytes(0).first == UInt8(ascii: "s"))
             }
         } else {
             serial = try await BlocklistPublications.currentSerial(on: database.db)
             for row in try await database.sql.raw(SQLQueryString(query)).all() {
-                index.add(try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
-                          payload: 0)
+                index.add(try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains")
             }
         }
         for allow in try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).all() {
-            index.add(allow.name, subdomains: allow.isSubdomains, allow: true, payload: 0)
+            index.add(allow.name, subdomains: allow.isSubdomains, allow: true)
         }
         return (index, serial)
     }
