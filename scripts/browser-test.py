@@ -227,6 +227,22 @@ def main():
         shot("19-kepatuhan.png")
         driver.get(base + "/platform")
         shot("20-platform.png")
+
+        # 8. The public transparency page: no sign-in, the refused order and the sanction counted, a period chosen in the form.
+        driver.delete_all_cookies()
+        driver.get(base + "/transparansi")
+        check("the transparency page draws its charts", len(driver.find_elements(By.CSS_SELECTOR, "section#reports_by_category svg")) == 1)
+        orders_text = driver.find_element(By.ID, "orders").text
+        check("the refused TikTok order is counted", "TikTok" in orders_text and "100 %" in orders_text, orders_text)
+        check("the issued sanction is counted", "ST1" in driver.find_element(By.ID, "sanctions").text, driver.find_element(By.ID, "sanctions").text)
+        check("one report in a category is shown as < 5", "< 5" in driver.find_element(By.ID, "decisions").text)
+        shot("21-transparansi.png")
+        Select(driver.find_element(By.ID, "period-kind")).select_by_value("year")
+        submit(driver.find_element(By.XPATH, "//form[@id='period']//button"))
+        check("the period selector shows a year", "period=year" in driver.current_url)
+        driver.get(base + "/transparansi/blokir")
+        check("the register of blocks opens", "Register" in driver.page_source)
+        shot("22-register-blokir.png")
     finally:
         if driver:
             driver.quit()

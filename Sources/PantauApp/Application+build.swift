@@ -122,6 +122,9 @@ public struct PantauServer {
         BlocklistWebController(checker: checker).register(on: routes)
         BlocklistStaffWebController(service: blocklist).register(on: routes)
         BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
+        TransparencyController(service: TransparencyService(database: database, clock: intake.clock, memory: checker.memory),
+                               register: BlockRegister(database: database, normalizer: blocklist.normalizer),
+                               statements: StatementsExporter(database: database), categories: intake.categories).register(on: routes)
         return routes
     }
 }

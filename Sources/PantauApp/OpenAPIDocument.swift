@@ -422,6 +422,44 @@ paths:
           description: 'status: blocked | allowed | not_blocked; blocked_by: entry (e.g. *.tiktok.com), matched_by (exact | subdomains | ip), since, reason, legal_bases, app, proposal, appeal (link); allowed_by: entry, reason, since'
         '400': { $ref: '#/components/responses/Error' }
         '422': { $ref: '#/components/responses/Error' }
+  /api/v1/transparency:
+    get:
+      summary: 'The public figures of /transparansi for a period (open data, public). Counts of 1-4 concerning people (reports, decisions, appeals) are suppressed: value null, suppressed true.'
+      parameters:
+        - { name: period, in: query, required: false, schema: { type: string, enum: [month, quarter, year, custom], default: quarter } }
+        - { name: from, in: query, required: false, description: 'custom period, first day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
+        - { name: to, in: query, required: false, description: 'custom period, last day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
+        - { name: format, in: query, required: false, schema: { type: string, enum: [json, csv], default: json } }
+      responses:
+        '200':
+          description: 'JSON: period, small_cells_suppressed_below, tables (reports_by_category, reports_by_channel, decisions, decisions_by_week, orders, sanctions, blocklist_by_week, blocklist_size, appeals; each row its keys, week for series, value, suppressed). CSV: table,week,key,subkey,value,suppressed.'
+          content:
+            application/json: { schema: { type: object } }
+            text/csv: { schema: { type: string } }
+        '400': { $ref: '#/components/responses/Error' }
+  /api/v1/statements:
+    get:
+      summary: 'Statements of reasons: every decision in force, in a schema modelled on the EU DSA Transparency Database (public, no personal data), streamed.'
+      parameters:
+        - { name: since, in: query, required: false, description: 'decisions made from this day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
+        - { name: until, in: query, required: false, description: 'decisions made up to and including this day', schema: { type: string, format: date } }
+        - { name: format, in: query, required: false, schema: { type: string, enum: [jsonl, csv], default: jsonl } }
+      responses:
+        '200':
+          description: 'One statement a line (JSON Lines) or a CSV with a header: uuid, decision_visibility, decision_ground, illegal_content_legal_ground, illegal_content_explanation, category, category_specification, content_type, territorial_scope, source_type, automated_detection, automated_decision, application_date, platform_name, puid, pantau_verdict, pantau_action, pantau_order_number, pantau_order_item_status'
+          content:
+            application/x-ndjson: { schema: { type: string } }
+            text/csv: { schema: { type: string } }
+        '400': { $ref: '#/components/responses/Error' }
+  /api/v1/blocks/register:
+    get:
+      summary: 'The public register of block decisions, normalisations (with their conditions) and list imports, newest first.'
+      parameters:
+        - { name: q, in: query, required: false, description: 'a decision number, words of the reason, an app, or a blocked name', schema: { type: string } }
+        - { name: page, in: query, required: false, schema: { type: integer, minimum: 1, default: 1 } }
+      responses:
+        '200': { description: 'entries (number, kind block|lift|import, app, names, effective_at, until, reason, legal_bases, conditions, approved_at, lifted_by), page, has_more', content: { application/json: { schema: { type: object } } } }
+        '400': { $ref: '#/components/responses/Error' }
   /api/v1/blocks:
     get:
       summary: Block entries by state (staff).

@@ -66,3 +66,20 @@ public enum CSVReader {
         return records
     }
 }
+
+/// Writes CSV records (RFC 4180): fields with a comma, a quote or a line
+/// break are quoted, quotes doubled; lines end in CRLF. A field starting
+/// with `=`, `+`, `-` or `@` gets a leading `'` so a spreadsheet never runs
+/// it as a formula (open data is opened in spreadsheets).
+public enum CSVWriter {
+    public static func line(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    public static func field(_ raw: String) -> String {
+        var text = raw
+        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

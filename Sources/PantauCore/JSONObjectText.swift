@@ -36,5 +36,36 @@ public struct JSONObjectText: Sendable {
         text += inner.finished
     }
 
+    public mutating func add(_ key: String, list: [String]) {
+        self.key(key)
+        text += "["
+        for (i, item) in list.enumerated() {
+            if i > 0 { text += "," }
+            appendJSONString(item, to: &text)
+        }
+        text += "]"
+    }
+
+    public mutating func add(_ key: String, objects: [JSONObjectText]) {
+        self.key(key)
+        text += "["
+        for (i, object) in objects.enumerated() {
+            if i > 0 { text += "," }
+            text += object.finished
+        }
+        text += "]"
+    }
+
+    /// A number: whole values without a fraction.
+    public mutating func add(_ key: String, number: Double) {
+        self.key(key)
+        text += number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+    }
+
+    public mutating func addNull(_ key: String) {
+        self.key(key)
+        text += "null"
+    }
+
     public var finished: String { text + "}" }
 }

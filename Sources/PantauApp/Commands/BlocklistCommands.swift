@@ -6,15 +6,26 @@ import PantauCore
 /// `pantau export rpz|domains|hosts|ips|json`: the published list to a file
 /// (or standard output), exactly as the HTTP endpoints serve it.
 struct ExportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Write the blocklist: rpz, domains, hosts, ips or json.")
-    @Argument(help: "Format: rpz, domains, hosts, ips, json") var format: String
+    static let configuration = CommandConfiguration(commandName: "export",
+                                                    abstract: "Write the blocklist (rpz, domains, hosts, ips, json) or the statements of reasons (statements).")
+    @Argument(help: "What: rpz, domains, hosts, ips, json, or statements") var format: String
     @Option(help: "Output file ('-' for standard output)") var output: String = "-"
+    @Option(name: .customLong("since"), help: "statements: decisions made from this day on (YYYY-MM-DD, WIB)") var since: String?
+    @Option(name: .customLong("until"), help: "statements: decisions made up to and including this day (YYYY-MM-DD, WIB)") var until: String?
+    @Option(name: .customLong("format"), help: "statements: jsonl or csv") var statementsFormat: String = "jsonl"
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
-        guard BlocklistExporter.Format(rawValue: format) != nil else {
-            throw ValidationError("format: expected one of \(BlocklistExporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
+        if format == "statements" {
+            guard StatementsExporter.Format(rawValue: statementsFormat) != nil else { throw ValidationError("--format: expected jsonl or csv, got '\(statementsFormat)'") }
+            if let since, QueueFilter.parseDay(since) == nil { throw ValidationError("--since: expected a day YYYY-MM-DD, got '\(since)'") }
+            if let until, QueueFilter.parseDay(until) == nil { throw ValidationError("--until: expected a day YYYY-MM-DD, got '\(until)'") }
+            return
         }
+        guard BlocklistExporter.Format(rawValue: format) != nil else {
+            throw ValidationError("format: expected one of \(BlocklistExporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), or statements, got '\(format)'")
+        }
+        guard since == nil, until == nil else { throw ValidationError("--since and --until belong to `pantau export statements`") }
     }
 
     func run() async throws {
@@ -33,6 +44,20 @@ struct ExportCommand: AsyncParsableCommand {
                     handle = file
                 }
                 var bytes = 0
+                if format == "statements" {
+                    try await StatementsExporter(database: database).export(
+                        since: since.flatMap(QueueFilter.parseDay), until: until.flatMap(QueueFilter.parseDay).map { $0.addingTimeInterval(86_400) },
+                        format: StatementsExporter.Format(rawValue: statementsFormat)!) { text in
+                            let data = Data(text.utf8)
+                            bytes += data.count
+                            handle.write(data)
+                        }
+                    if output != "-" {
+                        try handle.close()
+                        FileHandle.standardError.write(Data("wrote \(output): \(bytes) bytes of statements of reasons\n".utf8))
+                    }
+                    return
+                }
                 try await exporter.export(BlocklistExporter.Format(rawValue: format)!, serial: serial, generatedAt: Date()) { piece in
                     let data = Data(piece.readableBytesView)
                     bytes += data.count

@@ -12,14 +12,16 @@ import SQLKit
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
-        abstract: "Add synthetic cases (one report each, fixed seed) for benchmarks. Not for production databases.")
+        abstract: "Add synthetic cases (their reports, decisions and takedown orders; fixed seed) for benchmarks. Not for production databases.")
 
     @Option(help: "Number of cases to add") var cases: Int
+    @Option(help: "Reports in all (at least one a case; the default is one a case)") var reports: Int?
     @Option(help: "Random seed (the same seed gives the same data)") var seed: UInt64 = 20_180_703
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
         guard (1...50_000_000).contains(cases) else { throw ValidationError("--cases must be between 1 and 50,000,000") }
+        if let reports, reports < cases || reports > 500_000_000 { throw ValidationError("--reports must be at least --cases and at most 500,000,000") }
     }
 
     func run() async throws {
@@ -27,7 +29,7 @@ struct SeedCommand: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                 let started = Date()
-                try await CaseSeeder(database: database, seed: seed).seed(cases: cases) { done in
+                try await CaseSeeder(database: database, seed: seed).seed(cases: cases, reports: reports ?? cases) { done in
                     FileHandle.standardError.write(Data("\rseeded \(done)/\(cases) cases".utf8))
                 }
                 let seconds = Date().timeIntervalSince(started)
@@ -38,8 +40,12 @@ struct SeedCommand: AsyncParsableCommand {
 }
 
 /// Realistic shapes: platforms and categories weighted as reports arrive,
-/// most cases already decided, report counts with a long tail, first
-/// reports spread over the past year.
+/// most cases already decided, first reports spread over the past year.
+/// Reports are shared out evenly over the cases (the first on the case's
+/// first day, the others up to its last); every decided case has its
+/// decision, and violating ones on a platform an item of that platform's
+/// takedown order of the day, answered on time, late, refused, objected or
+/// not at all.
 struct CaseSeeder {
     let database: PantauDatabase
     let seed: UInt64
@@ -57,7 +63,8 @@ struct CaseSeeder {
         return weighted[0].0
     }
 
-    func seed(cases count: Int, progress: (Int) -> Void) async throws {
+    /// - Parameter decisions: also the decisions and takedown orders of decided cases.
+    func seed(cases count: Int, reports totalReports: Int, decisions withDecisions: Bool = true, progress: (Int) -> Void) async throws {
         var random = SeededGenerator(seed: seed)
         let categories = try await CategoryModel.query(on: database.db).all().map(\.domain)
         let weightedCategories = categories.map { ($0, $0.slug == "lainnya" ? 2 : 10 - $0.severity) }
@@ -66,17 +73,21 @@ struct CaseSeeder {
         let seedOffset = try await database.sql.raw("SELECT COUNT(*) AS n FROM cases").first()?.decode(column: "n", as: Int.self) ?? 0
         let chunk = 400
         var done = 0
+        // Orders of a platform and day, created once across chunks.
+        var orders: [String: UUID] = [:]
         while done < count {
             let size = min(chunk, count - done)
             var caseRows: [[any Encodable & Sendable]] = []
             var reportRows: [[any Encodable & Sendable]] = []
+            var decisionRows: [[any Encodable & Sendable]] = []
+            var orderRows: [[any Encodable & Sendable]] = []
+            var itemRows: [[any Encodable & Sendable]] = []
             for _ in 0..<size {
                 let platform = Self.pick(Self.platforms, &random)
                 let category = Self.pick(weightedCategories, &random)
                 let status = Self.pick(Self.statuses, &random)
                 let first = now.addingTimeInterval(-Double.random(in: 0..<(365 * 86_400), using: &random))
-                // A long tail: most cases have one report, a few thousands.
-                let reports = max(1, Int(pow(Double.random(in: 0.0001...1, using: &random), -0.9)))
+                let reports = totalReports / count + ((seedOffset + done) % count < totalReports % count ? 1 : 0)
                 let last = min(now, first.addingTimeInterval(Double.random(in: 0..<(3 * 86_400), using: &random)))
                 // Unique by construction (the case number is part of every id).
                 let number = UInt64.random(in: 1_000_000_000...9_999_999_999, using: &random) * 1_000_000_000 + UInt64(seedOffset + done)
@@ -90,17 +101,47 @@ struct CaseSeeder {
                 let caseID = OrderedID.make(at: first, using: &random)
                 let priority = CasePriority.score(severity: category.severity, reportCount: reports, firstReportAt: first, now: last)
                 let decided = status == .decided || status == .closed
+                let verdict: String? = decided ? (random.next() % 2 == 0 ? "violating" : "not_violating") : nil
                 caseRows.append([caseID, subjectKey, platform.rawValue, kind.rawValue, id, "https://\(platform.rawValue).example/\(id)",
                                  status == .closed ? nil : subjectKey, status.rawValue, category.slug, reports, first, last, priority, 0,
-                                 EventChain.genesis, first, last, decided ? (random.next() % 2 == 0 ? "violating" : "not_violating") : nil,
+                                 EventChain.genesis, first, last, verdict,
                                  decided ? last : nil, false])
-                let channel = Self.pick([(ReportChannel.web, 50), (.mention, 30), (.api, 15), (.import, 5)], &random)
-                reportRows.append([OrderedID.make(at: first, using: &random), TicketNumber.make(at: first, using: &random), caseID, channel.rawValue,
-                                   subjectKey, "https://\(platform.rawValue).example/\(id)", category.slug,
-                                   "Laporan sintetis \(category.nameID.lowercased()) nomor \(done)", first])
+                for r in 0..<reports {
+                    let channel = Self.pick([(ReportChannel.web, 50), (.mention, 30), (.api, 15), (.import, 5)], &random)
+                    let received = r == 0 ? first : first.addingTimeInterval(Double.random(in: 0...max(0, last.timeIntervalSince(first)), using: &random))
+                    reportRows.append([OrderedID.make(at: received, using: &random), TicketNumber.make(at: received, using: &random), caseID, channel.rawValue,
+                                       subjectKey, "https://\(platform.rawValue).example/\(id)", category.slug,
+                                       "Laporan sintetis \(category.nameID.lowercased()) nomor \(done)", received])
+                }
+                if let verdict, withDecisions {
+                    let violating = verdict == "violating"
+                    let decisionID = OrderedID.make(at: last, using: &random)
+                    decisionRows.append([decisionID, caseID, verdict, category.slug, category.slug == "perjudian" ? "uu-ite-27-2" : "uu-ite-27-1",
+                                         "Putusan sintetis untuk uji beban.", "Alasan publik sintetis.", false, false,
+                                         violating && platform != .web ? ProposedAction.takedownOrder.rawValue : ProposedAction.noAction.rawValue,
+                                         false, "final", caseID, "seed@pantau.local", last])
+                    if violating && platform != .web {
+                        let day = WIBDay.of(last)
+                        let key = "\(platform.rawValue) \(day)"
+                        let orderID: UUID
+                        if let existing = orders[key] { orderID = existing } else {
+                            orderID = OrderedID.make(at: WIBDay.start(day), using: &random)
+                            orders[key] = orderID
+                            orderRows.append([orderID, "SEED-\(seedOffset)-\(platform.rawValue)-\(day)", platform.rawValue, false, "sent",
+                                              WIBDay.start(day), WIBDay.start(day), WIBDay.start(day), WIBDay.start(day)])
+                        }
+                        let due = last.addingTimeInterval(Double(category.deadlineHours) * 3600)
+                        let roll = Int.random(in: 0..<100, using: &random)
+                        let status = roll < 72 ? "complied" : roll < 82 ? "rejected" : roll < 87 ? "objected" : due < now ? "overdue" : "pending"
+                        let answered: Date? = status == "complied" ? last.addingTimeInterval(Double.random(in: 600...(Double(category.deadlineHours) * 3600 * 1.4), using: &random))
+                            : status == "rejected" || status == "objected" ? last.addingTimeInterval(Double.random(in: 600...86_400, using: &random)) : nil
+                        itemRows.append([OrderedID.make(at: last, using: &random), orderID, caseID, decisionID, subjectKey, "https://\(platform.rawValue).example/\(id)",
+                                         category.slug, "uu-ite-27-1", "Alasan publik sintetis.", status, answered, due])
+                    }
+                }
                 done += 1
             }
-            let cases = caseRows, reports = reportRows
+            let cases = caseRows, reports = reportRows, decisions = decisionRows, newOrders = orderRows, items = itemRows
             try await database.db.transaction { db in
                 let sql = db as! any SQLDatabase
                 try await sql.insert(into: "cases")
@@ -109,10 +150,33 @@ struct CaseSeeder {
                               "created_at", "updated_at", "verdict", "decided_at", "high_impact"])
                     .rows(cases.map { $0.map { SQLBind($0) as any SQLExpression } })
                     .run()
-                try await sql.insert(into: "reports")
-                    .columns(["id", "ticket", "case_id", "channel", "subject_key", "target", "claimed_category", "description", "received_at"])
-                    .rows(reports.map { $0.map { SQLBind($0) as any SQLExpression } })
-                    .run()
+                // At most 1,000 rows a statement (SQLite's limit on bound values).
+                for part in reports.chunked(1_000) {
+                    try await sql.insert(into: "reports")
+                        .columns(["id", "ticket", "case_id", "channel", "subject_key", "target", "claimed_category", "description", "received_at"])
+                        .rows(part.map { $0.map { SQLBind($0) as any SQLExpression } })
+                        .run()
+                }
+                if !decisions.isEmpty {
+                    try await sql.insert(into: "decisions")
+                        .columns(["id", "case_id", "verdict", "category_id", "legal_bases", "statement", "public_reason", "automated_detection",
+                                  "automated_decision", "action", "needs_approval", "state", "decided_by", "decided_by_email", "decided_at"])
+                        .rows(decisions.map { $0.map { SQLBind($0) as any SQLExpression } })
+                        .run()
+                }
+                if !newOrders.isEmpty {
+                    try await sql.insert(into: "orders")
+                        .columns(["id", "number", "platform_id", "urgent", "status", "created_at", "batch_closes_at", "dispatched_at", "sent_at"])
+                        .rows(newOrders.map { $0.map { SQLBind($0) as any SQLExpression } })
+                        .run()
+                }
+                if !items.isEmpty {
+                    try await sql.insert(into: "order_items")
+                        .columns(["id", "order_id", "case_id", "decision_id", "subject_key", "subject_url", "category_id", "legal_bases",
+                                  "public_reason", "status", "answered_at", "due_at"])
+                        .rows(items.map { $0.map { SQLBind($0) as any SQLExpression } })
+                        .run()
+                }
             }
             if done % 20_000 < chunk { progress(done) }
         }
@@ -124,7 +188,7 @@ struct CaseSeeder {
 /// HTML), median of N, on whatever the database holds.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks that anyone can run.",
-                                                    subcommands: [Queue.self, DispatchBench.self, GenBlocklistBench.self, LookupBench.self])
+                                                    subcommands: [Queue.self, DispatchBench.self, GenBlocklistBench.self, LookupBench.self, TransparencyBench.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -245,7 +309,7 @@ struct DispatchBench: AsyncParsableCommand {
 enum BenchOrders {
     static func create(count: Int, service: OrderService) async throws -> Set<String> {
         let database = service.database
-        try await CaseSeeder(database: database, seed: 7).seed(cases: count) { _ in }
+        try await CaseSeeder(database: database, seed: 7).seed(cases: count, reports: count, decisions: false) { _ in }
         let cases = try await CaseModel.query(on: database.db).sort(\.$createdAt, .descending).limit(count).all()
         var keys: Set<String> = []
         let now = Date()
@@ -317,5 +381,48 @@ final class BenchReceiver: Sendable {
         guard let running = task.withLockedValue({ $0 }) else { return }
         running.cancel()
         _ = try? await running.value
+    }
+}
+
+/// `pantau bench transparency`: server time of `/transparansi` (the sums,
+/// the figures and the HTML) for each period, median of N, on whatever the
+/// database holds — then a new report and a new decision, to show the page
+/// follows them.
+struct TransparencyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transparency",
+        abstract: "Time the public transparency page per period (seed first: pantau seed --cases 1000000 --reports 10000000).")
+    @Option(help: "Runs per period (the median is reported)") var runs = 30
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withStartupErrors {
+            try await db.withMaintenanceDatabase { database, config in
+                try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
+                let service = TransparencyService(database: database, clock: SystemClock())
+                let sql = database.sql
+                func count(_ table: String) async throws -> Int {
+                    try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+                }
+                print("in the database: \(try await count("cases")) cases, \(try await count("reports")) reports, \(try await count("decisions")) decisions, "
+                      + "\(try await count("order_items")) order items; \(try await count("transparency_counts")) counters")
+                let now = Date()
+                for kind in [CompliancePeriod.Kind.month, .quarter, .year] {
+                    let period = try CompliancePeriod.parse(kind.rawValue, from: nil, to: nil, now: now).get()
+                    var times: [Double] = []
+                    var bytes = 0
+                    for _ in 0..<(runs + 3) {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        let figures = try await service.figures(period)
+                        bytes = TransparencyPageView(language: .id, period: period, figures: figures, categories: categories).render().utf8.count
+                        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+                    }
+                    times = Array(times.dropFirst(3)).sorted()
+                    print(String(format: "/transparansi?period=%@: median %.1f ms, p90 %.1f ms, max %.1f ms (%d runs, %d KB of HTML)",
+                                 kind.rawValue, times[times.count / 2], times[times.count * 9 / 10], times.last!, runs, bytes / 1024))
+                }
+            }
+        }
     }
 }

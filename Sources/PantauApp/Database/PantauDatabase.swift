@@ -86,6 +86,7 @@ public final class PantauDatabase: Sendable {
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
+        CreateTransparencyCounts(),
     ]
 
     private func migrator() -> Migrator {

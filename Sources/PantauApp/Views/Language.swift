@@ -76,6 +76,14 @@ enum SitePath {
         static let blocks = "/api/v1/blocks"
         static let lifts = "/api/v1/blocks/lift"
         static let allowList = "/api/v1/allow-list"
+        static let transparency = "/api/v1/transparency"
+        static let statements = "/api/v1/statements"
+        static let blockRegister = "/api/v1/blocks/register"
+    }
+
+    enum Transparency {
+        static let page = "/transparansi"
+        static let register = "/transparansi/blokir"
     }
 
     enum Blocklist {

@@ -168,6 +168,8 @@ button { background: var(--accent); color:#fff; border:0; border-radius:6px; pad
 dl.status { display:grid; grid-template-columns: max-content 1fr; gap:.35rem 1rem; }
 dl.status dt { color: var(--muted); }
 dl.status dd { margin:0; overflow-wrap:anywhere; }
+td.num { text-align:right; font-variant-numeric: tabular-nums; }
+.card svg { display:block; margin:.5rem 0; max-height: 22rem; }
 .letter { font-family: Georgia, "Times New Roman", serif; } .letter .letterhead { border-bottom:2px solid var(--ink); padding-bottom:.5rem; text-align:center; }
 @media print { header.site, footer { display:none; } body { background:#fff; } .card { border:none; } main { max-width:none; margin:0; } }
 """

@@ -1,0 +1,387 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import PantauCore
+import Plot
+
+/// The public transparency page, its open data, the register of blocks and
+/// the statements-of-reasons export. Everything here is public and holds
+/// no personal data.
+struct TransparencyController: Sendable {
+    let service: TransparencyService
+    let register: BlockRegister
+    let statements: StatementsExporter
+    let categories: CategoryIndex
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.Transparency.page, .everyone) { request, _ in
+            let language = Language(request: request)
+            let period = try webPeriod(request, language)
+            let figures = try await service.figures(period)
+            return htmlResponse(TransparencyPageView(language: language, period: period, figures: figures, categories: categories).render())
+        }
+        routes.get(SitePath.Transparency.register, .everyone) { request, _ in
+            let language = Language(request: request)
+            let q = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+            guard let page = Int(request.uri.queryParameters.get("halaman").map { String($0) } ?? "1"), page >= 1, page <= 100_000 else {
+                throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Halaman harus bilangan bulat positif.", "'halaman' must be a positive whole number."))
+            }
+            return htmlResponse(RegisterPageView(language: language, query: q, page: try await register.page(query: q, page: page)).render())
+        }
+        routes.get(SitePath.API.transparency, .everyone) { request, _ in
+            let period = try apiPeriod(request)
+            let figures = try await service.figures(period)
+            switch request.uri.queryParameters.get("format").map({ String($0) }) ?? "json" {
+            case "json": return jsonText(Self.json(figures, period))
+            case "csv": return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"transparansi.csv\""],
+                                        body: .init(byteBuffer: ByteBuffer(string: figures.csv())))
+            default: throw APIError(.badRequest, code: "invalid_format", message: "'format' must be json or csv.", field: "format")
+            }
+        }
+        routes.get(SitePath.API.blockRegister, .everyone) { request, _ in
+            let q = request.uri.queryParameters.get("q").map { String($0) } ?? ""
+            guard let page = Int(request.uri.queryParameters.get("page").map { String($0) } ?? "1"), page >= 1, page <= 100_000 else {
+                throw APIError(.badRequest, code: "invalid_page", message: "'page' must be a positive whole number.", field: "page")
+            }
+            return jsonText(Self.json(try await register.page(query: q, page: page)))
+        }
+        routes.get(SitePath.API.statements, .everyone) { request, _ in
+            let q = request.uri.queryParameters
+            let format = try StatementsExporter.Format(rawValue: q.get("format").map { String($0) } ?? "jsonl")
+                .orThrow(APIError(.badRequest, code: "invalid_format", message: "'format' must be jsonl or csv.", field: "format"))
+            let since = try q.get("since").map { text -> Date in
+                try QueueFilter.parseDay(String(text)).orThrow(APIError(.badRequest, code: "invalid_since", message: "'since' must be a day (YYYY-MM-DD).", field: "since"))
+            }
+            let until = try q.get("until").map { text -> Date in
+                try QueueFilter.parseDay(String(text)).map { $0.addingTimeInterval(86_400) }
+                    .orThrow(APIError(.badRequest, code: "invalid_until", message: "'until' must be a day (YYYY-MM-DD).", field: "until"))
+            }
+            let exporter = statements
+            // Streamed a page of decisions at a time: never the whole export in memory.
+            let body = ResponseBody { writer in
+                try await exporter.export(since: since, until: until, format: format) { text in
+                    try await writer.write(ByteBuffer(string: text))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: format.contentType], body: body)
+        }
+    }
+
+    private func webPeriod(_ request: Request, _ language: Language) throws -> CompliancePeriod {
+        switch parsePeriod(request) {
+        case .success(let period): return period
+        case .failure(let problem): throw WebErrorPage(status: .badRequest, language: language, detail: language.t(problem.id, problem.en))
+        }
+    }
+
+    private func apiPeriod(_ request: Request) throws -> CompliancePeriod {
+        switch parsePeriod(request) {
+        case .success(let period): return period
+        case .failure(let problem): throw APIError(.badRequest, code: "invalid_period", message: problem.en, field: "period")
+        }
+    }
+
+    /// `period=month|quarter|year|custom` with `from`/`to` days (the
+    /// compliance page's parameters); the quarter by default.
+    private func parsePeriod(_ request: Request) -> Result<CompliancePeriod, CompliancePeriod.Problem> {
+        let q = request.uri.queryParameters
+        return CompliancePeriod.parse(q.get("period").map { String($0) }, from: q.get("from").map { String($0) }, to: q.get("to").map { String($0) },
+                                      now: service.clock.now())
+    }
+
+    // MARK: JSON (keys sorted, as the rest of the API)
+
+    static func json(_ figures: TransparencyFigures, _ period: CompliancePeriod) -> String {
+        var object = JSONObjectText()
+        object.add("period") { p in
+            p.add("from", WIBDay.text(figures.fromDay))
+            p.add("kind", period.kind.rawValue)
+            p.add("to", WIBDay.text(figures.toDay - 1))
+        }
+        object.add("small_cells_suppressed_below", SmallCells.threshold)
+        object.add("tables") { tables in
+            for table in TransparencyFigures.tables.sorted(by: { $0.name < $1.name }) {
+                tables.add(table.name, objects: figures.cells(table.name).map { cell in
+                    var row = JSONObjectText()
+                    row.add(table.key, cell.key)
+                    if !table.subkey.isEmpty { row.add(table.subkey, cell.subkey) }
+                    row.add("suppressed", cell.suppressed)
+                    if let value = cell.value { row.add("value", number: value) } else { row.addNull("value") }
+                    if let week = cell.week { row.add("week", week) }
+                    return row
+                })
+            }
+        }
+        return object.finished
+    }
+
+    static func json(_ page: BlockRegister.Page) -> String {
+        var object = JSONObjectText()
+        object.add("entries", objects: page.entries.map { entry in
+            var row = JSONObjectText()
+            row.add("app", entry.app ?? "")
+            row.add("approved_at", isoTimestamp(entry.approvedAt))
+            row.add("conditions", entry.conditions ?? "")
+            row.add("effective_at", isoTimestamp(entry.effectiveAt))
+            row.add("kind", entry.kind)
+            row.add("legal_bases", list: entry.legalBases)
+            row.add("lifted_by", list: entry.liftedBy)
+            row.add("names", entry.names)
+            row.add("number", entry.number)
+            row.add("reason", entry.reason)
+            row.add("until", entry.until.map(isoTimestamp) ?? "")
+            return row
+        })
+        object.add("has_more", page.hasMore)
+        object.add("page", page.page)
+        return object.finished
+    }
+}
+
+func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+extension Optional {
+    func orThrow(_ error: @autoclosure () -> any Error) throws -> Wrapped {
+        guard let value = self else { throw error() }
+        return value
+    }
+}
+
+// MARK: Views
+
+struct TransparencyPageView {
+    let language: Language
+    let period: CompliancePeriod
+    let figures: TransparencyFigures
+    let categories: CategoryIndex
+
+    private func categoryName(_ slug: String) -> String {
+        categories[slug].map { language.t($0.nameID, $0.nameEN) } ?? slug
+    }
+
+    private func channelName(_ channel: String) -> String {
+        switch channel {
+        case "web": language.t("Formulir web", "Web form")
+        case "api": "API"
+        case "mention": language.t("Mention akun resmi", "Mention of the official account")
+        case "import": language.t("Impor", "Import")
+        case "email": "E-mail"
+        case "crawler": language.t("Pemantauan sendiri", "Own monitoring")
+        default: channel
+        }
+    }
+
+    private func platformName(_ id: String) -> String { Platform(rawValue: id)?.displayName ?? id }
+
+    /// A count as shown: "< 5" when suppressed.
+    private func shown(_ cell: TransparencyCell?) -> String {
+        guard let cell else { return "0" }
+        if cell.suppressed { return "< \(SmallCells.threshold)" }
+        return cell.value.map { TransparencyFigures.number($0) } ?? "—"
+    }
+
+    /// A weekly chart and its table from one table of cells.
+    private func weekly(_ table: String, title: String, label: (String) -> String) -> Node<HTML.BodyContext> {
+        let cells = figures.cells(table)
+        let weeks = Array(Set(cells.compactMap(\.week))).sorted()
+        let keys = Array(Set(cells.map(\.key))).sorted()
+        var byWeekKey: [String: TransparencyCell] = [:]
+        for cell in cells { byWeekKey[(cell.week ?? "") + " " + cell.key] = cell }
+        // Suppressed cells are drawn as zero: the chart never shows what the table hides.
+        let series = keys.map { key in
+            SVGChart.Series(label: label(key), values: weeks.map { byWeekKey[$0 + " " + key]?.value ?? 0 })
+        }
+        let l = language
+        return .section(.class("card"), .id(table),
+            .h2(.text(title)),
+            .raw(SVGChart.stackedWeeks(id: "chart-" + table, title: title, weeks: weeks, series: series, emptyText: l.t("Belum ada data pada periode ini.", "No data in this period."))),
+            .details(.summary(.text(l.t("Tabel angka", "Table of figures"))),
+                .table(.class("data"),
+                    .thead(.tr(.th(.text(l.t("Minggu (Senin)", "Week (Monday)"))), .forEach(keys) { .th(.text(label($0))) })),
+                    .tbody(.forEach(weeks) { week in .tr(.td(.text(week)), .forEach(keys) { key in .td(.class("num"), .text(shown(byWeekKey[week + " " + key]))) }) })))
+        )
+    }
+
+
+    private func order(_ platform: String, _ measure: String) -> Double? { figures.value("orders", key: platform, subkey: measure) }
+
+    private func percent(_ value: Double?) -> String { value.map { String(format: "%.0f %%", $0 * 100) } ?? "—" }
+
+    private func verdictName(_ v: String) -> String { Verdict(rawValue: v).map { language.t($0.label.id, $0.label.en) } ?? v }
+
+    private func decisionsSection() -> Node<HTML.BodyContext> {
+        let l = language
+        let decisions = figures.cells("decisions")
+        let verdicts = Array(Set(decisions.map(\.key))).sorted()
+        let decisionCategories = Array(Set(decisions.map(\.subkey))).sorted()
+        let header: Node<HTML.TableContext> = .thead(.tr(.th(.text(l.t("Kategori", "Category"))), .forEach(verdicts) { v in .th(.text(verdictName(v))) }))
+        let body: Node<HTML.TableContext> = .tbody(.forEach(decisionCategories) { category in
+            .tr(.td(.text(categoryName(category))), .forEach(verdicts) { v in
+                .td(.class("num"), .text(shown(decisions.first { $0.key == v && $0.subkey == category })))
+            })
+        })
+        return .section(.class("card"), .id("decisions"), .h2(.text(l.t("Putusan menurut kategori", "Decisions by category"))), .table(.class("data"), header, body))
+    }
+
+    private func ordersSection() -> Node<HTML.BodyContext> {
+        let l = language
+        let platforms = Array(Set(figures.cells("orders").map(\.key))).sorted()
+        let rows: [(label: String, value: Double, text: String)] = platforms.map { (platformName($0), (order($0, "on_time_rate") ?? 0) * 100, percent(order($0, "on_time_rate"))) }
+        let chart = SVGChart.bars(id: "chart-on-time", title: l.t("Kepatuhan tepat waktu per platform", "On-time compliance per platform"), rows: rows,
+                                  emptyText: l.t("Belum ada perintah pada periode ini.", "No orders in this period."))
+        let header: Node<HTML.TableContext> = .thead(.tr(
+            .th(.text("Platform")), .th(.text(l.t("Butir", "Items"))), .th(.text(l.t("Tepat waktu", "On time"))),
+            .th(.text(l.t("Median waktu turun", "Median time to comply"))), .th(.text(l.t("Ditolak", "Refused"))),
+            .th(.text(l.t("Disanggah", "Objected"))), .th(.text(l.t("Lewat tenggat kini", "Overdue now")))))
+        let body: Node<HTML.TableContext> = .tbody(.forEach(platforms) { p in platformRow(p) })
+        return .section(.class("card"), .id("orders"),
+            .h2(.text(l.t("Perintah takedown dan kepatuhan platform", "Takedown orders and platforms' compliance"))),
+            .p(.text(l.t("Butir perintah yang diterbitkan pada periode ini dan nasibnya kini. Tepat waktu: diturunkan sebelum tenggat dan tidak ditemukan lagi.",
+                         "Order items issued in this period and what became of them. On time: taken down by the deadline and not found online again."))),
+            .raw(chart), .table(.class("data"), header, body))
+    }
+
+    private func platformRow(_ p: String) -> Node<HTML.TableContext> {
+        let median = order(p, "median_hours_to_comply").map { String(format: "%.1f ", $0) + language.t("jam", "h") } ?? "—"
+        return .tr(.td(.text(platformName(p))), .td(.class("num"), .text(TransparencyFigures.number(order(p, "items") ?? 0))),
+                   .td(.class("num"), .text(percent(order(p, "on_time_rate")))), .td(.class("num"), .text(median)),
+                   .td(.class("num"), .text(percent(order(p, "rejected_share")))), .td(.class("num"), .text(percent(order(p, "objected_share")))),
+                   .td(.class("num"), .text(TransparencyFigures.number(order(p, "overdue") ?? 0))))
+    }
+
+    private func sanctionsSection() -> Node<HTML.BodyContext> {
+        let l = language
+        let sanctions = figures.cells("sanctions")
+        return .section(.class("card"), .id("sanctions"),
+            .h2(.text(l.t("Sanksi yang dijatuhkan", "Sanctions issued"))),
+            .if(sanctions.isEmpty, .p(.text(l.t("Tidak ada sanksi pada periode ini.", "No sanctions in this period.")))),
+            .ul(.forEach(sanctions) { s in
+                let level = SanctionLevel(rawValue: s.subkey).map { l.t($0.label.id, $0.label.en) } ?? s.subkey
+                return .li(.text(platformName(s.key) + " · " + level + ": " + shown(s)))
+            }))
+    }
+
+    private func appealsSection() -> Node<HTML.BodyContext> {
+        let l = language
+        let appeals = figures.cells("appeals")
+        return .section(.class("card"), .id("appeals"),
+            .h2(.text(l.t("Banding dan sanggahan", "Appeals and objections"))),
+            .if(appeals.isEmpty, .p(.text(l.t("Tidak ada banding pada periode ini.", "No appeals in this period.")))),
+            .ul(.forEach(appeals) { a in
+                let source = a.key == "platform_objection" ? l.t("Sanggahan platform", "Platform objection") : l.t("Banding pihak terdampak", "Appeal by an affected person")
+                return .li(.text(source + " · " + Self.appealOutcome(a.subkey, l) + ": " + shown(a)))
+            }))
+    }
+
+    private func periodForm(query: String) -> Node<HTML.BodyContext> {
+        let l = language
+        let custom = period.kind == .custom
+        let choices = [("month", l.t("30 hari", "30 days")), ("quarter", l.t("Kuartal (91 hari)", "Quarter (91 days)")),
+                       ("year", l.t("Setahun", "A year")), ("custom", l.t("Pilih tanggal", "Custom"))]
+        let select: Node<HTML.FormContext> = .select(.attribute(named: "name", value: "period"), .id("period-kind"), .forEach(choices) { value, text in
+            .choice(value, text, selected: period.kind.rawValue == value)
+        })
+        let from: Node<HTML.FormContext> = .input(.type(.date), .name("from"), .id("from"), .value(custom ? WIBDay.text(figures.fromDay) : ""))
+        let to: Node<HTML.FormContext> = .input(.type(.date), .name("to"), .id("to"), .value(custom ? WIBDay.text(figures.toDay - 1) : ""))
+        let form: Node<HTML.BodyContext> = .form(.method(.get), .action(SitePath.Transparency.page), .class("card bar"), .id("period"),
+            .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
+            .div(.class("field"), .label(.for("period-kind"), .text(l.t("Periode", "Period"))), select),
+            .div(.class("field"), .label(.for("from"), .text(l.t("Dari (untuk pilih tanggal)", "From (custom)"))), from),
+            .div(.class("field"), .label(.for("to"), .text(l.t("Sampai", "To"))), to),
+            .button(.type(.submit), .text(l.t("Tampilkan", "Show"))))
+        let downloads: Node<HTML.BodyContext> = .p(.class("downloads"), .id("open-data"),
+            .text(l.t("Data terbuka: ", "Open data: ")),
+            .a(.href(SitePath.API.transparency + "?" + query + "&format=csv"), .text("CSV")), .text(" · "),
+            .a(.href(SitePath.API.transparency + "?" + query), .text("JSON")), .text(" · "),
+            .a(.href(SitePath.API.statements + "?format=csv"), .text(l.t("Pernyataan alasan (CSV)", "Statements of reasons (CSV)"))), .text(" · "),
+            .a(.href(SitePath.API.statements), .text(l.t("Pernyataan alasan (JSON Lines)", "Statements of reasons (JSON Lines)"))), .text(" · "),
+            .a(.href(l.link(SitePath.Transparency.register)), .text(l.t("Register pemblokiran", "Register of blocks"))))
+        return .group(form, downloads)
+    }
+
+    private func blocklistMeasure(_ m: String) -> String {
+        let l = language
+        switch m {
+        case "added": return l.t("Entri ditambahkan", "Entries added")
+        case "removed": return l.t("Entri dicabut", "Entries removed")
+        case "block_decisions": return l.t("Keputusan blokir", "Block decisions")
+        case "normalisations": return l.t("Normalisasi", "Normalisations")
+        default: return m
+        }
+    }
+
+    func render() -> String {
+        let l = language
+        let sizeText = l.t("Entri aktif di daftar blokir kini: ", "Active entries on the blocklist now: ")
+            + TransparencyFigures.number(figures.value("blocklist_size", key: "active") ?? 0)
+        let periodText = WIBDay.text(figures.fromDay) + " – " + WIBDay.text(figures.toDay - 1)
+        let query = "period=\(period.kind.rawValue)" + (period.kind == .custom ? "&from=\(WIBDay.text(figures.fromDay))&to=\(WIBDay.text(figures.toDay - 1))" : "")
+        return PageLayout(title: l.t("Transparansi", "Transparency"), language: l, path: SitePath.Transparency.page + "?" + query, wide: true, content: .div(
+            .h1(.text(l.t("Transparansi penanganan konten negatif", "Transparency of negative-content handling"))),
+            .p(.text(l.t("Angka aduan, putusan, perintah takedown, kepatuhan platform, sanksi, pemblokiran dan banding. Angka 1–4 yang dapat menunjuk seseorang ditampilkan sebagai “< 5”. Periode: ",
+                         "Reports, decisions, takedown orders, platforms' compliance, sanctions, blocks and appeals. Counts of 1–4 that could point at a person are shown as '< 5'. Period: ") + periodText)),
+            periodForm(query: query),
+            weekly("reports_by_category", title: l.t("Aduan per minggu menurut kategori", "Reports per week by category"), label: categoryName),
+            weekly("reports_by_channel", title: l.t("Aduan per minggu menurut saluran", "Reports per week by channel"), label: channelName),
+            weekly("decisions_by_week", title: l.t("Putusan per minggu menurut hasil", "Decisions per week by verdict"), label: verdictName),
+            decisionsSection(),
+            ordersSection(),
+            sanctionsSection(),
+            weekly("blocklist_by_week", title: l.t("Pemblokiran dan normalisasi per minggu", "Blocks and normalisations per week"), label: blocklistMeasure),
+            .p(.id("blocklist-size"), .text(sizeText)),
+            appealsSection()
+        )).render()
+    }
+
+    static func appealOutcome(_ state: String, _ l: Language) -> String {
+        switch state {
+        case "open": l.t("masih diperiksa", "under review")
+        case "upheld": l.t("putusan dikuatkan", "decision upheld")
+        case "overturned": l.t("putusan diubah", "decision overturned")
+        default: state
+        }
+    }
+}
+
+struct RegisterPageView {
+    let language: Language
+    let query: String
+    let page: BlockRegister.Page
+
+    func render() -> String {
+        let l = language
+        func kind(_ k: String) -> String {
+            switch k {
+            case "block": l.t("Pemblokiran", "Block")
+            case "lift": l.t("Normalisasi", "Normalisation")
+            default: l.t("Impor daftar", "List import")
+            }
+        }
+        let base = SitePath.Transparency.register + "?q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return PageLayout(title: l.t("Register pemblokiran", "Register of blocks"), language: l, path: base, wide: true, content: .div(
+            .h1(.text(l.t("Register pemblokiran dan normalisasi", "Register of blocks and normalisations"))),
+            .form(.method(.get), .action(SitePath.Transparency.register), .class("card"),
+                  .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
+                  StaffUI.field("q", l.t("Cari nomor, alasan, aplikasi atau nama domain", "Search a number, reason, app or domain name"),
+                                .input(.type(.search), .name("q"), .id("q"), .value(query)), error: nil),
+                  .button(.type(.submit), .text(l.t("Cari", "Search")))),
+            .if(page.entries.isEmpty, .p(.id("register-empty"), .text(l.t("Tidak ada entri yang cocok.", "No matching entries.")))),
+            .table(.class("data"), .id("register"),
+                .thead(.tr(.th(.text(l.t("Nomor", "Number"))), .th(.text(l.t("Jenis", "Kind"))), .th(.text(l.t("Aplikasi", "App"))),
+                           .th(.text(l.t("Nama", "Names"))), .th(.text(l.t("Berlaku", "In effect"))), .th(.text(l.t("Alasan", "Reason"))),
+                           .th(.text(l.t("Dasar hukum", "Legal basis"))), .th(.text(l.t("Syarat / dicabut oleh", "Conditions / lifted by"))))),
+                .tbody(.forEach(page.entries) { e in
+                    .tr(.td(.text(e.number)), .td(.text(kind(e.kind))), .td(.text(e.app ?? "—")), .td(.class("num"), .text(String(e.names))),
+                        .td(.text(StaffUI.time(e.effectiveAt) + (e.until.map { " – " + StaffUI.time($0) } ?? ""))), .td(.text(e.reason)),
+                        .td(.text(e.legalBases.joined(separator: ", "))),
+                        .td(.text(e.kind == "lift" ? (e.conditions ?? "") : e.liftedBy.isEmpty ? "—" : l.t("dinormalisasi oleh ", "normalised by ") + e.liftedBy.joined(separator: ", "))))
+                })),
+            .p(.if(page.page > 1, .a(.href(l.link(base + "&halaman=\(page.page - 1)")), .text(l.t("← Sebelumnya", "← Previous")))),
+               .if(page.hasMore, .a(.href(l.link(base + "&halaman=\(page.page + 1)")), .text(l.t("Berikutnya →", "Next →")))))
+        )).render()
+    }
+}

@@ -1,0 +1,162 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PantauCore
+import Testing
+@testable import PantauApp
+
+@Suite(.serialized) struct TransparencyTests {
+    let orders = OrderTrackingTests()
+
+    func tables(_ response: TestResponse) throws -> [String: [[String: Any]]] {
+        try #require(try json(response)["tables"] as? [String: [[String: Any]]])
+    }
+
+    func answer(_ client: any TestClientProtocol, _ headers: HTTPFields, order: OrderModel, item: UUID, _ body: String) async throws {
+        let response = try await client.execute(uri: "/api/v1/platform/orders/\(UUIDText.lower(order.id!))/items/\(UUIDText.lower(item))", method: .post,
+                                                headers: headers, body: ByteBuffer(string: body))
+        #expect(response.status == .ok, "\(response.text)")
+    }
+
+    @Test(arguments: Backend.available)
+    func figuresFollowReportsDecisionsAndAnswersAndSmallCellsStayHidden(backend: Backend) async throws {
+        try await orders.delivery.withDelivery(backend) { client, accounts, db, _, worker, http in
+            // Three reports, decided, ordered and delivered to TikTok.
+            let (delivered, _, _) = try await orders.threeDeliveredOrders(client, accounts, db, worker, http)
+            var figures = try tables(try await client.execute(uri: "/api/v1/transparency", method: .get))
+            let reports = try #require(figures["reports_by_category"])
+            #expect(reports.count == 1 && reports[0]["category"] as? String == "pornografi")
+            #expect(reports[0]["suppressed"] as? Bool == true && reports[0]["value"] is NSNull, "3 reports could point at the reporters")
+            #expect(figures["decisions"]?.first?["suppressed"] as? Bool == true)
+            let tiktok = { (tables: [String: [[String: Any]]], measure: String) -> Double? in
+                tables["orders"]?.first { $0["platform"] as? String == "tiktok" && $0["measure"] as? String == measure }?["value"] as? Double
+            }
+            #expect(tiktok(figures, "items") == 3 && tiktok(figures, "open") == 3, "orders concern platforms: shown as they are")
+            #expect(tiktok(figures, "on_time_rate") == nil, "nothing settled yet")
+
+            // The platform answers: one complied in time, one refused.
+            let token = try await platformToken(accounts, .tiktok)
+            let items = try await delivered.asyncMap { try await OrderItemModel.query(on: db.db).filter(\.$orderID == $0.id!).first()!.id! }
+            try await answer(client, token, order: delivered[0], item: items[0], #"{"answer":"complied","removed_at":"\#(isoTimestamp(Date().addingTimeInterval(-30)))"}"#)
+            try await answer(client, token, order: delivered[1], item: items[1], #"{"answer":"rejected","reason":"Konten ini satire dan sesuai pedoman komunitas kami."}"#)
+            figures = try tables(try await client.execute(uri: "/api/v1/transparency", method: .get))
+            #expect(tiktok(figures, "complied_on_time") == 1 && tiktok(figures, "rejected") == 1 && tiktok(figures, "open") == 1)
+            #expect(tiktok(figures, "settled") == 2 && tiktok(figures, "on_time_rate") == 0.5)
+            #expect(tiktok(figures, "rejected_share") == 0.5)
+            #expect((tiktok(figures, "median_hours_to_comply") ?? 99) < 1, "removed within the first hour of delivery")
+
+            // Two more reports of the category: five, shown.
+            for n in 1...2 { _ = try await fileReport(client, url: "https://www.tiktok.com/@y/video/\(7_301_234_567_890_200_000 + n)", category: "pornografi") }
+            figures = try tables(try await client.execute(uri: "/api/v1/transparency", method: .get))
+            let five = try #require(figures["reports_by_category"]?.first)
+            #expect(five["suppressed"] as? Bool == false && five["value"] as? Int == 5, "a new report shows up at once")
+            #expect(figures["reports_by_channel"]?.first?["channel"] as? String == "api")
+
+            // CSV of the same figures; a period outside the data is empty; bad input is a JSON error.
+            let csv = try await client.execute(uri: "/api/v1/transparency?format=csv", method: .get)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.text.hasPrefix("table,week,key,subkey,value,suppressed\r\n"))
+            #expect(csv.text.contains("orders,,tiktok,on_time_rate,0.5000,false"), "\(csv.text)")
+            let old = try tables(try await client.execute(uri: "/api/v1/transparency?period=custom&from=2019-01-01&to=2019-12-31", method: .get))
+            #expect(old["reports_by_category"]?.isEmpty == true && old["orders"]?.isEmpty == true)
+            let bad = try await client.execute(uri: "/api/v1/transparency?period=decade", method: .get)
+            let badCode = (try json(bad)["error"] as? [String: Any])?["code"] as? String
+            #expect(bad.status == .badRequest && badCode == "invalid_period")
+            #expect(try await client.execute(uri: "/api/v1/transparency?format=xml", method: .get).status == .badRequest)
+
+            // The page: charts as SVG, numbers in tables, the hidden cell stays hidden in English too.
+            let page = try await client.execute(uri: "/transparansi?lang=en", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<svg") && page.text.contains("Reports per week by category") && page.text.contains("TikTok"))
+            #expect(page.text.contains("&lt; 5"), "the decisions cell of three is shown as < 5")
+            let badPage = try await client.execute(uri: "/transparansi?period=custom&from=2020-02-30&to=2020-03-01", method: .get)
+            #expect(badPage.status == .badRequest && badPage.text.contains("<html"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func statementsOfReasonsCarryNoPersonalData(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.sor@kominfo.test", .analyst)
+            let marker = "RAHASIA-PELAPOR-7731"
+            let report = try await client.execute(uri: "/api/v1/reports", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: """
+                {"url":"https://www.tiktok.com/@z/video/7301234567890300001","category":"perjudian","description":"\(marker) deskripsi pelapor",
+                 "reporter":{"name":"Siti \(marker)","email":"siti.\(marker.lowercased())@example.id","phone":"+6281234567890"}}
+                """))
+            #expect(report.status == .created, "\(report.text)")
+            let caseID = try #require((try json(report)["case"] as? [String: Any])?["id"] as? String).lowercased()
+            let decision = #"{"verdict":"violating","category":"perjudian","legal_bases":["uu-ite-27-2"],"statement":"Catatan internal \#(marker) tentang situs judi yang dipromosikan lewat video ini.","public_reason":"Promosi perjudian daring.","action":"takedown_order"}"#
+            let decided = try await client.execute(uri: "/api/v1/cases/\(caseID)/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string: decision))
+            #expect(decided.status == .created, "\(decided.text)")
+
+            let lines = try await client.execute(uri: "/api/v1/statements", method: .get)
+            #expect(lines.status == .ok && lines.headers[.contentType]?.hasPrefix("application/x-ndjson") == true)
+            let records = lines.text.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(records.count == 1)
+            let sor = try #require(records.first ?? nil)
+            #expect(sor["decision_visibility"] as? String == "DECISION_VISIBILITY_CONTENT_REMOVED")
+            #expect(sor["decision_ground"] as? String == "DECISION_GROUND_ILLEGAL_CONTENT")
+            #expect(sor["category"] as? String == "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS" && sor["category_specification"] as? String == "perjudian")
+            #expect(sor["puid"] as? String == "tiktok:video:7301234567890300001" && sor["platform_name"] as? String == "TikTok")
+            #expect(sor["content_type"] as? String == "CONTENT_TYPE_VIDEO" && sor["territorial_scope"] as? [String] == ["ID"])
+            #expect(sor["source_type"] as? String == "SOURCE_ARTICLE_16" && sor["automated_decision"] as? String == "AUTOMATED_DECISION_NOT_AUTOMATED")
+            #expect(sor["illegal_content_explanation"] as? String == "Promosi perjudian daring.")
+            #expect((sor["illegal_content_legal_ground"] as? String)?.contains("Pasal 27 ayat (2)") == true)
+            #expect(Set(sor.keys) == Set(StatementOfReasons.fields))
+
+            let csv = try await client.execute(uri: "/api/v1/statements?format=csv&since=2020-01-01", method: .get)
+            #expect(csv.text.hasPrefix(StatementOfReasons.csvHeader) && csv.text.split(separator: "\r\n").count == 2)
+            for export in [lines.text, csv.text] {
+                for secret in [marker, marker.lowercased(), "Siti", "+6281234567890", "analis.sor@kominfo.test", "Catatan internal", "deskripsi pelapor"] {
+                    #expect(!export.contains(secret), "the export leaks \(secret)")
+                }
+            }
+            let future = try await client.execute(uri: "/api/v1/statements?since=2999-01-01", method: .get)
+            #expect(future.status == .ok && future.text.isEmpty)
+            let bad = try await client.execute(uri: "/api/v1/statements?since=yesterday", method: .get)
+            #expect(bad.status == .badRequest && bad.text.contains("invalid_since"))
+            #expect(try await client.execute(uri: "/api/v1/statements?format=xml", method: .get).status == .badRequest)
+            _ = db
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func theRegisterListsBlocksAndTheirNormalisation(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            let blocks = BlocklistAppTests()
+            let analyst = try await Staff.make(accounts, "analis.reg@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.reg@kominfo.test", .supervisor)
+            let app = try await blocks.propose(client, analyst, #"{"names":["*.tiktok.com","*.tiktokv.com"],"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"],"app":{"slug":"tiktok","name":"TikTok"}}"#)
+            let appID = try #require(try json(app)["id"] as? String)
+            #expect(try await blocks.review(client, supervisor, appID).status == .ok)
+            let other = try await blocks.propose(client, analyst, #"{"names":["judi-slot.example"],"reason":"Situs slot daring yang dilaporkan berulang kali.","legal_bases":["uu-ite-27-2"]}"#)
+            #expect(try await blocks.review(client, supervisor, try #require(try json(other)["id"] as? String)).status == .ok)
+            let lift = try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                #"{"app":"tiktok","conditions":"Konten pornografi dibersihkan, kurator 20 menjadi 200, usia minimal 16 tahun."}"#))
+            #expect(try await blocks.review(client, supervisor, try #require(try json(lift)["id"] as? String)).status == .ok)
+
+            let all = try json(try await client.execute(uri: "/api/v1/blocks/register", method: .get))
+            let entries = try #require(all["entries"] as? [[String: Any]])
+            #expect(entries.count == 3)
+            let block = try #require(entries.first { $0["app"] as? String == "TikTok" && $0["kind"] as? String == "block" })
+            let normalisation = try #require(entries.first { $0["kind"] as? String == "lift" })
+            #expect(block["names"] as? Int == 2 && (block["lifted_by"] as? [String]) == [normalisation["number"] as! String])
+            #expect((normalisation["conditions"] as? String)?.contains("usia minimal 16") == true)
+
+            // A name finds its decisions; a word of the reason too; nothing else matches.
+            let byName = try json(try await client.execute(uri: "/api/v1/blocks/register?q=www.tiktokv.com", method: .get))["entries"] as? [[String: Any]]
+            #expect(byName?.count == 0, "an entry for *.tiktokv.com is found by its own name, not a subdomain")
+            let byEntry = try json(try await client.execute(uri: "/api/v1/blocks/register?q=tiktokv.com", method: .get))["entries"] as? [[String: Any]]
+            #expect(Set(byEntry?.compactMap { $0["kind"] as? String } ?? []) == ["block", "lift"])
+            let byReason = try json(try await client.execute(uri: "/api/v1/blocks/register?q=slot%20daring", method: .get))["entries"] as? [[String: Any]]
+            #expect(byReason?.count == 1 && byReason?.first?["names"] as? Int == 1)
+            #expect(try await client.execute(uri: "/api/v1/blocks/register?page=0", method: .get).status == .badRequest)
+
+            let page = try await client.execute(uri: "/transparansi/blokir?q=tiktok", method: .get)
+            #expect(page.status == .ok && page.text.contains("Normalisasi") && page.text.contains("dinormalisasi oleh"))
+            #expect(try await client.execute(uri: "/transparansi/blokir?halaman=x", method: .get).status == .badRequest)
+        }
+    }
+}
