@@ -122,9 +122,11 @@ public struct PantauServer {
         BlocklistWebController(checker: checker).register(on: routes)
         BlocklistStaffWebController(service: blocklist).register(on: routes)
         BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
-        TransparencyController(service: TransparencyService(database: database, clock: intake.clock, memory: checker.memory),
-                               register: BlockRegister(database: database, normalizer: blocklist.normalizer),
+        let transparency = TransparencyService(database: database, clock: intake.clock, memory: checker.memory)
+        TransparencyController(service: transparency, register: BlockRegister(database: database, normalizer: blocklist.normalizer),
                                statements: StatementsExporter(database: database), categories: intake.categories).register(on: routes)
+        TrendController(service: transparency, categories: intake.categories).register(on: routes)
+        OfficialAccountController(service: OfficialAccountService(database: database, clock: intake.clock)).register(on: routes)
         return routes
     }
 }

@@ -460,6 +460,77 @@ paths:
       responses:
         '200': { description: 'entries (number, kind block|lift|import, app, names, effective_at, until, reason, legal_bases, conditions, approved_at, lifted_by), page, has_more', content: { application/json: { schema: { type: object } } } }
         '400': { $ref: '#/components/responses/Error' }
+  /api/v1/trends:
+    get:
+      summary: 'Staff trend monitoring: reports and verified violations per platform and per category in a period, against the period of the same length just before.'
+      security: [{ bearer: [] }]
+      parameters:
+        - { name: period, in: query, required: false, schema: { type: string, enum: [month, quarter, year, custom], default: quarter } }
+        - { name: from, in: query, required: false, schema: { type: string, format: date } }
+        - { name: to, in: query, required: false, schema: { type: string, format: date } }
+        - { name: platform, in: query, required: false, schema: { type: string, enum: [tiktok, x, facebook, instagram, youtube, line, web] } }
+        - { name: category, in: query, required: false, schema: { type: string } }
+      responses:
+        '200': { description: 'from, to, weeks (Mondays), by_platform and by_category: key, reports, previous_reports, reports_change (ratio - 1, null when nothing before), violations, previous_violations, violations_change, weekly_reports, weekly_violations', content: { application/json: { schema: { type: object } } } }
+        '400': { $ref: '#/components/responses/Error' }
+        '401': { $ref: '#/components/responses/Error' }
+        '403': { $ref: '#/components/responses/Error' }
+  /api/v1/accounts:
+    get:
+      summary: "The regulator's official accounts on every platform, with their latest figures (public)."
+      responses:
+        '200': { description: 'accounts: id, platform, handle, url, verified, since, owner_unit, active, latest (followers, posts, likes, views, taken_at, source) or null', content: { application/json: { schema: { type: object } } } }
+    post:
+      summary: Register an official account (comms).
+      security: [{ bearer: [] }]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [platform, handle, owner_unit]
+              properties:
+                platform: { type: string, enum: [tiktok, x, facebook, instagram, youtube, line, web] }
+                handle: { type: string, example: kemkominfo }
+                verified: { type: boolean, default: false }
+                since: { type: string, format: date }
+                owner_unit: { type: string, example: Biro Humas }
+      responses:
+        '201': { description: The account }
+        '401': { $ref: '#/components/responses/Error' }
+        '403': { $ref: '#/components/responses/Error' }
+        '409': { $ref: '#/components/responses/Error' }
+        '422': { $ref: '#/components/responses/Error' }
+  /api/v1/accounts/{id}/snapshots:
+    parameters: [{ name: id, in: path, required: true, schema: { type: string, format: uuid } }]
+    get:
+      summary: An account's figures over time, oldest first (public).
+      responses:
+        '200': { description: 'snapshots: taken_at, followers, posts, likes, views, source (manual, csv, api)' }
+        '404': { $ref: '#/components/responses/Error' }
+    post:
+      summary: "A connector's figures of the account (comms token). A snapshot at a time already stored replaces it, so sending again changes nothing."
+      security: [{ bearer: [] }]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [followers]
+              properties:
+                taken_at: { type: string, format: date-time, description: 'default now' }
+                followers: { type: integer, minimum: 0 }
+                posts: { type: integer, minimum: 0 }
+                likes: { type: integer, minimum: 0 }
+                views: { type: integer, minimum: 0 }
+      responses:
+        '201': { description: The stored snapshot }
+        '401': { $ref: '#/components/responses/Error' }
+        '403': { $ref: '#/components/responses/Error' }
+        '404': { $ref: '#/components/responses/Error' }
+        '422': { $ref: '#/components/responses/Error' }
   /api/v1/blocks:
     get:
       summary: Block entries by state (staff).

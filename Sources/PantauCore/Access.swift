@@ -71,6 +71,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     /// A platform's own orders: read, acknowledge, answer (API and portal;
     /// bound to the account's platform).
     case answerOrders = "answer_orders"
+    /// The regulator's official accounts and their figures (comms).
+    case manageOfficialAccounts = "manage_official_accounts"
 }
 
 public enum PermissionTable {
@@ -98,6 +100,7 @@ public enum PermissionTable {
         .approveBlocks: [.supervisor],
         .manageAllowList: [.admin, .supervisor],
         .downloadBlocklist: [.admin, .supervisor, .analyst, .isp],
+        .manageOfficialAccounts: [.admin, .comms],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

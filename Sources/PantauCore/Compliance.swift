@@ -178,6 +178,11 @@ public struct CompliancePeriod: Sendable, Equatable {
     public struct Problem: Error, Equatable, Sendable {
         public let id: String
         public let en: String
+
+        public init(id: String, en: String) {
+            self.id = id
+            self.en = en
+        }
     }
 
     public static func parse(_ kind: String?, from: String?, to: String?, now: Date) -> Result<CompliancePeriod, Problem> {

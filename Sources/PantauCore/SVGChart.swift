@@ -110,7 +110,7 @@ public enum SVGChart {
             + "<text x=\"0\" y=\"18\" font-size=\"12\">\(escape(text))</text></svg>"
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

@@ -288,3 +288,79 @@ public struct TransparencyFigures: Sendable, Equatable {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.4f", value)
     }
 }
+
+/// "Is negative content on platform X going down?": reports and verified
+/// violations per platform and per category in a period, against the
+/// period of the same length just before it.
+public struct TrendFigures: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public let key: String
+        public var reports = 0
+        public var previousReports = 0
+        public var violations = 0
+        public var previousViolations = 0
+        /// Per week of the period, oldest first.
+        public var weeklyReports: [Int]
+        public var weeklyViolations: [Int]
+
+        /// Current ÷ previous − 1; nil when there was nothing before.
+        public static func change(_ now: Int, _ before: Int) -> Double? {
+            before > 0 ? Double(now) / Double(before) - 1 : nil
+        }
+
+        public var reportsChange: Double? { Self.change(reports, previousReports) }
+        public var violationsChange: Double? { Self.change(violations, previousViolations) }
+    }
+
+    public let fromDay: Int
+    public let toDay: Int
+    /// Mondays of the period's weeks.
+    public let weeks: [Int]
+    public let byPlatform: [Line]
+    public let byCategory: [Line]
+
+    /// A row of the daily sums: `reports` (day, platform, category) or
+    /// `violations` (day, platform, category).
+    public struct Row: Sendable, Equatable {
+        public let metric: String
+        public let day: Int
+        public let platform: String
+        public let category: String
+        public let count: Int
+
+        public init(metric: String, day: Int, platform: String, category: String, count: Int) {
+            self.metric = metric
+            self.day = day
+            self.platform = platform
+            self.category = category
+            self.count = count
+        }
+    }
+
+    /// - Parameters: rows from `fromDay - (toDay - fromDay)` to `toDay`;
+    ///   `platform`/`category` keep only that one when given.
+    public static func build(fromDay: Int, toDay: Int, rows: [Row], platform: String? = nil, category: String? = nil) -> TrendFigures {
+        let length = toDay - fromDay
+        let weeks = Array(Set((fromDay..<toDay).map(WIBDay.week))).sorted()
+        let weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
+        var platforms: [String: Line] = [:], categories: [String: Line] = [:]
+        func add(_ lines: inout [String: Line], _ key: String, _ row: Row) {
+            var line = lines[key] ?? Line(key: key, weeklyReports: Array(repeating: 0, count: weeks.count), weeklyViolations: Array(repeating: 0, count: weeks.count))
+            let current = row.day >= fromDay && row.day < toDay
+            let previous = row.day >= fromDay - length && row.day < fromDay
+            guard current || previous else { return }
+            if row.metric == "reports" {
+                if current { line.reports += row.count; line.weeklyReports[weekIndex[WIBDay.week(row.day)]!] += row.count } else { line.previousReports += row.count }
+            } else {
+                if current { line.violations += row.count; line.weeklyViolations[weekIndex[WIBDay.week(row.day)]!] += row.count } else { line.previousViolations += row.count }
+            }
+            lines[key] = line
+        }
+        for row in rows where (platform == nil || row.platform == platform) && (category == nil || row.category == category) {
+            add(&platforms, row.platform, row)
+            add(&categories, row.category, row)
+        }
+        let order: (Line, Line) -> Bool = { $0.reports + $0.violations == $1.reports + $1.violations ? $0.key < $1.key : $0.reports + $0.violations > $1.reports + $1.violations }
+        return TrendFigures(fromDay: fromDay, toDay: toDay, weeks: weeks, byPlatform: platforms.values.sorted(by: order), byCategory: categories.values.sorted(by: order))
+    }
+}

@@ -160,3 +160,98 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct TrendTests {
+    @Test(arguments: Backend.available)
+    func trendsCompareAPeriodWithTheOneBeforePerPlatformAndCategory(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.tren@kominfo.test", .analyst)
+            // Two TikTok reports moved forty days back (the counters follow the update), one TikTok and two X reports now,
+            // one X case decided violating.
+            var old: [String] = []
+            for n in 1...2 { old.append(try await fileReport(client, url: "https://www.tiktok.com/@a/video/\(7_301_234_567_890_400_000 + n)", category: "hoaks").0) }
+            try await db.sql.raw("UPDATE reports SET received_at = \(bind: Date().addingTimeInterval(-40 * 86_400)) WHERE ticket IN (\(binds: old))").run()
+            _ = try await fileReport(client, url: "https://www.tiktok.com/@a/video/7301234567890400010", category: "hoaks")
+            let (_, xCase) = try await fileReport(client, url: "https://x.com/someone/status/1790000000000000001", category: "perjudian")
+            _ = try await fileReport(client, url: "https://x.com/someone/status/1790000000000000002", category: "perjudian")
+            let decision = #"{"verdict":"violating","category":"perjudian","legal_bases":["uu-ite-27-2"],"statement":"Promosi situs judi daring dengan tautan pendaftaran yang aktif.","public_reason":"Promosi perjudian.","action":"takedown_order"}"#
+            #expect(try await client.execute(uri: "/api/v1/cases/\(xCase)/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string: decision)).status == .created)
+
+            let uri = "/api/v1/trends?period=month"
+            let trends = try json(try await client.execute(uri: uri, method: .get, headers: analyst.auth))
+            let platforms = try #require(trends["by_platform"] as? [[String: Any]])
+            let tiktok = try #require(platforms.first { $0["key"] as? String == "tiktok" })
+            #expect(tiktok["reports"] as? Int == 1 && tiktok["previous_reports"] as? Int == 2 && tiktok["reports_change"] as? Double == -0.5, "\(tiktok)")
+            let x = try #require(platforms.first { $0["key"] as? String == "x" })
+            #expect(x["reports"] as? Int == 2 && x["violations"] as? Int == 1 && x["reports_change"] is NSNull, "nothing before: no ratio")
+            let categories = try #require(trends["by_category"] as? [[String: Any]])
+            #expect(categories.first { $0["key"] as? String == "perjudian" }?["violations"] as? Int == 1)
+            let weeks = try #require(trends["weeks"] as? [String])
+            #expect((4...6).contains(weeks.count) && (tiktok["weekly_reports"] as? [String])?.last == "1")
+
+            let onlyX = try json(try await client.execute(uri: uri + "&platform=x", method: .get, headers: analyst.auth))
+            #expect((onlyX["by_platform"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["x"])
+            #expect(try await client.execute(uri: uri + "&platform=myspace", method: .get, headers: analyst.auth).status == .badRequest)
+            #expect(try await client.execute(uri: uri + "&category=nope", method: .get, headers: analyst.auth).status == .badRequest)
+            #expect(try await client.execute(uri: uri, method: .get).status == .unauthorized, "staff only")
+
+            let page = try await client.execute(uri: "/tren?period=month&platform=tiktok", method: .get, headers: analyst.auth)
+            #expect(page.status == .ok && page.text.contains("TikTok: 1 aduan (−50 %"), "\(page.text.prefix(300))")
+        }
+    }
+}
+
+@Suite(.serialized) struct OfficialAccountTests {
+    @Test(arguments: Backend.available)
+    func accountsAreListedAndTheirFiguresArriveByHandCSVAndConnector(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let comms = try await Staff.make(accounts, "humas@kominfo.test", .comms)
+            let analyst = try await Staff.make(accounts, "analis.akun@kominfo.test", .analyst)
+            // The platforms' official handles are seeded: TikTok's kemkominfo among them.
+            let listed = try #require(try json(try await client.execute(uri: "/api/v1/accounts", method: .get))["accounts"] as? [[String: Any]])
+            let tiktok = try #require(listed.first { $0["platform"] as? String == "tiktok" })
+            #expect(tiktok["handle"] as? String == "kemkominfo" && tiktok["url"] as? String == "https://www.tiktok.com/@kemkominfo" && tiktok["latest"] is NSNull)
+            let id = try #require(tiktok["id"] as? String)
+
+            // Registering: comms only, checked, no duplicates.
+            let body = #"{"platform":"youtube","handle":"@KemkominfoTV","verified":true,"since":"2015-03-01","owner_unit":"Biro Humas"}"#
+            #expect(try await client.execute(uri: "/api/v1/accounts", method: .post, headers: analyst.auth, body: ByteBuffer(string: body)).status == .forbidden)
+            let created = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: comms.auth, body: ByteBuffer(string: body))
+            #expect(created.status == .created, "\(created.text)")
+            let createdBody = try json(created)
+            #expect(createdBody["handle"] as? String == "kemkominfotv" && createdBody["verified"] as? Bool == true)
+            #expect(try await client.execute(uri: "/api/v1/accounts", method: .post, headers: comms.auth, body: ByteBuffer(string: body)).status == .conflict)
+            #expect(try await client.execute(uri: "/api/v1/accounts", method: .post, headers: comms.auth,
+                                             body: ByteBuffer(string: #"{"platform":"myspace","handle":"x","owner_unit":"Humas"}"#)).status == .unprocessableContent)
+
+            // A connector pushes figures; the same moment again replaces, never doubles.
+            let push = #"{"taken_at":"2026-11-01T00:00:00Z","followers":1200000,"posts":950,"likes":30000000}"#
+            for _ in 0..<2 {
+                let pushed = try await client.execute(uri: "/api/v1/accounts/\(id)/snapshots", method: .post, headers: comms.auth, body: ByteBuffer(string: push))
+                #expect(pushed.status == .created, "\(pushed.text)")
+            }
+            #expect(try await db.count("account_snapshots") == 1)
+            #expect(try await client.execute(uri: "/api/v1/accounts/\(id)/snapshots", method: .post, headers: comms.auth,
+                                             body: ByteBuffer(string: #"{"followers":-5}"#)).status == .unprocessableContent)
+            #expect(try await client.execute(uri: "/api/v1/accounts/\(id)/snapshots", method: .post, headers: comms.auth,
+                                             body: ByteBuffer(string: #"{"taken_at":"2999-01-01","followers":5}"#)).status == .unprocessableContent)
+
+            // A CSV import: all or nothing, problems by line.
+            let service = OfficialAccountService(database: db, clock: SystemClock())
+            let bad = "platform,handle,taken_at,followers,posts,likes,views\ntiktok,kemkominfo,2026-11-15,1250000,,,\ntiktok,nobody,2026-11-15,5,,,\nx,kemkominfo,kemarin,5,,,\n"
+            guard case .failure(let problems) = try await service.importCSV(bad, actor: "test") else { Issue.record("a bad file must be refused"); return }
+            #expect(problems.problems.map(\.line) == [3, 4])
+            #expect(try await db.count("account_snapshots") == 1, "nothing stored from a file with problems")
+            let good = "platform,handle,taken_at,followers,posts,likes,views\ntiktok,@KemKominfo,2026-11-15,1250000,980,,\nyoutube,kemkominfotv,2026-11-15,300000,4000,,90000000\n"
+            #expect(try await service.importCSV(good, actor: "test") == .success(2))
+
+            let series = try json(try await client.execute(uri: "/api/v1/accounts/\(id)/snapshots", method: .get))["snapshots"] as? [[String: Any]]
+            #expect(series?.compactMap { $0["followers"] as? Int } == [1_200_000, 1_250_000])
+            #expect(series?.compactMap { $0["source"] as? String } == ["api", "csv"])
+
+            // The public page draws the growth side by side; comms staff get the entry form.
+            let page = try await client.execute(uri: "/akun-resmi", method: .get)
+            #expect(page.status == .ok && page.text.contains("<polyline") && page.text.contains("TikTok @kemkominfo") && !page.text.contains("snapshot-form"))
+        }
+    }
+}

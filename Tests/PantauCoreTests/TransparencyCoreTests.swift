@@ -67,3 +67,27 @@ import Testing
         #expect(SVGChart.bars(id: "e", title: "t", rows: [], emptyText: "kosong").contains("kosong"))
     }
 }
+
+@Suite struct OfficialAccountCoreTests {
+    @Test func snapshotCSVNamesEveryBadLine() {
+        let now = QueueFilter.parseDay("2026-12-01")!
+        let text = "platform,handle,taken_at,followers,posts,likes,views\n"
+            + "tiktok,@KemKominfo,2026-11-01,1200000,950,,\n"      // 2: fine
+            + "myspace,x,2026-11-01,1,,,\n"                         // 3: platform
+            + "x,kemkominfo,2026-13-01,1,,,\n"                      // 4: day
+            + "x,kemkominfo,2026-11-01,banyak,,,\n"                 // 5: number
+            + "x,kemkominfo,2026-11-01,-1,,,\n"                     // 6: negative
+            + "x,kemkominfo,2030-01-01,1,,,\n"                      // 7: future
+            + "x,kemkominfo,2026-11-01\n"                            // 8: fields
+        let (lines, problems) = AccountSnapshotInput.parseCSV(text, now: now, parseTime: QueueFilter.parseDay)
+        #expect(lines.count == 1 && lines[0].handle == "kemkominfo" && lines[0].snapshot.posts == 950 && lines[0].snapshot.likes == nil)
+        #expect(problems.map(\.line) == [3, 4, 5, 6, 7, 8])
+        #expect(AccountSnapshotInput.parseCSV("a,b\n1,2\n", now: now, parseTime: QueueFilter.parseDay).problems.first?.line == 1)
+    }
+
+    @Test func theLineChartDrawsEverySeries() {
+        let svg = SVGChart.lines(id: "g", title: "Pengikut", lines: [.init(label: "TikTok", points: [(0, 10), (86_400, 20)]), .init(label: "X <b>", points: [(0, 5)])],
+                                 emptyText: "-", dateText: { String(Int($0)) })
+        #expect(svg.components(separatedBy: "<polyline").count == 3 && svg.contains("X &lt;b&gt;"))
+    }
+}

@@ -201,3 +201,56 @@ private func withAccounts(_ options: DatabaseOptions, _ body: (AccountService) a
         }
     }
 }
+
+/// `pantau official-accounts list|import-snapshots FILE`: the regulator's
+/// official accounts, and their figures from a CSV file.
+struct OfficialAccountsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "official-accounts", abstract: "The regulator's official accounts and their figures.",
+                                                    subcommands: [List.self, ImportSnapshots.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the official accounts with their latest figures.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    let service = OfficialAccountService(database: database, clock: SystemClock())
+                    let latest = try await service.latest()
+                    for account in try await service.accounts() {
+                        let last = latest[account.id!]
+                        print("\(account.platform)\t@\(account.handle)\t\(account.verified ? "verified" : "unverified")\t\(account.ownerUnit)\t"
+                              + (last.map { "\($0.followers) followers on \(QueueFilter.formatDay($0.takenAt))" } ?? "no figures"))
+                    }
+                }
+            }
+        }
+    }
+
+    struct ImportSnapshots: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-snapshots",
+            abstract: "Import figures from CSV: platform,handle,taken_at,followers,posts,likes,views (all or nothing; problems by line).")
+        @Argument(help: "CSV file") var file: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withStartupErrors {
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                    throw ValidationError("cannot read \(file) as UTF-8 text")
+                }
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    switch try await OfficialAccountService(database: database, clock: SystemClock()).importCSV(text, actor: cliActor) {
+                    case .success(let count):
+                        print("imported \(count) snapshots from \(file)")
+                    case .failure(let problems):
+                        for problem in problems.problems { FileHandle.standardError.write(Data("\(file): \(problem)\n".utf8)) }
+                        throw ExitCode(1)
+                    }
+                }
+            }
+        }
+    }
+}

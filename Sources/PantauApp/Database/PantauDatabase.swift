@@ -86,7 +86,7 @@ public final class PantauDatabase: Sendable {
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
-        CreateTransparencyCounts(),
+        CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(),
     ]
 
     private func migrator() -> Migrator {

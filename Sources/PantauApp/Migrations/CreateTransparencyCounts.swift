@@ -24,6 +24,11 @@ struct CreateTransparencyCounts: AsyncMigration {
                 ? "CAST((\(column) + \(WIBDay.offsetSeconds)) / 86400 AS INTEGER)"
                 : "CAST(FLOOR((EXTRACT(EPOCH FROM \(column)) + \(WIBDay.offsetSeconds)) / 86400) AS BIGINT)"
         }
+
+        /// The part of a text column before its first colon (a subject key's platform).
+        func beforeColon(_ column: String) -> String {
+            self == .sqlite ? "substr(\(column), 1, instr(\(column), ':') - 1)" : "split_part(\(column), ':', 1)"
+        }
     }
 
     /// One counter a source row holds while `condition` is true of it. The
@@ -133,63 +138,87 @@ struct CreateTransparencyCounts: AsyncMigration {
         try await createIndex("decisions_decided_at", on: "decisions", columns: ["decided_at", "id"], database)
         let sql = database as! any SQLDatabase
         let f: Flavour = sql.dialect.name == "sqlite" ? .sqlite : .postgres
-        for source in Self.sources {
-            let increments = source.counters.map { Self.increment($0, row: "NEW", f) }
-            let decrements = source.counters.map { Self.decrement($0, row: "OLD", f) }
-            let name = "transparency_\(source.table)"
-            switch f {
-            case .sqlite:
-                try await sql.raw("CREATE TRIGGER \(unsafeRaw: name)_insert AFTER INSERT ON \(unsafeRaw: source.table) BEGIN \(unsafeRaw: increments.joined(separator: "; ")); END").run()
-                try await sql.raw("CREATE TRIGGER \(unsafeRaw: name)_delete AFTER DELETE ON \(unsafeRaw: source.table) BEGIN \(unsafeRaw: decrements.joined(separator: "; ")); END").run()
-                try await sql.raw("""
-                    CREATE TRIGGER \(unsafeRaw: name)_update AFTER UPDATE OF \(unsafeRaw: source.columns.joined(separator: ", ")) ON \(unsafeRaw: source.table)
-                    BEGIN \(unsafeRaw: (decrements + increments).joined(separator: "; ")); END
-                    """).run()
-            case .postgres:
-                try await sql.raw("""
-                    CREATE FUNCTION pantau_\(unsafeRaw: name)() RETURNS trigger LANGUAGE plpgsql AS $$
-                    BEGIN
-                      IF TG_OP IN ('UPDATE', 'DELETE') THEN \(unsafeRaw: decrements.joined(separator: "; ")); END IF;
-                      IF TG_OP IN ('UPDATE', 'INSERT') THEN \(unsafeRaw: increments.joined(separator: "; ")); END IF;
-                      RETURN NULL;
-                    END $$
-                    """).run()
-                try await sql.raw("""
-                    CREATE TRIGGER \(unsafeRaw: name)_insert_delete AFTER INSERT OR DELETE ON \(unsafeRaw: source.table)
-                    FOR EACH ROW EXECUTE FUNCTION pantau_\(unsafeRaw: name)()
-                    """).run()
-                try await sql.raw("""
-                    CREATE TRIGGER \(unsafeRaw: name)_update AFTER UPDATE OF \(unsafeRaw: source.columns.joined(separator: ", ")) ON \(unsafeRaw: source.table)
-                    FOR EACH ROW EXECUTE FUNCTION pantau_\(unsafeRaw: name)()
-                    """).run()
-            }
-            // Rows stored before this migration.
-            for counter in source.counters {
-                try await sql.raw("""
-                    INSERT INTO transparency_counts (metric, day, a, b, c, count)
-                    SELECT metric, day, a, b, c, COUNT(*) FROM (
-                      SELECT '\(unsafeRaw: counter.metric)' AS metric, \(unsafeRaw: counter.day(f)) AS day, \(unsafeRaw: counter.a(f)) AS a,
-                             \(unsafeRaw: counter.b(f)) AS b, \(unsafeRaw: counter.c(f)) AS c
-                      FROM \(unsafeRaw: source.table) AS r WHERE \(unsafeRaw: counter.condition)
-                    ) AS s WHERE 1 = 1 GROUP BY metric, day, a, b, c
-                    """).run()
-            }
+        for source in Self.sources { try await Self.install(source, name: "transparency_\(source.table)", on: sql) }
+    }
+
+    /// The triggers that keep `source`'s counters, and the counters of the rows stored already.
+    static func install(_ source: Source, name: String, on sql: any SQLDatabase) async throws {
+        let f: Flavour = sql.dialect.name == "sqlite" ? .sqlite : .postgres
+        let increments = source.counters.map { Self.increment($0, row: "NEW", f) }
+        let decrements = source.counters.map { Self.decrement($0, row: "OLD", f) }
+        switch f {
+        case .sqlite:
+            try await sql.raw("CREATE TRIGGER \(unsafeRaw: name)_insert AFTER INSERT ON \(unsafeRaw: source.table) BEGIN \(unsafeRaw: increments.joined(separator: "; ")); END").run()
+            try await sql.raw("CREATE TRIGGER \(unsafeRaw: name)_delete AFTER DELETE ON \(unsafeRaw: source.table) BEGIN \(unsafeRaw: decrements.joined(separator: "; ")); END").run()
+            try await sql.raw("""
+                CREATE TRIGGER \(unsafeRaw: name)_update AFTER UPDATE OF \(unsafeRaw: source.columns.joined(separator: ", ")) ON \(unsafeRaw: source.table)
+                BEGIN \(unsafeRaw: (decrements + increments).joined(separator: "; ")); END
+                """).run()
+        case .postgres:
+            try await sql.raw("""
+                CREATE FUNCTION pantau_\(unsafeRaw: name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF TG_OP IN ('UPDATE', 'DELETE') THEN \(unsafeRaw: decrements.joined(separator: "; ")); END IF;
+                  IF TG_OP IN ('UPDATE', 'INSERT') THEN \(unsafeRaw: increments.joined(separator: "; ")); END IF;
+                  RETURN NULL;
+                END $$
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER \(unsafeRaw: name)_insert_delete AFTER INSERT OR DELETE ON \(unsafeRaw: source.table)
+                FOR EACH ROW EXECUTE FUNCTION pantau_\(unsafeRaw: name)()
+                """).run()
+            try await sql.raw("""
+                CREATE TRIGGER \(unsafeRaw: name)_update AFTER UPDATE OF \(unsafeRaw: source.columns.joined(separator: ", ")) ON \(unsafeRaw: source.table)
+                FOR EACH ROW EXECUTE FUNCTION pantau_\(unsafeRaw: name)()
+                """).run()
+        }
+        // Rows stored before the triggers.
+        for counter in source.counters {
+            try await sql.raw("""
+                INSERT INTO transparency_counts (metric, day, a, b, c, count)
+                SELECT metric, day, a, b, c, COUNT(*) FROM (
+                  SELECT '\(unsafeRaw: counter.metric)' AS metric, \(unsafeRaw: counter.day(f)) AS day, \(unsafeRaw: counter.a(f)) AS a,
+                         \(unsafeRaw: counter.b(f)) AS b, \(unsafeRaw: counter.c(f)) AS c
+                  FROM \(unsafeRaw: source.table) AS r WHERE \(unsafeRaw: counter.condition)
+                ) AS s WHERE 1 = 1 GROUP BY metric, day, a, b, c
+                """).run()
+        }
+    }
+
+    static func uninstall(_ source: Source, name: String, on sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" {
+            for suffix in ["insert", "delete", "update"] { try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_\(unsafeRaw: suffix)").run() }
+        } else {
+            try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_insert_delete ON \(unsafeRaw: source.table)").run()
+            try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_update ON \(unsafeRaw: source.table)").run()
+            try await sql.raw("DROP FUNCTION pantau_\(unsafeRaw: name)()").run()
         }
     }
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        for source in Self.sources {
-            let name = "transparency_\(source.table)"
-            if sql.dialect.name == "sqlite" {
-                for suffix in ["insert", "delete", "update"] { try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_\(unsafeRaw: suffix)").run() }
-            } else {
-                try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_insert_delete ON \(unsafeRaw: source.table)").run()
-                try await sql.raw("DROP TRIGGER \(unsafeRaw: name)_update ON \(unsafeRaw: source.table)").run()
-                try await sql.raw("DROP FUNCTION pantau_\(unsafeRaw: name)()").run()
-            }
-        }
+        for source in Self.sources { try await Self.uninstall(source, name: "transparency_\(source.table)", on: sql) }
         try await database.schema("transparency_counts").delete()
         try await sql.raw("DROP INDEX decisions_decided_at").run()
+    }
+}
+
+/// Reports per day, platform (the subject key's first part) and claimed
+/// category, for the staff's trend page: the public counters have no
+/// platform for reports.
+struct AddReportPlatformCounts: AsyncMigration {
+    static let source = CreateTransparencyCounts.Source(table: "reports", columns: ["received_at", "claimed_category", "subject_key"], counters: [
+        .init(metric: "reports_platform", day: { $0.day("r.received_at") }, a: { $0.beforeColon("r.subject_key") }, b: { _ in "r.claimed_category" },
+              condition: "1 = 1"),
+    ])
+
+    func prepare(on database: any Database) async throws {
+        try await CreateTransparencyCounts.install(Self.source, name: "trend_reports", on: database as! any SQLDatabase)
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await CreateTransparencyCounts.uninstall(Self.source, name: "trend_reports", on: sql)
+        try await sql.raw("DELETE FROM transparency_counts WHERE metric = 'reports_platform'").run()
     }
 }

@@ -67,3 +67,45 @@ final class AuditEventModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+final class OfficialAccountModel: Model, @unchecked Sendable {
+    static let schema = "official_accounts"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "platform") var platform: String
+    @Field(key: "handle") var handle: String
+    @Field(key: "url") var url: String
+    @Field(key: "verified") var verified: Bool
+    @OptionalField(key: "verified_at") var verifiedAt: Date?
+    @OptionalField(key: "since") var since: Date?
+    @Field(key: "owner_unit") var ownerUnit: String
+    @Field(key: "active") var active: Bool
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+
+    /// The account's public profile address on its platform.
+    static func profileURL(_ platform: Platform, _ handle: String) -> String {
+        switch platform {
+        case .tiktok: "https://www.tiktok.com/@\(handle)"
+        case .x: "https://x.com/\(handle)"
+        case .facebook: "https://www.facebook.com/\(handle)"
+        case .instagram: "https://www.instagram.com/\(handle)/"
+        case .youtube: "https://www.youtube.com/@\(handle)"
+        case .line: "https://page.line.me/\(handle)"
+        case .web: "https://\(handle)/"
+        }
+    }
+}
+
+final class AccountSnapshotModel: Model, @unchecked Sendable {
+    static let schema = "account_snapshots"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "account_id") var accountID: UUID
+    @Field(key: "taken_at") var takenAt: Date
+    @Field(key: "followers") var followers: Int64
+    @OptionalField(key: "posts") var posts: Int64?
+    @OptionalField(key: "likes") var likes: Int64?
+    @OptionalField(key: "views") var views: Int64?
+    @Field(key: "source") var source: String
+    @Field(key: "recorded_by") var recordedBy: String
+    init() {}
+}

@@ -62,3 +62,41 @@ struct TransparencyService: Sendable {
         return domains + ips
     }
 }
+
+extension TransparencyService {
+    /// Reports and verified violations per platform and category, this
+    /// period against the one of the same length before it: two sums over
+    /// the counters (by week for the period, in all for the one before).
+    func trends(_ period: CompliancePeriod, platform: String?, category: String?) async throws -> TrendFigures {
+        let fromDay = WIBDay.of(period.from), toDay = WIBDay.of(period.to.addingTimeInterval(-1)) + 1
+        let previousDay = fromDay - (toDay - fromDay)
+        // Reports keep (platform, category) in (a, b); decisions (category, platform) in (b, c).
+        let select = """
+            SELECT CASE WHEN metric = 'reports_platform' THEN 'reports' ELSE 'violations' END AS kind,
+                   CASE WHEN metric = 'reports_platform' THEN a ELSE c END AS platform, b AS category,
+            """
+        let filter = "(metric = 'reports_platform' OR (metric = 'decisions' AND a = 'violating'))"
+        var rows: [TrendFigures.Row] = []
+        let current = try await database.sql.raw("""
+            \(unsafeRaw: select) day - ((day + 3) % 7) AS week, CAST(SUM(count) AS BIGINT) AS n FROM transparency_counts
+            WHERE \(unsafeRaw: filter) AND day >= \(bind: fromDay) AND day < \(bind: toDay)
+            GROUP BY 1, 2, 3, 4
+            """).all()
+        for row in current {
+            rows.append(TrendFigures.Row(metric: try row.decode(column: "kind", as: String.self), day: max(fromDay, try row.decode(column: "week", as: Int.self)),
+                                         platform: try row.decode(column: "platform", as: String.self),
+                                         category: try row.decode(column: "category", as: String.self), count: try row.decode(column: "n", as: Int.self)))
+        }
+        let before = try await database.sql.raw("""
+            \(unsafeRaw: select) CAST(SUM(count) AS BIGINT) AS n FROM transparency_counts
+            WHERE \(unsafeRaw: filter) AND day >= \(bind: previousDay) AND day < \(bind: fromDay)
+            GROUP BY 1, 2, 3
+            """).all()
+        for row in before {
+            rows.append(TrendFigures.Row(metric: try row.decode(column: "kind", as: String.self), day: fromDay - 1,
+                                         platform: try row.decode(column: "platform", as: String.self),
+                                         category: try row.decode(column: "category", as: String.self), count: try row.decode(column: "n", as: Int.self)))
+        }
+        return TrendFigures.build(fromDay: fromDay, toDay: toDay, rows: rows, platform: platform, category: category)
+    }
+}

@@ -79,11 +79,15 @@ enum SitePath {
         static let transparency = "/api/v1/transparency"
         static let statements = "/api/v1/statements"
         static let blockRegister = "/api/v1/blocks/register"
+        static let trends = "/api/v1/trends"
+        static let accounts = "/api/v1/accounts"
     }
 
     enum Transparency {
         static let page = "/transparansi"
         static let register = "/transparansi/blokir"
+        static let trends = "/tren"
+        static let accounts = "/akun-resmi"
     }
 
     enum Blocklist {

@@ -35,6 +35,8 @@ struct PageLayout {
                         .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
                         .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
                         .a(.href(language.link(SitePath.Blocklist.check)), .text(language.t("Cek blokir", "Check a block"))),
+                        .a(.href(language.link(SitePath.Transparency.page)), .text(language.t("Transparansi", "Transparency"))),
+                        .a(.href(language.link(SitePath.Transparency.accounts)), .text(language.t("Akun resmi", "Official accounts"))),
                         .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
                            .text(language == .en ? "Bahasa Indonesia" : "English")),
                         .unwrap(identity) { staffLinks($0) }
@@ -56,6 +58,7 @@ extension PageLayout {
             .a(.href(language.link(SitePath.Staff.home)), .text(language.t("Petugas", "Staff"))),
             .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Cases.queue)), .text(language.t("Antrean kasus", "Case queue")))),
             .if(identity.may(.approveDecisions), .a(.href(language.link(SitePath.Cases.approvals)), .text(language.t("Persetujuan", "Approvals")))),
+            .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Transparency.trends)), .text(language.t("Tren", "Trends")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.list)), .text(language.t("Perintah takedown", "Takedown orders")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.compliance)), .text(language.t("Kepatuhan", "Compliance")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Blocklist.staff)), .text(language.t("Pemblokiran", "Blocking")))),

@@ -1,0 +1,300 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import NIOCore
+import PantauCore
+import Plot
+
+/// The regulator's official accounts and their figures over time: entered
+/// by hand, imported from CSV, or pushed by a connector.
+struct OfficialAccountService: Sendable {
+    let database: PantauDatabase
+    let clock: any PantauClock
+
+    struct Problem: Error, Sendable {
+        let status: HTTPResponse.Status
+        let code: String
+        let id: String
+        let en: String
+    }
+
+    func accounts() async throws -> [OfficialAccountModel] {
+        try await OfficialAccountModel.query(on: database.db).sort(\.$platform).sort(\.$handle).all()
+    }
+
+    func snapshots(of accountID: UUID) async throws -> [AccountSnapshotModel] {
+        try await AccountSnapshotModel.query(on: database.db).filter(\.$accountID == accountID).sort(\.$takenAt).all()
+    }
+
+    /// The latest snapshot of every account.
+    func latest() async throws -> [UUID: AccountSnapshotModel] {
+        var result: [UUID: AccountSnapshotModel] = [:]
+        for snapshot in try await AccountSnapshotModel.query(on: database.db).sort(\.$takenAt).all() { result[snapshot.accountID] = snapshot }
+        return result
+    }
+
+    func register(platform: String, handle rawHandle: String, verified: Bool, since: Date?, ownerUnit: String, actor: String) async throws -> OfficialAccountModel {
+        guard let p = Platform(rawValue: platform) else {
+            throw Problem(status: .unprocessableContent, code: "invalid_platform", id: "Platform tidak dikenal.", en: "Unknown platform.")
+        }
+        let handle = (rawHandle.hasPrefix("@") ? String(rawHandle.dropFirst()) : rawHandle).trimmingCharacters(in: .whitespaces).lowercased()
+        guard !handle.isEmpty, handle.count <= 100, handle.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+            throw Problem(status: .unprocessableContent, code: "invalid_handle", id: "Nama akun hanya huruf, angka, titik, garis bawah atau tanda hubung.",
+                          en: "A handle holds letters, digits, dots, underscores or hyphens only.")
+        }
+        let unit = ownerUnit.trimmingCharacters(in: .whitespaces)
+        guard !unit.isEmpty else { throw Problem(status: .unprocessableContent, code: "owner_unit_required", id: "Unit pemilik wajib diisi.", en: "'owner_unit' is required.") }
+        if try await OfficialAccountModel.query(on: database.db).filter(\.$platform == platform).filter(\.$handle == handle).first() != nil {
+            throw Problem(status: .conflict, code: "account_exists", id: "Akun ini sudah terdaftar.", en: "This account is registered already.")
+        }
+        let account = OfficialAccountModel()
+        let now = clock.now()
+        account.id = OrderedID.make(at: now)
+        account.platform = platform
+        account.handle = handle
+        account.url = OfficialAccountModel.profileURL(p, handle)
+        account.verified = verified
+        account.verifiedAt = verified ? now : nil
+        account.since = since
+        account.ownerUnit = unit
+        account.active = true
+        account.createdAt = now
+        try await account.create(on: database.db)
+        return account
+    }
+
+    /// Stores snapshots (one account each); a snapshot at the same time as a
+    /// stored one replaces it (a connector sending again changes nothing).
+    /// All or nothing.
+    func record(_ items: [(accountID: UUID, snapshot: AccountSnapshotInput)], source: String, actor: String) async throws -> Int {
+        let now = clock.now()
+        for item in items {
+            if let problem = item.snapshot.problem(now: now) { throw Problem(status: .unprocessableContent, code: "invalid_snapshot", id: problem.id, en: problem.en) }
+        }
+        return try await database.db.transaction { db in
+            for item in items {
+                let snapshot = try await AccountSnapshotModel.query(on: db).filter(\.$accountID == item.accountID).filter(\.$takenAt == item.snapshot.takenAt).first()
+                    ?? AccountSnapshotModel()
+                if snapshot.id == nil {
+                    snapshot.id = OrderedID.make(at: item.snapshot.takenAt)
+                    snapshot.accountID = item.accountID
+                    snapshot.takenAt = item.snapshot.takenAt
+                }
+                snapshot.followers = item.snapshot.followers
+                snapshot.posts = item.snapshot.posts
+                snapshot.likes = item.snapshot.likes
+                snapshot.views = item.snapshot.views
+                snapshot.source = source
+                snapshot.recordedBy = actor
+                try await snapshot.save(on: db)
+            }
+            return items.count
+        }
+    }
+
+    /// A CSV import: every line checked first (accounts must be registered);
+    /// any problem → nothing stored, the problems by line.
+    func importCSV(_ text: String, actor: String) async throws -> Result<Int, AccountSnapshotInput.CSVProblems> {
+        let (lines, parseProblems) = AccountSnapshotInput.parseCSV(text, now: clock.now(), parseTime: Self.parseTime)
+        var byKey: [String: UUID] = [:]
+        for account in try await accounts() { byKey[account.platform + " " + account.handle] = account.id! }
+        var items: [(UUID, AccountSnapshotInput)] = [], problems = parseProblems
+        for line in lines {
+            guard let id = byKey[line.platform.rawValue + " " + line.handle] else {
+                problems.append(.init(line: line.line, message: "no official account \(line.handle) on \(line.platform.rawValue) is registered"))
+                continue
+            }
+            items.append((id, line.snapshot))
+        }
+        guard problems.isEmpty else { return .failure(.init(problems: problems.sorted { $0.line < $1.line })) }
+        return .success(try await record(items.map { (accountID: $0.0, snapshot: $0.1) }, source: "csv", actor: actor))
+    }
+
+    /// A day (`YYYY-MM-DD`, its start in WIB) or an ISO 8601 time.
+    static func parseTime(_ text: String) -> Date? {
+        QueueFilter.parseDay(text) ?? (try? Date(text, strategy: .iso8601))
+    }
+}
+
+/// The accounts' public page and API, and the comms staff's forms.
+struct OfficialAccountController: Sendable {
+    let service: OfficialAccountService
+
+    struct SnapshotBody: Decodable {
+        let takenAt: String?
+        let followers: Int64
+        let posts: Int64?
+        let likes: Int64?
+        let views: Int64?
+        enum CodingKeys: String, CodingKey { case takenAt = "taken_at", followers, posts, likes, views }
+    }
+
+    struct AccountBody: Decodable {
+        let platform: String
+        let handle: String
+        let verified: Bool?
+        let since: String?
+        let ownerUnit: String
+        enum CodingKeys: String, CodingKey { case platform, handle, verified, since, ownerUnit = "owner_unit" }
+    }
+
+    func register(on routes: Routes) {
+        routes.get(SitePath.API.accounts, .everyone) { _, _ in
+            let latest = try await service.latest()
+            var object = JSONObjectText()
+            object.add("accounts", objects: try await service.accounts().map { Self.json($0, latest: latest[$0.id!]) })
+            return jsonText(object.finished)
+        }
+        routes.post(SitePath.API.accounts, .staff(.manageOfficialAccounts)) { request, context in
+            let body = try await decodeJSONBody(AccountBody.self, request, limit: 16 * 1024)
+            let since = try body.since.map { text -> Date in
+                try QueueFilter.parseDay(text).orThrow(APIError(.unprocessableContent, code: "invalid_since", message: "'since' must be a day (YYYY-MM-DD).", field: "since"))
+            }
+            let account = try await mapProblems {
+                try await service.register(platform: body.platform, handle: body.handle, verified: body.verified ?? false, since: since,
+                                           ownerUnit: body.ownerUnit, actor: context.identity!.actor)
+            }
+            return jsonText(Self.json(account, latest: nil).finished, status: .created)
+        }
+        routes.get(SitePath.API.accounts + "/:id/snapshots", .everyone) { _, context in
+            let id = try apiPathID(context)
+            guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
+            var object = JSONObjectText()
+            object.add("snapshots", objects: try await service.snapshots(of: id).map(Self.json))
+            return jsonText(object.finished)
+        }
+        // A connector (a comms token) pushes the figures it read.
+        routes.post(SitePath.API.accounts + "/:id/snapshots", .staff(.manageOfficialAccounts)) { request, context in
+            let id = try apiPathID(context)
+            guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
+            let body = try await decodeJSONBody(SnapshotBody.self, request, limit: 16 * 1024)
+            let takenAt = try body.takenAt.map { text -> Date in
+                try OfficialAccountService.parseTime(text).orThrow(APIError(.unprocessableContent, code: "invalid_taken_at", message: "'taken_at' must be an ISO 8601 time or a day.", field: "taken_at"))
+            } ?? service.clock.now()
+            let input = AccountSnapshotInput(takenAt: takenAt, followers: body.followers, posts: body.posts, likes: body.likes, views: body.views)
+            _ = try await mapProblems { try await service.record([(accountID: id, snapshot: input)], source: "api", actor: context.identity!.actor) }
+            let stored = try await service.snapshots(of: id).first { $0.takenAt == takenAt }!
+            return jsonText(Self.json(stored).finished, status: .created)
+        }
+        routes.get(SitePath.Transparency.accounts, .everyone) { request, context in
+            let language = Language(request: request)
+            let accounts = try await service.accounts()
+            var series: [UUID: [AccountSnapshotModel]] = [:]
+            for account in accounts { series[account.id!] = try await service.snapshots(of: account.id!) }
+            // The comms form carries the session's own CSRF token.
+            var token: String? = nil
+            if let identity = context.identity, identity.may(.manageOfficialAccounts), case .session(_, let csrf) = identity.credential { token = csrf }
+            return htmlResponse(OfficialAccountsView(language: language, identity: context.identity, accounts: accounts, series: series,
+                                                     csrfToken: token, notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
+        }
+        routes.post(SitePath.Transparency.accounts + "/angka", .staff(.manageOfficialAccounts)) { request, context in
+            let language = Language(request: request)
+            let form = try await parseStaffForm(request, context, language: language).fields
+            guard let id = form["account"].flatMap(UUIDText.parse), try await OfficialAccountModel.find(id, on: service.database.db) != nil else {
+                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih akun resmi.", "Choose an official account."))
+            }
+            guard let followers = form["followers"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }) else {
+                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Jumlah pengikut harus bilangan bulat.", "Followers must be a whole number."))
+            }
+            func optional(_ name: String) throws -> Int64? {
+                guard let text = form[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+                guard let value = Int64(text) else {
+                    throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("\(name) harus bilangan bulat.", "\(name) must be a whole number."))
+                }
+                return value
+            }
+            let takenAt = form["taken_at"].flatMap { $0.isEmpty ? nil : OfficialAccountService.parseTime($0) } ?? service.clock.now()
+            let input = AccountSnapshotInput(takenAt: takenAt, followers: followers, posts: try optional("posts"), likes: try optional("likes"), views: try optional("views"))
+            do {
+                _ = try await service.record([(accountID: id, snapshot: input)], source: "manual", actor: context.identity!.actor)
+            } catch let problem as OfficialAccountService.Problem {
+                throw WebErrorPage(status: problem.status, language: language, detail: language.t(problem.id, problem.en))
+            }
+            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Transparency.accounts + "?notice=saved")])
+        }
+    }
+
+    private func mapProblems<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let problem as OfficialAccountService.Problem {
+            throw APIError(problem.status, code: problem.code, message: problem.en)
+        }
+    }
+
+    static func json(_ account: OfficialAccountModel, latest: AccountSnapshotModel?) -> JSONObjectText {
+        var o = JSONObjectText()
+        o.add("active", account.active)
+        o.add("handle", account.handle)
+        o.add("id", UUIDText.lower(account.id!))
+        if let latest { o.add("latest", object: { $0 = json(latest) }) } else { o.addNull("latest") }
+        o.add("owner_unit", account.ownerUnit)
+        o.add("platform", account.platform)
+        o.add("since", account.since.map(isoTimestamp) ?? "")
+        o.add("url", account.url)
+        o.add("verified", account.verified)
+        return o
+    }
+
+    static func json(_ s: AccountSnapshotModel) -> JSONObjectText {
+        var o = JSONObjectText()
+        o.add("followers", Int(s.followers))
+        if let v = s.likes { o.add("likes", Int(v)) } else { o.addNull("likes") }
+        if let v = s.posts { o.add("posts", Int(v)) } else { o.addNull("posts") }
+        o.add("source", s.source)
+        o.add("taken_at", isoTimestamp(s.takenAt))
+        if let v = s.views { o.add("views", Int(v)) } else { o.addNull("views") }
+        return o
+    }
+}
+
+struct OfficialAccountsView {
+    let language: Language
+    let identity: Identity?
+    let accounts: [OfficialAccountModel]
+    let series: [UUID: [AccountSnapshotModel]]
+    let csrfToken: String?
+    let notice: String?
+
+    private func label(_ a: OfficialAccountModel) -> String { (Platform(rawValue: a.platform)?.displayName ?? a.platform) + " @" + a.handle }
+
+    private var entryForm: Node<HTML.BodyContext> {
+        let l = language
+        guard let csrfToken else { return .empty }
+        let select: Node<HTML.FormContext> = .select(.attribute(named: "name", value: "account"), .id("snapshot-account"),
+                                                     .forEach(accounts) { .choice(UUIDText.lower($0.id!), label($0), selected: false) })
+        return .form(.method(.post), .action(SitePath.Transparency.accounts + "/angka"), .class("card bar"), .id("snapshot-form"),
+            .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
+            .div(.class("field"), .label(.for("snapshot-account"), .text(l.t("Akun", "Account"))), select),
+            .div(.class("field"), .label(.for("taken_at"), .text(l.t("Tanggal", "Day"))), .input(.type(.date), .name("taken_at"), .id("taken_at"))),
+            .div(.class("field"), .label(.for("followers"), .text(l.t("Pengikut", "Followers"))), .input(.type(.text), .name("followers"), .id("followers"))),
+            .div(.class("field"), .label(.for("posts"), .text(l.t("Unggahan/video", "Posts/videos"))), .input(.type(.text), .name("posts"), .id("posts"))),
+            .div(.class("field"), .label(.for("likes"), .text(l.t("Suka", "Likes"))), .input(.type(.text), .name("likes"), .id("likes"))),
+            .div(.class("field"), .label(.for("views"), .text(l.t("Tayangan", "Views"))), .input(.type(.text), .name("views"), .id("views"))),
+            .button(.type(.submit), .text(l.t("Simpan angka", "Save figures"))))
+    }
+
+    func render() -> String {
+        let l = language
+        let lines = accounts.map { a in SVGChart.Line(label: label(a), points: (series[a.id!] ?? []).map { ($0.takenAt.timeIntervalSince1970, Double($0.followers)) }) }
+        let chart = SVGChart.lines(id: "followers", title: l.t("Pengikut per akun dari waktu ke waktu", "Followers per account over time"), lines: lines,
+                                   emptyText: l.t("Belum ada angka tercatat.", "No figures recorded yet."),
+                                   dateText: { QueueFilter.formatDay(Date(timeIntervalSince1970: $0)) })
+        let header: Node<HTML.TableContext> = .thead(.tr(.th(.text(l.t("Akun", "Account"))), .th(.text(l.t("Terverifikasi", "Verified"))),
+                                                          .th(.text(l.t("Unit", "Unit"))), .th(.text(l.t("Pengikut", "Followers"))),
+                                                          .th(.text(l.t("Unggahan", "Posts"))), .th(.text(l.t("Suka", "Likes"))), .th(.text(l.t("Per", "As of")))))
+        let body: Node<HTML.TableContext> = .tbody(.forEach(accounts) { a in
+            let last = series[a.id!]?.last
+            return .tr(.td(.a(.href(a.url), .text(label(a)))), .td(.text(a.verified ? l.t("Ya", "Yes") : l.t("Belum", "Not yet"))), .td(.text(a.ownerUnit)),
+                       .td(.class("num"), .text(last.map { String($0.followers) } ?? "—")), .td(.class("num"), .text(last?.posts.map(String.init) ?? "—")),
+                       .td(.class("num"), .text(last?.likes.map(String.init) ?? "—")), .td(.text(last.map { QueueFilter.formatDay($0.takenAt) } ?? "—")))
+        })
+        return PageLayout(title: l.t("Akun resmi", "Official accounts"), language: l, path: SitePath.Transparency.accounts, identity: identity, wide: true, content: .div(
+            .h1(.text(l.t("Akun resmi regulator di setiap platform", "The regulator's official accounts on every platform"))),
+            .p(.text(l.t("Hanya akun di daftar ini yang resmi. Angka diambil berkala dan ditampilkan berdampingan.",
+                         "Only the accounts listed here are official. Their figures are taken regularly and shown side by side."))),
+            .if(notice == "saved", .p(.class("ok"), .text(l.t("Angka tersimpan.", "Figures saved.")))),
+            .section(.class("card"), .id("accounts"), .table(.class("data"), header, body)),
+            .section(.class("card"), .h2(.text(l.t("Pertumbuhan pengikut", "Growth of followers"))), .raw(chart)),
+            entryForm
+        )).render()
+    }
+}
