@@ -189,8 +189,9 @@ public struct TransparencyFigures: Sendable, Equatable {
     }
 
     /// - Parameters:
-    ///   - rows: the period's sums: `reports` (week, category, channel),
-    ///     `decisions` (week, verdict, category), `order_items` (platform,
+    ///   - rows: the period's sums: `reports` (week, category),
+    ///     `reports_channel` (week, channel), `decisions` (verdict, category),
+    ///     `decisions_week` (week, verdict), `order_items` (platform,
     ///     status, on_time/late), `comply_time` (platform, bucket),
     ///     `sanctions` (platform, level), `appeals` (source, state).
     ///   - blocklist: the period's publications and approved proposals;
@@ -211,12 +212,12 @@ public struct TransparencyFigures: Sendable, Equatable {
         }
         // Reports and decisions concern people who reported: small cells hidden.
         weekly("reports", table: "reports_by_category", key: { $0.a }, protect: true)
-        weekly("reports", table: "reports_by_channel", key: { $0.b }, protect: true)
+        weekly("reports_channel", table: "reports_by_channel", key: { $0.a }, protect: true)
         for (k, n) in sums("decisions", { $0.a + "\u{1}" + $0.b }).sorted(by: { $0.key < $1.key }) {
             let parts = k.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
             cells.append(.count("decisions", key: parts[0], subkey: parts[1], n, protect: true))
         }
-        weekly("decisions", table: "decisions_by_week", key: { $0.a }, protect: true)
+        weekly("decisions_week", table: "decisions_by_week", key: { $0.a }, protect: true)
 
         // Orders concern platforms, not people: shown as they are.
         let platforms = Set(rows.filter { $0.metric == "order_items" || $0.metric == "comply_time" }.map(\.a)).sorted()

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import PantauCore
+import SQLKit
 import Testing
 @testable import PantauApp
 
@@ -73,6 +74,20 @@ import Testing
             #expect(page.text.contains("&lt; 5"), "the decisions cell of three is shown as < 5")
             let badPage = try await client.execute(uri: "/transparansi?period=custom&from=2020-02-30&to=2020-03-01", method: .get)
             #expect(badPage.status == .badRequest && badPage.text.contains("<html"))
+
+            // The weekly counters are the daily ones summed by week, after inserts and updates alike.
+            func counters(_ query: String) async throws -> [String] {
+                try await db.sql.raw(SQLQueryString(query)).all().map {
+                    "\(try $0.decode(column: "metric", as: String.self)) \(try $0.decode(column: "w", as: Int.self)) \(try $0.decode(column: "a", as: String.self)) "
+                        + "\(try $0.decode(column: "b", as: String.self)) \(try $0.decode(column: "c", as: String.self)) \(try $0.decode(column: "n", as: Int.self))"
+                }.sorted()
+            }
+            let weekly = try await counters("SELECT metric, week AS w, a, b, c, CAST(count AS BIGINT) AS n FROM transparency_weekly WHERE count <> 0")
+            let daily = try await counters("""
+                SELECT metric, day - ((day + 3) % 7) AS w, a, b, c, CAST(SUM(count) AS BIGINT) AS n FROM transparency_counts
+                GROUP BY metric, day - ((day + 3) % 7), a, b, c HAVING SUM(count) <> 0
+                """)
+            #expect(!weekly.isEmpty && weekly == daily)
         }
     }
 

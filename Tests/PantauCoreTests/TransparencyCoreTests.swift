@@ -35,9 +35,11 @@ import Testing
     @Test func figuresHideSmallCountsOfPeopleButNotOfPlatforms() {
         let week = WIBDay.of(QueueFilter.parseDay("2026-11-30")!)
         let rows = [
-            TransparencyRow(metric: "reports", week: week, a: "judi", b: "web", count: 3),
-            TransparencyRow(metric: "reports", week: week, a: "judi", b: "api", count: 4),
-            TransparencyRow(metric: "reports", week: week, a: "hoaks", b: "web", count: 0),
+            TransparencyRow(metric: "reports", week: week, a: "judi", count: 3),
+            TransparencyRow(metric: "reports", week: week, a: "judi", count: 4),
+            TransparencyRow(metric: "reports", week: week, a: "hoaks", count: 0),
+            TransparencyRow(metric: "reports_channel", week: week, a: "web", count: 3),
+            TransparencyRow(metric: "reports_channel", week: week, a: "api", count: 4),
             TransparencyRow(metric: "order_items", a: "x", b: "complied", c: "on_time", count: 1),
             TransparencyRow(metric: "order_items", a: "x", b: "overdue", count: 1),
             TransparencyRow(metric: "order_items", a: "x", b: "pending", count: 2),

@@ -86,7 +86,7 @@ public final class PantauDatabase: Sendable {
         AddCaseWorkflowColumns(), CreateCaseCounts(), CreateLegalBases(), CreateDecisions(), CreateCaseComments(),
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
-        CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(),
+        CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
     ]
 
     private func migrator() -> Migrator {

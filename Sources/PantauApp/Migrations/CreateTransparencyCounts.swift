@@ -106,19 +106,29 @@ struct CreateTransparencyCounts: AsyncMigration {
         return out
     }
 
-    static func increment(_ counter: Counter, row: String, _ f: Flavour) -> String {
+    /// Where counters go: the daily table, or the weekly one (the day's Monday).
+    struct Target: Sendable {
+        let table: String
+        let column: String
+        let bucket: @Sendable (String) -> String
+
+        static let daily = Target(table: "transparency_counts", column: "day", bucket: { $0 })
+        static let weekly = Target(table: "transparency_weekly", column: "week", bucket: { "(\($0)) - (((\($0)) + 3) % 7)" })
+    }
+
+    static func increment(_ counter: Counter, row: String, _ f: Flavour, into t: Target = .daily) -> String {
         """
-        INSERT INTO transparency_counts (metric, day, a, b, c, count) \
-        SELECT '\(counter.metric)', \(on(row, counter.day(f))), \(on(row, counter.a(f))), \(on(row, counter.b(f))), \(on(row, counter.c(f))), 1 \
+        INSERT INTO \(t.table) (metric, \(t.column), a, b, c, count) \
+        SELECT '\(counter.metric)', \(on(row, t.bucket(counter.day(f)))), \(on(row, counter.a(f))), \(on(row, counter.b(f))), \(on(row, counter.c(f))), 1 \
         WHERE \(on(row, counter.condition)) \
-        ON CONFLICT (metric, day, a, b, c) DO UPDATE SET count = transparency_counts.count + 1
+        ON CONFLICT (metric, \(t.column), a, b, c) DO UPDATE SET count = \(t.table).count + 1
         """
     }
 
-    static func decrement(_ counter: Counter, row: String, _ f: Flavour) -> String {
+    static func decrement(_ counter: Counter, row: String, _ f: Flavour, into t: Target = .daily) -> String {
         """
-        UPDATE transparency_counts SET count = count - 1 \
-        WHERE metric = '\(counter.metric)' AND day = \(on(row, counter.day(f))) AND a = \(on(row, counter.a(f))) \
+        UPDATE \(t.table) SET count = count - 1 \
+        WHERE metric = '\(counter.metric)' AND \(t.column) = \(on(row, t.bucket(counter.day(f)))) AND a = \(on(row, counter.a(f))) \
         AND b = \(on(row, counter.b(f))) AND c = \(on(row, counter.c(f))) AND (\(on(row, counter.condition)))
         """
     }
@@ -142,10 +152,10 @@ struct CreateTransparencyCounts: AsyncMigration {
     }
 
     /// The triggers that keep `source`'s counters, and the counters of the rows stored already.
-    static func install(_ source: Source, name: String, on sql: any SQLDatabase) async throws {
+    static func install(_ source: Source, name: String, into target: Target = .daily, on sql: any SQLDatabase) async throws {
         let f: Flavour = sql.dialect.name == "sqlite" ? .sqlite : .postgres
-        let increments = source.counters.map { Self.increment($0, row: "NEW", f) }
-        let decrements = source.counters.map { Self.decrement($0, row: "OLD", f) }
+        let increments = source.counters.map { Self.increment($0, row: "NEW", f, into: target) }
+        let decrements = source.counters.map { Self.decrement($0, row: "OLD", f, into: target) }
         switch f {
         case .sqlite:
             try await sql.raw("CREATE TRIGGER \(unsafeRaw: name)_insert AFTER INSERT ON \(unsafeRaw: source.table) BEGIN \(unsafeRaw: increments.joined(separator: "; ")); END").run()
@@ -175,9 +185,9 @@ struct CreateTransparencyCounts: AsyncMigration {
         // Rows stored before the triggers.
         for counter in source.counters {
             try await sql.raw("""
-                INSERT INTO transparency_counts (metric, day, a, b, c, count)
+                INSERT INTO \(unsafeRaw: target.table) (metric, \(unsafeRaw: target.column), a, b, c, count)
                 SELECT metric, day, a, b, c, COUNT(*) FROM (
-                  SELECT '\(unsafeRaw: counter.metric)' AS metric, \(unsafeRaw: counter.day(f)) AS day, \(unsafeRaw: counter.a(f)) AS a,
+                  SELECT '\(unsafeRaw: counter.metric)' AS metric, \(unsafeRaw: target.bucket(counter.day(f))) AS day, \(unsafeRaw: counter.a(f)) AS a,
                          \(unsafeRaw: counter.b(f)) AS b, \(unsafeRaw: counter.c(f)) AS c
                   FROM \(unsafeRaw: source.table) AS r WHERE \(unsafeRaw: counter.condition)
                 ) AS s WHERE 1 = 1 GROUP BY metric, day, a, b, c
@@ -220,5 +230,34 @@ struct AddReportPlatformCounts: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await CreateTransparencyCounts.uninstall(Self.source, name: "trend_reports", on: sql)
         try await sql.raw("DELETE FROM transparency_counts WHERE metric = 'reports_platform'").run()
+    }
+}
+
+/// The same counters per week (the WIB Monday): a year's figures sum 52
+/// rows per key instead of 365 — the days are read only for a period's
+/// first and last partial weeks.
+struct AddWeeklyTransparencyCounts: AsyncMigration {
+    static var sources: [(CreateTransparencyCounts.Source, String)] {
+        CreateTransparencyCounts.sources.map { ($0, "weekly_\($0.table)") } + [(AddReportPlatformCounts.source, "weekly_trend_reports")]
+    }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("transparency_weekly")
+            .field("metric", .string, .required)
+            .field("week", .int64, .required)
+            .field("a", .string, .required)
+            .field("b", .string, .required)
+            .field("c", .string, .required)
+            .field("count", .int64, .required)
+            .unique(on: "metric", "week", "a", "b", "c")
+            .create()
+        let sql = database as! any SQLDatabase
+        for (source, name) in Self.sources { try await CreateTransparencyCounts.install(source, name: name, into: .weekly, on: sql) }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for (source, name) in Self.sources { try await CreateTransparencyCounts.uninstall(source, name: name, on: sql) }
+        try await database.schema("transparency_weekly").delete()
     }
 }
