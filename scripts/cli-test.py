@@ -96,6 +96,7 @@ def main():
 
     accounts(binary)
     blocklist(binary)
+    transparency(binary)
 
     bench = tempfile.mkdtemp(prefix="pantau-dispatch-")
     r = run(binary, "bench", "dispatch", "--orders", "60", "--workers", "2", cwd=bench)
@@ -134,6 +135,35 @@ def blocklist(binary):
     check("the 2018 history: proposed, approved, active, lift proposed and approved, lifted",
           kinds[:2] == ["block_proposed", "block_approved"] and "lift_approved" in kinds and kinds.count("block_lifted") == 8, str(kinds))
 
+
+
+def transparency(binary):
+    """Statements of reasons and official accounts' figures from the CLI, on a fresh database."""
+    work = tempfile.mkdtemp(prefix="pantau-cli-transparency-")
+    r = run(binary, "seed", "--cases", "200", "--reports", "600", cwd=work)
+    check("seed --reports spreads reports over the cases", r.returncode == 0 and "200 cases seeded" in r.stdout, r.stdout + r.stderr)
+    r = run(binary, "export", "statements", "--format", "csv", "--output", "sor.csv", cwd=work)
+    text = open(os.path.join(work, "sor.csv"), newline="").read() if r.returncode == 0 else ""
+    check("export statements writes a CSV with the DSA fields", text.startswith("uuid,decision_visibility,decision_ground,") and text.count("\r\n") > 100,
+          r.stderr + text[:200])
+    r = run(binary, "export", "statements", "--since", "2999-01-01", cwd=work)
+    check("export statements --since in the future writes nothing", r.returncode == 0 and r.stdout == "", r.stdout[:200] + r.stderr)
+    r = run(binary, "export", "statements", "--format", "xml", cwd=work)
+    check("export statements names a bad --format", r.returncode != 0 and "--format" in r.stderr, r.stderr)
+    r = run(binary, "export", "statements", "--since", "kemarin", cwd=work)
+    check("export statements names a bad --since", r.returncode != 0 and "--since" in r.stderr, r.stderr)
+    with open(os.path.join(work, "bad.csv"), "w") as f:
+        f.write("platform,handle,taken_at,followers,posts,likes,views\ntiktok,kemkominfo,2026-11-01,100,,,\ntiktok,kemkominfo,2026-11-02,banyak,,,\n")
+    r = run(binary, "official-accounts", "import-snapshots", "bad.csv", cwd=work)
+    check("import-snapshots refuses a bad file naming the line, exit 1", r.returncode == 1 and "line 3:" in r.stderr, r.stdout + r.stderr)
+    r = run(binary, "official-accounts", "list", cwd=work)
+    check("nothing imported from the bad file", r.returncode == 0 and "kemkominfo" in r.stdout and "no figures" in r.stdout, r.stdout + r.stderr)
+    with open(os.path.join(work, "good.csv"), "w") as f:
+        f.write("platform,handle,taken_at,followers,posts,likes,views\ntiktok,@kemkominfo,2026-11-01,1200000,950,,\n")
+    r = run(binary, "official-accounts", "import-snapshots", "good.csv", cwd=work)
+    r2 = run(binary, "official-accounts", "list", cwd=work)
+    check("import-snapshots stores the figures", r.returncode == 0 and "imported 1 snapshots" in r.stdout and "1200000 followers" in r2.stdout,
+          r.stdout + r.stderr + r2.stdout)
 
 def api_me(port, token):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
