@@ -85,9 +85,8 @@ struct BlockRegister: Sendable {
                                  approvedAt: proposal.reviewedAt ?? proposal.proposedAt, liftedBy: liftedBy))
         }
         // Imports of whole lists are register entries too (first page, no search).
-        if q.isEmpty || "impor import".contains(q.lowercased()) {
-            for event in try await BlockEventModel.query(on: db).filter(\.$kind == "blocklist_imported").sort(\.$occurredAt, .descending).all()
-            where page <= 1 {
+        if page <= 1 && (q.isEmpty || "impor import".contains(q.lowercased())) {
+            for event in try await BlockEventModel.query(on: db).filter(\.$kind == "blocklist_imported").sort(\.$occurredAt, .descending).all() {
                 let fields = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: String] ?? [:]
                 entries.append(Entry(number: "IMPOR-" + (fields["serial"] ?? "?"), kind: "import", app: nil, names: Int(fields["inserted"] ?? "") ?? 0,
                                      effectiveAt: event.occurredAt, until: nil, reason: fields["reason"] ?? "",
