@@ -391,8 +391,7 @@ final class BenchReceiver: Sendable {
 
 /// `pantau bench transparency`: server time of `/transparansi` (the sums,
 /// the figures and the HTML) for each period, median of N, on whatever the
-/// database holds — then a new report and a new decision, to show the page
-/// follows them.
+/// database holds.
 struct TransparencyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transparency",

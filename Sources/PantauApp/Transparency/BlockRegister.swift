@@ -65,24 +65,30 @@ struct BlockRegister: Sendable {
         let found = try await proposals.sort(\.$reviewedAt, .descending).sort(\.$number, .descending)
             .range(offset..<(offset + Self.pageSize + 1)).all()
         let appNames = Dictionary(uniqueKeysWithValues: try await BlockAppModel.query(on: db).all().map { ($0.id!, $0.name) })
-        var entries: [Entry] = []
-        for proposal in found.prefix(Self.pageSize) {
-            let isLift = proposal.kind == "lift"
-            let column = isLift ? "lift_proposal_id" : "proposal_id"
-            let names = try await database.sql.raw("SELECT COUNT(*) AS n FROM block_entries WHERE \(unsafeRaw: column) = \(bind: proposal.id!)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            var liftedBy: [String] = []
-            if !isLift {
-                let lifts = try await database.sql.raw("""
-                    SELECT DISTINCT p.number FROM block_entries e JOIN block_proposals p ON p.id = e.lift_proposal_id
-                    WHERE e.proposal_id = \(bind: proposal.id!) AND p.state = 'approved' ORDER BY p.number
-                    """).all()
-                liftedBy = try lifts.map { try $0.decode(column: "number", as: String.self) }
+        // The page's name counts and lifts in two queries, not two per entry.
+        let shown = Array(found.prefix(Self.pageSize))
+        var names: [UUID: Int] = [:], liftedBy: [UUID: [String]] = [:]
+        if !shown.isEmpty {
+            let ids = shown.compactMap(\.id)
+            for row in try await database.sql.raw("""
+                SELECT proposal_id AS p, COUNT(*) AS n FROM block_entries WHERE proposal_id IN (\(binds: ids)) GROUP BY proposal_id
+                UNION ALL
+                SELECT lift_proposal_id AS p, COUNT(*) AS n FROM block_entries WHERE lift_proposal_id IN (\(binds: ids)) GROUP BY lift_proposal_id
+                """).all() {
+                names[try row.decode(column: "p", as: UUID.self), default: 0] += try row.decode(column: "n", as: Int.self)
             }
-            entries.append(Entry(number: proposal.number, kind: proposal.kind, app: proposal.appID.flatMap { appNames[$0] }, names: names,
-                                 effectiveAt: proposal.effectiveAt, until: proposal.untilAt, reason: proposal.reason,
-                                 legalBases: proposal.legalBases.split(separator: ",").map(String.init), conditions: proposal.conditions,
-                                 approvedAt: proposal.reviewedAt ?? proposal.proposedAt, liftedBy: liftedBy))
+            for row in try await database.sql.raw("""
+                SELECT DISTINCT e.proposal_id AS p, l.number FROM block_entries e JOIN block_proposals l ON l.id = e.lift_proposal_id
+                WHERE e.proposal_id IN (\(binds: ids)) AND l.state = 'approved' ORDER BY l.number
+                """).all() {
+                liftedBy[try row.decode(column: "p", as: UUID.self), default: []].append(try row.decode(column: "number", as: String.self))
+            }
+        }
+        var entries: [Entry] = shown.map { proposal in
+            Entry(number: proposal.number, kind: proposal.kind, app: proposal.appID.flatMap { appNames[$0] }, names: names[proposal.id!] ?? 0,
+                  effectiveAt: proposal.effectiveAt, until: proposal.untilAt, reason: proposal.reason,
+                  legalBases: proposal.legalBases.split(separator: ",").map(String.init), conditions: proposal.conditions,
+                  approvedAt: proposal.reviewedAt ?? proposal.proposedAt, liftedBy: proposal.kind == "lift" ? [] : liftedBy[proposal.id!] ?? [])
         }
         // Imports of whole lists are register entries too (first page, no search).
         if page <= 1 && (q.isEmpty || "impor import".contains(q.lowercased())) {

@@ -26,10 +26,14 @@ struct OfficialAccountService: Sendable {
         try await AccountSnapshotModel.query(on: database.db).filter(\.$accountID == accountID).sort(\.$takenAt).all()
     }
 
-    /// The latest snapshot of every account.
+    /// The latest snapshot of every account (one indexed read each: a
+    /// handful of accounts, years of snapshots).
     func latest() async throws -> [UUID: AccountSnapshotModel] {
         var result: [UUID: AccountSnapshotModel] = [:]
-        for snapshot in try await AccountSnapshotModel.query(on: database.db).sort(\.$takenAt).all() { result[snapshot.accountID] = snapshot }
+        for account in try await accounts() {
+            result[account.id!] = try await AccountSnapshotModel.query(on: database.db).filter(\.$accountID == account.id!)
+                .sort(\.$takenAt, .descending).first()
+        }
         return result
     }
 
@@ -143,7 +147,7 @@ struct OfficialAccountController: Sendable {
             let latest = try await service.latest()
             var object = JSONObjectText()
             object.add("accounts", objects: try await service.accounts().map { Self.json($0, latest: latest[$0.id!]) })
-            return jsonText(object.finished)
+            return jsonResponse(object, status: .ok)
         }
         routes.post(SitePath.API.accounts, .staff(.manageOfficialAccounts)) { request, context in
             let body = try await decodeJSONBody(AccountBody.self, request, limit: 16 * 1024)
@@ -154,14 +158,14 @@ struct OfficialAccountController: Sendable {
                 try await service.register(platform: body.platform, handle: body.handle, verified: body.verified ?? false, since: since,
                                            ownerUnit: body.ownerUnit, actor: context.identity!.actor)
             }
-            return jsonText(Self.json(account, latest: nil).finished, status: .created)
+            return jsonResponse(Self.json(account, latest: nil), status: .created)
         }
         routes.get(SitePath.API.accounts + "/:id/snapshots", .everyone) { _, context in
             let id = try apiPathID(context)
             guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
             var object = JSONObjectText()
             object.add("snapshots", objects: try await service.snapshots(of: id).map(Self.json))
-            return jsonText(object.finished)
+            return jsonResponse(object, status: .ok)
         }
         // A connector (a comms token) pushes the figures it read.
         routes.post(SitePath.API.accounts + "/:id/snapshots", .staff(.manageOfficialAccounts)) { request, context in
@@ -174,7 +178,7 @@ struct OfficialAccountController: Sendable {
             let input = AccountSnapshotInput(takenAt: takenAt, followers: body.followers, posts: body.posts, likes: body.likes, views: body.views)
             _ = try await mapProblems { try await service.record([(accountID: id, snapshot: input)], source: "api", actor: context.identity!.actor) }
             let stored = try await service.snapshots(of: id).first { $0.takenAt == takenAt }!
-            return jsonText(Self.json(stored).finished, status: .created)
+            return jsonResponse(Self.json(stored), status: .created)
         }
         routes.get(SitePath.Transparency.accounts, .everyone) { request, context in
             let language = Language(request: request)

@@ -33,7 +33,7 @@ struct TransparencyController: Sendable {
             let period = try apiPeriod(request)
             let figures = try await service.figures(period)
             switch request.uri.queryParameters.get("format").map({ String($0) }) ?? "json" {
-            case "json": return jsonText(Self.json(figures, period))
+            case "json": return jsonResponse(Self.json(figures, period), status: .ok)
             case "csv": return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"transparansi.csv\""],
                                         body: .init(byteBuffer: ByteBuffer(string: figures.csv())))
             default: throw APIError(.badRequest, code: "invalid_format", message: "'format' must be json or csv.", field: "format")
@@ -44,7 +44,7 @@ struct TransparencyController: Sendable {
             guard let page = Int(request.uri.queryParameters.get("page").map { String($0) } ?? "1"), page >= 1, page <= 100_000 else {
                 throw APIError(.badRequest, code: "invalid_page", message: "'page' must be a positive whole number.", field: "page")
             }
-            return jsonText(Self.json(try await register.page(query: q, page: page)))
+            return jsonResponse(Self.json(try await register.page(query: q, page: page)), status: .ok)
         }
         routes.get(SitePath.API.statements, .everyone) { request, _ in
             let q = request.uri.queryParameters
@@ -93,7 +93,7 @@ struct TransparencyController: Sendable {
 
     // MARK: JSON (keys sorted, as the rest of the API)
 
-    static func json(_ figures: TransparencyFigures, _ period: CompliancePeriod) -> String {
+    static func json(_ figures: TransparencyFigures, _ period: CompliancePeriod) -> JSONObjectText {
         var object = JSONObjectText()
         object.add("period") { p in
             p.add("from", WIBDay.text(figures.fromDay))
@@ -114,10 +114,10 @@ struct TransparencyController: Sendable {
                 })
             }
         }
-        return object.finished
+        return object
     }
 
-    static func json(_ page: BlockRegister.Page) -> String {
+    static func json(_ page: BlockRegister.Page) -> JSONObjectText {
         var object = JSONObjectText()
         object.add("entries", objects: page.entries.map { entry in
             var row = JSONObjectText()
@@ -136,12 +136,8 @@ struct TransparencyController: Sendable {
         })
         object.add("has_more", page.hasMore)
         object.add("page", page.page)
-        return object.finished
+        return object
     }
-}
-
-func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
 extension Optional {

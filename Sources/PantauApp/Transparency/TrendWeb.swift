@@ -24,7 +24,7 @@ struct TrendController: Sendable {
             let (period, platform, category) = try parse(request) { problem in
                 APIError(.badRequest, code: "invalid_filter", message: problem.en, field: "period")
             }
-            return jsonText(Self.json(try await service.trends(period, platform: platform, category: category)))
+            return jsonResponse(Self.json(try await service.trends(period, platform: platform, category: category)), status: .ok)
         }
     }
 
@@ -45,7 +45,7 @@ struct TrendController: Sendable {
         }
     }
 
-    static func json(_ trends: TrendFigures) -> String {
+    static func json(_ trends: TrendFigures) -> JSONObjectText {
         func lines(_ lines: [TrendFigures.Line]) -> [JSONObjectText] {
             lines.map { line in
                 var o = JSONObjectText()
@@ -67,7 +67,7 @@ struct TrendController: Sendable {
         object.add("from", WIBDay.text(trends.fromDay))
         object.add("to", WIBDay.text(trends.toDay - 1))
         object.add("weeks", list: trends.weeks.map(WIBDay.text))
-        return object.finished
+        return object
     }
 }
 
