@@ -47,6 +47,7 @@ public struct PantauServer {
                 var worker = DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger)
                 worker.mailer = configuration.mailer
                 worker.blocklist = components.blocklist
+                worker.campaigns = CampaignService(database: database, clock: clock)
                 services.append(worker)
             }
             if configuration.blocklistInMemory {
@@ -127,6 +128,8 @@ public struct PantauServer {
                                statements: StatementsExporter(database: database), categories: intake.categories).register(on: routes)
         TrendController(service: transparency, categories: intake.categories).register(on: routes)
         OfficialAccountController(service: OfficialAccountService(database: database, clock: intake.clock)).register(on: routes)
+        CampaignController(service: CampaignService(database: database, clock: intake.clock)).register(on: routes)
+        MentionInboxController(service: MentionInboxService(database: database, clock: intake.clock)).register(on: routes)
         return routes
     }
 }

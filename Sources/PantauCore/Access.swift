@@ -73,6 +73,10 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case answerOrders = "answer_orders"
     /// The regulator's official accounts and their figures (comms).
     case manageOfficialAccounts = "manage_official_accounts"
+    /// Schedule, cancel and follow campaigns on every official account (comms).
+    case runCampaigns = "run_campaigns"
+    /// The inbox of mentions that are not reports, and the replies (comms).
+    case answerMentions = "answer_mentions"
 }
 
 public enum PermissionTable {
@@ -101,6 +105,8 @@ public enum PermissionTable {
         .manageAllowList: [.admin, .supervisor],
         .downloadBlocklist: [.admin, .supervisor, .analyst, .isp],
         .manageOfficialAccounts: [.admin, .comms],
+        .runCampaigns: [.admin, .comms],
+        .answerMentions: [.admin, .comms],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

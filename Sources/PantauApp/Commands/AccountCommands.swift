@@ -202,11 +202,12 @@ private func withAccounts(_ options: DatabaseOptions, _ body: (AccountService) a
     }
 }
 
-/// `pantau official-accounts list|import-snapshots FILE`: the regulator's
-/// official accounts, and their figures from a CSV file.
+/// `pantau official-accounts list|import-snapshots FILE|publish-webhook`: the
+/// regulator's official accounts, their figures from a CSV file, and where
+/// their campaign posts are delivered.
 struct OfficialAccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "official-accounts", abstract: "The regulator's official accounts and their figures.",
-                                                    subcommands: [List.self, ImportSnapshots.self])
+                                                    subcommands: [List.self, ImportSnapshots.self, PublishWebhook.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the official accounts with their latest figures.")
@@ -249,6 +250,51 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
                         for problem in problems.problems { FileHandle.standardError.write(Data("\(file): \(problem)\n".utf8)) }
                         throw ExitCode(1)
                     }
+                }
+            }
+        }
+    }
+
+    struct PublishWebhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "publish-webhook",
+            abstract: "Set the webhook an account's campaign posts go to (the built-in connector); prints a new signing secret once (or reads one from stdin).")
+        @Option(help: "Platform of the account") var platform: String
+        @Option(help: "Handle of the account, e.g. kemkominfo") var handle: String
+        @Option(help: "http(s) URL that receives the posts") var url: String
+        @Flag(help: "Read the signing secret from the first line of stdin") var secretStdin = false
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            guard let p = Platform(rawValue: platform.lowercased()), p != .web else {
+                throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(platform)'")
+            }
+            let secret: String
+            if secretStdin {
+                guard let line = readLine(strippingNewline: true), line.count >= 16 else {
+                    throw ValidationError("--secret-stdin: expected a secret of at least 16 characters on standard input")
+                }
+                secret = line
+            } else {
+                var random = SecureRandom()
+                secret = "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
+            }
+            let wanted = (handle.hasPrefix("@") ? String(handle.dropFirst()) : handle).lowercased()
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    let service = OfficialAccountService(database: database, clock: SystemClock())
+                    guard let account = try await service.accounts().first(where: { $0.platform == p.rawValue && $0.handle == wanted }) else {
+                        throw ValidationError("no official account @\(wanted) on \(p.rawValue) is registered (see `pantau official-accounts list`)")
+                    }
+                    do {
+                        _ = try await service.update(account.id!, .init(connector: CampaignConnectors.defaultName, publishWebhookURL: url, publishWebhookSecret: secret),
+                                                     actor: cliActor)
+                    } catch let problem as OfficialAccountService.Problem {
+                        throw ValidationError(problem.en)
+                    }
+                    print("campaign posts of \(p.rawValue) @\(wanted) go to \(url)")
+                    if !secretStdin { print("signing secret (give it to the receiver; shown only now): \(secret)") }
                 }
             }
         }

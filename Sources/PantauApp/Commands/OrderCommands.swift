@@ -148,7 +148,7 @@ struct PlatformCommand: AsyncParsableCommand {
                                                        payload: ["url": url], at: Date(), on: tx)
                         // Orders that waited for a hand-sent e-mail now go by webhook.
                         try await OutboxModel.query(on: tx).filter(\.$platformID == p.rawValue).filter(\.$status == "manual")
-                            .set(\.$status, to: "pending").set(\.$nextAttemptAt, to: Date()).update()
+                            .filter(\.$campaignPostID == nil).set(\.$status, to: "pending").set(\.$nextAttemptAt, to: Date()).update()
                     }
                     print("webhook for \(p.rawValue): \(url)")
                     if !secretStdin { print("signing secret (give it to the platform; shown only now): \(secret)") }

@@ -87,19 +87,22 @@ public final class PantauDatabase: Sendable {
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
+        CreateCampaigns(),
     ]
 
-    private func migrator() -> Migrator {
+    private func migrator(first count: Int? = nil) -> Migrator {
         let migrations = Migrations()
-        migrations.add(Self.migrationList)
+        migrations.add(Array(Self.migrationList.prefix(count ?? Self.migrationList.count)))
         return Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
     }
 
     /// Applies every pending migration; returns how many ran.
+    /// `first`: only the first migrations of the list (tests of an upgrade
+    /// from an earlier release).
     @discardableResult
-    public func migrate() async throws -> Int {
+    public func migrate(first count: Int? = nil) async throws -> Int {
         try await configureSQLite()
-        let migrator = migrator()
+        let migrator = migrator(first: count)
         try await migrator.setupIfNeeded().get()
         let pending = try await migrator.previewPrepareBatch().get()
         try await migrator.prepareBatch().get()

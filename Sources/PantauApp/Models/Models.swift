@@ -269,7 +269,9 @@ final class OrderItemModel: Model, @unchecked Sendable {
 final class OutboxModel: Model, @unchecked Sendable {
     static let schema = "outbox"
     @ID(key: .id) var id: UUID?
-    @Field(key: "order_id") var orderID: UUID
+    /// The takedown order the message carries, or nil for a campaign post.
+    @OptionalField(key: "order_id") var orderID: UUID?
+    @OptionalField(key: "campaign_post_id") var campaignPostID: UUID?
     @Field(key: "platform_id") var platformID: String
     @Field(key: "idempotency_key") var idempotencyKey: String
     @Field(key: "body") var body: String

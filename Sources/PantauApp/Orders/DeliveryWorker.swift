@@ -11,7 +11,9 @@ import SQLKit
 /// One outbox message leased by this worker.
 struct LeasedMessage: Sendable {
     let id: UUID
-    let orderID: UUID
+    /// The takedown order carried, or nil for a campaign post.
+    let orderID: UUID?
+    let campaignPostID: UUID?
     let platformID: String
     let idempotencyKey: String
     let body: String
@@ -19,7 +21,8 @@ struct LeasedMessage: Sendable {
     let createdAt: Date
 }
 
-/// Sends takedown orders to platforms: closes due batches, leases due outbox
+/// Sends takedown orders to platforms and campaign posts to the official
+/// accounts' connectors: closes due batches, releases due campaigns, leases due outbox
 /// messages (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers
 /// never hold the same message at once), POSTs each signed to the platform's
 /// webhook, and records every attempt. Failures are retried with backoff and
@@ -41,6 +44,9 @@ struct DeliveryWorker: Service {
     var mailer: SMTPMailer?
     /// Scheduled blocks and lifts take effect in the same pass.
     var blocklist: BlocklistService?
+    /// Campaigns whose time has come are released in the same pass, and
+    /// their posts published through these connectors.
+    var campaigns: CampaignService?
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -67,6 +73,7 @@ struct DeliveryWorker: Service {
         try await orders.closeDueBatches()
         try await orders.markOverdueItems()
         try await blocklist?.applySchedule()
+        try await campaigns?.releaseDue()
         let leased = try await lease()
         guard !leased.isEmpty else { return 0 }
         let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })
@@ -74,7 +81,11 @@ struct DeliveryWorker: Service {
             for message in leased {
                 group.addTask {
                     do {
-                        try await deliver(message, platform: platforms[message.platformID], client: client)
+                        if let post = message.campaignPostID {
+                            try await publish(message, post: post, client: client)
+                        } else {
+                            try await deliver(message, platform: platforms[message.platformID], client: client)
+                        }
                     } catch {
                         logger.error("recording a delivery failed", metadata: ["outbox": "\(message.id)", "error": "\(String(reflecting: error))"])
                     }
@@ -105,10 +116,11 @@ struct DeliveryWorker: Service {
                 WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
                              AND (lease_until IS NULL OR lease_until < \(bind: now))
                              ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: skipLocked ? " FOR UPDATE SKIP LOCKED" : ""))
-                RETURNING id, order_id, platform_id, idempotency_key, body, attempts, created_at
+                RETURNING id, order_id, campaign_post_id, platform_id, idempotency_key, body, attempts, created_at
                 """).all()
             return try rows.map { row in
-                LeasedMessage(id: try row.decode(column: "id", as: UUID.self), orderID: try row.decode(column: "order_id", as: UUID.self),
+                LeasedMessage(id: try row.decode(column: "id", as: UUID.self), orderID: try row.decode(column: "order_id", as: UUID?.self),
+                              campaignPostID: try row.decode(column: "campaign_post_id", as: UUID?.self),
                               platformID: try row.decode(column: "platform_id", as: String.self),
                               idempotencyKey: try row.decode(column: "idempotency_key", as: String.self),
                               body: try row.decode(column: "body", as: String.self), attempts: try row.decode(column: "attempts", as: Int.self),
@@ -120,6 +132,8 @@ struct DeliveryWorker: Service {
     /// How one attempt ended.
     enum Outcome {
         case delivered
+        /// A campaign post is live (its address and id when the connector knows them).
+        case published(url: String?, externalID: String?)
         case failed(String)
         /// No webhook and no SMTP relay: the order waits for staff to send it
         /// by e-mail and mark it sent.
@@ -179,9 +193,43 @@ struct DeliveryWorker: Service {
         try await record(message, started: started, duration: duration, status: status, outcome: outcome, channel: channel)
     }
 
+    /// Publishes one campaign post through its account's connector and
+    /// records the outcome (an account without a connector waits for comms
+    /// staff, like an order without a webhook).
+    func publish(_ message: LeasedMessage, post postID: UUID, client: HTTPClient) async throws {
+        let started = clock.now()
+        let startNanos = DispatchTime.now().uptimeNanoseconds
+        let connectors = campaigns?.connectors ?? .builtIn
+        let outcome: Outcome
+        var channel = "connector"
+        if let post = try await CampaignPostModel.find(postID, on: database.db),
+           let account = try await OfficialAccountModel.find(post.accountID, on: database.db),
+           let settings = try await AccountConnectorModel.find(post.accountID, on: database.db),
+           let decoded = try? JSONDecoder().decode(CampaignPostMessage.self, from: Data(message.body.utf8)) {
+            let name = post.connector ?? settings.connector ?? CampaignConnectors.defaultName
+            channel = "connector:" + name
+            if let connector = connectors.connector(named: name) {
+                let target = ConnectorAccount(platform: account.platform, handle: account.handle,
+                                              webhookURL: settings.publishWebhookURL, webhookSecret: settings.publishWebhookSecret)
+                switch await connector.publish(decoded, body: message.body, idempotencyKey: message.idempotencyKey, account: target,
+                                               client: client, timeout: requestTimeout) {
+                case .published(let url, let id): outcome = .published(url: url, externalID: id)
+                case .failed(let reason): outcome = .failed(reason)
+                case .unavailable: outcome = .awaitingManualSend
+                }
+            } else {
+                outcome = .failed("no connector named '\(name)' in this server")
+            }
+        } else {
+            outcome = .failed("campaign post \(UUIDText.lower(postID)) or its account is missing")
+        }
+        let duration = Int((DispatchTime.now().uptimeNanoseconds - startNanos) / 1_000_000)
+        try await record(message, started: started, duration: duration, status: nil, outcome: outcome, channel: channel)
+    }
+
     private func record(_ message: LeasedMessage, started: Date, duration: Int, status: Int?, outcome: Outcome, channel: String) async throws {
         let failure: String? = switch outcome {
-        case .delivered: nil
+        case .delivered, .published: nil
         case .failed(let reason): reason
         case .awaitingManualSend: "awaiting manual e-mail delivery"
         }
@@ -210,21 +258,39 @@ struct DeliveryWorker: Service {
             outbox.lastError = failure
             if case .awaitingManualSend = outcome {
                 outbox.status = "manual"
-                try await OrderService.recordEvent("order_awaiting_manual_send", platform: message.platformID, order: message.orderID,
-                                                   actor: "system:delivery", payload: ["reason": "no webhook and no SMTP relay configured"],
-                                                   at: now, on: db)
+                if let post = message.campaignPostID {
+                    try await CampaignService.recordUnpublished(post: post, status: .manual, reason: "no publishing connector configured for this account",
+                                                                at: now, on: db)
+                } else {
+                    try await OrderService.recordEvent("order_awaiting_manual_send", platform: message.platformID, order: message.orderID,
+                                                       actor: "system:delivery", payload: ["reason": "no webhook and no SMTP relay configured"],
+                                                       at: now, on: db)
+                }
             } else if failure == nil {
                 outbox.status = "delivered"
                 outbox.deliveredAt = now
-                if let order = try await OrderModel.find(message.orderID, on: db), order.sentAt == nil {
+                if let post = message.campaignPostID {
+                    var url: String?, externalID: String?
+                    if case .published(let u, let id) = outcome { (url, externalID) = (u, id) }
+                    try await CampaignService.recordPublished(post: post, url: url, externalID: externalID, at: now, on: db)
+                } else if let orderID = message.orderID, let order = try await OrderModel.find(orderID, on: db), order.sentAt == nil {
                     try await orders.markDelivered(order, at: now, isSQLite: database.isSQLite, on: db)
                 }
             } else if giveUp {
                 outbox.status = "dead"
-                try await AccountService.audit("order_delivery_dead_lettered", actor: "system:delivery", target: "order:" + UUIDText.lower(message.orderID),
-                                               payload: ["attempts": String(attempt), "last_error": failure ?? "", "platform": message.platformID],
-                                               at: now, on: db)
+                if let post = message.campaignPostID {
+                    try await CampaignService.recordUnpublished(post: post, status: .failed, reason: failure ?? "", at: now, on: db)
+                } else {
+                    try await AccountService.audit("order_delivery_dead_lettered", actor: "system:delivery",
+                                                   target: "order:" + (message.orderID.map(UUIDText.lower) ?? ""),
+                                                   payload: ["attempts": String(attempt), "last_error": failure ?? "", "platform": message.platformID],
+                                                   at: now, on: db)
+                }
             } else {
+                if let post = message.campaignPostID {
+                    try await CampaignPostModel.query(on: db).filter(\.$id == post).filter(\.$publishedAt == nil)
+                        .set(\.$lastError, to: failure).set(\.$updatedAt, to: now).update()
+                }
                 outbox.nextAttemptAt = next
             }
             try await outbox.save(on: db)

@@ -67,6 +67,78 @@ struct OfficialAccountService: Sendable {
         return account
     }
 
+    /// What an update may change; nil leaves a value as it is.
+    struct Changes: Sendable {
+        var verified: Bool?
+        var since: Date?
+        var ownerUnit: String?
+        var active: Bool?
+        var connector: String?
+        /// Empty text removes the webhook.
+        var publishWebhookURL: String?
+        var publishWebhookSecret: String?
+    }
+
+    /// Verifies, deactivates or re-activates an account, or sets its
+    /// publishing connector. Audited with what changed (never the secret).
+    func update(_ id: UUID, _ changes: Changes, actor: String, connectors: CampaignConnectors = .builtIn) async throws -> (OfficialAccountModel, AccountConnectorModel) {
+        if let unit = changes.ownerUnit, unit.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw Problem(status: .unprocessableContent, code: "owner_unit_required", id: "Unit pemilik wajib diisi.", en: "'owner_unit' is required.")
+        }
+        if let name = changes.connector, connectors.connector(named: name) == nil {
+            throw Problem(status: .unprocessableContent, code: "unknown_connector", id: "Konektor tidak dikenal (ada: \(connectors.names.joined(separator: ", "))).",
+                          en: "Unknown connector (known: \(connectors.names.joined(separator: ", "))).")
+        }
+        if let url = changes.publishWebhookURL, !url.isEmpty {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""), components.host?.isEmpty == false else {
+                throw Problem(status: .unprocessableContent, code: "invalid_webhook_url", id: "Alamat webhook harus http(s).", en: "The webhook address must be http(s).")
+            }
+        }
+        if let secret = changes.publishWebhookSecret, !secret.isEmpty, secret.count < 16 {
+            throw Problem(status: .unprocessableContent, code: "weak_secret", id: "Rahasia penanda tangan paling sedikit 16 karakter.",
+                          en: "The signing secret is at least 16 characters.")
+        }
+        let now = clock.now()
+        return try await database.writeTransaction { db in
+            guard let account = try await OfficialAccountModel.find(id, on: db), let settings = try await AccountConnectorModel.find(id, on: db) else {
+                throw Problem(status: .notFound, code: "not_found", id: "Akun tidak ditemukan.", en: "No such account.")
+            }
+            var changed: [String: String] = [:]
+            if let verified = changes.verified, verified != account.verified {
+                account.verified = verified
+                account.verifiedAt = verified ? now : nil
+                changed["verified"] = String(verified)
+            }
+            if let since = changes.since { account.since = since; changed["since"] = QueueFilter.formatDay(since) }
+            if let unit = changes.ownerUnit?.trimmingCharacters(in: .whitespaces), unit != account.ownerUnit { account.ownerUnit = unit; changed["owner_unit"] = unit }
+            if let active = changes.active, active != account.active { account.active = active; changed["active"] = String(active) }
+            if let name = changes.connector { settings.connector = name; changed["connector"] = name }
+            if let url = changes.publishWebhookURL { settings.publishWebhookURL = url.isEmpty ? nil : url; changed["publish_webhook_url"] = url }
+            if let secret = changes.publishWebhookSecret {
+                settings.publishWebhookSecret = secret.isEmpty ? nil : secret
+                changed["publish_webhook_secret"] = secret.isEmpty ? "removed" : "set"
+            }
+            try await account.save(on: db)
+            try await settings.save(on: db)
+            if !changed.isEmpty {
+                try await AccountService.audit("official_account_updated", actor: actor, target: "official_account:\(account.platform):\(account.handle)",
+                                               payload: changed, at: now, on: db)
+                // Posts that waited for staff now that a webhook exists go through it.
+                if settings.isReady {
+                    let posts = try await CampaignPostModel.query(on: db).filter(\.$accountID == id).filter(\.$status == CampaignPostStatus.manual.rawValue).all()
+                    for post in posts {
+                        try await OutboxModel.query(on: db).filter(\.$campaignPostID == post.id!).filter(\.$status == "manual")
+                            .set(\.$status, to: "pending").set(\.$nextAttemptAt, to: now).update()
+                        post.status = CampaignPostStatus.queued.rawValue
+                        post.updatedAt = now
+                        try await post.save(on: db)
+                    }
+                }
+            }
+            return (account, settings)
+        }
+    }
+
     /// Stores snapshots (one account each); a snapshot at the same time as a
     /// stored one replaces it (a connector sending again changes nothing).
     /// All or nothing.
@@ -142,7 +214,34 @@ struct OfficialAccountController: Sendable {
         enum CodingKeys: String, CodingKey { case platform, handle, verified, since, ownerUnit = "owner_unit" }
     }
 
+    struct UpdateBody: Decodable {
+        let verified: Bool?
+        let since: String?
+        let ownerUnit: String?
+        let active: Bool?
+        let connector: String?
+        let publishWebhookURL: String?
+        let publishWebhookSecret: String?
+        enum CodingKeys: String, CodingKey {
+            case verified, since, ownerUnit = "owner_unit", active, connector, publishWebhookURL = "publish_webhook_url",
+                 publishWebhookSecret = "publish_webhook_secret"
+        }
+    }
+
     func register(on routes: Routes) {
+        routes.post(SitePath.API.accounts + "/:id", .staff(.manageOfficialAccounts)) { request, context in
+            let id = try apiPathID(context)
+            let body = try await decodeJSONBody(UpdateBody.self, request, limit: 16 * 1024)
+            let since = try body.since.map { text -> Date in
+                try QueueFilter.parseDay(text).orThrow(APIError(.unprocessableContent, code: "invalid_since", message: "'since' must be a day (YYYY-MM-DD).", field: "since"))
+            }
+            let changes = OfficialAccountService.Changes(verified: body.verified, since: since, ownerUnit: body.ownerUnit, active: body.active,
+                                                         connector: body.connector, publishWebhookURL: body.publishWebhookURL,
+                                                         publishWebhookSecret: body.publishWebhookSecret)
+            let (account, settings) = try await mapProblems { try await service.update(id, changes, actor: context.identity!.actor) }
+            let latest = try await service.latest()
+            return jsonResponse(Self.json(account, latest: latest[id], connector: settings), status: .ok)
+        }
         routes.get(SitePath.API.accounts, .everyone) { _, _ in
             let latest = try await service.latest()
             var object = JSONObjectText()
@@ -158,7 +257,7 @@ struct OfficialAccountController: Sendable {
                 try await service.register(platform: body.platform, handle: body.handle, verified: body.verified ?? false, since: since,
                                            ownerUnit: body.ownerUnit, actor: context.identity!.actor)
             }
-            return jsonResponse(Self.json(account, latest: nil), status: .created)
+            return jsonResponse(Self.json(account, latest: nil, connector: try await AccountConnectorModel.find(account.id!, on: service.database.db)), status: .created)
         }
         routes.get(SitePath.API.accounts + "/:id/snapshots", .everyone) { _, context in
             let id = try apiPathID(context)
@@ -190,6 +289,28 @@ struct OfficialAccountController: Sendable {
             if let identity = context.identity, identity.may(.manageOfficialAccounts), case .session(_, let csrf) = identity.credential { token = csrf }
             return htmlResponse(OfficialAccountsView(language: language, identity: context.identity, accounts: accounts, series: series,
                                                      csrfToken: token, notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
+        }
+        // Verify, deactivate or re-activate an account from the page.
+        routes.post(SitePath.Transparency.accounts + "/ubah", .staff(.manageOfficialAccounts)) { request, context in
+            let language = Language(request: request)
+            let form = try await parseStaffForm(request, context, language: language).fields
+            guard let id = form["account"].flatMap(UUIDText.parse) else {
+                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih akun resmi.", "Choose an official account."))
+            }
+            var changes = OfficialAccountService.Changes()
+            switch form["change"] {
+            case "verify": changes.verified = true
+            case "unverify": changes.verified = false
+            case "deactivate": changes.active = false
+            case "activate": changes.active = true
+            default: throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Perubahan tidak dikenal.", "Unknown change."))
+            }
+            do {
+                _ = try await service.update(id, changes, actor: context.identity!.actor)
+            } catch let problem as OfficialAccountService.Problem {
+                throw WebErrorPage(status: problem.status, language: language, detail: language.t(problem.id, problem.en))
+            }
+            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Transparency.accounts + "?notice=updated")])
         }
         routes.post(SitePath.Transparency.accounts + "/angka", .staff(.manageOfficialAccounts)) { request, context in
             let language = Language(request: request)
@@ -224,9 +345,14 @@ struct OfficialAccountController: Sendable {
         }
     }
 
-    static func json(_ account: OfficialAccountModel, latest: AccountSnapshotModel?) -> JSONObjectText {
+    /// `connector` (comms staff only): where its campaign posts go; the secret is never shown.
+    static func json(_ account: OfficialAccountModel, latest: AccountSnapshotModel?, connector: AccountConnectorModel? = nil) -> JSONObjectText {
         var o = JSONObjectText()
         o.add("active", account.active)
+        if let connector {
+            o.add("connector", connector.connector ?? CampaignConnectors.defaultName)
+            o.add("connector_ready", connector.isReady)
+        }
         o.add("handle", account.handle)
         o.add("id", UUIDText.lower(account.id!))
         if let latest { o.add("latest", object: { $0 = json(latest) }) } else { o.addNull("latest") }
@@ -235,6 +361,7 @@ struct OfficialAccountController: Sendable {
         o.add("since", account.since.map(isoTimestamp) ?? "")
         o.add("url", account.url)
         o.add("verified", account.verified)
+        if let at = account.verifiedAt { o.add("verified_at", isoTimestamp(at)) } else { o.addNull("verified_at") }
         return o
     }
 
@@ -259,6 +386,22 @@ struct OfficialAccountsView {
     let notice: String?
 
     private func label(_ a: OfficialAccountModel) -> String { (Platform(rawValue: a.platform)?.displayName ?? a.platform) + " @" + a.handle }
+
+    /// Verify / deactivate buttons for comms staff.
+    private func changeButtons(_ a: OfficialAccountModel) -> Node<HTML.BodyContext> {
+        let l = language
+        guard let csrfToken else { return .empty }
+        func button(_ change: String, _ text: String) -> Node<HTML.BodyContext> {
+            .form(.method(.post), .action(SitePath.Transparency.accounts + "/ubah"), .class("inline"),
+                  .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
+                  .input(.type(.hidden), .name("account"), .value(UUIDText.lower(a.id!))),
+                  .input(.type(.hidden), .name("change"), .value(change)),
+                  .button(.type(.submit), .class("link"), .text(text)))
+        }
+        return .group(
+            a.verified ? button("unverify", l.t("Batalkan verifikasi", "Unverify")) : button("verify", l.t("Tandai terverifikasi", "Mark verified")),
+            a.active ? button("deactivate", l.t("Nonaktifkan", "Deactivate")) : button("activate", l.t("Aktifkan", "Activate")))
+    }
 
     private var entryForm: Node<HTML.BodyContext> {
         let l = language
@@ -287,7 +430,10 @@ struct OfficialAccountsView {
                                                           .th(.text(l.t("Unggahan", "Posts"))), .th(.text(l.t("Suka", "Likes"))), .th(.text(l.t("Per", "As of")))))
         let body: Node<HTML.TableContext> = .tbody(.forEach(accounts) { a in
             let last = series[a.id!]?.last
-            return .tr(.td(.a(.href(a.url), .text(label(a)))), .td(.text(a.verified ? l.t("Ya", "Yes") : l.t("Belum", "Not yet"))), .td(.text(a.ownerUnit)),
+            let verified = a.verified ? l.t("Ya", "Yes") + (a.verifiedAt.map { " (" + QueueFilter.formatDay($0) + ")" } ?? "") : l.t("Belum", "Not yet")
+            return .tr(.class(a.active ? "" : "inactive"),
+                       .td(.a(.href(a.url), .text(label(a))), .if(!a.active, .text(l.t(" (nonaktif)", " (inactive)")))),
+                       .td(.text(verified), changeButtons(a)), .td(.text(a.ownerUnit)),
                        .td(.class("num"), .text(last.map { String($0.followers) } ?? "—")), .td(.class("num"), .text(last?.posts.map(String.init) ?? "—")),
                        .td(.class("num"), .text(last?.likes.map(String.init) ?? "—")), .td(.text(last.map { QueueFilter.formatDay($0.takenAt) } ?? "—")))
         })
@@ -296,6 +442,7 @@ struct OfficialAccountsView {
             .p(.text(l.t("Hanya akun di daftar ini yang resmi. Angka diambil berkala dan ditampilkan berdampingan.",
                          "Only the accounts listed here are official. Their figures are taken regularly and shown side by side."))),
             .if(notice == "saved", .p(.class("ok"), .text(l.t("Angka tersimpan.", "Figures saved.")))),
+            .if(notice == "updated", .p(.class("ok"), .text(l.t("Akun diperbarui.", "Account updated.")))),
             .section(.class("card"), .id("accounts"), .table(.class("data"), header, body)),
             .section(.class("card"), .h2(.text(l.t("Pertumbuhan pengikut", "Growth of followers"))), .raw(chart)),
             entryForm

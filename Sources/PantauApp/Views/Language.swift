@@ -81,6 +81,16 @@ enum SitePath {
         static let blockRegister = "/api/v1/blocks/register"
         static let trends = "/api/v1/trends"
         static let accounts = "/api/v1/accounts"
+        static let campaigns = "/api/v1/campaigns"
+        static let mentionInbox = "/api/v1/mentions/inbox"
+        static func mentionReply(_ id: String) -> String { "/api/v1/mentions/\(id)/reply" }
+    }
+
+    /// The comms office (*humas*): campaigns and the inbox of mentions.
+    enum Comms {
+        static let campaigns = "/kampanye"
+        static func campaign(_ id: UUID) -> String { "/kampanye/\(UUIDText.lower(id))" }
+        static let inbox = "/humas/sebutan"
     }
 
     enum Transparency {

@@ -37,6 +37,7 @@ struct PageLayout {
                         .a(.href(language.link(SitePath.Blocklist.check)), .text(language.t("Cek blokir", "Check a block"))),
                         .a(.href(language.link(SitePath.Transparency.page)), .text(language.t("Transparansi", "Transparency"))),
                         .a(.href(language.link(SitePath.Transparency.accounts)), .text(language.t("Akun resmi", "Official accounts"))),
+                        .a(.href(language.link(SitePath.Comms.campaigns)), .text(language.t("Kampanye", "Campaigns"))),
                         .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
                            .text(language == .en ? "Bahasa Indonesia" : "English")),
                         .unwrap(identity) { staffLinks($0) }
@@ -62,6 +63,7 @@ extension PageLayout {
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.list)), .text(language.t("Perintah takedown", "Takedown orders")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.compliance)), .text(language.t("Kepatuhan", "Compliance")))),
             .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Blocklist.staff)), .text(language.t("Pemblokiran", "Blocking")))),
+            .if(identity.may(.answerMentions), .a(.href(language.link(SitePath.Comms.inbox)), .text(language.t("Sebutan masuk", "Mentions inbox")))),
             .if(identity.may(.answerOrders), .a(.href(language.link(SitePath.Portal.home)), .text(language.t("Portal platform", "Platform portal")))),
             .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
                   .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
