@@ -6,7 +6,10 @@ reasons, and the public ticket page shows the outcome. The order reaches a
 local webhook receiver (signature checked); the platform's liaison answers
 it in the portal, the ticket page follows, and the refusal climbs the
 sanctions ladder (proposed by the analyst, approved by a supervisor, letter
-printed). Saves screenshots (1280x800) of the main pages to the folder
+printed). The public transparency page and the register open; a comms
+officer schedules a campaign on every official account (published through
+the webhook connector to a local publishing desk, LINE recorded by hand),
+and answers a mention in the inbox. Saves screenshots (1280x800) of the main pages to the folder
 given by --screenshots.
 
 Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
@@ -38,16 +41,30 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     secret = b"whsec-browser-test-secret"
     orders, bad = [], 0
 
+    posts = []
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         parts = dict(p.split("=", 1) for p in self.headers.get("Pantau-Signature", "").split(",") if "=" in p)
         expected = hmac.new(self.secret, (parts.get("t", "") + ".").encode() + body, hashlib.sha256).hexdigest()
-        if hmac.compare_digest(expected, parts.get("v1", "")):
-            Receiver.orders.append(json.loads(body))
-            self.send_response(200)
-        else:
+        if not hmac.compare_digest(expected, parts.get("v1", "")):
             Receiver.bad += 1
             self.send_response(401)
+            self.end_headers()
+            return
+        if self.path.startswith("/publish/"):
+            # The publishing desk of the official accounts: answers with the live post's address.
+            post = json.loads(body)
+            Receiver.posts.append(post)
+            answer = json.dumps({"url": f"https://{post['platform']}.example/kemkominfo/{len(Receiver.posts)}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+            return
+        Receiver.orders.append(json.loads(body))
+        self.send_response(200)
         self.end_headers()
 
     def log_message(self, *args):
@@ -74,6 +91,20 @@ def main():
     r = subprocess.run([binary, "platform", "webhook", "--platform", "tiktok", "--url", f"http://127.0.0.1:{receiver.server_port}/webhook",
                         "--secret-stdin"], cwd=work, input=Receiver.secret.decode() + "\n", capture_output=True, text=True, timeout=120)
     check("the platform's webhook is set", r.returncode == 0, r.stderr)
+    add_user(binary, work, "humas@kominfo.test", "comms", "comms-password-1")
+    r = subprocess.run([binary, "official-accounts", "list"], cwd=work, capture_output=True, text=True, timeout=120)
+    official = [line.split("\t")[:2] for line in r.stdout.splitlines() if "\t" in line]
+    check("the official accounts are seeded", len(official) >= 2, r.stdout + r.stderr)
+    for platform, handle in official:
+        if platform == "line":
+            continue  # no connector: its post is recorded by hand
+        r = subprocess.run([binary, "official-accounts", "publish-webhook", "--platform", platform, "--handle", handle,
+                            "--url", f"http://127.0.0.1:{receiver.server_port}/publish/{platform}", "--secret-stdin"],
+                           cwd=work, input=Receiver.secret.decode() + "\n", capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            check(f"the publishing webhook of {platform} is set", False, r.stderr)
+    r = subprocess.run([binary, "token", "create", "--platform", "tiktok", "--name", "mentions"], cwd=work, capture_output=True, text=True, timeout=120)
+    mention_token = r.stdout.strip().splitlines()[-1] if r.returncode == 0 else ""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(work, "serve.out"), "w")
@@ -243,6 +274,48 @@ def main():
         driver.get(base + "/transparansi/blokir")
         check("the register of blocks opens", "Register" in driver.page_source)
         shot("22-register-blokir.png")
+
+        # 9. Comms schedules a campaign on every official account; the worker publishes it; LINE is recorded by hand.
+        sign_in("humas@kominfo.test", "comms-password-1", "/kampanye")
+        driver.find_element(By.ID, "title").send_keys("Pekan Anti-Hoaks")
+        driver.find_element(By.ID, "message").send_keys("Saring sebelum sharing. Cek fakta di situs resmi. #AntiHoaks")
+        driver.find_element(By.ID, "media_urls").send_keys("https://kominfo.example/media/antihoaks.png")
+        shot("23-kampanye-baru.png")
+        submit(driver.find_element(By.CSS_SELECTOR, "#campaign-form button[type=submit]"))
+        check("the campaign page opens", "Pekan Anti-Hoaks" in driver.page_source, driver.current_url)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            driver.refresh()
+            published = driver.find_elements(By.CSS_SELECTOR, "#posts tr.post-on_time")
+            if len(published) >= len(official) - 1:
+                break
+            time.sleep(0.5)
+        check("every connected account published on time", len(published) == len(official) - 1, driver.find_element(By.ID, "posts").text)
+        check("every post reached the desk signed", len(Receiver.posts) == len(official) - 1 and Receiver.bad == 0, str(Receiver.posts))
+        check("LINE waits for a hand-made post", len(driver.find_elements(By.CSS_SELECTOR, "#posts tr.post-waiting[data-platform=line]")) == 1)
+        line_form = driver.find_element(By.CSS_SELECTOR, "tr[data-platform=line] form.record-post")
+        line_form.find_element(By.NAME, "url").send_keys("https://line.me/R/home/public/post?id=kemkominfo&postId=1")
+        submit(line_form.find_element(By.TAG_NAME, "button"))
+        check("recorded by hand, the campaign is fair", "Tayang di semua akun tepat waktu" in driver.find_element(By.ID, "campaign-status").text,
+              driver.find_element(By.ID, "campaign-status").text)
+        shot("24-kampanye.png")
+
+        # 10. A mention that asks a question lands in the comms inbox and is answered.
+        import urllib.request
+        request = urllib.request.Request(base + "/api/v1/platforms/tiktok/mentions", method="POST",
+                                         headers={"Authorization": "Bearer " + mention_token, "Content-Type": "application/json"},
+                                         data=json.dumps({"mentions": [{"id": "q-1", "text": "@kemkominfo bagaimana cara melaporkan akun penipu?"}]}).encode())
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            check("the mention is accepted", answer.status in (200, 201))
+        driver.get(base + "/humas/sebutan")
+        check("the question waits in the inbox", "cara melaporkan akun penipu" in driver.page_source and "Pertanyaan" in driver.page_source)
+        form = driver.find_element(By.CSS_SELECTOR, "form.reply-form")
+        form.find_element(By.NAME, "text").send_keys("Silakan laporkan lewat pantau /lapor; kami tindak lanjuti.")
+        shot("25-sebutan.png")
+        submit(form.find_element(By.CSS_SELECTOR, "button[value=answered]"))
+        check("the reply is recorded", "Balasan tercatat" in driver.page_source)
+        driver.get(base + "/humas/sebutan?status=answered")
+        check("the answered tab shows the reply", "Silakan laporkan lewat pantau" in driver.page_source)
     finally:
         if driver:
             driver.quit()

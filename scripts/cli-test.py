@@ -164,6 +164,13 @@ def transparency(binary):
     r2 = run(binary, "official-accounts", "list", cwd=work)
     check("import-snapshots stores the figures", r.returncode == 0 and "imported 1 snapshots" in r.stdout and "1200000 followers" in r2.stdout,
           r.stdout + r.stderr + r2.stdout)
+    r = run(binary, "official-accounts", "publish-webhook", "--platform", "tiktok", "--handle", "tidakada", "--url", "https://desk.example/publish", cwd=work)
+    check("publish-webhook refuses an account that is not registered", r.returncode != 0 and "tidakada" in r.stderr, r.stdout + r.stderr)
+    r = run(binary, "official-accounts", "publish-webhook", "--platform", "tiktok", "--handle", "@kemkominfo", "--url", "ftp://desk.example", cwd=work)
+    check("publish-webhook refuses a URL that is not http(s)", r.returncode != 0 and "http(s)" in r.stderr, r.stdout + r.stderr)
+    r = run(binary, "official-accounts", "publish-webhook", "--platform", "tiktok", "--handle", "@kemkominfo", "--url", "https://desk.example/publish", cwd=work)
+    check("publish-webhook sets the connector and prints the secret once", r.returncode == 0 and "whsec_" in r.stdout and "desk.example" in r.stdout,
+          r.stdout + r.stderr)
 
 def api_me(port, token):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me", headers={"Authorization": f"Bearer {token}"})

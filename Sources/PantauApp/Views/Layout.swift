@@ -153,6 +153,13 @@ main.wide { max-width: 84rem; }
 .thumb { max-width:120px; max-height:90px; border:1px solid var(--line); border-radius:4px; }
 button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
 .ok { color:#1e6b32; font-weight:600; }
+.flag-problem { color:var(--bad); font-weight:600; }
+tr.inactive { color:var(--muted); }
+ul.inbox { list-style:none; padding:0; }
+ul.inbox li.mention { border-bottom:1px solid var(--line); padding:.75rem 0; }
+ul.inbox blockquote { margin:.25rem 0 .5rem; padding-left:.75rem; border-left:3px solid var(--line); }
+nav.tabs a { margin-right:1rem; }
+nav.tabs a.current { font-weight:700; text-decoration:none; }
 .pinned { border-left:4px solid var(--accent); }
 footer { max-width: 46rem; margin: 2rem auto; padding: 0 1.25rem; color:var(--muted); font-size:.875rem; }
 a { color: var(--accent); }
