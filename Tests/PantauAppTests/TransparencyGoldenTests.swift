@@ -63,6 +63,27 @@ import Testing
                 let expected = try String(contentsOf: golden, encoding: .utf8)
                 #expect(text == expected, "\(path) differs from Golden/\(file):\n\(text)")
             }
+
+            // The figures are pre-aggregated, and stay correct as data arrives: a new decision shows up at once.
+            func violating() async throws -> Int? {
+                let figures = try json(try await client.execute(uri: "/api/v1/transparency?\(period)", method: .get))
+                let decisions = (figures["tables"] as? [String: Any])?["decisions"] as? [[String: Any]] ?? []
+                return decisions.first { $0["verdict"] as? String == "violating" }?["value"] as? Int
+            }
+            #expect(try await violating() == 5)
+            func decisionsSection() async throws -> String {
+                let page = try await client.execute(uri: "/transparansi?\(period)", method: .get)
+                guard let start = page.text.range(of: "id=\"decisions\""), let end = page.text.range(of: "</section>", range: start.upperBound..<page.text.endIndex) else { return "" }
+                return String(page.text[start.upperBound..<end.lowerBound])
+            }
+            let before = try await decisionsSection()
+            #expect(before.contains(">5<") && !before.contains(">6<"))
+            let decided = try await client.execute(uri: "/api/v1/cases/\(cases[6])/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                #"{"verdict":"violating","category":"pornografi","legal_bases":["uu-44-2008"],"statement":"\#(Self.statement)","public_reason":"Pornografi.","action":"takedown_order"}"#))
+            #expect(decided.status == .created, "\(decided.text)")
+            #expect(try await violating() == 6)
+            let after = try await decisionsSection()
+            #expect(after.contains(">6<") && !after.contains(">5<"), "the page shows the new decision too: \(after)")
         }
     }
 }
