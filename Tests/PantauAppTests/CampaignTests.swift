@@ -41,14 +41,8 @@ final class PublishingReceiver: Sendable {
             let answer = #"{"url":"https://\#(platform).example/post/\#(fields["post_id"] ?? "")","id":"ext-\#(platform)"}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: answer)))
         }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: Logger(label: "publishing-receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var bound = 0
-        for await port in stream { bound = port; break }
-        server.withLock { $0 = (task, bound) }
+        let running = await startLocalServer(router)
+        server.withLock { $0 = running }
     }
 
     func stop() async {

@@ -49,14 +49,8 @@ final class PlatformReceiver: Sendable {
             if !valid { return .unauthorized }
             return fail ? .internalServerError : .ok
         }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: requested)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-                              logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var bound = 0
-        for await port in stream { bound = port; break }
-        server.withLock { $0 = (task, bound) }
+        let running = await startLocalServer(router, port: requested)
+        server.withLock { $0 = running }
     }
 
     func stop() async {
@@ -64,6 +58,19 @@ final class PlatformReceiver: Sendable {
         running.task.cancel()
         _ = try? await running.task.value
     }
+}
+
+/// Runs `router` as a real HTTP server on 127.0.0.1 (`port` 0: any free
+/// one); answers the server's task and the port it listens on.
+func startLocalServer(_ router: Router<BasicRequestContext>, port requested: Int = 0) async -> (task: Task<Void, any Error>, port: Int) {
+    let (stream, continuation) = AsyncStream<Int>.makeStream()
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: requested)),
+                          onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+                          logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+    var bound = 0
+    for await port in stream { bound = port; break }
+    return (task, bound)
 }
 
 /// Drives the delivery worker until every outbox message is delivered (or a limit).

@@ -269,16 +269,7 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
             guard let p = Platform(rawValue: platform.lowercased()), p != .web else {
                 throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(platform)'")
             }
-            let secret: String
-            if secretStdin {
-                guard let line = readLine(strippingNewline: true), line.count >= 16 else {
-                    throw ValidationError("--secret-stdin: expected a secret of at least 16 characters on standard input")
-                }
-                secret = line
-            } else {
-                var random = SecureRandom()
-                secret = "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
-            }
+            let secret = try signingSecret(fromStdin: secretStdin)
             let wanted = (handle.hasPrefix("@") ? String(handle.dropFirst()) : handle).lowercased()
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in

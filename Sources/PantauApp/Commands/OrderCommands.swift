@@ -128,16 +128,7 @@ struct PlatformCommand: AsyncParsableCommand {
             guard let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
                 throw ValidationError("--url: expected an http(s) URL, got '\(url)'")
             }
-            let secret: String
-            if secretStdin {
-                guard let line = readLine(strippingNewline: true), line.count >= 16 else {
-                    throw ValidationError("--secret-stdin: expected a secret of at least 16 characters on standard input")
-                }
-                secret = line
-            } else {
-                var random = SecureRandom()
-                secret = "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
-            }
+            let secret = try signingSecret(fromStdin: secretStdin)
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
@@ -175,4 +166,17 @@ struct PlatformCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// A webhook's signing secret: the first line of stdin (`--secret-stdin`,
+/// at least 16 characters) or a new random one.
+func signingSecret(fromStdin: Bool) throws -> String {
+    if fromStdin {
+        guard let line = readLine(strippingNewline: true), line.count >= 16 else {
+            throw ValidationError("--secret-stdin: expected a secret of at least 16 characters on standard input")
+        }
+        return line
+    }
+    var random = SecureRandom()
+    return "whsec_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &random) })
 }

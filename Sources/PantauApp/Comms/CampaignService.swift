@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import FluentKit
 import Foundation
+import Hummingbird
 import NIOCore
 import PantauCore
 import SQLKit
@@ -111,6 +112,30 @@ struct CampaignConnectors: Sendable {
     var names: [String] { byName.keys.sorted() }
 }
 
+/// A refusal of the comms services (campaigns, the mentions inbox), in both
+/// languages: a JSON error for the API, a readable page for people.
+struct CommsProblem: Error, Sendable {
+    let status: Int
+    let code: String
+    let field: String?
+    let id: String
+    let en: String
+}
+
+/// Runs `body`, answering a `CommsProblem` as the API's JSON error.
+func answeringAPI<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let problem as CommsProblem {
+        throw APIError(HTTPResponse.Status(code: problem.status), code: problem.code, message: problem.en, field: problem.field)
+    }
+}
+
+/// Runs `body`, answering a `CommsProblem` as an error page in `language`.
+func answeringPage<T>(_ language: Language, _ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let problem as CommsProblem {
+        throw WebErrorPage(status: HTTPResponse.Status(code: problem.status), language: language, detail: language.t(problem.id, problem.en))
+    }
+}
+
 /// Campaigns: scheduled with one message for every active official account,
 /// released at their time into the outbox (one message per account, in one
 /// transaction), published by the delivery worker through each account's
@@ -120,13 +145,7 @@ struct CampaignService: Sendable {
     let clock: any PantauClock
     var connectors = CampaignConnectors.builtIn
 
-    struct Problem: Error, Sendable {
-        let status: Int
-        let code: String
-        let field: String?
-        let id: String
-        let en: String
-    }
+    typealias Problem = CommsProblem
 
     /// A post beside its account, with how it measures up.
     struct PostView: Sendable {

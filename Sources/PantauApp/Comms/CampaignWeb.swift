@@ -52,7 +52,7 @@ struct CampaignController: Sendable {
             } ?? service.clock.now()
             let input = CampaignInput(title: body.title, message: body.message, mediaURLs: body.mediaURLs ?? [], scheduledAt: scheduledAt,
                                       lateAfterMinutes: body.lateAfterMinutes ?? CampaignInput.defaultLateAfterMinutes)
-            let campaign = try await apiProblems { try await service.create(input, actor: context.identity!.actor) }
+            let campaign = try await answeringAPI { try await service.create(input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(try await service.detail(of: campaign), staff: true), status: .created)
         }
         routes.get(SitePath.API.campaigns + "/:id", .everyone) { _, context in
@@ -63,7 +63,7 @@ struct CampaignController: Sendable {
             return jsonResponse(Self.json(detail, staff: staff), status: .ok)
         }
         routes.post(SitePath.API.campaigns + "/:id/cancel", .staff(.runCampaigns)) { _, context in
-            let campaign = try await apiProblems { try await service.cancel(try apiPathID(context), actor: context.identity!.actor) }
+            let campaign = try await answeringAPI { try await service.cancel(try apiPathID(context), actor: context.identity!.actor) }
             return jsonResponse(Self.json(try await service.detail(of: campaign), staff: true), status: .ok)
         }
         routes.post(SitePath.API.campaigns + "/:id/posts/:post/published", .staff(.runCampaigns)) { request, context in
@@ -73,7 +73,7 @@ struct CampaignController: Sendable {
                 try Self.parseTime(text).orThrow(APIError(.unprocessableContent, code: "invalid_published_at",
                                                           message: "'published_at' must be an ISO 8601 time.", field: "published_at"))
             }
-            _ = try await apiProblems {
+            _ = try await answeringAPI {
                 try await service.recordManualPublication(campaign: campaignID, post: postID, url: body.url, publishedAt: publishedAt,
                                                           actor: context.identity!.actor)
             }
@@ -106,7 +106,7 @@ struct CampaignController: Sendable {
             let media = (form["media_urls"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
             let input = CampaignInput(title: form["title"] ?? "", message: form["message"] ?? "", mediaURLs: media, scheduledAt: scheduledAt,
                                       lateAfterMinutes: late)
-            let campaign = try await webProblems(language) { try await service.create(input, actor: context.identity!.actor) }
+            let campaign = try await answeringPage(language) { try await service.create(input, actor: context.identity!.actor) }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(campaign.id!))])
         }
         routes.get(SitePath.Comms.campaigns + "/:id", .everyone) { request, context in
@@ -123,7 +123,7 @@ struct CampaignController: Sendable {
             let language = Language(request: request)
             _ = try await parseStaffForm(request, context, language: language)
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }
-            _ = try await webProblems(language) { try await service.cancel(id, actor: context.identity!.actor) }
+            _ = try await answeringPage(language) { try await service.cancel(id, actor: context.identity!.actor) }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(id))])
         }
         routes.post(SitePath.Comms.campaigns + "/:id/unggahan/:post", .staff(.runCampaigns)) { request, context in
@@ -141,7 +141,7 @@ struct CampaignController: Sendable {
                 }
                 return parsed
             }
-            _ = try await webProblems(language) {
+            _ = try await answeringPage(language) {
                 try await service.recordManualPublication(campaign: id, post: post, url: form["url"] ?? "", publishedAt: when, actor: context.identity!.actor)
             }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(id))])
@@ -151,18 +151,6 @@ struct CampaignController: Sendable {
     static func csrfToken(_ context: AppRequestContext) -> String? {
         if case .session(_, let csrf) = context.identity?.credential { return csrf }
         return nil
-    }
-
-    private func apiProblems<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as CampaignService.Problem {
-            throw APIError(HTTPResponse.Status(code: problem.status), code: problem.code, message: problem.en, field: problem.field)
-        }
-    }
-
-    private func webProblems<T>(_ language: Language, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as CampaignService.Problem {
-            throw WebErrorPage(status: HTTPResponse.Status(code: problem.status), language: language, detail: language.t(problem.id, problem.en))
-        }
     }
 
     static func json(_ detail: CampaignService.Detail, staff: Bool) -> JSONObjectText {

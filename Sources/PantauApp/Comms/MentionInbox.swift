@@ -33,13 +33,7 @@ struct MentionInboxService: Sendable {
         let next: String?
     }
 
-    struct Problem: Error, Sendable {
-        let status: Int
-        let code: String
-        let field: String?
-        let id: String
-        let en: String
-    }
+    typealias Problem = CommsProblem
 
     static let pageSize = 50
 
@@ -148,7 +142,7 @@ struct MentionInboxController: Sendable {
     func register(on routes: Routes) {
         routes.get(SitePath.API.mentionInbox, .staff(.answerMentions)) { request, _ in
             let (status, platform) = try Self.filters(request) { APIError(.badRequest, code: "invalid_\($0)", message: $1, field: $0) }
-            let page = try await apiProblems {
+            let page = try await answeringAPI {
                 try await service.page(status: status, platform: platform, cursor: request.uri.queryParameters.get("cursor").map { String($0) })
             }
             var object = JSONObjectText()
@@ -162,7 +156,7 @@ struct MentionInboxController: Sendable {
             guard let handling = MentionHandling(rawValue: body.handling ?? MentionHandling.answered.rawValue) else {
                 throw APIError(.unprocessableContent, code: "invalid_handling", message: "'handling' is answered or closed.", field: "handling")
             }
-            let reply = try await apiProblems {
+            let reply = try await answeringAPI {
                 try await service.handle(id, MentionReplyInput(handling: handling, text: body.text, replyURL: body.replyURL), actor: context.identity!.actor)
             }
             return jsonResponse(Self.json(reply), status: .created)
@@ -172,7 +166,7 @@ struct MentionInboxController: Sendable {
             let (status, platform) = try Self.filters(request) { _, _ in
                 WebErrorPage(status: .badRequest, language: language, detail: language.t("Saringan tidak dikenal.", "Unknown filter."))
             }
-            let page = try await webProblems(language) {
+            let page = try await answeringPage(language) {
                 try await service.page(status: status, platform: platform, cursor: request.uri.queryParameters.get("cursor").map { String($0) })
             }
             return htmlResponse(MentionInboxView(language: language, identity: context.identity, status: status, platform: platform, page: page,
@@ -186,7 +180,7 @@ struct MentionInboxController: Sendable {
             guard let handling = MentionHandling(rawValue: form["handling"] ?? "") else {
                 throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih balas atau tutup.", "Choose reply or close."))
             }
-            _ = try await webProblems(language) {
+            _ = try await answeringPage(language) {
                 try await service.handle(id, MentionReplyInput(handling: handling, text: form["text"] ?? "", replyURL: form["reply_url"]),
                                          actor: context.identity!.actor)
             }
@@ -205,18 +199,6 @@ struct MentionInboxController: Sendable {
             platform = p
         }
         return (status, platform)
-    }
-
-    private func apiProblems<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as MentionInboxService.Problem {
-            throw APIError(HTTPResponse.Status(code: problem.status), code: problem.code, message: problem.en, field: problem.field)
-        }
-    }
-
-    private func webProblems<T>(_ language: Language, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as MentionInboxService.Problem {
-            throw WebErrorPage(status: HTTPResponse.Status(code: problem.status), language: language, detail: language.t(problem.id, problem.en))
-        }
     }
 
     static func json(_ item: MentionInboxService.Item) -> JSONObjectText {
