@@ -260,6 +260,24 @@ final class PublishingReceiver: Sendable {
     }
 }
 
+extension CampaignTests {
+    @Test(arguments: Backend.available)
+    func workersReleasingAtOnceReleaseACampaignOnce(backend: Backend) async throws {
+        try await withCampaigns(backend) { client, _, db, _, comms, _, _ in
+            _ = try await schedule(client, comms, #"{"title":"Serentak","message":"Satu pesan, satu kali."}"#)
+            let workers = (0..<4).map { _ in CampaignService(database: db, clock: SystemClock()) }
+            let released = try await withThrowingTaskGroup(of: Int.self) { group in
+                for service in workers { group.addTask { try await service.releaseDue() } }
+                return try await group.reduce(0, +)
+            }
+            #expect(released == 1)
+            let posts = try await CampaignPostModel.query(on: db.db).count()
+            let messages = try await OutboxModel.query(on: db.db).filter(\.$campaignPostID != nil).count()
+            #expect(posts > 0 && messages == posts, "one message per post")
+        }
+    }
+}
+
 @Suite(.serialized) struct MentionInboxTests {
     @Test(arguments: Backend.available)
     func mentionsThatAreNotReportsWaitForAReplyWhichIsRecorded(backend: Backend) async throws {

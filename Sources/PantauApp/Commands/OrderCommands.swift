@@ -8,7 +8,7 @@ import ServiceLifecycle
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Deliver takedown orders to platforms (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
+        abstract: "Deliver takedown orders to platforms and campaign posts to the official accounts' connectors (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -22,6 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 var worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
                 worker.mailer = config.mailer
                 worker.blocklist = BlocklistService(database: database, clock: SystemClock(), normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
+                worker.campaigns = CampaignService(database: database, clock: SystemClock())
                 logger.info("delivery worker started", metadata: ["worker": "\(worker.name)", "database": "\(config.database.redacted)"])
                 let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()

@@ -213,16 +213,13 @@ struct CampaignService: Sendable {
     func cancel(_ id: UUID, actor: String) async throws -> CampaignModel {
         let now = clock.now()
         return try await database.writeTransaction { db in
-            guard let campaign = try await CampaignModel.find(id, on: db) else {
+            guard try await CampaignModel.find(id, on: db) != nil else {
                 throw Problem(status: 404, code: "not_found", field: nil, id: "Kampanye tidak ditemukan.", en: "No such campaign.")
             }
-            guard campaign.status == "scheduled" else {
+            guard try await Self.claim(id, to: "cancelled", at: now, on: db), let campaign = try await CampaignModel.find(id, on: db) else {
                 throw Problem(status: 409, code: "not_cancellable", field: nil, id: "Kampanye ini sudah dirilis atau dibatalkan.",
                               en: "This campaign has been released or cancelled already.")
             }
-            campaign.status = "cancelled"
-            campaign.cancelledAt = now
-            try await campaign.save(on: db)
             try await CampaignPostModel.query(on: db).filter(\.$campaignID == id)
                 .set(\.$status, to: CampaignPostStatus.cancelled.rawValue).set(\.$updatedAt, to: now).update()
             try await AccountService.audit("campaign_cancelled", actor: actor, target: "campaign:" + UUIDText.lower(id), at: now, on: db)
@@ -243,13 +240,26 @@ struct CampaignService: Sendable {
         var released = 0
         for candidate in due {
             let done = try await database.writeTransaction { db in
-                guard let campaign = try await CampaignModel.find(candidate.id!, on: db), campaign.status == "scheduled" else { return false }
+                // Claimed by a conditional update: of several workers (or a
+                // worker and a cancellation), one wins, the others see 0 rows.
+                guard try await Self.claim(candidate.id!, to: "released", at: now, on: db),
+                      let campaign = try await CampaignModel.find(candidate.id!, on: db) else { return false }
                 try await release(campaign, at: now, on: db)
                 return true
             }
             if done { released += 1 }
         }
         return released
+    }
+
+    /// Moves a scheduled campaign to `status` if it is still scheduled.
+    private static func claim(_ id: UUID, to status: String, at now: Date, on db: any Database) async throws -> Bool {
+        let column = status == "released" ? "released_at" : "cancelled_at"
+        let rows = try await (db as! any SQLDatabase).raw("""
+            UPDATE campaigns SET status = \(bind: status), \(unsafeRaw: column) = \(bind: now)
+            WHERE id = \(bind: id) AND status = 'scheduled' RETURNING id
+            """).all()
+        return !rows.isEmpty
     }
 
     private func release(_ campaign: CampaignModel, at now: Date, on db: any Database) async throws {
@@ -294,9 +304,6 @@ struct CampaignService: Sendable {
             try await post.save(on: db)
             queued += 1
         }
-        campaign.status = "released"
-        campaign.releasedAt = now
-        try await campaign.save(on: db)
         try await AccountService.audit("campaign_released", actor: "system:campaigns", target: "campaign:" + UUIDText.lower(campaign.id!),
                                        payload: ["posts": String(queued)], at: now, on: db)
     }
