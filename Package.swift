@@ -34,9 +34,19 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "PantauDNS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "PantauApp",
             dependencies: [
                 "PantauCore",
+                "PantauDNS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -70,10 +80,17 @@ let package = Package(
             dependencies: ["PantauCore"]
         ),
         .testTarget(
+            name: "PantauDNSTests",
+            dependencies: ["PantauDNS"],
+            // The fuzz corpus, read by the parser tests from the source tree.
+            exclude: ["Corpus"]
+        ),
+        .testTarget(
             name: "PantauAppTests",
             dependencies: [
                 "PantauApp",
                 "PantauCore",
+                "PantauDNS",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

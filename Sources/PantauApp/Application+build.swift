@@ -50,6 +50,9 @@ public struct PantauServer {
                 worker.campaigns = CampaignService(database: database, clock: clock)
                 services.append(worker)
             }
+            if let dns = DNSPrimaryService(database: database, configuration: configuration, logger: logger) {
+                services.append(dns)
+            }
             if configuration.blocklistInMemory {
                 services.append(BlocklistMemoryRefresher(memory: components.blocklist.memory, logger: logger))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import PantauCore
+import PantauDNS
 
 /// A configuration problem found at start-up. Names the variable or flag and
 /// never echoes a secret.
@@ -117,7 +118,33 @@ public struct AppConfiguration: Sendable {
         .youtube: "kemkominfo", .line: "kemkominfo",
     ]
 
+    /// The DNS primary of the RPZ zone (`--dns HOST:PORT`, `PANTAU_DNS`):
+    /// nil = not served.
+    public var dnsListen: (host: String, port: Int)?
+    /// Networks that may transfer the zone without TSIG (`PANTAU_DNS_ALLOW_TRANSFER`).
+    public var dnsAllowTransfer: [IPNetwork] = []
+    /// TSIG keys of the secondaries (`PANTAU_DNS_TSIG_KEYS`, `name:base64,…`).
+    public var dnsKeys: [TSIGKey] = []
+    /// Secondaries told of each new serial (`PANTAU_DNS_NOTIFY`, `host:port,…`).
+    public var dnsNotify: [String] = []
+
     public init() {}
+
+    /// `HOST:PORT` (`[::1]:5353` for IPv6) as the DNS server's address.
+    static func parseListen(_ text: String, source: String) throws -> (host: String, port: Int) {
+        var host = text, portText = ""
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = String(text[text.index(after: close)...].dropFirst())
+        } else if let colon = text.lastIndex(of: ":") {
+            host = String(text[..<colon])
+            portText = String(text[text.index(after: colon)...])
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port), IPNetwork.bytes(host) != nil else {
+            throw ConfigurationError("\(source): expected ADDRESS:PORT, e.g. 127.0.0.1:5353, got '\(text)'")
+        }
+        return (host, port)
+    }
 
     /// The SMTP relay, when one is configured.
     var mailer: SMTPMailer? { smtpURL.flatMap { SMTPMailer(url: $0, from: smtpFrom) } }
@@ -244,6 +271,31 @@ public struct AppConfiguration: Sendable {
             throw ConfigurationError("PANTAU_SECRET_KEY: required with PostgreSQL (every process must share the key that encrypts reporter contacts)")
         }
         config.keyFile = env("PANTAU_KEY_FILE")
+        if let listen = env("PANTAU_DNS") { config.dnsListen = try parseListen(listen, source: "PANTAU_DNS") }
+        if let networks = env("PANTAU_DNS_ALLOW_TRANSFER") {
+            config.dnsAllowTransfer = try networks.split(separator: ",").map { item in
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let network = IPNetwork(text) else {
+                    throw ConfigurationError("PANTAU_DNS_ALLOW_TRANSFER: expected addresses or networks separated by commas (192.0.2.0/24), got '\(text)'")
+                }
+                return network
+            }
+        }
+        if let keys = env("PANTAU_DNS_TSIG_KEYS") {
+            config.dnsKeys = try keys.split(separator: ",").map { item in
+                guard let key = TSIGKey(spec: item.trimmingCharacters(in: .whitespaces)) else {
+                    throw ConfigurationError("PANTAU_DNS_TSIG_KEYS: expected name:base64-secret (hmac-sha256, at least 16 bytes) separated by commas")
+                }
+                return key
+            }
+        }
+        if let targets = env("PANTAU_DNS_NOTIFY") {
+            config.dnsNotify = try targets.split(separator: ",").map { item in
+                let text = item.trimmingCharacters(in: .whitespaces)
+                let listen = try parseListen(text, source: "PANTAU_DNS_NOTIFY")
+                return listen.host.contains(":") ? "[\(listen.host)]:\(listen.port)" : "\(listen.host):\(listen.port)"
+            }
+        }
         return config
     }
 

@@ -661,6 +661,14 @@ paths:
         '404': { $ref: '#/components/responses/Error' }
         '409': { $ref: '#/components/responses/Error' }
         '422': { $ref: '#/components/responses/Error' }
+  /api/v1/blocklist/secondaries:
+    get:
+      summary: "The DNS secondaries (ISP resolvers) of the RPZ zone and the last serial each transferred from Pantau's DNS primary (staff)."
+      security: [{ bearer: [] }]
+      responses:
+        '200': { description: 'serial (the latest), secondaries: client (TSIG key name or address), key_name, serial, behind, kind (AXFR, IXFR), bytes, transferred_at' }
+        '401': { $ref: '#/components/responses/Error' }
+        '403': { $ref: '#/components/responses/Error' }
   /api/v1/blocks:
     get:
       summary: Block entries by state (staff).

@@ -94,6 +94,27 @@ public struct RPZWriter: Sendable {
 
     /// The same for a name given as bytes (the exports' path: no String per name).
     public mutating func write(name: UnsafeBufferPointer<UInt8>, subdomains: Bool, allow: Bool, action: BlockAction, to out: inout [UInt8]) {
+        let passthru = passthruTarget, nxdomain = nxdomainTarget, redirect = redirectTarget
+        records(name: name, subdomains: subdomains, allow: allow, action: action) { wildcard, target in
+            if wildcard {
+                out.append(UInt8(ascii: "*"))
+                out.append(UInt8(ascii: "."))
+            }
+            out.append(contentsOf: name)
+            switch target {
+            case .passthru: out.append(contentsOf: passthru)
+            case .nxdomain: out.append(contentsOf: nxdomain)
+            case .redirect: out.append(contentsOf: redirect)
+            }
+        }
+    }
+
+    /// The records of one entry, as (wildcard or not, target): none when it
+    /// is covered or its owner was written already; the name, then `*.name`
+    /// for an entry with subdomains. The zone file and the DNS transfers
+    /// both come from here, so they hold the same records.
+    public mutating func records(name: UnsafeBufferPointer<UInt8>, subdomains: Bool, allow: Bool, action: BlockAction,
+                                 emit: (_ wildcard: Bool, _ target: RPZTarget) -> Void) {
         while let top = enclosing.last, !Self.encloses(top.name, name) { enclosing.removeLast() }
         if name.elementsEqual(lastOwner) {
             // Same owner again (a lower-precedence entry of the same name).
@@ -108,17 +129,23 @@ public struct RPZWriter: Sendable {
         }
         lastOwner.removeAll(keepingCapacity: true)
         lastOwner.append(contentsOf: name)
-        let target = allow ? passthruTarget : action == .nxdomain ? nxdomainTarget : redirectTarget
-        out.append(contentsOf: name)
-        out.append(contentsOf: target)
+        let target: RPZTarget = allow ? .passthru : action == .nxdomain ? .nxdomain : .redirect
+        emit(false, target)
         written += 1
         if subdomains {
-            out.append(UInt8(ascii: "*"))
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: name)
-            out.append(contentsOf: target)
+            emit(true, target)
             written += 1
             enclosing.append((Array(name), allow, action))
         }
     }
+}
+
+/// What an RPZ record points at.
+public enum RPZTarget: Sendable, Hashable {
+    /// `CNAME .`: the name does not exist.
+    case nxdomain
+    /// `CNAME rpz-passthru.`: the allow-list.
+    case passthru
+    /// `CNAME <landing host>.`: the block page.
+    case redirect
 }

@@ -29,6 +29,24 @@ struct BlocklistController: Sendable {
         routes.get(SitePath.API.check, .everyone) { request, _ in try await checkJSON(request) }
 
         routes.get(SitePath.API.blocks, .staff(.viewOrders)) { request, _ in try await listJSON(request) }
+        // The DNS secondaries and how far each is (the primary's transfer log).
+        routes.get(SitePath.API.secondaries, .staff(.viewOrders)) { _, _ in
+            let serial = try await service.currentSerial()
+            var object = JSONObjectText()
+            object.add("serial", Int(serial))
+            object.add("secondaries", objects: try await DNSTransferModel.query(on: service.database.db).sort(\.$id).all().map { row in
+                var o = JSONObjectText()
+                o.add("behind", Int(max(0, serial - row.serial)))
+                o.add("bytes", Int(row.bytes))
+                o.add("client", row.id ?? "")
+                if let key = row.keyName { o.add("key_name", key) } else { o.addNull("key_name") }
+                o.add("kind", row.kind)
+                o.add("serial", Int(row.serial))
+                o.add("transferred_at", isoTimestamp(row.transferredAt))
+                return o
+            })
+            return jsonResponse(object, status: .ok)
+        }
         routes.post(SitePath.API.blocks, .staff(.proposeBlocks)) { request, context in
             let body = try await decode(ProposeBody.self, request)
             let proposal = try await mapErrors {

@@ -130,6 +130,39 @@ struct BlocklistExporter: Sendable {
             .sorted { ($0.sortKey, $0.isSubdomains ? 0 : 1) < ($1.sortKey, $1.isSubdomains ? 0 : 1) }
     }
 
+    /// Every record of the RPZ zone in zone order — blocks and the
+    /// allow-list merged, covered names left out (`RPZWriter.records`) —
+    /// for the zone file and the DNS transfers alike. `record` appends one
+    /// record (owner name, behind `*.` or not, target) to the output.
+    func walkZone(output: inout Output, write: (ByteBuffer) async throws -> Void,
+                  record: (UnsafeBufferPointer<UInt8>, Bool, RPZTarget, inout [UInt8]) -> Void) async throws {
+        var writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
+        // Allow-list entries go in their place in the order (before blocks of the same name).
+        let allows = try await allowEntries().map { (key: Array($0.sortKey.utf8), name: Array($0.name.utf8), subdomains: $0.isSubdomains) }
+        var nextAllow = 0
+        var key: [UInt8] = []
+        func writeAllow(_ index: Int, _ out: inout [UInt8]) {
+            allows[index].name.withUnsafeBufferPointer { name in
+                writer.records(name: name, subdomains: allows[index].subdomains, allow: true, action: .nxdomain) { record(name, $0, $1, &out) }
+            }
+        }
+        try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
+            if nextAllow < allows.count {
+                key.removeAll(keepingCapacity: true)
+                BlockSortKey.append(row.name, to: &key)
+                while nextAllow < allows.count, !key.lexicographicallyPrecedes(allows[nextAllow].key) {
+                    writeAllow(nextAllow, &out)
+                    nextAllow += 1
+                }
+            }
+            writer.records(name: row.name, subdomains: row.kind == .subdomains, allow: false, action: row.action) { record(row.name, $0, $1, &out) }
+        }
+        while nextAllow < allows.count {
+            writeAllow(nextAllow, &output.bytes)
+            nextAllow += 1
+        }
+    }
+
     /// Writes the whole export in `format` for `serial`, in pieces.
     func export(_ format: Format, serial: Int64, generatedAt: Date, write: (ByteBuffer) async throws -> Void) async throws {
         var output = Output(chunkBytes: chunkBytes)
@@ -137,30 +170,22 @@ struct BlocklistExporter: Sendable {
         let stamp = "serial \(serial), generated \(isoTimestamp(generatedAt))"
         switch format {
         case .rpz:
-            var writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
+            let writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
+            let nxdomain = Array(" CNAME .\n".utf8), passthru = Array(" CNAME rpz-passthru.\n".utf8)
+            let redirect = Array(" CNAME \(writer.landingHost).\n".utf8)
             output.append("; Pantau blocklist - RPZ zone \(writer.zoneName). \(stamp)\n")
             output.append(writer.header(serial: serial))
-            // Allow-list entries go in their place in the order (before blocks of the same name).
-            let allows = try await allowEntries().map { (key: Array($0.sortKey.utf8), name: Array($0.name.utf8), subdomains: $0.isSubdomains) }
-            var nextAllow = 0
-            var key: [UInt8] = []
-            func writeAllow(_ index: Int, _ out: inout [UInt8]) {
-                allows[index].name.withUnsafeBufferPointer { writer.write(name: $0, subdomains: allows[index].subdomains, allow: true, action: .nxdomain, to: &out) }
-            }
-            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
-                if nextAllow < allows.count {
-                    key.removeAll(keepingCapacity: true)
-                    BlockSortKey.append(row.name, to: &key)
-                    while nextAllow < allows.count, !key.lexicographicallyPrecedes(allows[nextAllow].key) {
-                        writeAllow(nextAllow, &out)
-                        nextAllow += 1
-                    }
+            try await walkZone(output: &output, write: write) { name, wildcard, target, out in
+                if wildcard {
+                    out.append(UInt8(ascii: "*"))
+                    out.append(UInt8(ascii: "."))
                 }
-                writer.write(name: row.name, subdomains: row.kind == .subdomains, allow: false, action: row.action, to: &out)
-            }
-            while nextAllow < allows.count {
-                writeAllow(nextAllow, &output.bytes)
-                nextAllow += 1
+                out.append(contentsOf: name)
+                switch target {
+                case .nxdomain: out.append(contentsOf: nxdomain)
+                case .passthru: out.append(contentsOf: passthru)
+                case .redirect: out.append(contentsOf: redirect)
+                }
             }
         case .domains:
             output.append("# Pantau blocklist \(stamp)\n")

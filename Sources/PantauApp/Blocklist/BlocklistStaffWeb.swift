@@ -48,6 +48,7 @@ struct BlocklistStaffWebController: Sendable {
             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
             allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
             bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
+            secondaries: try await DNSTransferModel.query(on: database.db).sort(\.$id).all(),
             sanction: try await request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) }
                 .asyncFlatMap { try await SanctionModel.find($0, on: database.db) },
             notice: request.uri.queryParameters.get("notice"), error: error)
@@ -155,10 +156,28 @@ struct BlocklistHomeView {
     let apps: [BlockAppModel]
     let allow: [AllowEntryModel]
     let bases: [LegalBasisModel]
+    /// The DNS secondaries (ISP resolvers) and the last serial each transferred.
+    var secondaries: [DNSTransferModel] = []
     /// A "network block recommended" sanction the proposal follows from.
     var sanction: SanctionModel?
     var notice: String?
     var error: String?
+
+    /// Which ISP resolver holds which serial (the DNS primary's transfers).
+    private var secondariesSection: Node<HTML.BodyContext> {
+        let l = language
+        guard !secondaries.isEmpty else { return .empty }
+        return .section(.class("card"), .id("secondaries"),
+            .h2(.text(l.t("Resolver ISP (sekunder DNS)", "ISP resolvers (DNS secondaries)"))),
+            .table(.class("data"),
+                   .thead(.tr(.th(.text(l.t("Sekunder", "Secondary"))), .th(.text("Serial")), .th(.text(l.t("Transfer terakhir", "Last transfer"))),
+                              .th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Keadaan", "State"))))),
+                   .tbody(.forEach(secondaries) { s in
+                       .tr(.td(.code(.text(s.id ?? ""))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(StaffUI.time(s.transferredAt))),
+                           .td(.class(s.serial >= serial ? "ok" : "flag-problem"),
+                               .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", "\(serial - s.serial) serials behind"))))
+                   })))
+    }
 
     func render() -> String {
         let l = language
@@ -169,6 +188,7 @@ struct BlocklistHomeView {
             .p(.text(l.t("Serial terbit: \(serial) · entri aktif: \(active.formatted()) · ", "Published serial: \(serial) · active entries: \(active.formatted()) · ")),
                .a(.href(SitePath.Blocklist.rpz), .text("RPZ")), .text(" · "), .a(.href(SitePath.Blocklist.domains), .text("domains.txt")), .text(" · "),
                .a(.href(SitePath.Blocklist.json), .text("JSON")), .text(" · "), .a(.href(l.link(SitePath.Blocklist.check)), .text(l.t("Cek nama", "Check a name")))),
+            secondariesSection,
             .h2(.text(l.t("Menunggu persetujuan", "Awaiting approval"))),
             .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .table(.tbody(.forEach(pending) { p in

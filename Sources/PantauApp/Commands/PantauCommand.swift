@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 import Hummingbird
 import Logging
 import PantauCore
@@ -11,7 +12,7 @@ public struct PantauCommand: AsyncParsableCommand {
         abstract: "Pantau: reports of negative online content, from intake to decision.",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SubjectCommand.self, ImportCommand.self, OfficialAccountsCommand.self,
                       VerifyHistoryCommand.self, SeedCommand.self, BenchCommand.self, WorkerCommand.self, PlatformCommand.self,
-                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self])
+                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self, DNSCommand.self])
 
     public init() {}
 }
@@ -46,15 +47,44 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on (env PANTAU_HOST; default 127.0.0.1)") var host: String?
     @Option(help: "Port to listen on (env PANTAU_PORT; default 8080)") var port: Int?
+    @Option(help: "Also serve the RPZ zone as its DNS primary on ADDRESS:PORT, e.g. 127.0.0.1:5353 (env PANTAU_DNS)") var dns: String?
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
         try await withStartupErrors {
-            let config = try AppConfiguration.load(host: host, port: port, databaseURL: db.database, dataDirectory: db.dataDirectory)
+            var config = try AppConfiguration.load(host: host, port: port, databaseURL: db.database, dataDirectory: db.dataDirectory)
+            if let dns { config.dnsListen = try AppConfiguration.parseListen(dns, source: "--dns") }
             let logger = makeLogger(config)
             logger.info("starting Pantau", metadata: ["address": "\(config.host):\(config.port)", "database": "\(config.database.redacted)"])
             let app = try await PantauServer.buildApplication(configuration: config, logger: logger)
             try await app.runService()
+        }
+    }
+}
+
+/// `pantau dns`: the RPZ zone's DNS primary alone (beside `serve`, or on
+/// another machine reading the same PostgreSQL).
+struct DNSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dns",
+        abstract: "Serve the RPZ zone as its DNS primary: SOA, AXFR, IXFR, NOTIFY (see PANTAU_DNS_* in the README).")
+    @Option(help: "ADDRESS:PORT to listen on, UDP and TCP (env PANTAU_DNS; default 127.0.0.1:5353)") var listen: String?
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withStartupErrors {
+            try await db.withMaintenanceDatabase { database, loaded in
+                var config = loaded
+                if let listen { config.dnsListen = try AppConfiguration.parseListen(listen, source: "--listen") }
+                if config.dnsListen == nil { config.dnsListen = ("127.0.0.1", 5353) }
+                let logger = makeLogger(config)
+                try await PantauServer.prepare(database: database, configuration: config, logger: logger)
+                guard let service = DNSPrimaryService(database: database, configuration: config, logger: logger) else {
+                    throw ConfigurationError("PANTAU_RPZ_ZONE / PANTAU_BLOCK_LANDING_HOST: not usable as DNS names")
+                }
+                let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ public final class PantauDatabase: Sendable {
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
-        CreateCampaigns(),
+        CreateCampaigns(), CreateDNSTransfers(),
     ]
 
     private func migrator(first count: Int? = nil) -> Migrator {

@@ -136,3 +136,15 @@ extension QueryBuilder where Model == BlockEntryModel {
     /// Scheduled entries (through the schedule's partial index).
     func scheduled() -> Self { filter(.sql(unsafeRaw: "state = 'scheduled'")) }
 }
+
+/// The last zone transfer of one DNS secondary (`dns_transfers`).
+final class DNSTransferModel: Model, @unchecked Sendable {
+    static let schema = "dns_transfers"
+    @ID(custom: "client", generatedBy: .user) var id: String?
+    @OptionalField(key: "key_name") var keyName: String?
+    @Field(key: "serial") var serial: Int64
+    @Field(key: "kind") var kind: String
+    @Field(key: "bytes") var bytes: Int64
+    @Field(key: "transferred_at") var transferredAt: Date
+    init() {}
+}

@@ -82,6 +82,7 @@ enum SitePath {
         static let trends = "/api/v1/trends"
         static let accounts = "/api/v1/accounts"
         static let campaigns = "/api/v1/campaigns"
+        static let secondaries = "/api/v1/blocklist/secondaries"
         static let mentionInbox = "/api/v1/mentions/inbox"
         static func mentionReply(_ id: String) -> String { "/api/v1/mentions/\(id)/reply" }
     }

@@ -1,0 +1,161 @@
+import FluentKit
+import Foundation
+import NIOCore
+import PantauCore
+import PantauDNS
+import SQLKit
+
+/// The blocklist as the DNS server's zone: the same records as the RPZ
+/// file (`BlocklistExporter.walkZone`), the serial the list's, and each
+/// increment computed from the change log.
+///
+/// A change to a name affects that name and the names below it only (a
+/// wildcard covers its subdomains), so an increment re-derives the records
+/// of each changed name's subtree before and after — the entries as they
+/// are now, and as they were once the changes since the client's serial are
+/// undone — and answers the difference. Nothing else of the zone is read.
+struct BlocklistZone: ZoneProvider {
+    let database: PantauDatabase
+    let exporter: BlocklistExporter
+    let origin: DNSName
+    let landing: DNSName
+    static let nxdomain = DNSName.root
+    static let passthru = DNSName("rpz-passthru")!
+
+    init?(database: PantauDatabase, zoneName: String, landingHost: String) {
+        guard let origin = DNSName(zoneName), let landing = DNSName(landingHost) else { return nil }
+        self.database = database
+        self.origin = origin
+        self.landing = landing
+        exporter = BlocklistExporter(database: database, zoneName: zoneName, landingHost: landingHost)
+    }
+
+    func target(_ target: RPZTarget) -> DNSName {
+        switch target {
+        case .nxdomain: Self.nxdomain
+        case .passthru: Self.passthru
+        case .redirect: landing
+        }
+    }
+
+    func soa() async throws -> SOARecord {
+        let serial = try await BlocklistPublications.currentSerial(on: database.db)
+        // As in the zone file's header.
+        return SOARecord(primary: DNSName("localhost")!, mailbox: DNSName("hostmaster.localhost")!, serial: UInt32(truncatingIfNeeded: serial),
+                         refresh: 300, retry: 60, expire: 604_800, minimum: 60)
+    }
+
+    func streamRecords(serial: UInt32, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                       write: ([UInt8]) async throws -> Void) async throws {
+        var output = BlocklistExporter.Output(chunkBytes: exporter.chunkBytes)
+        output.bytes.reserveCapacity(exporter.chunkBytes + 70_000)
+        let nx = Self.nxdomain, pass = Self.passthru, landing = self.landing
+        try await exporter.walkZone(output: &output, write: { try await write(Array($0.readableBytesView)) }) { name, wildcard, target, out in
+            emit(name, wildcard, target == .nxdomain ? nx : target == .passthru ? pass : landing, &out)
+        }
+        if !output.bytes.isEmpty { try await write(output.bytes) }
+    }
+
+    /// One entry of the list, as the change log and the tables know it.
+    struct Entry: Hashable {
+        let name: String
+        let subdomains: Bool
+        let allow: Bool
+    }
+
+    func difference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? {
+        let latest = try await BlocklistPublications.currentSerial(on: database.db)
+        let from = Int64(serial)
+        // The client must hold a serial this list published, older than now.
+        guard UInt32(truncatingIfNeeded: latest) == current, from < latest, from >= 0,
+              try await BlocklistSerialModel.find(from, on: database.db) != nil || from == 0 else { return nil }
+        if try await BlocklistPublications.fullReloadBetween(after: from, upTo: latest, on: database.db) { return nil }
+        let changes = try await BlocklistPublications.changes(after: from, upTo: latest, in: database).filter { $0.kind != "ip" }
+        guard !changes.isEmpty else { return ZoneDifference(deleted: [], added: []) }
+        // The changed names, without those inside another changed name's subtree.
+        let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
+        var roots: [String] = []
+        for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
+        var deleted: [ZoneRecord] = [], added: [ZoneRecord] = []
+        for root in roots {
+            let now = try await entries(around: root)
+            // Undo, newest first, every change since the client's serial that concerns this subtree.
+            var before = now
+            for change in changes.reversed() where change.name == root || change.name.hasSuffix("." + root) {
+                let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
+                if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
+            }
+            let old = records(of: before, under: root), new = records(of: now, under: root)
+            deleted += old.filter { !new.contains($0) }
+            added += new.filter { !old.contains($0) }
+        }
+        return ZoneDifference(deleted: deleted, added: added)
+    }
+
+    /// The entries in force for `root`, every name below it, and its
+    /// ancestors (whose wildcards may cover it): name → action.
+    func entries(around root: String) async throws -> [Entry: BlockAction] {
+        let key = BlockSortKey.of(root)
+        let labels = root.split(separator: ".")
+        let ancestors = (1..<max(labels.count, 1)).map { BlockSortKey.of(labels[$0...].joined(separator: ".")) }
+        var result: [Entry: BlockAction] = [:]
+        func inSubtree(_ column: String) -> SQLQueryString {
+            var q = SQLQueryString("(\(unsafeRaw: column) = \(bind: key) OR (\(unsafeRaw: column) > \(bind: key + " ") AND \(unsafeRaw: column) < \(bind: key + "!"))")
+            for ancestor in ancestors {
+                q.appendLiteral(" OR \(column) = ")
+                q.appendInterpolation(bind: ancestor)
+            }
+            q.appendLiteral(")")
+            return q
+        }
+        var blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ")
+        blocks += inSubtree("sort_key")
+        for row in try await database.sql.raw(blocks).all() {
+            let name = try row.decode(column: "name", as: String.self)
+            result[Entry(name: name, subdomains: try row.decode(column: "kind", as: String.self) == "subdomains", allow: false)] =
+                BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+        }
+        var allows = SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ")
+        allows += inSubtree("sort_key")
+        for row in try await database.sql.raw(allows).all() {
+            result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                         allow: true)] = .nxdomain
+        }
+        return result
+    }
+
+    /// The zone's records for `root` and below, from these entries (the
+    /// ancestors' wildcards taken into account, their own records not).
+    func records(of entries: [Entry: BlockAction], under root: String) -> Set<ZoneRecord> {
+        let sorted = entries.map { ExportEntry(name: $0.key.name, subdomains: $0.key.subdomains, allow: $0.key.allow, action: $0.value) }
+            .sorted(by: ExportEntry.precedes)
+        var writer = RPZWriter(zoneName: origin.description, landingHost: landing.description)
+        var out: Set<ZoneRecord> = []
+        for entry in sorted {
+            var name = entry.name
+            let inside = name == root || name.hasSuffix("." + root)
+            name.withUTF8 { bytes in
+                writer.records(name: bytes, subdomains: entry.subdomains, allow: entry.allow, action: entry.action) { wildcard, target in
+                    if inside { out.insert(ZoneRecord(relative: Array(bytes), wildcard: wildcard, target: self.target(target))) }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Keeps, per secondary (its TSIG key name, or its address), the last
+/// serial it transferred and how: the staff page shows who is behind.
+struct TransferLog: TransferObserver {
+    let database: PantauDatabase
+
+    func transferred(client: String, keyName: String?, serial: UInt32, kind: String, bytes: Int) async {
+        let now = Date()
+        try? await database.sql.raw("""
+            INSERT INTO dns_transfers (client, key_name, serial, kind, bytes, transferred_at) VALUES
+            (\(bind: client), \(bind: keyName), \(bind: Int64(serial)), \(bind: kind), \(bind: bytes), \(bind: now))
+            ON CONFLICT (client) DO UPDATE SET key_name = excluded.key_name, serial = excluded.serial, kind = excluded.kind,
+            bytes = excluded.bytes, transferred_at = excluded.transferred_at
+            """).run()
+    }
+}
