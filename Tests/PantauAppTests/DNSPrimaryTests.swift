@@ -1,0 +1,80 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PantauCore
+import PantauDNS
+import Testing
+@testable import PantauApp
+
+/// The zone the DNS primary serves, and its increments, against the list
+/// as it is published: applying the increment to the zone at the client's
+/// serial gives the zone now, whatever the changes (wildcards covering
+/// names, exceptions, lifts, redirects).
+@Suite(.serialized) struct DNSPrimaryTests {
+    let blocks = BlocklistAppTests()
+    static let reason = "Situs perjudian daring yang terverifikasi dari aduan masyarakat."
+
+    func zoneRecords(_ zone: BlocklistZone) async throws -> Set<ZoneRecord> {
+        var records: Set<ZoneRecord> = []
+        try await zone.streamRecords(serial: 0, emit: { relative, wildcard, target, _ in
+            records.insert(ZoneRecord(relative: Array(relative), wildcard: wildcard, target: target))
+        }, write: { _ in })
+        return records
+    }
+
+    @Test(arguments: Backend.available)
+    func everyIncrementTurnsTheOldZoneIntoTheNewOne(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.dns@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.dns@kominfo.test", .supervisor)
+            let zone = try #require(BlocklistZone(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id"))
+            func block(_ names: [String], action: String = "nxdomain") async throws {
+                let proposed = try await blocks.propose(client, analyst, #"{"names":\#(names),"action":"\#(action)","reason":"\#(Self.reason)","legal_bases":["uu-ite-27-2"]}"#)
+                #expect(proposed.status == .created, "\(proposed.text)")
+                let reviewed = try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String))
+                #expect(reviewed.status == .ok, "\(reviewed.text)")
+            }
+            func lift(_ name: String) async throws {
+                let entry = try #require(try await BlockEntryModel.query(on: db.db).filter(\.$name == name).filter(\.$state == "active").first()?.id)
+                let proposed = try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                    #"{"entries":["\#(entry.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#))
+                #expect(proposed.status == .created, "\(proposed.text)")
+                _ = try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String))
+            }
+            try await block(["www.slot.example", "a.b.slot.example", "judi.example", "c.judi.example"])
+            var history: [(serial: UInt32, records: Set<ZoneRecord>)] = [((try await zone.soa()).serial, try await zoneRecords(zone))]
+            let steps: [() async throws -> Void] = [
+                { try await block(["*.slot.example"]) },                       // covers www and a.b: their records go
+                { try await block(["phish.example", "login.phish.example"], action: "redirect") },  // to the landing page
+                {
+                    let allowed = try await client.execute(uri: "/api/v1/allow-list", method: .post, headers: supervisor.auth,
+                                                           body: ByteBuffer(string: #"{"name":"ok.slot.example","reason":"Layanan pengaduan resmi."}"#))
+                    #expect(allowed.status == .created, "\(allowed.text)")
+                },
+                { try await lift("slot.example") },                            // the wildcard lifted: the covered names return
+                { try await block(["*.judi.example", "neu.example"]) },
+                { try await lift("neu.example") },
+            ]
+            for step in steps {
+                try await step()
+                history.append(((try await zone.soa()).serial, try await zoneRecords(zone)))
+            }
+            let now = try #require(history.last)
+            #expect(now.records != history[0].records)
+            // From every earlier serial to now, the increment applies exactly.
+            for earlier in history.dropLast() {
+                let difference = try #require(try await zone.difference(from: earlier.serial, to: now.serial), "serial \(earlier.serial)")
+                #expect(Set(difference.deleted).isSubset(of: earlier.records), "deletes only what the client holds (from \(earlier.serial))")
+                #expect(Set(difference.added).isDisjoint(with: earlier.records), "adds only what it lacks (from \(earlier.serial))")
+                let applied = earlier.records.subtracting(difference.deleted).union(difference.added)
+                #expect(applied == now.records, "from \(earlier.serial): \(applied.map(\.ownerText).sorted()) vs \(now.records.map(\.ownerText).sorted())")
+            }
+            #expect(history[1].records.contains { $0.ownerText == "*.slot.example" } && !history[1].records.contains { $0.ownerText == "www.slot.example" },
+                    "a wildcard covers the names below it")
+            // An unknown serial, or one newer than the list's, cannot be expressed.
+            #expect(try await zone.difference(from: now.serial + 50, to: now.serial) == nil)
+        }
+    }
+}
