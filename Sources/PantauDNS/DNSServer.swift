@@ -16,7 +16,7 @@ public struct DNSServerConfiguration: Sendable {
     /// The largest UDP answer sent (larger IXFR answers: the SOA alone, so the client asks over TCP).
     public var maximumUDPSize = 1232
     /// How often the zone's serial is looked at for NOTIFY.
-    public var pollInterval: Duration = .milliseconds(100)
+    public var pollInterval: Duration = .milliseconds(50)
     public var ttl: UInt32 = 60
 
     public init(host: String, port: Int, allowTransfer: [IPNetwork] = [], keys: [TSIGKey] = [], notify: [String] = []) {

@@ -93,33 +93,41 @@ struct BlocklistZone: ZoneProvider {
     }
 
     /// The entries in force for `root`, every name below it, and its
-    /// ancestors (whose wildcards may cover it): name → action.
+    /// ancestors (whose wildcards may cover it): name → action. Two indexed
+    /// reads per table: the subtree is one range of the sort key (`key`,
+    /// then `key ` + more labels, all below `key!`), the ancestors a list.
     func entries(around root: String) async throws -> [Entry: BlockAction] {
         let key = BlockSortKey.of(root)
         let labels = root.split(separator: ".")
         let ancestors = (1..<max(labels.count, 1)).map { BlockSortKey.of(labels[$0...].joined(separator: ".")) }
+        // PostgreSQL compares in the byte order the index is built in.
+        let column = database.isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
         var result: [Entry: BlockAction] = [:]
-        func inSubtree(_ column: String) -> SQLQueryString {
-            var q = SQLQueryString("(\(unsafeRaw: column) = \(bind: key) OR (\(unsafeRaw: column) > \(bind: key + " ") AND \(unsafeRaw: column) < \(bind: key + "!"))")
-            for ancestor in ancestors {
-                q.appendLiteral(" OR \(column) = ")
-                q.appendInterpolation(bind: ancestor)
+        func conditions() -> [SQLQueryString] {
+            var list = [SQLQueryString("\(unsafeRaw: column) >= \(bind: key) AND \(unsafeRaw: column) < \(bind: key + "!")")]
+            if !ancestors.isEmpty {
+                var q = SQLQueryString("\(unsafeRaw: column) IN (")
+                for (index, ancestor) in ancestors.enumerated() {
+                    if index > 0 { q.appendLiteral(", ") }
+                    q.appendInterpolation(bind: ancestor)
+                }
+                q.appendLiteral(")")
+                list.append(q)
             }
-            q.appendLiteral(")")
-            return q
+            return list
         }
-        var blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ")
-        blocks += inSubtree("sort_key")
-        for row in try await database.sql.raw(blocks).all() {
-            let name = try row.decode(column: "name", as: String.self)
-            result[Entry(name: name, subdomains: try row.decode(column: "kind", as: String.self) == "subdomains", allow: false)] =
-                BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-        }
-        var allows = SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ")
-        allows += inSubtree("sort_key")
-        for row in try await database.sql.raw(allows).all() {
-            result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
-                         allow: true)] = .nxdomain
+        for condition in conditions() {
+            let blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + condition
+            for row in try await database.sql.raw(blocks).all() {
+                let name = try row.decode(column: "name", as: String.self)
+                result[Entry(name: name, subdomains: try row.decode(column: "kind", as: String.self) == "subdomains", allow: false)] =
+                    BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+            }
+            let allows = SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + condition
+            for row in try await database.sql.raw(allows).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                             allow: true)] = .nxdomain
+            }
         }
         return result
     }
