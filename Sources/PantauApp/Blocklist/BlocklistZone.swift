@@ -19,6 +19,7 @@ struct BlocklistZone: ZoneProvider {
     let exporter: BlocklistExporter
     let origin: DNSName
     let landing: DNSName
+    let cache = DifferenceCache()
     static let nxdomain = DNSName.root
     static let passthru = DNSName("rpz-passthru")!
 
@@ -64,6 +65,10 @@ struct BlocklistZone: ZoneProvider {
     }
 
     func difference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? {
+        try await cache.value(from: serial, to: current) { try await computeDifference(from: serial, to: current) }
+    }
+
+    func computeDifference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? {
         let latest = try await BlocklistPublications.currentSerial(on: database.db)
         let from = Int64(serial)
         // The client must hold a serial this list published, older than now.
@@ -76,47 +81,70 @@ struct BlocklistZone: ZoneProvider {
         let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
         var roots: [String] = []
         for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
-        var deleted: [ZoneRecord] = [], added: [ZoneRecord] = []
-        for root in roots {
-            let now = try await entries(around: root)
-            // Undo, newest first, every change since the client's serial that concerns this subtree.
-            var before = now
-            for change in changes.reversed() where change.name == root || change.name.hasSuffix("." + root) {
-                let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
-                if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
-            }
-            let old = records(of: before, under: root), new = records(of: now, under: root)
-            deleted += old.filter { !new.contains($0) }
-            added += new.filter { !old.contains($0) }
+        let now = try await entries(around: roots)
+        // Undo, newest first, every change since the client's serial: what the client holds.
+        var before = now
+        for change in changes.reversed() {
+            let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
+            if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
         }
-        return ZoneDifference(deleted: deleted, added: added)
+        let rootSet = Set(roots)
+        let old = records(of: before, under: rootSet), new = records(of: now, under: rootSet)
+        return ZoneDifference(deleted: old.subtracting(new).sorted(by: Self.zoneOrder), added: new.subtracting(old).sorted(by: Self.zoneOrder))
     }
 
-    /// The entries in force for `root`, every name below it, and its
-    /// ancestors (whose wildcards may cover it): name → action. Two indexed
-    /// reads per table: the subtree is one range of the sort key (`key`,
-    /// then `key ` + more labels, all below `key!`), the ancestors a list.
-    func entries(around root: String) async throws -> [Entry: BlockAction] {
-        let key = BlockSortKey.of(root)
-        let labels = root.split(separator: ".")
-        let ancestors = (1..<max(labels.count, 1)).map { BlockSortKey.of(labels[$0...].joined(separator: ".")) }
+    static func zoneOrder(_ a: ZoneRecord, _ b: ZoneRecord) -> Bool {
+        let ka = BlockSortKey.of(String(decoding: a.relative, as: UTF8.self)), kb = BlockSortKey.of(String(decoding: b.relative, as: UTF8.self))
+        return ka != kb ? ka < kb : (!a.wildcard && b.wildcard)
+    }
+
+    /// The entries in force for each root, every name below it, and its
+    /// ancestors (whose wildcards may cover it): name → action. Indexed
+    /// reads in batches: a subtree is one range of the sort key (`key`, then
+    /// `key ` + more labels, all below `key!`), ancestors are lists.
+    func entries(around roots: [String]) async throws -> [Entry: BlockAction] {
         // PostgreSQL compares in the byte order the index is built in.
         let column = database.isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
-        var result: [Entry: BlockAction] = [:]
-        func conditions() -> [SQLQueryString] {
-            var list = [SQLQueryString("\(unsafeRaw: column) >= \(bind: key) AND \(unsafeRaw: column) < \(bind: key + "!")")]
-            if !ancestors.isEmpty {
-                var q = SQLQueryString("\(unsafeRaw: column) IN (")
-                for (index, ancestor) in ancestors.enumerated() {
-                    if index > 0 { q.appendLiteral(", ") }
-                    q.appendInterpolation(bind: ancestor)
-                }
-                q.appendLiteral(")")
-                list.append(q)
-            }
-            return list
+        var ancestors: Set<String> = []
+        for root in roots {
+            let labels = root.split(separator: ".")
+            for index in 1..<max(labels.count, 1) { ancestors.insert(BlockSortKey.of(labels[index...].joined(separator: "."))) }
         }
-        for condition in conditions() {
+        var result: [Entry: BlockAction] = [:]
+        // Each subtree is one range of the index: the ranges as a VALUES
+        // list joined to the table, so the database walks one range per root.
+        for chunk in roots.chunked(500) {
+            var ranges = SQLQueryString("WITH r (lo, hi) AS (VALUES ")
+            for (index, root) in chunk.enumerated() {
+                let key = BlockSortKey.of(root)
+                if index > 0 { ranges.appendLiteral(", ") }
+                ranges += SQLQueryString("(\(bind: key), \(bind: key + "!"))")
+            }
+            ranges.appendLiteral(") ")
+            // `r` has only lo and hi: the table's columns need no qualifier.
+            let inRange = "\(column) >= r.lo AND \(column) < r.hi"
+            let blocks = ranges + SQLQueryString("SELECT name, kind, action FROM r JOIN block_entries ON \(unsafeRaw: inRange) WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition)")
+            for row in try await database.sql.raw(blocks).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+            }
+            let allows = ranges + SQLQueryString("SELECT name, kind FROM r JOIN allow_entries ON \(unsafeRaw: inRange) WHERE removed_at IS NULL")
+            for row in try await database.sql.raw(allows).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                             allow: true)] = .nxdomain
+            }
+        }
+        var conditions: [SQLQueryString] = []
+        for chunk in ancestors.sorted().chunked(500) {
+            var q = SQLQueryString("\(unsafeRaw: column) IN (")
+            for (index, ancestor) in chunk.enumerated() {
+                if index > 0 { q.appendLiteral(", ") }
+                q.appendInterpolation(bind: ancestor)
+            }
+            q.appendLiteral(")")
+            conditions.append(q)
+        }
+        for condition in conditions {
             let blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + condition
             for row in try await database.sql.raw(blocks).all() {
                 let name = try row.decode(column: "name", as: String.self)
@@ -132,23 +160,51 @@ struct BlocklistZone: ZoneProvider {
         return result
     }
 
-    /// The zone's records for `root` and below, from these entries (the
+    /// The zone's records for the roots and below, from these entries (the
     /// ancestors' wildcards taken into account, their own records not).
-    func records(of entries: [Entry: BlockAction], under root: String) -> Set<ZoneRecord> {
+    func records(of entries: [Entry: BlockAction], under roots: Set<String>) -> Set<ZoneRecord> {
         let sorted = entries.map { ExportEntry(name: $0.key.name, subdomains: $0.key.subdomains, allow: $0.key.allow, action: $0.value) }
             .sorted(by: ExportEntry.precedes)
         var writer = RPZWriter(zoneName: origin.description, landingHost: landing.description)
         var out: Set<ZoneRecord> = []
+        func inside(_ name: String) -> Bool {
+            var rest = Substring(name)
+            while true {
+                if roots.contains(String(rest)) { return true }
+                guard let dot = rest.firstIndex(of: ".") else { return false }
+                rest = rest[rest.index(after: dot)...]
+            }
+        }
         for entry in sorted {
             var name = entry.name
-            let inside = name == root || name.hasSuffix("." + root)
+            let keep = inside(name)
             name.withUTF8 { bytes in
                 writer.records(name: bytes, subdomains: entry.subdomains, allow: entry.allow, action: entry.action) { wildcard, target in
-                    if inside { out.insert(ZoneRecord(relative: Array(bytes), wildcard: wildcard, target: self.target(target))) }
+                    if keep { out.insert(ZoneRecord(relative: Array(bytes), wildcard: wildcard, target: self.target(target))) }
                 }
             }
         }
         return out
+    }
+}
+
+/// The last few increments, computed once: the secondaries of every ISP
+/// ask for the same one within moments of each NOTIFY, so the second asks
+/// while the first is still being computed — both wait for that one.
+actor DifferenceCache {
+    private var entries: [(from: UInt32, to: UInt32, task: Task<ZoneDifference?, any Error>)] = []
+
+    func value(from: UInt32, to: UInt32, compute: @escaping @Sendable () async throws -> ZoneDifference?) async throws -> ZoneDifference? {
+        if let running = entries.first(where: { $0.from == from && $0.to == to })?.task { return try await running.value }
+        let task = Task { try await compute() }
+        entries.append((from, to, task))
+        if entries.count > 16 { entries.removeFirst() }
+        do {
+            return try await task.value
+        } catch {
+            entries.removeAll { $0.from == from && $0.to == to }
+            throw error
+        }
     }
 }
 
