@@ -335,21 +335,21 @@ struct Notifier: Sendable {
 
     func run() async {
         guard !targets.isEmpty else { return }
-        var last: UInt32?
-        var rounds: [Task<Void, Never>] = []
-        while !Task.isCancelled {
-            if let serial = try? await provider.soa().serial, serial != last {
-                if last != nil {
-                    rounds.removeAll { $0.isCancelled }
-                    for target in targets {
-                        rounds.append(Task { await notify(target, serial: serial) })
+        // Each round of NOTIFYs runs beside the polling; a slow secondary's
+        // retries never hold back the next serial's round.
+        await withDiscardingTaskGroup { rounds in
+            var last: UInt32?
+            while !Task.isCancelled {
+                if let serial = try? await provider.soa().serial, serial != last {
+                    if last != nil {
+                        for target in targets { rounds.addTask { await notify(target, serial: serial) } }
                     }
+                    last = serial
                 }
-                last = serial
+                try? await Task.sleep(for: pollInterval)
             }
-            try? await Task.sleep(for: pollInterval)
+            rounds.cancelAll()
         }
-        for round in rounds { round.cancel() }
     }
 
     func notify(_ target: String, serial: UInt32) async {

@@ -219,11 +219,14 @@ struct TransferLog: TransferObserver {
 
     func transferred(client: String, keyName: String?, serial: UInt32, kind: String, bytes: Int) async {
         let now = Date()
-        try? await database.sql.raw("""
-            INSERT INTO dns_transfers (client, key_name, serial, kind, bytes, transferred_at) VALUES
-            (\(bind: client), \(bind: keyName), \(bind: Int64(serial)), \(bind: kind), \(bind: bytes), \(bind: now))
-            ON CONFLICT (client) DO UPDATE SET key_name = excluded.key_name, serial = excluded.serial, kind = excluded.kind,
-            bytes = excluded.bytes, transferred_at = excluded.transferred_at
-            """).run()
+        // Through the write path (on SQLite, the one writer at a time).
+        _ = try? await database.writeTransaction { db in
+            try await (db as! any SQLDatabase).raw("""
+                INSERT INTO dns_transfers (client, key_name, serial, kind, bytes, transferred_at) VALUES
+                (\(bind: client), \(bind: keyName), \(bind: Int64(serial)), \(bind: kind), \(bind: bytes), \(bind: now))
+                ON CONFLICT (client) DO UPDATE SET key_name = excluded.key_name, serial = excluded.serial, kind = excluded.kind,
+                bytes = excluded.bytes, transferred_at = excluded.transferred_at
+                """).run()
+        }
     }
 }
