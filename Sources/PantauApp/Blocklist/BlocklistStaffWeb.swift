@@ -175,7 +175,7 @@ struct BlocklistHomeView {
                    .tbody(.forEach(secondaries) { s in
                        .tr(.td(.code(.text(s.id ?? ""))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(StaffUI.time(s.transferredAt))),
                            .td(.class(s.serial >= serial ? "ok" : "flag-problem"),
-                               .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", "\(serial - s.serial) serials behind"))))
+                               .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", serial - s.serial == 1 ? "1 serial behind" : "\(serial - s.serial) serials behind"))))
                    })))
     }
 
