@@ -14,33 +14,14 @@ Usage: scripts/dns-secondary-test.py --binary .build/debug/pantau
 import argparse, base64, json, os, signal, subprocess, sys, tempfile, time, urllib.request
 
 import e2e
-from e2e import check, free_port, wait_up
+from e2e import SENTINEL, api, check, dig, free_port, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
-SENTINEL = "192.0.2.1"
 KEY = "pantau-isp-a"
 
 
-def api(base, path, token, body=None):
-    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                                     method="GET" if body is None else "POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
-def dig(port, name):
-    r = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, "A", "+tries=1", "+time=2", "+noall", "+comments", "+answer"],
-                       capture_output=True, text=True, timeout=20)
-    status = "?"
-    for line in r.stdout.splitlines():
-        if "status:" in line:
-            status = line.split("status:")[1].split(",")[0].strip()
-    answers = [line.split()[-1] for line in r.stdout.splitlines() if line and not line.startswith(";")]
-    return status, answers
 
 
 def blocked(port, name):
@@ -114,9 +95,7 @@ def main():
         status, _ = block(["judi.example", "*.slot.example"])
         check("the first names are blocked", status == 200, str(status))
 
-        with open(os.path.join(work, "root.zone"), "w") as f:
-            f.write(". 3600 IN SOA a.root. hostmaster.root. 1 3600 600 86400 60\n. 3600 IN NS a.root.\n"
-                    f"a.root. 3600 IN A 127.0.0.1\n* 3600 IN A {SENTINEL}\n")
+        write_root_zone(work)
         with open(os.path.join(work, "named.conf"), "w") as f:
             f.write(f"""options {{
   directory "{work}";

@@ -1,6 +1,7 @@
 """Small helpers shared by the end-to-end scripts (cli-test, crash-test,
-browser-test): named checks with a tally, a free port, waiting for /healthz."""
-import socket, time, urllib.request
+browser-test, resolver-test, dns-secondary-test): named checks with a tally, a free
+port, waiting for /healthz, the JSON API with a token, dig, a local DNS root."""
+import json, os, socket, subprocess, time, urllib.error, urllib.request
 
 passed, failed = 0, 0
 
@@ -31,3 +32,39 @@ def wait_up(port, seconds=30):
             pass
         time.sleep(0.1)
     return False
+
+
+SENTINEL = "192.0.2.1"
+
+
+def api(base, path, token, body=None):
+    """(status, JSON) of a GET, or a POST when body is given, with a bearer token."""
+    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                                     method="GET" if body is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def dig(port, name, seconds=3):
+    """(status, answers) of an A query for name at a resolver on 127.0.0.1:port."""
+    r = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, "A", "+tries=1", f"+time={seconds}", "+noall", "+comments", "+answer"],
+                       capture_output=True, text=True, timeout=20)
+    status = "?"
+    for line in r.stdout.splitlines():
+        if "status:" in line:
+            status = line.split("status:")[1].split(",")[0].strip()
+    answers = [line.split()[-1] for line in r.stdout.splitlines() if line and not line.startswith(";")]
+    return status, answers
+
+
+def write_root_zone(work):
+    """A local root where every name resolves to SENTINEL, so a policy NXDOMAIN is unmistakable."""
+    path = os.path.join(work, "root.zone")
+    with open(path, "w") as f:
+        f.write(". 3600 IN SOA a.root. hostmaster.root. 1 3600 600 86400 60\n. 3600 IN NS a.root.\n"
+                f"a.root. 3600 IN A 127.0.0.1\n* 3600 IN A {SENTINEL}\n")
+    return path

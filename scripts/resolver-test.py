@@ -15,34 +15,14 @@ Usage: scripts/resolver-test.py --binary .build/debug/pantau
 import argparse, json, os, signal, subprocess, sys, tempfile, time, urllib.request
 
 import e2e
-from e2e import check, free_port, wait_up
+from e2e import SENTINEL, api, check, dig, free_port, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 LANDING = "blokir.pantau.id"
-SENTINEL = "192.0.2.1"
 
 
-def api(base, path, token, body=None):
-    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                                     method="GET" if body is None else "POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
-def dig(port, name):
-    """(status, answers) as Unbound answers an A query for name."""
-    r = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, "A", "+tries=1", "+time=3", "+noall", "+comments", "+answer"],
-                       capture_output=True, text=True, timeout=20)
-    status = "?"
-    for line in r.stdout.splitlines():
-        if "status:" in line:
-            status = line.split("status:")[1].split(",")[0].strip()
-    answers = [line.split()[-1] for line in r.stdout.splitlines() if line and not line.startswith(";")]
-    return status, answers
 
 
 def main():
@@ -108,9 +88,7 @@ def main():
         r = subprocess.run(["named-checkzone", ZONE, zone_path], capture_output=True, text=True, timeout=60)
         check("named-checkzone accepts the zone", r.returncode == 0 and "OK" in r.stdout, r.stdout + r.stderr)
 
-        with open(os.path.join(work, "root.zone"), "w") as f:
-            f.write(". 3600 IN SOA a.root. hostmaster.root. 1 3600 600 86400 60\n. 3600 IN NS a.root.\n"
-                    f"a.root. 3600 IN A 127.0.0.1\n* 3600 IN A {SENTINEL}\n")
+        write_root_zone(work)
         dns_port = free_port()
         with open(os.path.join(work, "unbound.conf"), "w") as f:
             f.write(f"""server:

@@ -94,18 +94,21 @@ public struct RPZWriter: Sendable {
 
     /// The same for a name given as bytes (the exports' path: no String per name).
     public mutating func write(name: UnsafeBufferPointer<UInt8>, subdomains: Bool, allow: Bool, action: BlockAction, to out: inout [UInt8]) {
-        let passthru = passthruTarget, nxdomain = nxdomainTarget, redirect = redirectTarget
-        records(name: name, subdomains: subdomains, allow: allow, action: action) { wildcard, target in
-            if wildcard {
-                out.append(UInt8(ascii: "*"))
-                out.append(UInt8(ascii: "."))
-            }
-            out.append(contentsOf: name)
-            switch target {
-            case .passthru: out.append(contentsOf: passthru)
-            case .nxdomain: out.append(contentsOf: nxdomain)
-            case .redirect: out.append(contentsOf: redirect)
-            }
+        let line = self
+        records(name: name, subdomains: subdomains, allow: allow, action: action) { line.appendLine(name: name, wildcard: $0, target: $1, to: &out) }
+    }
+
+    /// One record of the zone file: `[*.]name CNAME target`.
+    public func appendLine(name: UnsafeBufferPointer<UInt8>, wildcard: Bool, target: RPZTarget, to out: inout [UInt8]) {
+        if wildcard {
+            out.append(UInt8(ascii: "*"))
+            out.append(UInt8(ascii: "."))
+        }
+        out.append(contentsOf: name)
+        switch target {
+        case .passthru: out.append(contentsOf: passthruTarget)
+        case .nxdomain: out.append(contentsOf: nxdomainTarget)
+        case .redirect: out.append(contentsOf: redirectTarget)
         }
     }
 

@@ -392,34 +392,30 @@ public struct DNSWriter {
     /// A record whose RDATA is one name (CNAME, NS).
     public mutating func addNameRecord(_ owner: DNSName, type: DNSType, ttl: UInt32, target: DNSName, section: Section = .answer) {
         writeName(owner)
+        appendTypeAndRDATA(type, ttl: ttl) { $0.writeName(target) }
+        counted(section)
+    }
+
+    public mutating func addSOA(_ owner: DNSName, ttl: UInt32, _ soa: SOARecord, section: Section = .answer) {
+        writeName(owner)
+        appendTypeAndRDATA(.soa, ttl: ttl) { w in
+            w.writeName(soa.primary)
+            w.writeName(soa.mailbox)
+            for value in [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum] { w.append32(value) }
+        }
+        counted(section)
+    }
+
+    /// After the owner: type, class IN, TTL, and RDATA with its length filled in.
+    private mutating func appendTypeAndRDATA(_ type: DNSType, ttl: UInt32, rdata: (inout DNSWriter) -> Void) {
         append16(type.rawValue)
         append16(DNSClass.in.rawValue)
         append32(ttl)
         let lengthAt = bytes.count
         append16(0)
         let start = bytes.count
-        writeName(target)
+        rdata(&self)
         setLength(at: lengthAt, bytes.count - start)
-        counted(section)
-    }
-
-    public mutating func addSOA(_ owner: DNSName, ttl: UInt32, _ soa: SOARecord, section: Section = .answer) {
-        writeName(owner)
-        append16(DNSType.soa.rawValue)
-        append16(DNSClass.in.rawValue)
-        append32(ttl)
-        let lengthAt = bytes.count
-        append16(0)
-        let start = bytes.count
-        writeName(soa.primary)
-        writeName(soa.mailbox)
-        append32(soa.serial)
-        append32(soa.refresh)
-        append32(soa.retry)
-        append32(soa.expire)
-        append32(soa.minimum)
-        setLength(at: lengthAt, bytes.count - start)
-        counted(section)
     }
 
     /// A CNAME whose owner is `relative` (dotted ASCII, e.g. `www.example.com`,
@@ -439,14 +435,7 @@ public struct DNSWriter {
             }
         }
         append16(0xC00C)
-        append16(DNSType.cname.rawValue)
-        append16(DNSClass.in.rawValue)
-        append32(ttl)
-        let lengthAt = bytes.count
-        append16(0)
-        let rdataStart = bytes.count
-        writeName(target)
-        setLength(at: lengthAt, bytes.count - rdataStart)
+        appendTypeAndRDATA(.cname, ttl: ttl) { $0.writeName(target) }
         answerCount += 1
     }
 

@@ -195,8 +195,12 @@ public enum TSIG {
 
     /// The TSIG record appended to `message` (additional count one more).
     static func append(to message: [UInt8], key: TSIGKey, record: TSIGRecord) -> [UInt8] {
+        append(to: message, keyName: key.name, record: record)
+    }
+
+    static func append(to message: [UInt8], keyName: DNSName, record: TSIGRecord) -> [UInt8] {
         var out = message
-        out += key.name.wire
+        out += keyName.wire
         out += be16(DNSType.tsig.rawValue)
         out += be16(DNSClass.any.rawValue)
         out += [0, 0, 0, 0]
@@ -210,16 +214,7 @@ public enum TSIG {
 
     /// An error answer's TSIG (BADKEY, BADSIG: no MAC; RFC 8945 §5.3.2).
     public static func errorRecord(to message: [UInt8], keyName: DNSName, algorithm: DNSName, error: TSIGError, now: UInt64, originalID: UInt16) -> [UInt8] {
-        var out = message
-        out += keyName.wire
-        out += be16(DNSType.tsig.rawValue)
-        out += be16(DNSClass.any.rawValue)
-        out += [0, 0, 0, 0]
-        let rdata = TSIGRecord(algorithm: algorithm, timeSigned: now, fudge: fudge, mac: [], originalID: originalID, error: error.rawValue, other: []).rdata
-        out += be16(UInt16(rdata.count))
-        out += rdata
-        let count = (UInt16(out[10]) << 8 | UInt16(out[11])) + 1
-        out[10] = UInt8(count >> 8); out[11] = UInt8(count & 0xFF)
-        return out
+        append(to: message, keyName: keyName,
+               record: TSIGRecord(algorithm: algorithm, timeSigned: now, fudge: fudge, mac: [], originalID: originalID, error: error.rawValue, other: []))
     }
 }

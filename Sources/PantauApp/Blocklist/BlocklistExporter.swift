@@ -171,21 +171,10 @@ struct BlocklistExporter: Sendable {
         switch format {
         case .rpz:
             let writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
-            let nxdomain = Array(" CNAME .\n".utf8), passthru = Array(" CNAME rpz-passthru.\n".utf8)
-            let redirect = Array(" CNAME \(writer.landingHost).\n".utf8)
             output.append("; Pantau blocklist - RPZ zone \(writer.zoneName). \(stamp)\n")
             output.append(writer.header(serial: serial))
             try await walkZone(output: &output, write: write) { name, wildcard, target, out in
-                if wildcard {
-                    out.append(UInt8(ascii: "*"))
-                    out.append(UInt8(ascii: "."))
-                }
-                out.append(contentsOf: name)
-                switch target {
-                case .nxdomain: out.append(contentsOf: nxdomain)
-                case .passthru: out.append(contentsOf: passthru)
-                case .redirect: out.append(contentsOf: redirect)
-                }
+                writer.appendLine(name: name, wildcard: wildcard, target: target, to: &out)
             }
         case .domains:
             output.append("# Pantau blocklist \(stamp)\n")

@@ -387,21 +387,32 @@ struct CampaignService: Sendable {
     }
 
     func detail(of campaign: CampaignModel) async throws -> Detail {
+        try await details(of: [campaign])[0]
+    }
+
+    /// The campaigns with their posts: the accounts and the posts read once
+    /// for all of them (the list page shows up to a hundred).
+    func details(of campaigns: [CampaignModel]) async throws -> [Detail] {
+        guard !campaigns.isEmpty else { return [] }
         let now = clock.now()
-        let posts = try await CampaignPostModel.query(on: database.db).filter(\.$campaignID == campaign.id!).all()
+        let allPosts = try await CampaignPostModel.query(on: database.db).filter(\.$campaignID ~~ campaigns.map { $0.id! }).all()
+        let postsByCampaign = Dictionary(grouping: allPosts, by: \.campaignID)
         let accounts = Dictionary(try await OfficialAccountModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        let views = posts.map { post in
-            PostView(post: post, account: accounts[post.accountID],
-                     flag: CampaignFairness.flag(status: post.postStatus, publishedAt: post.publishedAt, scheduledAt: campaign.scheduledAt,
-                                                 lateAfterMinutes: campaign.lateAfterMinutes, now: now))
-        }.sorted { ($0.post.platform, $0.account?.handle ?? "") < ($1.post.platform, $1.account?.handle ?? "") }
-        var leftOut: [OfficialAccountModel] = []
-        if campaign.status == "released" {
-            let covered = Set(posts.map(\.accountID))
-            // Active accounts registered before the release that got no post.
-            leftOut = accounts.values.filter { $0.active && !covered.contains($0.id!) && $0.createdAt <= (campaign.releasedAt ?? now) }
-                .sorted { ($0.platform, $0.handle) < ($1.platform, $1.handle) }
+        return campaigns.map { campaign in
+            let posts = postsByCampaign[campaign.id!] ?? []
+            let views = posts.map { post in
+                PostView(post: post, account: accounts[post.accountID],
+                         flag: CampaignFairness.flag(status: post.postStatus, publishedAt: post.publishedAt, scheduledAt: campaign.scheduledAt,
+                                                     lateAfterMinutes: campaign.lateAfterMinutes, now: now))
+            }.sorted { ($0.post.platform, $0.account?.handle ?? "") < ($1.post.platform, $1.account?.handle ?? "") }
+            var leftOut: [OfficialAccountModel] = []
+            if campaign.status == "released" {
+                let covered = Set(posts.map(\.accountID))
+                // Active accounts registered before the release that got no post.
+                leftOut = accounts.values.filter { $0.active && !covered.contains($0.id!) && $0.createdAt <= (campaign.releasedAt ?? now) }
+                    .sorted { ($0.platform, $0.handle) < ($1.platform, $1.handle) }
+            }
+            return Detail(campaign: campaign, posts: views, leftOut: leftOut)
         }
-        return Detail(campaign: campaign, posts: views, leftOut: leftOut)
     }
 }

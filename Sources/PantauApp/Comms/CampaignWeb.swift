@@ -37,11 +37,7 @@ struct CampaignController: Sendable {
         routes.get(SitePath.API.campaigns, .everyone) { _, context in
             let staff = context.identity?.may(.runCampaigns) ?? false
             var object = JSONObjectText()
-            var items: [JSONObjectText] = []
-            for campaign in try await service.campaigns(includeUnreleased: staff) {
-                items.append(Self.json(try await service.detail(of: campaign), staff: staff))
-            }
-            object.add("campaigns", objects: items)
+            object.add("campaigns", objects: try await service.details(of: service.campaigns(includeUnreleased: staff)).map { Self.json($0, staff: staff) })
             return jsonResponse(object, status: .ok)
         }
         routes.post(SitePath.API.campaigns, .staff(.runCampaigns)) { request, context in
@@ -84,8 +80,7 @@ struct CampaignController: Sendable {
         routes.get(SitePath.Comms.campaigns, .everyone) { request, context in
             let language = Language(request: request)
             let staff = context.identity?.may(.runCampaigns) ?? false
-            var details: [CampaignService.Detail] = []
-            for campaign in try await service.campaigns(includeUnreleased: staff) { details.append(try await service.detail(of: campaign)) }
+            let details = try await service.details(of: service.campaigns(includeUnreleased: staff))
             let accounts = try await service.activeAccounts(on: service.database.db)
             return htmlResponse(CampaignListView(language: language, identity: context.identity, campaigns: details, activeAccounts: accounts,
                                                  csrfToken: staff ? Self.csrfToken(context) : nil).render())
