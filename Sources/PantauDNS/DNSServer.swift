@@ -133,8 +133,8 @@ public struct DNSResponder: Sendable {
                     try await send(frame(signed(plain(header, .formErr, question: question))))
                     return
                 }
-                let octets = try await axfr(header: header, question: question, soa: soa, signer: signer, send: send)
-                await observer?.transferred(client: identity, keyName: keyName, serial: soa.serial, kind: "AXFR", bytes: octets)
+                let (octets, sent) = try await axfr(header: header, question: question, signer: signer, send: send)
+                await observer?.transferred(client: identity, keyName: keyName, serial: sent, kind: "AXFR", bytes: octets)
                 return
             }
             // IXFR: the client's SOA is in the authority section.
@@ -151,41 +151,43 @@ public struct DNSResponder: Sendable {
                 try await send(frame(signed(writer.finished)))
                 return
             }
-            guard let difference = try await provider.difference(from: serial, to: current) else {
+            guard let difference = try await provider.difference(from: serial) else {
                 if transport == .udp {
                     try await send(signed(soaOnly(header: header, question: question, soa: soa)))
                     return
                 }
                 logger.info("IXFR answered with the whole zone", metadata: ["client": "\(identity)", "from": "\(serial)", "to": "\(current)"])
-                let octets = try await axfr(header: header, question: question, soa: soa, signer: signer, send: send)
-                await observer?.transferred(client: identity, keyName: keyName, serial: current, kind: "AXFR", bytes: octets)
+                let (octets, sent) = try await axfr(header: header, question: question, signer: signer, send: send)
+                await observer?.transferred(client: identity, keyName: keyName, serial: sent, kind: "AXFR", bytes: octets)
                 return
             }
-            var old = soa
+            // The increment leads to its own SOA (a publication may have come since `soa`).
+            let new = difference.soa
+            var old = new
             old.serial = serial
             let encoder = TransferEncoder(id: header.id, question: question, signer: signer,
                                           messageLimit: transport == .udp ? Int.max : 16_000)
             var out: [UInt8] = []
-            encoder.addSOA(soa, origin: origin, ttl: ttl, into: &out)
+            encoder.addSOA(new, origin: origin, ttl: ttl, into: &out)
             encoder.addSOA(old, origin: origin, ttl: ttl, into: &out)
             for record in difference.deleted { encoder.add(record, ttl: ttl, into: &out) }
-            encoder.addSOA(soa, origin: origin, ttl: ttl, into: &out)
+            encoder.addSOA(new, origin: origin, ttl: ttl, into: &out)
             for record in difference.added { encoder.add(record, ttl: ttl, into: &out) }
-            encoder.addSOA(soa, origin: origin, ttl: ttl, into: &out)
+            encoder.addSOA(new, origin: origin, ttl: ttl, into: &out)
             encoder.finish(into: &out)
             if transport == .udp {
                 // Unframed; too big for a datagram → the SOA alone (RFC 1995 §2).
                 let message = Array(out.dropFirst(2))
                 if message.count > configuration.maximumUDPSize {
-                    try await send(signed(soaOnly(header: header, question: question, soa: soa)))
+                    try await send(signed(soaOnly(header: header, question: question, soa: new)))
                 } else {
                     try await send(message)
-                    await observer?.transferred(client: identity, keyName: keyName, serial: current, kind: "IXFR", bytes: message.count)
+                    await observer?.transferred(client: identity, keyName: keyName, serial: new.serial, kind: "IXFR", bytes: message.count)
                 }
                 return
             }
             try await send(out)
-            await observer?.transferred(client: identity, keyName: keyName, serial: current, kind: "IXFR", bytes: encoder.octets)
+            await observer?.transferred(client: identity, keyName: keyName, serial: new.serial, kind: "IXFR", bytes: encoder.octets)
         default:
             try await send(frame(signed(plain(header, .refused, question: question))))
         }
@@ -197,26 +199,24 @@ public struct DNSResponder: Sendable {
         return writer.finished
     }
 
-    /// The whole zone: SOA, NS, every record, SOA — streamed from storage.
-    private func axfr(header: DNSHeader, question: DNSQuestion, soa: SOARecord, signer: TSIG.ResponseSigner?,
-                      send: ([UInt8]) async throws -> Void) async throws -> Int {
+    /// The whole zone: SOA, NS, every record, SOA — streamed from one
+    /// snapshot of storage, opened and closed by that snapshot's SOA.
+    /// Returns the octets sent and the serial.
+    private func axfr(header: DNSHeader, question: DNSQuestion, signer: TSIG.ResponseSigner?,
+                      send: ([UInt8]) async throws -> Void) async throws -> (octets: Int, serial: UInt32) {
         let origin = provider.origin, ttl = configuration.ttl
         let encoder = TransferEncoder(id: header.id, question: question, signer: signer)
-        var head: [UInt8] = []
-        encoder.addSOA(soa, origin: origin, ttl: ttl, into: &head)
-        encoder.addNS(origin, target: Self.nsTarget, ttl: ttl, into: &head)
-        try await provider.streamRecords(serial: soa.serial, emit: { relative, wildcard, target, out in
-            if !head.isEmpty {
-                out.append(contentsOf: head)
-                head.removeAll()
-            }
+        let soa = try await provider.streamZone(start: { soa, out in
+            encoder.addSOA(soa, origin: origin, ttl: ttl, into: &out)
+            encoder.addNS(origin, target: Self.nsTarget, ttl: ttl, into: &out)
+        }, emit: { relative, wildcard, target, out in
             encoder.add(relative: relative, wildcard: wildcard, target: target, ttl: ttl, into: &out)
         }, write: send)
-        var tail = head
+        var tail: [UInt8] = []
         encoder.addSOA(soa, origin: origin, ttl: ttl, into: &tail)
         encoder.finish(into: &tail)
         try await send(tail)
-        return encoder.octets
+        return (encoder.octets, soa.serial)
     }
 }
 

@@ -17,12 +17,15 @@ public struct ZoneRecord: Sendable, Hashable {
     public var ownerText: String { (wildcard ? "*." : "") + String(decoding: relative, as: UTF8.self) }
 }
 
-/// What changed between two serials, as the records to delete and to add.
+/// What changed from a client's serial to the serial of `soa`, as the
+/// records to delete and to add.
 public struct ZoneDifference: Sendable {
+    public let soa: SOARecord
     public let deleted: [ZoneRecord]
     public let added: [ZoneRecord]
 
-    public init(deleted: [ZoneRecord], added: [ZoneRecord]) {
+    public init(soa: SOARecord, deleted: [ZoneRecord], added: [ZoneRecord]) {
+        self.soa = soa
         self.deleted = deleted
         self.added = added
     }
@@ -33,15 +36,19 @@ public protocol ZoneProvider: Sendable {
     var origin: DNSName { get }
     /// The zone's SOA now (its serial the latest publication).
     func soa() async throws -> SOARecord
-    /// Every record below the apex, in zone order, streamed: `emit` appends
-    /// one record to the bytes it is given, and `write` sends bytes on when
-    /// the provider's buffer is full, so memory stays bounded.
-    func streamRecords(serial: UInt32, emit: (_ relative: UnsafeBufferPointer<UInt8>, _ wildcard: Bool, _ target: DNSName, _ out: inout [UInt8]) -> Void,
-                       write: ([UInt8]) async throws -> Void) async throws
-    /// The difference from `serial` to `current`, or nil when the change
-    /// log cannot express it (the client is older than the history, or a
-    /// bulk import lies between): then the answer is the whole zone.
-    func difference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference?
+    /// The whole zone as of one moment, streamed. `start` is given that
+    /// moment's SOA before any record (a transfer opens with it, and closes
+    /// with the SOA returned, the same one); `emit` appends one record to
+    /// the bytes it is given, and `write` sends bytes on when the provider's
+    /// buffer is full, so memory stays bounded.
+    func streamZone(start: (_ soa: SOARecord, _ out: inout [UInt8]) -> Void,
+                    emit: (_ relative: UnsafeBufferPointer<UInt8>, _ wildcard: Bool, _ target: DNSName, _ out: inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord
+    /// The difference from `serial` to the latest serial (named by the
+    /// answer's SOA), or nil when the change log cannot express it (the
+    /// client is older than the history, or a bulk import lies between):
+    /// then the answer is the whole zone.
+    func difference(from serial: UInt32) async throws -> ZoneDifference?
 }
 
 /// Told of every completed transfer (Pantau keeps the last serial per ISP).

@@ -96,9 +96,9 @@ let hostHeader = HTTPField.Name("Host")!
                 var small = BlocklistExporter(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id")
                 small.pageSize = 2
                 var paged = "", whole = ""
-                try await small.export(format, serial: 3, generatedAt: Date(timeIntervalSince1970: 0)) { paged += String(buffer: $0) }
+                try await small.export(format, generatedAt: Date(timeIntervalSince1970: 0)) { paged += String(buffer: $0) }
                 small.pageSize = 1000
-                try await small.export(format, serial: 3, generatedAt: Date(timeIntervalSince1970: 0)) { whole += String(buffer: $0) }
+                try await small.export(format, generatedAt: Date(timeIntervalSince1970: 0)) { whole += String(buffer: $0) }
                 #expect(paged == whole && paged.utf8.count > 40, "\(format)")
             }
 

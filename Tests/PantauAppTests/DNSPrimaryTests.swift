@@ -17,11 +17,19 @@ import Testing
     static let reason = "Situs perjudian daring yang terverifikasi dari aduan masyarakat."
 
     func zoneRecords(_ zone: BlocklistZone) async throws -> Set<ZoneRecord> {
+        try await zoneSnapshot(zone).records
+    }
+
+    /// The zone as one transfer reads it; `written` is called for every piece.
+    func zoneSnapshot(_ zone: BlocklistZone, written: () async throws -> Void = {}) async throws -> (serial: UInt32, records: Set<ZoneRecord>) {
         var records: Set<ZoneRecord> = []
-        try await zone.streamRecords(serial: 0, emit: { relative, wildcard, target, _ in
+        var opened: UInt32?
+        let soa = try await zone.streamZone(start: { soa, _ in opened = soa.serial }, emit: { relative, wildcard, target, out in
             records.insert(ZoneRecord(relative: Array(relative), wildcard: wildcard, target: target))
-        }, write: { _ in })
-        return records
+            out.append(contentsOf: relative)  // something to write, as a transfer would
+        }, write: { _ in try await written() })
+        #expect(opened == soa.serial, "opened and closed with one SOA")
+        return (soa.serial, records)
     }
 
     @Test(arguments: Backend.available)
@@ -65,7 +73,8 @@ import Testing
             #expect(now.records != history[0].records)
             // From every earlier serial to now, the increment applies exactly.
             for earlier in history.dropLast() {
-                let difference = try #require(try await zone.difference(from: earlier.serial, to: now.serial), "serial \(earlier.serial)")
+                let difference = try #require(try await zone.difference(from: earlier.serial), "serial \(earlier.serial)")
+                #expect(difference.soa.serial == now.serial)
                 #expect(Set(difference.deleted).isSubset(of: earlier.records), "deletes only what the client holds (from \(earlier.serial))")
                 #expect(Set(difference.added).isDisjoint(with: earlier.records), "adds only what it lacks (from \(earlier.serial))")
                 let applied = earlier.records.subtracting(difference.deleted).union(difference.added)
@@ -74,7 +83,48 @@ import Testing
             #expect(history[1].records.contains { $0.ownerText == "*.slot.example" } && !history[1].records.contains { $0.ownerText == "www.slot.example" },
                     "a wildcard covers the names below it")
             // An unknown serial, or one newer than the list's, cannot be expressed.
-            #expect(try await zone.difference(from: now.serial + 50, to: now.serial) == nil)
+            #expect(try await zone.difference(from: now.serial + 50) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aTransferReadsOneSnapshotWhilePublicationsCommit(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.snap@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.snap@kominfo.test", .supervisor)
+            func block(_ names: [String]) async throws {
+                let proposed = try await blocks.propose(client, analyst, #"{"names":\#(names),"reason":"\#(Self.reason)","legal_bases":["uu-ite-27-2"]}"#)
+                #expect(proposed.status == .created, "\(proposed.text)")
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+            try await block((0..<40).map { "situs-\($0).example" })
+            var zone = try #require(BlocklistZone(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id"))
+            zone.exporter.chunkBytes = 1  // every record its own piece: the walk yields between rows
+            zone.exporter.pageSize = 2    // and PostgreSQL reads many pages
+            let before = try await zoneSnapshot(zone)
+            var published = false
+            let during = try await zoneSnapshot(zone) {
+                guard !published else { return }
+                published = true
+                // Names before and after the walk's position, committed mid-walk.
+                try await block(["aaa.example", "zzz.example", "situs-99.example"])
+            }
+            #expect(published)
+            #expect(during.serial == before.serial && during.records == before.records, "the records of the serial the transfer names, nothing newer")
+            let after = try await zoneSnapshot(zone)
+            #expect(after.serial == before.serial + 1 && after.records.count == before.records.count + 3)
+            // The zone file is one snapshot too.
+            let exporter = zone.exporter
+            var text = ""
+            var blockedMidway = false
+            let serial = try await exporter.export(.rpz, generatedAt: Date()) { piece in
+                text += String(buffer: piece)
+                if !blockedMidway { blockedMidway = true; try await block(["tengah.example"]) }
+            }
+            #expect(serial == Int64(after.serial) && text.contains("serial \(after.serial)") && !text.contains("tengah.example"))
+            // The increment names the serial its records are of.
+            let difference = try #require(try await zone.difference(from: before.serial))
+            #expect(difference.soa.serial == after.serial + 1 && difference.added.contains { $0.ownerText == "tengah.example" })
         }
     }
 

@@ -4,26 +4,36 @@ import Testing
 @testable import PantauDNS
 
 /// A zone of a few records, its difference given by the test.
+/// `snapshotSerial`: the serial of the snapshot a transfer reads, when a
+/// publication came between the SOA and the transfer.
 struct FixedZone: ZoneProvider {
     let origin = DNSName("rpz.pantau")!
     var serial: UInt32 = 7
+    var snapshotSerial: UInt32?
     var records: [ZoneRecord] = [ZoneRecord(relative: Array("judi.example".utf8), wildcard: false, target: .root),
                                  ZoneRecord(relative: Array("slot.example".utf8), wildcard: true, target: .root)]
-    var difference: ZoneDifference? = ZoneDifference(deleted: [ZoneRecord(relative: Array("lama.example".utf8), wildcard: false, target: .root)],
-                                                     added: [ZoneRecord(relative: Array("baru.example".utf8), wildcard: false, target: .root)])
+    var difference: (deleted: [ZoneRecord], added: [ZoneRecord])? = (deleted: [ZoneRecord(relative: Array("lama.example".utf8), wildcard: false, target: .root)],
+                                                                     added: [ZoneRecord(relative: Array("baru.example".utf8), wildcard: false, target: .root)])
 
-    func soa() async throws -> SOARecord {
+    static func soa(_ serial: UInt32) -> SOARecord {
         SOARecord(primary: DNSName("localhost")!, mailbox: DNSName("hostmaster.localhost")!, serial: serial, refresh: 300, retry: 60, expire: 604_800, minimum: 60)
     }
 
-    func streamRecords(serial: UInt32, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
-                       write: ([UInt8]) async throws -> Void) async throws {
+    func soa() async throws -> SOARecord { Self.soa(serial) }
+
+    func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
+        let soa = Self.soa(snapshotSerial ?? serial)
         var out: [UInt8] = []
+        start(soa, &out)
         for record in records { record.relative.withUnsafeBufferPointer { emit($0, record.wildcard, record.target, &out) } }
         try await write(out)
+        return soa
     }
 
-    func difference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? { difference }
+    func difference(from serial: UInt32) async throws -> ZoneDifference? {
+        difference.map { ZoneDifference(soa: Self.soa(snapshotSerial ?? self.serial), deleted: $0.deleted, added: $0.added) }
+    }
 }
 
 let silent = Logger(label: "dns-test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -169,13 +179,26 @@ func summary(_ messages: [DNSMessage]) throws -> [String] {
         #expect(try summary(udp) == ["SOA 7", "SOA 5", "CNAME lama.example", "SOA 7", "CNAME baru.example", "SOA 7"], "small enough for a datagram")
         #expect(try summary(try await answer(server, query("rpz.pantau", type: .ixfr, clientSerial: 7), transport: .tcp)) == ["SOA 7"])
         var big = FixedZone()
-        big.difference = ZoneDifference(deleted: [], added: (0..<200).map { ZoneRecord(relative: Array("situs-\($0).example".utf8), wildcard: false, target: .root) })
+        big.difference = (deleted: [], added: (0..<200).map { ZoneRecord(relative: Array("situs-\($0).example".utf8), wildcard: false, target: .root) })
         #expect(try summary(try await answer(responder(big), query("rpz.pantau", type: .ixfr, clientSerial: 5), transport: .udp)) == ["SOA 7"],
                 "too big for UDP: the SOA alone sends the client to TCP")
         var unknown = FixedZone()
         unknown.difference = nil
         #expect(try summary(try await answer(responder(unknown), query("rpz.pantau", type: .ixfr, clientSerial: 2), transport: .tcp))
                 == ["SOA 7", "NS @", "CNAME judi.example", "CNAME *.slot.example", "SOA 7"], "the change log cannot say: the whole zone")
+    }
+
+    @Test func aTransferCarriesTheSerialOfTheSnapshotItsRecordsCameFrom() async throws {
+        // A publication lands between the SOA read and the transfer's snapshot.
+        var zone = FixedZone()
+        zone.snapshotSerial = 8
+        let axfr = try await answer(responder(zone), query("rpz.pantau", type: .axfr), transport: .tcp)
+        #expect(try summary(axfr) == ["SOA 8", "NS @", "CNAME judi.example", "CNAME *.slot.example", "SOA 8"])
+        let ixfr = try await answer(responder(zone), query("rpz.pantau", type: .ixfr, clientSerial: 5), transport: .tcp)
+        #expect(try summary(ixfr) == ["SOA 8", "SOA 5", "CNAME lama.example", "SOA 8", "CNAME baru.example", "SOA 8"])
+        zone.difference = nil
+        let whole = try await answer(responder(zone), query("rpz.pantau", type: .ixfr, clientSerial: 2), transport: .tcp)
+        #expect(try summary(whole).first == "SOA 8" && summary(whole).last == "SOA 8")
     }
 
     @Test func tsigSignsEveryMessageAndRefusesBadKeysSignaturesAndTimes() async throws {

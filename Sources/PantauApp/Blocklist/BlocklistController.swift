@@ -157,7 +157,10 @@ struct BlocklistController: Sendable {
     // MARK: Exports
 
     /// A download: `ETag` of format and serial (`304` when unchanged),
-    /// gzip when the client accepts it, streamed page by page.
+    /// gzip when the client accepts it, streamed page by page. The file is
+    /// read from one snapshot and names its own serial; a publication
+    /// between the headers and the snapshot gives a newer file under the
+    /// older tag, which only means the next check downloads it again.
     func exportResponse(_ format: BlocklistExporter.Format, _ request: Request) async throws -> Response {
         let serial = try await service.currentSerial()
         let etag = "\"\(format.rawValue)-\(serial)\""
@@ -176,7 +179,7 @@ struct BlocklistController: Sendable {
                 let compressor = CompressionAlgorithm.gzip().compressor
                 compressor.window = ByteBufferAllocator().buffer(capacity: 64 * 1024)
                 try compressor.startStream()
-                try await exporter.export(format, serial: serial, generatedAt: now) { piece in
+                try await exporter.export(format, generatedAt: now) { piece in
                     var input = piece
                     try await input.compressStream(with: compressor, flush: .no) { window in try await writer.write(window) }
                 }
@@ -184,7 +187,7 @@ struct BlocklistController: Sendable {
                 try await empty.compressStream(with: compressor, flush: .finish) { window in try await writer.write(window) }
                 try compressor.finishStream()
             } else {
-                try await exporter.export(format, serial: serial, generatedAt: now) { piece in try await writer.write(piece) }
+                try await exporter.export(format, generatedAt: now) { piece in try await writer.write(piece) }
             }
             try await writer.finish(nil)
         })

@@ -3,15 +3,17 @@ import Foundation
 import PantauCore
 import SQLKit
 import NIOCore
+import PostgresKit
+import PostgresNIO
 
 /// The published list in the formats ISPs and tools read, written as bytes
 /// in pieces of about `chunkBytes`, so a 10-million-name export never sits
 /// in memory whole.
 ///
-/// On SQLite the entries come from one statement on the C API inside one
-/// read transaction: a consistent snapshot, walked along the live index
-/// with no String per row. On PostgreSQL they come in keyset pages of the
-/// same order.
+/// Every export reads one snapshot of the list (`withSnapshot`). On SQLite
+/// the entries come from one statement on the C API, walked along the live
+/// index with no String per row; on PostgreSQL in keyset pages of the same
+/// order, inside one repeatable-read transaction.
 struct BlocklistExporter: Sendable {
     enum Format: String, CaseIterable, Sendable {
         case rpz, domains, hosts, ips, json
@@ -69,15 +71,87 @@ struct BlocklistExporter: Sendable {
 
     private static let columns = "kind, name, action, reason, legal_bases, activated_at, app_id"
 
-    /// Active entries (domains, or IPs) in the live index's order.
-    func forEachActive(ips: Bool, detailed: Bool, output: inout Output, write: (ByteBuffer) async throws -> Void,
-                       _ body: (Row, inout [UInt8]) -> Void) async throws {
-        let columns = detailed ? Self.columns : "kind, name, action"
-        let filter = ips ? BlockEntryModel.activeIPsCondition : BlockEntryModel.activeDomainsCondition
-        if case .sqlite(let file) = database.location {
+    /// An allow-list entry as the exports need it.
+    struct Allow {
+        let name: String
+        let kind: String
+        let sortKey: String
+        let reason: String
+        let addedAt: Date
+        var subdomains: Bool { kind == "subdomains" }
+    }
+
+    /// The list as of one moment: its serial, the allow-list and every entry
+    /// read in one transaction, so a walk that takes a minute still writes
+    /// exactly the list of the serial it names, however many publications
+    /// commit meanwhile (a zone transfer's closing SOA depends on it).
+    struct Snapshot {
+        enum Source {
+            case sqlite(SQLiteDirectConnection)
+            case postgres(any SQLDatabase)
+        }
+
+        let serial: Int64
+        let allows: [Allow]
+        let source: Source
+    }
+
+    private static let allowQuery = "SELECT name, kind, sort_key, reason, added_at FROM allow_entries WHERE removed_at IS NULL"
+
+    /// Runs `body` on one snapshot of the list. SQLite: one read transaction
+    /// on a connection of its own (WAL keeps its view from the first read).
+    /// PostgreSQL: a REPEATABLE READ transaction on a connection of its own,
+    /// outside the pool, since `body` writes to the caller's output as it goes.
+    func withSnapshot<T>(_ body: (Snapshot) async throws -> T) async throws -> T {
+        func sorted(_ allows: [Allow]) -> [Allow] {
+            allows.sorted { ($0.sortKey, $0.subdomains ? 0 : 1) < ($1.sortKey, $1.subdomains ? 0 : 1) }
+        }
+        switch database.location {
+        case .sqlite(let file):
             let connection = try SQLiteDirectConnection(path: file, readOnly: true)
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
+            let serial = try connection.scalarInt("SELECT COALESCE(MAX(serial), 0) FROM blocklist_serials")
+            var allows: [Allow] = []
+            let statement = try connection.prepare(Self.allowQuery)
+            while try statement.step() {
+                allows.append(Allow(name: statement.text(0), kind: statement.text(1), sortKey: statement.text(2), reason: statement.text(3),
+                                    addedAt: Date(timeIntervalSince1970: statement.double(4))))
+            }
+            return try await body(Snapshot(serial: serial, allows: sorted(allows), source: .sqlite(connection)))
+        case .postgres(let url):
+            let connection = try await PostgresConnection.connect(on: PantauDatabase.eventLoopGroup.next(),
+                                                                  configuration: try SQLPostgresConfiguration(url: url).coreConfiguration,
+                                                                  id: 0, logger: database.logger)
+            do {
+                let sql = connection.sql(queryLogLevel: .trace)
+                try await sql.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+                let serial = try await sql.raw("SELECT COALESCE(MAX(serial), 0) AS serial FROM blocklist_serials").first()?
+                    .decode(column: "serial", as: Int64.self) ?? 0
+                let allows = try await sql.raw(SQLQueryString(Self.allowQuery)).all().map { row in
+                    Allow(name: try row.decode(column: "name", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                          sortKey: try row.decode(column: "sort_key", as: String.self), reason: try row.decode(column: "reason", as: String.self),
+                          addedAt: try row.decode(column: "added_at", as: Date.self))
+                }
+                let result = try await body(Snapshot(serial: serial, allows: sorted(allows), source: .postgres(sql)))
+                try await sql.raw("COMMIT").run()
+                try await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+
+    /// Active entries (domains, or IPs) of the snapshot in the live index's order.
+    func forEachActive(in snapshot: Snapshot, ips: Bool, detailed: Bool, output: inout Output, write: (ByteBuffer) async throws -> Void,
+                       _ body: (Row, inout [UInt8]) -> Void) async throws {
+        let columns = detailed ? Self.columns : "kind, name, action"
+        let filter = ips ? BlockEntryModel.activeIPsCondition : BlockEntryModel.activeDomainsCondition
+        let sql: any SQLDatabase
+        switch snapshot.source {
+        case .sqlite(let connection):
             let statement = try connection.prepare("SELECT \(columns) FROM block_entries WHERE \(filter) ORDER BY sort_key\(ips ? "" : ", kind DESC")")
             while try statement.step() {
                 let kind = statement.bytes(0)
@@ -90,6 +164,8 @@ struct BlocklistExporter: Sendable {
                 try await output.flushIfFull(write)
             }
             return
+        case .postgres(let database):
+            sql = database
         }
         // PostgreSQL: keyset pages along (sort_key, kind DESC).
         let order = ips ? "sort_key COLLATE \"C\"" : "sort_key COLLATE \"C\", kind DESC"
@@ -106,7 +182,7 @@ struct BlocklistExporter: Sendable {
                 query.appendLiteral("))")
             }
             query.appendInterpolation(unsafeRaw: " ORDER BY \(order) LIMIT \(pageSize)")
-            let rows = try await database.sql.raw(query).all()
+            let rows = try await sql.raw(query).all()
             for row in rows {
                 let kind = try row.decode(column: "kind", as: String.self)
                 let detail = detailed ? Detail(reason: try row.decode(column: "reason", as: String.self),
@@ -125,20 +201,15 @@ struct BlocklistExporter: Sendable {
         }
     }
 
-    func allowEntries() async throws -> [AllowEntryModel] {
-        try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).all()
-            .sorted { ($0.sortKey, $0.isSubdomains ? 0 : 1) < ($1.sortKey, $1.isSubdomains ? 0 : 1) }
-    }
-
-    /// Every record of the RPZ zone in zone order — blocks and the
-    /// allow-list merged, covered names left out (`RPZWriter.records`) —
+    /// Every record of the snapshot's RPZ zone in zone order — blocks and
+    /// the allow-list merged, covered names left out (`RPZWriter.records`) —
     /// for the zone file and the DNS transfers alike. `record` appends one
     /// record (owner name, behind `*.` or not, target) to the output.
-    func walkZone(output: inout Output, write: (ByteBuffer) async throws -> Void,
+    func walkZone(in snapshot: Snapshot, output: inout Output, write: (ByteBuffer) async throws -> Void,
                   record: (UnsafeBufferPointer<UInt8>, Bool, RPZTarget, inout [UInt8]) -> Void) async throws {
         var writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
         // Allow-list entries go in their place in the order (before blocks of the same name).
-        let allows = try await allowEntries().map { (key: Array($0.sortKey.utf8), name: Array($0.name.utf8), subdomains: $0.isSubdomains) }
+        let allows = snapshot.allows.map { (key: Array($0.sortKey.utf8), name: Array($0.name.utf8), subdomains: $0.subdomains) }
         var nextAllow = 0
         var key: [UInt8] = []
         func writeAllow(_ index: Int, _ out: inout [UInt8]) {
@@ -146,7 +217,7 @@ struct BlocklistExporter: Sendable {
                 writer.records(name: name, subdomains: allows[index].subdomains, allow: true, action: .nxdomain) { record(name, $0, $1, &out) }
             }
         }
-        try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
+        try await forEachActive(in: snapshot, ips: false, detailed: false, output: &output, write: write) { row, out in
             if nextAllow < allows.count {
                 key.removeAll(keepingCapacity: true)
                 BlockSortKey.append(row.name, to: &key)
@@ -163,77 +234,84 @@ struct BlocklistExporter: Sendable {
         }
     }
 
-    /// Writes the whole export in `format` for `serial`, in pieces.
-    func export(_ format: Format, serial: Int64, generatedAt: Date, write: (ByteBuffer) async throws -> Void) async throws {
-        var output = Output(chunkBytes: chunkBytes)
-        output.bytes.reserveCapacity(chunkBytes + 4096)
-        let stamp = "serial \(serial), generated \(isoTimestamp(generatedAt))"
-        switch format {
-        case .rpz:
-            let writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
-            output.append("; Pantau blocklist - RPZ zone \(writer.zoneName). \(stamp)\n")
-            output.append(writer.header(serial: serial))
-            try await walkZone(output: &output, write: write) { name, wildcard, target, out in
-                writer.appendLine(name: name, wildcard: wildcard, target: target, to: &out)
-            }
-        case .domains:
-            output.append("# Pantau blocklist \(stamp)\n")
-            output.append("# One name per line; \"*.name\" blocks the name and all its subdomains.\n")
-            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
-                if row.kind == .subdomains { out.append(UInt8(ascii: "*")); out.append(UInt8(ascii: ".")) }
-                out.append(contentsOf: row.name)
-                out.append(UInt8(ascii: "\n"))
-            }
-        case .hosts:
-            output.append("# Pantau blocklist \(stamp) (hosts format: no wildcards, names only)\n")
-            let prefix = Array("0.0.0.0 ".utf8)
-            try await forEachActive(ips: false, detailed: false, output: &output, write: write) { row, out in
-                out.append(contentsOf: prefix)
-                out.append(contentsOf: row.name)
-                out.append(UInt8(ascii: "\n"))
-            }
-        case .ips:
-            output.append("# Pantau IP blocklist \(stamp)\n")
-            try await forEachActive(ips: true, detailed: false, output: &output, write: write) { row, out in
-                out.append(contentsOf: row.name)
-                out.append(UInt8(ascii: "\n"))
-            }
-        case .json:
-            let apps = Dictionary(try await BlockAppModel.query(on: database.db).all().map { ($0.id!, $0.slug) }, uniquingKeysWith: { a, _ in a })
-            var head = JSONObjectText()
-            head.add("serial", Int(serial))
-            head.add("zone", zoneName)
-            head.add("generated_at", isoTimestamp(generatedAt))
-            output.append(String(head.finished.dropLast()) + ",\"entries\":[")
-            var first = true
-            for ips in [false, true] {
-                try await forEachActive(ips: ips, detailed: true, output: &output, write: write) { row, out in
-                    guard let detail = row.detail else { return }
-                    var object = JSONObjectText()
-                    object.add("name", String(decoding: row.name, as: UTF8.self))
-                    object.add("kind", row.kind.text.description)
-                    object.add("action", row.action.rawValue)
-                    object.add("since", detail.activatedAt.map(isoTimestamp) ?? "")
-                    object.add("reason", detail.reason)
-                    object.add("legal_bases", detail.legalBases)
-                    if let app = detail.appID.flatMap({ apps[$0] }) { object.add("app", app) }
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: object.finished.utf8)
-                    first = false
+    /// Writes the whole export in `format`, in pieces, from one snapshot;
+    /// returns the serial written (the snapshot's, which the file names).
+    @discardableResult
+    func export(_ format: Format, generatedAt: Date, write: (ByteBuffer) async throws -> Void) async throws -> Int64 {
+        // The apps only name entries; they are not part of the snapshot.
+        let apps = format == .json ? Dictionary(try await BlockAppModel.query(on: database.db).all().map { ($0.id!, $0.slug) }, uniquingKeysWith: { a, _ in a }) : [:]
+        return try await withSnapshot { snapshot in
+            var output = Output(chunkBytes: chunkBytes)
+            output.bytes.reserveCapacity(chunkBytes + 4096)
+            let serial = snapshot.serial
+            let stamp = "serial \(serial), generated \(isoTimestamp(generatedAt))"
+            switch format {
+            case .rpz:
+                let writer = RPZWriter(zoneName: zoneName, landingHost: landingHost)
+                output.append("; Pantau blocklist - RPZ zone \(writer.zoneName). \(stamp)\n")
+                output.append(writer.header(serial: serial))
+                try await walkZone(in: snapshot, output: &output, write: write) { name, wildcard, target, out in
+                    writer.appendLine(name: name, wildcard: wildcard, target: target, to: &out)
                 }
+            case .domains:
+                output.append("# Pantau blocklist \(stamp)\n")
+                output.append("# One name per line; \"*.name\" blocks the name and all its subdomains.\n")
+                try await forEachActive(in: snapshot, ips: false, detailed: false, output: &output, write: write) { row, out in
+                    if row.kind == .subdomains { out.append(UInt8(ascii: "*")); out.append(UInt8(ascii: ".")) }
+                    out.append(contentsOf: row.name)
+                    out.append(UInt8(ascii: "\n"))
+                }
+            case .hosts:
+                output.append("# Pantau blocklist \(stamp) (hosts format: no wildcards, names only)\n")
+                let prefix = Array("0.0.0.0 ".utf8)
+                try await forEachActive(in: snapshot, ips: false, detailed: false, output: &output, write: write) { row, out in
+                    out.append(contentsOf: prefix)
+                    out.append(contentsOf: row.name)
+                    out.append(UInt8(ascii: "\n"))
+                }
+            case .ips:
+                output.append("# Pantau IP blocklist \(stamp)\n")
+                try await forEachActive(in: snapshot, ips: true, detailed: false, output: &output, write: write) { row, out in
+                    out.append(contentsOf: row.name)
+                    out.append(UInt8(ascii: "\n"))
+                }
+            case .json:
+                var head = JSONObjectText()
+                head.add("serial", Int(serial))
+                head.add("zone", zoneName)
+                head.add("generated_at", isoTimestamp(generatedAt))
+                output.append(String(head.finished.dropLast()) + ",\"entries\":[")
+                var first = true
+                for ips in [false, true] {
+                    try await forEachActive(in: snapshot, ips: ips, detailed: true, output: &output, write: write) { row, out in
+                        guard let detail = row.detail else { return }
+                        var object = JSONObjectText()
+                        object.add("name", String(decoding: row.name, as: UTF8.self))
+                        object.add("kind", row.kind.text.description)
+                        object.add("action", row.action.rawValue)
+                        object.add("since", detail.activatedAt.map(isoTimestamp) ?? "")
+                        object.add("reason", detail.reason)
+                        object.add("legal_bases", detail.legalBases)
+                        if let app = detail.appID.flatMap({ apps[$0] }) { object.add("app", app) }
+                        if !first { out.append(UInt8(ascii: ",")) }
+                        out.append(contentsOf: object.finished.utf8)
+                        first = false
+                    }
+                }
+                output.append("],\"allow\":[")
+                for (index, allow) in snapshot.allows.enumerated() {
+                    var object = JSONObjectText()
+                    object.add("name", allow.name)
+                    object.add("kind", allow.kind)
+                    object.add("reason", allow.reason)
+                    object.add("since", isoTimestamp(allow.addedAt))
+                    output.append((index == 0 ? "" : ",") + object.finished)
+                }
+                output.append("]}\n")
             }
-            output.append("],\"allow\":[")
-            for (index, allow) in try await allowEntries().enumerated() {
-                var object = JSONObjectText()
-                object.add("name", allow.name)
-                object.add("kind", allow.kind)
-                object.add("reason", allow.reason)
-                object.add("since", isoTimestamp(allow.addedAt))
-                output.append((index == 0 ? "" : ",") + object.finished)
-            }
-            output.append("]}\n")
+            try await output.flush(write)
+            return serial
         }
-        try await output.flush(write)
     }
 
     // MARK: Changes

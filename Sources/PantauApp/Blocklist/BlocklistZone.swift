@@ -16,7 +16,7 @@ import SQLKit
 /// undone — and answers the difference. Nothing else of the zone is read.
 struct BlocklistZone: ZoneProvider {
     let database: PantauDatabase
-    let exporter: BlocklistExporter
+    var exporter: BlocklistExporter
     let origin: DNSName
     let landing: DNSName
     let cache = DifferenceCache()
@@ -40,21 +40,29 @@ struct BlocklistZone: ZoneProvider {
     }
 
     func soa() async throws -> SOARecord {
-        let serial = try await BlocklistPublications.currentSerial(on: database.db)
-        // As in the zone file's header.
-        return SOARecord(primary: DNSName("localhost")!, mailbox: DNSName("hostmaster.localhost")!, serial: UInt32(truncatingIfNeeded: serial),
-                         refresh: 300, retry: 60, expire: 604_800, minimum: 60)
+        soa(serial: try await BlocklistPublications.currentSerial(on: database.db))
     }
 
-    func streamRecords(serial: UInt32, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
-                       write: ([UInt8]) async throws -> Void) async throws {
-        var output = BlocklistExporter.Output(chunkBytes: exporter.chunkBytes)
-        output.bytes.reserveCapacity(exporter.chunkBytes + 70_000)
+    func soa(serial: Int64) -> SOARecord {
+        // As in the zone file's header.
+        SOARecord(primary: DNSName("localhost")!, mailbox: DNSName("hostmaster.localhost")!, serial: UInt32(truncatingIfNeeded: serial),
+                  refresh: 300, retry: 60, expire: 604_800, minimum: 60)
+    }
+
+    func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
         let nx = Self.nxdomain, pass = Self.passthru, landing = self.landing
-        try await exporter.walkZone(output: &output, write: { try await write(Array($0.readableBytesView)) }) { name, wildcard, target, out in
-            emit(name, wildcard, target == .nxdomain ? nx : target == .passthru ? pass : landing, &out)
+        return try await exporter.withSnapshot { snapshot in
+            var output = BlocklistExporter.Output(chunkBytes: exporter.chunkBytes)
+            output.bytes.reserveCapacity(exporter.chunkBytes + 70_000)
+            let soa = soa(serial: snapshot.serial)
+            start(soa, &output.bytes)
+            try await exporter.walkZone(in: snapshot, output: &output, write: { try await write(Array($0.readableBytesView)) }) { name, wildcard, target, out in
+                emit(name, wildcard, target == .nxdomain ? nx : target == .passthru ? pass : landing, &out)
+            }
+            if !output.bytes.isEmpty { try await write(output.bytes) }
+            return soa
         }
-        if !output.bytes.isEmpty { try await write(output.bytes) }
     }
 
     /// One entry of the list, as the change log and the tables know it.
@@ -64,33 +72,41 @@ struct BlocklistZone: ZoneProvider {
         let allow: Bool
     }
 
-    func difference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? {
-        try await cache.value(from: serial, to: current) { try await computeDifference(from: serial, to: current) }
+    func difference(from serial: UInt32) async throws -> ZoneDifference? {
+        // Keyed by the serial now: the secondaries asking after one NOTIFY share it.
+        let latest = UInt32(truncatingIfNeeded: try await BlocklistPublications.currentSerial(on: database.db))
+        return try await cache.value(from: serial, to: latest) { try await computeDifference(from: serial) }
     }
 
-    func computeDifference(from serial: UInt32, to current: UInt32) async throws -> ZoneDifference? {
-        let latest = try await BlocklistPublications.currentSerial(on: database.db)
+    /// The increment from `serial` to the latest serial, read in one
+    /// snapshot: the entries now and the serial they are the list of belong
+    /// together even while publications commit. (The change log up to that
+    /// serial never changes once written; it is read as it is.)
+    func computeDifference(from serial: UInt32) async throws -> ZoneDifference? {
         let from = Int64(serial)
-        // The client must hold a serial this list published, older than now.
-        guard UInt32(truncatingIfNeeded: latest) == current, from < latest, from >= 0,
-              try await BlocklistSerialModel.find(from, on: database.db) != nil || from == 0 else { return nil }
-        if try await BlocklistPublications.fullReloadBetween(after: from, upTo: latest, on: database.db) { return nil }
-        let changes = try await BlocklistPublications.changes(after: from, upTo: latest, in: database).filter { $0.kind != "ip" }
-        guard !changes.isEmpty else { return ZoneDifference(deleted: [], added: []) }
-        // The changed names, without those inside another changed name's subtree.
-        let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
-        var roots: [String] = []
-        for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
-        let now = try await entries(around: roots)
-        // Undo, newest first, every change since the client's serial: what the client holds.
-        var before = now
-        for change in changes.reversed() {
-            let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
-            if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
+        return try await database.readSnapshot { db in
+            let latest = try await BlocklistPublications.currentSerial(on: db)
+            // The client must hold a serial this list published, older than now.
+            guard from < latest, from >= 0, try await BlocklistSerialModel.find(from, on: db) != nil || from == 0 else { return nil }
+            if try await BlocklistPublications.fullReloadBetween(after: from, upTo: latest, on: db) { return nil }
+            let changes = try await BlocklistPublications.changes(after: from, upTo: latest, in: database).filter { $0.kind != "ip" }
+            guard !changes.isEmpty else { return ZoneDifference(soa: soa(serial: latest), deleted: [], added: []) }
+            // The changed names, without those inside another changed name's subtree.
+            let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
+            var roots: [String] = []
+            for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
+            let now = try await entries(around: roots, on: db as! any SQLDatabase)
+            // Undo, newest first, every change since the client's serial: what the client holds.
+            var before = now
+            for change in changes.reversed() {
+                let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
+                if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
+            }
+            let rootSet = Set(roots)
+            let old = records(of: before, under: rootSet), new = records(of: now, under: rootSet)
+            return ZoneDifference(soa: soa(serial: latest), deleted: old.subtracting(new).sorted(by: Self.zoneOrder),
+                                  added: new.subtracting(old).sorted(by: Self.zoneOrder))
         }
-        let rootSet = Set(roots)
-        let old = records(of: before, under: rootSet), new = records(of: now, under: rootSet)
-        return ZoneDifference(deleted: old.subtracting(new).sorted(by: Self.zoneOrder), added: new.subtracting(old).sorted(by: Self.zoneOrder))
     }
 
     static func zoneOrder(_ a: ZoneRecord, _ b: ZoneRecord) -> Bool {
@@ -102,7 +118,7 @@ struct BlocklistZone: ZoneProvider {
     /// ancestors (whose wildcards may cover it): name → action. Indexed
     /// reads in batches: a subtree is one range of the sort key (`key`, then
     /// `key ` + more labels, all below `key!`), ancestors are lists.
-    func entries(around roots: [String]) async throws -> [Entry: BlockAction] {
+    func entries(around roots: [String], on sql: any SQLDatabase) async throws -> [Entry: BlockAction] {
         // PostgreSQL compares in the byte order the index is built in.
         let column = database.isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
         var ancestors: Set<String> = []
@@ -128,12 +144,12 @@ struct BlocklistZone: ZoneProvider {
             // names): the live index, one range per root, is named.
             let join = database.isSQLite ? "r CROSS JOIN block_entries INDEXED BY block_entries_live" : "r JOIN block_entries"
             let blocks = ranges + SQLQueryString("SELECT name, kind, action FROM \(unsafeRaw: join) ON \(unsafeRaw: inRange) WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition)")
-            for row in try await database.sql.raw(blocks).all() {
+            for row in try await sql.raw(blocks).all() {
                 result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
                              allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
             }
             let allows = ranges + SQLQueryString("SELECT name, kind FROM r \(unsafeRaw: database.isSQLite ? "CROSS " : "")JOIN allow_entries ON \(unsafeRaw: inRange) WHERE removed_at IS NULL")
-            for row in try await database.sql.raw(allows).all() {
+            for row in try await sql.raw(allows).all() {
                 result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
                              allow: true)] = .nxdomain
             }
@@ -150,13 +166,13 @@ struct BlocklistZone: ZoneProvider {
         }
         for condition in conditions {
             let blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + condition
-            for row in try await database.sql.raw(blocks).all() {
+            for row in try await sql.raw(blocks).all() {
                 let name = try row.decode(column: "name", as: String.self)
                 result[Entry(name: name, subdomains: try row.decode(column: "kind", as: String.self) == "subdomains", allow: false)] =
                     BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
             }
             let allows = SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + condition
-            for row in try await database.sql.raw(allows).all() {
+            for row in try await sql.raw(allows).all() {
                 result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
                              allow: true)] = .nxdomain
             }

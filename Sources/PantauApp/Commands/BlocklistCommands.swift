@@ -33,7 +33,6 @@ struct ExportCommand: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                 let exporter = BlocklistExporter(database: database, zoneName: config.rpzZone, landingHost: config.landingHost)
-                let serial = try await BlocklistPublications.currentSerial(on: database.db)
                 let handle: FileHandle
                 if output == "-" {
                     handle = FileHandle.standardOutput
@@ -58,7 +57,7 @@ struct ExportCommand: AsyncParsableCommand {
                     }
                     return
                 }
-                try await exporter.export(BlocklistExporter.Format(rawValue: format)!, serial: serial, generatedAt: Date()) { piece in
+                let serial = try await exporter.export(BlocklistExporter.Format(rawValue: format)!, generatedAt: Date()) { piece in
                     let data = Data(piece.readableBytesView)
                     bytes += data.count
                     handle.write(data)

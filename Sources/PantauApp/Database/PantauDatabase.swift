@@ -143,6 +143,32 @@ public final class PantauDatabase: Sendable {
         }
     }
 
+    /// One read-only transaction whose reads all see the database as of
+    /// one moment, whatever commits meanwhile: a deferred transaction on
+    /// SQLite (WAL keeps its snapshot from the first read on), REPEATABLE
+    /// READ on PostgreSQL.
+    func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if isSQLite {
+            return try await db.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                try await sql.raw("BEGIN").run()
+                do {
+                    let result = try await body(connection)
+                    try await sql.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+        return try await db.transaction { transaction in
+            let sql = transaction as! any SQLDatabase
+            try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
+            return try await body(transaction)
+        }
+    }
+
     private func sqliteImmediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await db.withConnection { connection in
             let sql = connection as! any SQLDatabase
