@@ -127,6 +127,8 @@ public struct AppConfiguration: Sendable {
     public var dnsKeys: [TSIGKey] = []
     /// Secondaries told of each new serial (`PANTAU_DNS_NOTIFY`, `host:port,…`).
     public var dnsNotify: [String] = []
+    /// TCP connections one address may hold at once (`PANTAU_DNS_TCP_PER_CLIENT`).
+    public var dnsTCPPerClient = 8
 
     public init() {}
 
@@ -295,6 +297,12 @@ public struct AppConfiguration: Sendable {
                 let listen = try parseListen(text, source: "PANTAU_DNS_NOTIFY")
                 return listen.host.contains(":") ? "[\(listen.host)]:\(listen.port)" : "\(listen.host):\(listen.port)"
             }
+        }
+        if let text = env("PANTAU_DNS_TCP_PER_CLIENT") {
+            guard let count = Int(text), (1...1000).contains(count) else {
+                throw ConfigurationError("PANTAU_DNS_TCP_PER_CLIENT: expected a number of connections from 1 to 1000, got '\(text)'")
+            }
+            config.dnsTCPPerClient = count
         }
         return config
     }

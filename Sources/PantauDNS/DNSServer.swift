@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -18,6 +19,15 @@ public struct DNSServerConfiguration: Sendable {
     /// How often the zone's serial is looked at for NOTIFY.
     public var pollInterval: Duration = .milliseconds(50)
     public var ttl: UInt32 = 60
+    /// TCP connections one address may hold at once; more are closed at
+    /// once (one stuck or hostile client cannot take every connection).
+    public var tcpConnectionsPerClient = 8
+    /// TCP connections held at once in all.
+    public var tcpConnections = 512
+    /// A TCP connection on which nothing was read or written for this long
+    /// is closed (a transfer in progress writes all the time; a client that
+    /// stops reading it stops the writes too).
+    public var tcpIdleTimeout: TimeAmount = .seconds(30)
 
     public init(host: String, port: Int, allowTransfer: [IPNetwork] = [], keys: [TSIGKey] = [], notify: [String] = []) {
         self.host = host
@@ -254,7 +264,8 @@ public struct DNSServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: configuration.host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandlers([IdleStateHandler(allTimeout: configuration.tcpIdleTimeout), CloseWhenIdle()])
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         logger.info("dns server listening", metadata: ["address": "\(configuration.host):\(port)", "zone": "\(responder.provider.origin)",
@@ -285,10 +296,20 @@ public struct DNSServer: Sendable {
     }
 
     private func serveTCP(_ server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>) async throws {
+        let configuration = responder.configuration
+        let admission = TCPAdmission(perClient: configuration.tcpConnectionsPerClient, total: configuration.tcpConnections)
         try await server.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { connections in
                 for try await connection in inbound {
+                    let client = connection.channel.remoteAddress?.ipAddress ?? "?"
+                    guard admission.admit(client) else {
+                        logger.notice("dns tcp connection refused: too many at once", metadata: ["client": "\(client)"])
+                        // Closed unanswered (through the channel's own close, which NIO requires).
+                        try? await connection.executeThenClose { _, _ in }
+                        continue
+                    }
                     connections.addTask {
+                        defer { admission.release(client) }
                         do { try await serveConnection(connection) } catch {
                             logger.debug("dns tcp connection ended", metadata: ["error": "\(error)"])
                         }
@@ -320,6 +341,49 @@ public struct DNSServer: Sendable {
                 // A peer that never completes a frame holds at most one message.
                 if pending.count > 2 + 65_535 { return }
             }
+        }
+    }
+}
+
+/// Counts the TCP connections held, per client address and in all.
+final class TCPAdmission: Sendable {
+    private let perClient: Int
+    private let total: Int
+    private let held = NIOLockedValueBox((total: 0, byClient: [String: Int]()))
+
+    init(perClient: Int, total: Int) {
+        self.perClient = perClient
+        self.total = total
+    }
+
+    func admit(_ client: String) -> Bool {
+        held.withLockedValue { held in
+            guard held.total < total, held.byClient[client, default: 0] < perClient else { return false }
+            held.total += 1
+            held.byClient[client, default: 0] += 1
+            return true
+        }
+    }
+
+    func release(_ client: String) {
+        held.withLockedValue { held in
+            held.total -= 1
+            let left = held.byClient[client, default: 1] - 1
+            held.byClient[client] = left > 0 ? left : nil
+        }
+    }
+}
+
+/// Closes a connection when `IdleStateHandler` says nothing moved for too long.
+final class CloseWhenIdle: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 }

@@ -27,6 +27,10 @@ import Testing
         (["PANTAU_OFFICIAL_HANDLES": "myspace=x"], "PANTAU_OFFICIAL_HANDLES"),
         (["LOG_LEVEL": "loud"], "LOG_LEVEL"),
         (["PANTAU_INTAKE_BATCH": "0"], "PANTAU_INTAKE_BATCH"),
+        (["PANTAU_DNS": "localhost"], "PANTAU_DNS"),
+        (["PANTAU_DNS_ALLOW_TRANSFER": "10.0.0.0/33"], "PANTAU_DNS_ALLOW_TRANSFER"),
+        (["PANTAU_DNS_TSIG_KEYS": "isp-a:c2hvcnQ="], "PANTAU_DNS_TSIG_KEYS"),
+        (["PANTAU_DNS_TCP_PER_CLIENT": "0"], "PANTAU_DNS_TCP_PER_CLIENT"),
     ])
     func badValuesStopStartUpNamingTheVariable(environment: [String: String], variable: String) {
         do {
@@ -38,6 +42,14 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func theDNSPrimarysSettingsAreRead() throws {
+        let config = try AppConfiguration.load(environment: ["PANTAU_DNS": "127.0.0.1:5353", "PANTAU_DNS_ALLOW_TRANSFER": "192.0.2.0/24, 2001:db8::/32",
+                                                             "PANTAU_DNS_NOTIFY": "192.0.2.53:53", "PANTAU_DNS_TCP_PER_CLIENT": "32"])
+        #expect(config.dnsListen?.host == "127.0.0.1" && config.dnsListen?.port == 5353)
+        #expect(config.dnsAllowTransfer.count == 2 && config.dnsNotify == ["192.0.2.53:53"] && config.dnsTCPPerClient == 32)
+        #expect(try AppConfiguration.load(environment: [:]).dnsTCPPerClient == 8)
     }
 
     @Test func passwordsAreRedactedInMessages() throws {

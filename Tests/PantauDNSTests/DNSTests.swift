@@ -236,4 +236,97 @@ func summary(_ messages: [DNSMessage]) throws -> [String] {
     @Test func serialsCompareAcrossTheWrap() {
         #expect(Serial.isNewer(2, than: 1) && !Serial.isNewer(1, than: 2) && Serial.isNewer(1, than: UInt32.max) && !Serial.isNewer(5, than: 5))
     }
+
+    @Test func tcpConnectionsAreLimitedPerClientAndClosedWhenIdle() async throws {
+        var configuration = DNSServerConfiguration(host: "127.0.0.1", port: 0, allowTransfer: [IPNetwork("127.0.0.1")!])
+        configuration.tcpConnectionsPerClient = 3
+        configuration.tcpIdleTimeout = .seconds(2)
+        let server = DNSServer(provider: FixedZone(), configuration: configuration, logger: silent)
+        let (bound, boundTo) = AsyncStream<Int>.makeStream()
+        let running = Task { try await server.run(onBound: { boundTo.yield($0) }) }
+        defer { running.cancel() }
+        var ports = bound.makeAsyncIterator()
+        let port = try #require(await ports.next())
+        let soa = query("rpz.pantau", type: .soa)
+        let outcome = await offThread { () -> (held: Bool, fourth: Bool, again: Bool, idleClosed: Bool, idleAfter: TimeInterval) in
+            let held = (0..<3).compactMap { _ in TCPClient(port: port) }
+            let answered = held.count == 3 && held.allSatisfy { $0.exchange(soa) != nil }
+            let fourth = TCPClient(port: port)
+            let fourthRefused = fourth?.exchange(soa) == nil
+            fourth?.close()
+            // One of the three leaves: a new connection is let in again.
+            held[0].close()
+            var again = false
+            for _ in 0..<20 where !again {
+                usleep(100_000)
+                if let next = TCPClient(port: port) {
+                    again = next.exchange(soa) != nil
+                    next.close()
+                }
+            }
+            // A connection that sends nothing more is closed after the idle time.
+            let start = Date()
+            let idleClosed = held[1].closedByServer()
+            let idleAfter = Date().timeIntervalSince(start)
+            held.forEach { $0.close() }
+            return (answered, fourthRefused, again, idleClosed, idleAfter)
+        }
+        #expect(outcome.held, "three connections from one address are served")
+        #expect(outcome.fourth, "the fourth at once is closed without an answer")
+        #expect(outcome.again, "once one closes, another is served")
+        #expect(outcome.idleClosed && outcome.idleAfter < 5, "an idle connection is closed (after \(outcome.idleAfter) s)")
+    }
+}
+
+/// Runs blocking socket work on a thread of its own, off the cooperative pool the server needs.
+func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
+}
+
+/// A plain blocking TCP client for the server tests (reads give up after 6 s).
+struct TCPClient: Sendable {
+    let descriptor: Int32
+
+    init?(port: Int) {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { Glibc.close(descriptor); return nil }
+        var timeout = timeval(tv_sec: 6, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// One framed query; the answer, or nil when the server closed the connection.
+    func exchange(_ message: [UInt8]) -> [UInt8]? {
+        let frame = [UInt8(message.count >> 8), UInt8(message.count & 0xFF)] + message
+        guard frame.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == frame.count,
+              let head = read(2) else { return nil }
+        return read(Int(head[0]) << 8 | Int(head[1]))
+    }
+
+    private func read(_ count: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress! + done, count - done, 0) }
+            guard got > 0 else { return nil }
+            done += got
+        }
+        return bytes
+    }
+
+    /// Waits for the server to close the connection: true when it did (not a read timeout).
+    func closedByServer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, 0) == 0
+    }
+
+    func close() { Glibc.close(descriptor) }
 }

@@ -14,6 +14,7 @@ struct DNSPrimaryService: Service {
         var settings = DNSServerConfiguration(host: listen.host, port: listen.port, allowTransfer: configuration.dnsAllowTransfer,
                                               keys: configuration.dnsKeys, notify: configuration.dnsNotify)
         settings.ttl = 60
+        settings.tcpConnectionsPerClient = configuration.dnsTCPPerClient
         server = DNSServer(provider: zone, configuration: settings, observer: TransferLog(database: database), logger: logger)
     }
 
