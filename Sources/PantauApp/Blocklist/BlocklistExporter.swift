@@ -88,7 +88,7 @@ struct BlocklistExporter: Sendable {
     struct Snapshot {
         enum Source {
             case sqlite(SQLiteDirectConnection)
-            case postgres(any SQLDatabase)
+            case postgres(PostgresConnection)
         }
 
         let serial: Int64
@@ -133,7 +133,7 @@ struct BlocklistExporter: Sendable {
                           sortKey: try row.decode(column: "sort_key", as: String.self), reason: try row.decode(column: "reason", as: String.self),
                           addedAt: try row.decode(column: "added_at", as: Date.self))
                 }
-                let result = try await body(Snapshot(serial: serial, allows: sorted(allows), source: .postgres(sql)))
+                let result = try await body(Snapshot(serial: serial, allows: sorted(allows), source: .postgres(connection)))
                 try await sql.raw("COMMIT").run()
                 try await connection.close()
                 return result
@@ -149,7 +149,6 @@ struct BlocklistExporter: Sendable {
                        _ body: (Row, inout [UInt8]) -> Void) async throws {
         let columns = detailed ? Self.columns : "kind, name, action"
         let filter = ips ? BlockEntryModel.activeIPsCondition : BlockEntryModel.activeDomainsCondition
-        let sql: any SQLDatabase
         switch snapshot.source {
         case .sqlite(let connection):
             let statement = try connection.prepare("SELECT \(columns) FROM block_entries WHERE \(filter) ORDER BY sort_key\(ips ? "" : ", kind DESC")")
@@ -163,41 +162,45 @@ struct BlocklistExporter: Sendable {
                 body(row, &output.bytes)
                 try await output.flushIfFull(write)
             }
-            return
-        case .postgres(let database):
-            sql = database
+        case .postgres(let connection):
+            try await forEachActive(on: connection, ips: ips, detailed: detailed, output: &output, write: write, body)
         }
-        // PostgreSQL: keyset pages along (sort_key, kind DESC).
+    }
+
+    /// PostgreSQL: keyset pages along (sort_key, kind DESC), each an index
+    /// range, its rows streamed and read from the cells' bytes (no String
+    /// per name, no row decoding by column name).
+    private func forEachActive(on connection: PostgresConnection, ips: Bool, detailed: Bool, output: inout Output,
+                               write: (ByteBuffer) async throws -> Void, _ body: (Row, inout [UInt8]) -> Void) async throws {
+        let columns = "sort_key, " + (detailed ? Self.columns : "kind, name, action")
+        let filter = ips ? BlockEntryModel.activeIPsCondition : BlockEntryModel.activeDomainsCondition
         let order = ips ? "sort_key COLLATE \"C\"" : "sort_key COLLATE \"C\", kind DESC"
         var after: (sortKey: String, kind: String)?
         while true {
-            var query = SQLQueryString("SELECT sort_key, \(unsafeRaw: columns) FROM block_entries WHERE \(unsafeRaw: filter)")
+            var query: PostgresQuery = "SELECT \(unescaped: columns) FROM block_entries WHERE \(unescaped: filter)"
             if let after {
-                query.appendLiteral(" AND (sort_key COLLATE \"C\" > ")
-                query.appendInterpolation(bind: after.sortKey)
-                query.appendLiteral(" OR (sort_key = ")
-                query.appendInterpolation(bind: after.sortKey)
-                query.appendLiteral(" AND kind < ")
-                query.appendInterpolation(bind: after.kind)
-                query.appendLiteral("))")
+                query = "SELECT \(unescaped: columns) FROM block_entries WHERE \(unescaped: filter) AND (sort_key COLLATE \"C\" > \(after.sortKey) OR (sort_key = \(after.sortKey) AND kind < \(after.kind)))"
             }
-            query.appendInterpolation(unsafeRaw: " ORDER BY \(order) LIMIT \(pageSize)")
-            let rows = try await sql.raw(query).all()
-            for row in rows {
-                let kind = try row.decode(column: "kind", as: String.self)
-                let detail = detailed ? Detail(reason: try row.decode(column: "reason", as: String.self),
-                                               legalBases: try row.decode(column: "legal_bases", as: String.self),
-                                               activatedAt: try row.decode(column: "activated_at", as: Date?.self),
-                                               appID: try row.decode(column: "app_id", as: UUID?.self)) : nil
-                var name = try row.decode(column: "name", as: String.self)
-                let action = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-                name.withUTF8 { bytes in
-                    body(Row(kind: BlocklistImporter.Kind(text: kind), name: bytes, action: action, detail: detail), &output.bytes)
+            query.sql += " ORDER BY \(order) LIMIT \(pageSize)"
+            var count = 0
+            var last: ByteBuffer?, lastKind: ByteBuffer?
+            for try await row in try await connection.query(query, logger: database.logger) {
+                count += 1
+                let cells = row.makeRandomAccess()
+                guard let kind = cells[1].bytes, let name = cells[2].bytes, let action = cells[3].bytes else { continue }
+                let detail = detailed ? Detail(reason: try cells[4].decode(String.self), legalBases: try cells[5].decode(String.self),
+                                               activatedAt: try cells[6].decode(Date?.self), appID: try cells[7].decode(UUID?.self)) : nil
+                let entryKind: BlocklistImporter.Kind = ips ? .ip : kind.readableBytesView.first == UInt8(ascii: "s") ? .subdomains : .domain
+                let entryAction: BlockAction = action.readableBytesView.first == UInt8(ascii: "r") ? .redirect : .nxdomain
+                name.withUnsafeReadableBytes { raw in
+                    body(Row(kind: entryKind, name: raw.bindMemory(to: UInt8.self), action: entryAction, detail: detail), &output.bytes)
                 }
+                last = cells[0].bytes
+                lastKind = kind
                 try await output.flushIfFull(write)
             }
-            guard rows.count == pageSize, let last = rows.last else { return }
-            after = (try last.decode(column: "sort_key", as: String.self), try last.decode(column: "kind", as: String.self))
+            guard count == pageSize, let last, let lastKind else { return }
+            after = (String(buffer: last), String(buffer: lastKind))
         }
     }
 
