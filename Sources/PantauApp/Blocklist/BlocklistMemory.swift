@@ -135,31 +135,19 @@ final class BlocklistMemory: Sendable {
         }
     }
 
-    /// Every active domain entry and allow-list entry, at one serial.
+    /// Every active domain entry and allow-list entry, at one serial: read
+    /// from one snapshot as the exports read it (streamed, on both databases).
     static func load(_ database: PantauDatabase) async throws -> (index: BlockIndex, serial: Int64) {
-        var index = BlockIndex()
-        var serial: Int64
-        let query = "SELECT kind, name FROM block_entries WHERE \(BlockEntryModel.activeDomainsCondition)"
-        if case .sqlite(let file) = database.location {
-            // One read transaction: the serial and the entries of one snapshot.
-            let connection = try SQLiteDirectConnection(path: file, readOnly: true)
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
-            serial = try connection.scalarInt("SELECT coalesce(max(serial), 0) FROM blocklist_serials")
-            let statement = try connection.prepare(query)
-            while try statement.step() {
-                index.add(statement.text(1), subdomains: statement.bytes(0).first == UInt8(ascii: "s"))
+        let walker = BlocklistExporter(database: database, zoneName: "", landingHost: "")
+        return try await walker.withSnapshot { snapshot in
+            var index = BlockIndex()
+            var nothingWritten = BlocklistExporter.Output(chunkBytes: .max)
+            try await walker.forEachActive(in: snapshot, ips: false, detailed: false, output: &nothingWritten, write: { _ in }) { row, _ in
+                index.add(String(decoding: row.name, as: UTF8.self), subdomains: row.kind == .subdomains)
             }
-        } else {
-            serial = try await BlocklistPublications.currentSerial(on: database.db)
-            for row in try await database.sql.raw(SQLQueryString(query)).all() {
-                index.add(try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains")
-            }
+            for allow in snapshot.allows { index.add(allow.name, subdomains: allow.subdomains, allow: true) }
+            return (index, snapshot.serial)
         }
-        for allow in try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).all() {
-            index.add(allow.name, subdomains: allow.isSubdomains, allow: true)
-        }
-        return (index, serial)
     }
 }
 
