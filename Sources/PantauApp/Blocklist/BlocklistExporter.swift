@@ -179,7 +179,9 @@ struct BlocklistExporter: Sendable {
         while true {
             var query: PostgresQuery = "SELECT \(unescaped: columns) FROM block_entries WHERE \(unescaped: filter)"
             if let after {
-                query = "SELECT \(unescaped: columns) FROM block_entries WHERE \(unescaped: filter) AND (sort_key COLLATE \"C\" > \(after.sortKey) OR (sort_key = \(after.sortKey) AND kind < \(after.kind)))"
+                // The bound the index can start at (`>=`), the tie broken by the filter: with
+                // the whole condition as one OR, PostgreSQL scanned each page from the start.
+                query = "SELECT \(unescaped: columns) FROM block_entries WHERE \(unescaped: filter) AND sort_key COLLATE \"C\" >= \(after.sortKey) AND (sort_key COLLATE \"C\" > \(after.sortKey) OR kind < \(after.kind))"
             }
             query.sql += " ORDER BY \(order) LIMIT \(pageSize)"
             var count = 0
