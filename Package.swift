@@ -82,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PantauDNSTests",
-            dependencies: ["PantauDNS"],
+            dependencies: ["PantauDNS", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             // The fuzz corpus, read by the parser tests from the source tree.
             exclude: ["Corpus"]
         ),

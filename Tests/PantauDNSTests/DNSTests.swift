@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import Testing
 @testable import PantauDNS
 
@@ -268,7 +269,7 @@ func summary(_ messages: [DNSMessage]) throws -> [String] {
             let start = Date()
             let idleClosed = held[1].closedByServer()
             let idleAfter = Date().timeIntervalSince(start)
-            held.forEach { $0.close() }
+            held.dropFirst().forEach { $0.close() }
             return (answered, fourthRefused, again, idleClosed, idleAfter)
         }
         #expect(outcome.held, "three connections from one address are served")
@@ -286,8 +287,11 @@ func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 }
 
 /// A plain blocking TCP client for the server tests (reads give up after 6 s).
-struct TCPClient: Sendable {
+/// Closes its descriptor once: closing a number twice would close whatever
+/// the process opened under it since (another test's database file).
+final class TCPClient: Sendable {
     let descriptor: Int32
+    private let closed = NIOLockedValueBox(false)
 
     init?(port: Int) {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -298,7 +302,7 @@ struct TCPClient: Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { Glibc.close(descriptor); return nil }
+        guard connected == 0 else { close(); return nil }  // (deinit would close it as well: once only)
         var timeout = timeval(tv_sec: 6, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -328,5 +332,13 @@ struct TCPClient: Sendable {
         return recv(descriptor, &byte, 1, 0) == 0
     }
 
-    func close() { Glibc.close(descriptor) }
+    func close() {
+        let first = closed.withLockedValue { wasClosed in
+            defer { wasClosed = true }
+            return !wasClosed
+        }
+        if first { Glibc.close(descriptor) }
+    }
+
+    deinit { close() }
 }
