@@ -117,8 +117,9 @@ logging {{
   category default {{ main; }}; category xfer-in {{ main; }}; category notify {{ main; }}; category rpz {{ main; }};
 }};
 """)
+        # In the work folder: with -d, named writes named.run where it starts.
         named = subprocess.Popen(["named", "-f", "-d", "1", "-c", os.path.join(work, "named.conf")], stdout=open(os.path.join(work, "named.out"), "w"),
-                                 stderr=subprocess.STDOUT)
+                                 stderr=subprocess.STDOUT, cwd=work)
         with open(os.path.join(work, "unbound.conf"), "w") as f:
             f.write(f"""server:
   interface: 127.0.0.1

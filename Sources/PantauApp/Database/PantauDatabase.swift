@@ -125,7 +125,7 @@ public final class PantauDatabase: Sendable {
         if isSQLite {
             await sqliteWriteGate.enter()
             do {
-                let result = try await sqliteImmediateTransaction(body)
+                let result = try await sqliteTransaction("BEGIN IMMEDIATE", body)
                 await sqliteWriteGate.leave()
                 return result
             } catch {
@@ -148,20 +148,7 @@ public final class PantauDatabase: Sendable {
     /// SQLite (WAL keeps its snapshot from the first read on), REPEATABLE
     /// READ on PostgreSQL.
     func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if isSQLite {
-            return try await db.withConnection { connection in
-                let sql = connection as! any SQLDatabase
-                try await sql.raw("BEGIN").run()
-                do {
-                    let result = try await body(connection)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
-        }
+        if isSQLite { return try await sqliteTransaction("BEGIN", body) }
         return try await db.transaction { transaction in
             let sql = transaction as! any SQLDatabase
             try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
@@ -169,12 +156,13 @@ public final class PantauDatabase: Sendable {
         }
     }
 
-    private func sqliteImmediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    /// `body` between `begin` and COMMIT on one SQLite connection, rolled back when it throws.
+    private func sqliteTransaction<T: Sendable>(_ begin: String, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await db.withConnection { connection in
             let sql = connection as! any SQLDatabase
             // Wait for the intake writer's commit, but not forever.
             try await sql.raw("PRAGMA busy_timeout = 10000").run()
-            try await sql.raw("BEGIN IMMEDIATE").run()
+            try await sql.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(connection)
                 try await sql.raw("COMMIT").run()
