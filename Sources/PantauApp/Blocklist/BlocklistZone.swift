@@ -127,6 +127,18 @@ struct BlocklistZone: ZoneProvider {
             for index in 1..<max(labels.count, 1) { ancestors.insert(BlockSortKey.of(labels[index...].joined(separator: "."))) }
         }
         var result: [Entry: BlockAction] = [:]
+        func addBlocks(_ query: SQLQueryString) async throws {
+            for row in try await sql.raw(query).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+            }
+        }
+        func addAllows(_ query: SQLQueryString) async throws {
+            for row in try await sql.raw(query).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                             allow: true)] = .nxdomain
+            }
+        }
         // Each subtree is one range of the index: the ranges as a VALUES
         // list joined to the table, so the database walks one range per root.
         for chunk in roots.chunked(500) {
@@ -143,39 +155,18 @@ struct BlocklistZone: ZoneProvider {
             // temporary index over the whole table (a minute at a million
             // names): the live index, one range per root, is named.
             let join = database.isSQLite ? "r CROSS JOIN block_entries INDEXED BY block_entries_live" : "r JOIN block_entries"
-            let blocks = ranges + SQLQueryString("SELECT name, kind, action FROM \(unsafeRaw: join) ON \(unsafeRaw: inRange) WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition)")
-            for row in try await sql.raw(blocks).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
-                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-            }
-            let allows = ranges + SQLQueryString("SELECT name, kind FROM r \(unsafeRaw: database.isSQLite ? "CROSS " : "")JOIN allow_entries ON \(unsafeRaw: inRange) WHERE removed_at IS NULL")
-            for row in try await sql.raw(allows).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
-                             allow: true)] = .nxdomain
-            }
+            try await addBlocks(ranges + SQLQueryString("SELECT name, kind, action FROM \(unsafeRaw: join) ON \(unsafeRaw: inRange) WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition)"))
+            try await addAllows(ranges + SQLQueryString("SELECT name, kind FROM r \(unsafeRaw: database.isSQLite ? "CROSS " : "")JOIN allow_entries ON \(unsafeRaw: inRange) WHERE removed_at IS NULL"))
         }
-        var conditions: [SQLQueryString] = []
         for chunk in ancestors.sorted().chunked(500) {
-            var q = SQLQueryString("\(unsafeRaw: column) IN (")
+            var inList = SQLQueryString("\(unsafeRaw: column) IN (")
             for (index, ancestor) in chunk.enumerated() {
-                if index > 0 { q.appendLiteral(", ") }
-                q.appendInterpolation(bind: ancestor)
+                if index > 0 { inList.appendLiteral(", ") }
+                inList.appendInterpolation(bind: ancestor)
             }
-            q.appendLiteral(")")
-            conditions.append(q)
-        }
-        for condition in conditions {
-            let blocks = SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + condition
-            for row in try await sql.raw(blocks).all() {
-                let name = try row.decode(column: "name", as: String.self)
-                result[Entry(name: name, subdomains: try row.decode(column: "kind", as: String.self) == "subdomains", allow: false)] =
-                    BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-            }
-            let allows = SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + condition
-            for row in try await sql.raw(allows).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
-                             allow: true)] = .nxdomain
-            }
+            inList.appendLiteral(")")
+            try await addBlocks(SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + inList)
+            try await addAllows(SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + inList)
         }
         return result
     }
