@@ -22,7 +22,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import e2e
@@ -126,7 +125,18 @@ def main():
             # Click and wait until the next page has replaced this one.
             page = driver.find_element(By.TAG_NAME, "html")
             element.click()
-            WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+            WebDriverWait(driver, 15).until(lambda _: page_is_gone(page))
+
+        def page_is_gone(page):
+            # Selenium's staleness_of only counts StaleElementReferenceException;
+            # Chromium sometimes answers for a node of the page being replaced
+            # with "Node with given id does not belong to the document" instead,
+            # which means the same thing: the old page is gone.
+            try:
+                page.is_enabled()
+                return False
+            except WebDriverException:
+                return True
 
         def click(by, value):
             # Chromium now and then reports a node from the page it just left
