@@ -52,13 +52,20 @@ import Testing
             #expect(stats["open_cases"] as? Int == 1)
             #expect((stats["by_channel"] as? [String: Int])?["api"] == 2)
 
+            // Text beyond ASCII is stored byte for byte (the writer binds UTF-8 itself).
+            let words = "Undian berhadiah palsu — “hadiah” 💰 Rp 5 juta, café ağ 한국"
+            let third = try await client.postJSON("/api/v1/reports", #"{"url":"https://undian-palsu.example/","category":"penipuan","description":"\#(words)"}"#)
+            let thirdTicket = try #require(try third.json()["ticket"] as? String)
+            #expect(try await db.sql.raw("SELECT description FROM reports WHERE ticket = \(bind: thirdTicket)").first()!
+                .decode(column: "description", as: String.self) == words)
+
             let missing = try await client.execute(uri: "/api/v1/reports/ADU-20261124-0000000000", method: .get)
             #expect(missing.status == .notFound)
             #expect((try missing.json()["error"] as? [String: Any])?["code"] as? String == "ticket_not_found")
 
             let history = try await HistoryVerifier(database: db).verifyAll()
             #expect(history.breaks.isEmpty)
-            #expect(history.events == 3)
+            #expect(history.events == 5)
         }
     }
 
@@ -102,6 +109,70 @@ import Testing
             let history = try await HistoryVerifier(database: db).verifyAll()
             #expect(history.breaks.isEmpty)
             #expect(history.events == n + 4)
+        }
+    }
+
+    /// One transaction holding reports of a case that exists, of a new case
+    /// (twice, the second claim more severe) and of another new one: new
+    /// cases are inserted in their final state, the existing one is updated,
+    /// and counters, priorities, chains and answers all agree.
+    @Test(arguments: Backend.available)
+    func aBatchOfNewAndExistingCasesLeavesEveryCaseConsistent(backend: Backend) async throws {
+        try await withApp(backend) { client, _, db in
+            let before = try await client.postJSON("/api/v1/reports", #"{"url":"https://www.tiktok.com/@lama","category":"hoaks"}"#)
+            #expect(before.status == .created)
+
+            let categories = CategoryIndex(CategoryCatalog.defaults)
+            let now = Date()
+            func job(_ target: String, _ category: String, secondsAgo: Double) throws -> IntakeJob {
+                let at = now.addingTimeInterval(-secondsAgo)
+                let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
+                                             description: "", contact: nil, evidence: [])
+                return IntakeJob(drafts: [ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: .api, report: report,
+                                                      receivedAt: at, sealedContact: nil, sourceRef: nil, evidence: [])])
+            }
+            let jobs = [try job("https://www.tiktok.com/@baru", "hoaks", secondsAgo: 30),
+                        try job("https://www.tiktok.com/@lama", "pornografi", secondsAgo: 20),
+                        try job("tiktok.com/@Baru", "terorisme", secondsAgo: 10),
+                        try job("https://lain.example/", "fitnah", secondsAgo: 5)]
+            let storage = try db.makeIntakeStorage(sqliteSynchronous: "full")
+            let outcomes = try await withTaskExecutorPreference(storage.executor) {
+                let outcomes = try await IntakeTransaction.run(jobs: jobs, storage: storage, categories: categories, clock: FixedClock(now))
+                await storage.close()
+                return outcomes
+            }
+            #expect(outcomes.map { $0.record?.reports.first?.caseReportCount } == [1, 2, 2, 1])
+            #expect(outcomes[0].record?.reports.first?.caseID == outcomes[2].record?.reports.first?.caseID)
+
+            let rows = try await db.sql.raw("""
+                SELECT subject_key, report_count, category_id, priority, event_count, first_report_at, last_report_at FROM cases ORDER BY subject_key
+                """).all()
+            let byKey = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode(column: "subject_key", as: String.self), $0) })
+            func value<T: Decodable>(_ key: String, _ column: String, _ type: T.Type) throws -> T {
+                try #require(byKey[key]).decode(column: column, as: T.self)
+            }
+            #expect(try value("tiktok:account:baru", "report_count", Int.self) == 2)
+            #expect(try value("tiktok:account:baru", "category_id", String.self) == "terorisme")
+            #expect(try value("tiktok:account:baru", "event_count", Int.self) == 3)
+            #expect(try value("tiktok:account:lama", "report_count", Int.self) == 2)
+            #expect(try value("tiktok:account:lama", "category_id", String.self) == "pornografi")
+            #expect(try value("tiktok:account:lama", "event_count", Int.self) == 3)
+            #expect(try value("web:domain:lain.example", "report_count", Int.self) == 1)
+            for key in byKey.keys {
+                let expected = CasePriority.score(severity: categories.severity(of: try value(key, "category_id", String.self)),
+                                                  reportCount: try value(key, "report_count", Int.self),
+                                                  firstReportAt: try value(key, "first_report_at", Date.self),
+                                                  now: try value(key, "last_report_at", Date.self))
+                #expect(abs(try value(key, "priority", Double.self) - expected) < 1e-9, "priority of \(key)")
+            }
+            // The trigger-kept counts match the cases themselves.
+            let counted = try await db.sql.raw("SELECT category_id, CAST(SUM(count) AS BIGINT) AS n FROM case_counts GROUP BY category_id HAVING SUM(count) > 0 ORDER BY category_id").all()
+                .map { "\(try $0.decode(column: "category_id", as: String.self))=\(try $0.decode(column: "n", as: Int.self))" }
+            #expect(counted == ["fitnah=1", "pornografi=1", "terorisme=1"])
+            let history = try await HistoryVerifier(database: db).verifyAll()
+            #expect(history.breaks.isEmpty)
+            #expect(history.events == 3 + 3 + 2)
+            #expect(try await db.count("reports") == 5)
         }
     }
 

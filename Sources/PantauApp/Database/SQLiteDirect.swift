@@ -30,6 +30,16 @@ final class SQLiteDirectConnection {
 
     deinit { sqlite_nio_sqlite3_close_v2(handle) }
 
+    /// Waits for another connection's lock without limit, trying again every
+    /// 0.1 ms (1 ms after the first second) — SQLite's own timeout backs off
+    /// to 100 ms between tries, which a busy writer would pay in latency.
+    func retryWhileBusy() {
+        sqlite_nio_sqlite3_busy_handler(handle, { _, attempt in
+            usleep(attempt < 10_000 ? 100 : 1_000)
+            return 1
+        }, nil)
+    }
+
     /// Rows the last insert, update or delete changed.
     var changes: Int { Int(sqlite_nio_sqlite3_changes(handle)) }
 
@@ -78,9 +88,22 @@ final class SQLiteDirectConnection {
                                          Int32(bytes.count), nil)
         }
 
+        /// Binds a copy of the text, all of it (a NUL inside included).
         func bind(_ index: Int32, _ text: String) {
-            sqlite_nio_sqlite3_bind_text(statement, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            var text = text
+            text.withUTF8 { bytes in
+                if let base = bytes.baseAddress {
+                    sqlite_nio_sqlite3_bind_text(statement, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                                 Int32(bytes.count), transient)
+                } else {
+                    // An empty buffer has no address, and a null pointer would bind NULL.
+                    sqlite_nio_sqlite3_bind_text(statement, index, "", 0, transient)
+                }
+            }
         }
+
+        func bindNull(_ index: Int32) { sqlite_nio_sqlite3_bind_null(statement, index) }
 
         func bind(_ index: Int32, _ value: Double) { sqlite_nio_sqlite3_bind_double(statement, index, value) }
         func bind(_ index: Int32, _ value: Int64) { sqlite_nio_sqlite3_bind_int64(statement, index, value) }
@@ -96,8 +119,8 @@ final class SQLiteDirectConnection {
 
         /// Runs an insert or update to the end and makes it ready for new binds.
         func run() throws {
+            defer { reset() }
             _ = try step()
-            reset()
         }
 
         func reset() {

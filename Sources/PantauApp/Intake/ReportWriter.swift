@@ -91,7 +91,7 @@ final class WriterLane: Sendable {
     }
 
     func run() async throws {
-        await withTaskExecutorPreference(PantauDatabase.writerExecutor) {
+        await withTaskExecutorPreference(storage.executor) {
             await runLoop()
         }
     }
