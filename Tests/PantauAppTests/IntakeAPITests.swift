@@ -63,6 +63,17 @@ import Testing
             #expect(missing.status == .notFound)
             #expect((try missing.json()["error"] as? [String: Any])?["code"] as? String == "ticket_not_found")
 
+            // The totals (kept by counters) agree with the reports themselves.
+            let totals = try await client.execute(uri: "/api/v1/stats", method: .get).json()
+            #expect(totals["reports"] as? Int == (try await db.count("reports")))
+            #expect(totals["cases"] as? Int == (try await db.count("cases")))
+            var byCategory: [String: Int] = [:]
+            for row in try await db.sql.raw("SELECT claimed_category AS k, COUNT(*) AS n FROM reports GROUP BY claimed_category").all() {
+                byCategory[try row.decode(column: "k", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            #expect(totals["by_category"] as? [String: Int] == byCategory)
+            #expect(byCategory == ["pornografi": 1, "pornografi_anak": 1, "penipuan": 1])
+
             let history = try await HistoryVerifier(database: db).verifyAll()
             #expect(history.breaks.isEmpty)
             #expect(history.events == 5)

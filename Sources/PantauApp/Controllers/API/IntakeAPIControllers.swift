@@ -126,22 +126,28 @@ struct StatsAPIController: Sendable {
         routes.get(SitePath.API.stats, .everyone) { _, _ in try jsonResponse(try await Self.compute(database), status: .ok) }
     }
 
+    /// Report totals come from the trigger-kept daily counters (metric
+    /// `reports`, by claimed category and channel: a few thousand rows) rather
+    /// than from counting and grouping millions of reports; cases from
+    /// `case_counts`; open cases from the `open_key` index.
     static func compute(_ database: PantauDatabase) async throws -> Stats {
         let sql = database.sql
-        func count(_ query: SQLQueryString) async throws -> Int {
-            try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? 0
+        var byChannel: [String: Int] = [:]
+        var byCategory: [String: Int] = [:]
+        var reports = 0
+        let counters = try await sql.raw("""
+            SELECT a AS category, b AS channel, CAST(SUM(count) AS BIGINT) AS n FROM transparency_counts
+            WHERE metric = 'reports' GROUP BY a, b
+            """).all()
+        for row in counters {
+            let n = try row.decode(column: "n", as: Int.self)
+            guard n > 0 else { continue }
+            byCategory[try row.decode(column: "category", as: String.self), default: 0] += n
+            byChannel[try row.decode(column: "channel", as: String.self), default: 0] += n
+            reports += n
         }
-        func grouped(_ column: String) async throws -> [String: Int] {
-            var result: [String: Int] = [:]
-            for row in try await sql.raw("SELECT \(unsafeRaw: column) AS k, COUNT(*) AS n FROM reports GROUP BY \(unsafeRaw: column)").all() {
-                result[try row.decode(column: "k", as: String.self)] = try row.decode(column: "n", as: Int.self)
-            }
-            return result
-        }
-        return Stats(reports: try await count("SELECT COUNT(*) AS n FROM reports"),
-                     cases: try await count("SELECT COUNT(*) AS n FROM cases"),
-                     openCases: try await count("SELECT COUNT(*) AS n FROM cases WHERE open_key IS NOT NULL"),
-                     byChannel: try await grouped("channel"),
-                     byCategory: try await grouped("claimed_category"))
+        let cases = try await sql.raw("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) AS n FROM case_counts").first()?.decode(column: "n", as: Int.self) ?? 0
+        let open = try await sql.raw("SELECT COUNT(open_key) AS n FROM cases WHERE open_key IS NOT NULL").first()?.decode(column: "n", as: Int.self) ?? 0
+        return Stats(reports: reports, cases: cases, openCases: open, byChannel: byChannel, byCategory: byCategory)
     }
 }
