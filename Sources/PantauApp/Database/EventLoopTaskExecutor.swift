@@ -1,9 +1,10 @@
 import NIOCore
 
-/// Runs tasks on one NIO event loop. The intake writer prefers this executor
-/// (the database's own loop, where its SQLite connection completes queries),
-/// so its many short awaits resume at once instead of queueing behind request
-/// handlers in the shared cooperative pool.
+/// Runs tasks on one NIO event loop. An intake writer lane prefers one (on
+/// PostgreSQL the database's loop, where its connection completes queries; on
+/// SQLite a loop of its own whose thread its blocking calls may hold), so its
+/// many short steps run at once instead of queueing behind request handlers
+/// in the shared cooperative pool.
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let eventLoop: any EventLoop
 

@@ -37,6 +37,8 @@ public final class PantauDatabase: Sendable {
     /// In-process queue for SQLite write transactions: one waits for the
     /// database's write lock at a time instead of one per request.
     let sqliteWriteGate = AsyncGate()
+    /// The database loop as a task executor, for the PostgreSQL intake lanes
+    /// (their connections live on it). The SQLite writer has a thread of its own.
     static let writerExecutor = EventLoopTaskExecutor(eventLoopGroup.next())
 
     /// Storage for one intake writer lane.
