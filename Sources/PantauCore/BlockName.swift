@@ -221,7 +221,7 @@ public enum IPLiteral {
             var out: [UInt16] = []
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
             for (index, piece) in pieces.enumerated() {
-                if index == pieces.count - 1, piece.contains(".") {
+                if index == pieces.count - 1, piece.containsASCII(".") {
                     guard let v4 = parseIPv4(Array(piece.utf8)) else { return nil }
                     out.append(UInt16(v4[0] << 8 | v4[1]))
                     out.append(UInt16(v4[2] << 8 | v4[3]))

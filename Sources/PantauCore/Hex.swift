@@ -47,3 +47,13 @@ func appendJSONString(_ s: String, to out: inout String) {
     }
     out += "\""
 }
+
+extension StringProtocol {
+    /// Whether the text holds this ASCII character, by a scan of its UTF-8
+    /// bytes. `contains(".")` with Foundation imported takes the string
+    /// overload, which goes through `NSString` — measurable on the intake path.
+    func containsASCII(_ character: Unicode.Scalar) -> Bool {
+        precondition(character.isASCII)
+        return utf8.contains(UInt8(character.value))
+    }
+}

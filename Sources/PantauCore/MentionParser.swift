@@ -110,7 +110,7 @@ public enum MentionParser {
         // Bare links such as "tiktok.com/@x" or "vt.tiktok.com/ZSabc/".
         guard let slash = lower.firstIndex(of: "/") else { return false }
         let host = lower[..<slash]
-        return host.contains(".") && host.split(separator: ".").last.map { $0.count >= 2 && $0.allSatisfy(\.isLetter) } == true
+        return host.containsASCII(".") && host.split(separator: ".").last.map { $0.count >= 2 && $0.allSatisfy(\.isLetter) } == true
     }
 
     private static func trimPunctuation(_ word: String) -> String {

@@ -94,7 +94,7 @@ struct ParsedURL: Sendable, Equatable {
             throw SubjectError(.invalidHost, "'\(decodedHost)' is not a valid host name.")
         }
         let isIPv4 = isIPv4Address(host)
-        guard isIPv4 || host.contains(".") else {
+        guard isIPv4 || host.containsASCII(".") else {
             throw SubjectError(.invalidHost, "'\(host)' is not a public domain name (it has no dot).")
         }
         if !isIPv4, let tld = host.split(separator: ".").last, tld.allSatisfy(\.isNumber) {
@@ -174,7 +174,7 @@ struct ParsedURL: Sendable, Equatable {
     }
 
     static func percentDecode(_ text: String) -> String? {
-        guard text.contains("%") else { return text }
+        guard text.containsASCII("%") else { return text }
         return text.removingPercentEncoding
     }
 

@@ -204,7 +204,7 @@ public enum ReportValidator {
 
     public static func isPlausibleEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(where: { $0.isWhitespace }) else { return false }
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].containsASCII("."), !email.contains(where: { $0.isWhitespace }) else { return false }
         return IDNA.toASCII(String(parts[1])) != nil
     }
 

@@ -64,10 +64,10 @@ public enum SubjectCanonicalizer {
         if let platform, platform != .web, isHandleShaped(input) {
             return try handle(input, platform: platform)
         }
-        if isHandleShaped(input) && !input.contains(".") || input.hasPrefix("@") {
+        if isHandleShaped(input) && !input.containsASCII(".") || input.hasPrefix("@") {
             throw SubjectError(.handleNeedsPlatform, "'\(input)' looks like an account name: say which platform it is on, or paste the full link.")
         }
-        guard input.contains(".") || input.lowercased().hasPrefix("http") else {
+        guard input.containsASCII(".") || input.lowercased().hasPrefix("http") else {
             throw SubjectError(.notAURL, "'\(input)' is neither a link (URL) nor an account name.")
         }
         let url = try ParsedURL.parse(input)
@@ -326,7 +326,7 @@ public enum SubjectCanonicalizer {
     private static func isHandleShaped(_ input: String) -> Bool {
         var name = Substring(input)
         while name.hasPrefix("@") { name = name.dropFirst() }
-        return !name.isEmpty && name.count <= 100 && !name.contains("/") && !name.contains(":")
+        return !name.isEmpty && name.count <= 100 && !name.containsASCII("/") && !name.containsASCII(":")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
     }
 }
