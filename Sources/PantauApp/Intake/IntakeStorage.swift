@@ -13,7 +13,6 @@ enum IntakeValue: Sendable {
 
     static func optional(_ text: String?) -> IntakeValue { text.map(IntakeValue.text) ?? .null }
     static func optional(_ date: Date?) -> IntakeValue { date.map(IntakeValue.date) ?? .null }
-
 }
 
 /// An idempotency key already stored, with the answer it was given.

@@ -171,12 +171,13 @@ enum IntakeTransaction {
         var reportRows: [[IntakeValue]] = []
         var evidenceRows: [[IntakeValue]] = []
         var storedOfJob: [Int: [StoredReport]] = [:]
-        var nextOfSubject: [String: Int] = [:]
-        for entry in drafts {
+        var storedAt = [StoredReport?](repeating: nil, count: drafts.count)
+        for (key, positions) in draftsOfSubject {
+            for (position, stored) in zip(positions, progress[key]!.stored) { storedAt[position] = stored }
+        }
+        for (position, entry) in drafts.enumerated() {
             let key = entry.draft.report.subject.key
-            let n = nextOfSubject[key, default: 0]
-            nextOfSubject[key] = n + 1
-            let stored = progress[key]!.stored[n]
+            let stored = storedAt[position]!
             let draft = entry.draft
             reportRows.append([.uuid(draft.id), .text(draft.ticket), .uuid(stored.caseID), .text(draft.channel.rawValue), .text(key),
                                .text(draft.target(maxLength: 2048)), .text(draft.report.category), .text(draft.report.description),
