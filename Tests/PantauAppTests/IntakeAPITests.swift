@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import PantauCore
+import SQLKit
 import Testing
 @testable import PantauApp
 
@@ -184,6 +185,93 @@ import Testing
             #expect(history.breaks.isEmpty)
             #expect(history.events == 3 + 3 + 2)
             #expect(try await db.count("reports") == 5)
+        }
+    }
+
+    /// The report and case counters, kept by triggers (once per statement on
+    /// PostgreSQL, once per row on SQLite), equal a recount of the rows after
+    /// a batch with repeated keys across days and weeks, a deleted report and
+    /// changed reports and cases.
+    @Test(arguments: Backend.available)
+    func countersEqualARecountAfterBatchesDeletesAndUpdates(backend: Backend) async throws {
+        try await withApp(backend) { _, _, db in
+            let categories = CategoryIndex(CategoryCatalog.defaults)
+            let now = Date()
+            let day = 86_400.0
+            func draft(_ n: Int, secondsAgo: Double, _ category: String, _ channel: ReportChannel) throws -> ReportDraft {
+                let at = now.addingTimeInterval(-secondsAgo)
+                let target = n % 3 == 0 ? "https://www.tiktok.com/@sama" : "https://situs\(n).example/p/\(n)"
+                let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
+                                             description: "", contact: nil, evidence: [])
+                return ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: channel, report: report,
+                                   receivedAt: at, sealedContact: nil, sourceRef: nil, evidence: [])
+            }
+            /// One transaction of one job per draft: multi-row statements.
+            func write(_ drafts: [ReportDraft]) async throws {
+                let storage = try db.makeIntakeStorage(sqliteSynchronous: "full")
+                try await withTaskExecutorPreference(storage.executor) {
+                    _ = try await IntakeTransaction.run(jobs: drafts.map { IntakeJob(drafts: [$0]) }, storage: storage, categories: categories, clock: FixedClock(now))
+                    await storage.close()
+                }
+            }
+            let drafts = try [(0.0, "hoaks", ReportChannel.api), (60, "hoaks", .api), (120, "hoaks", .web), (2 * day, "hoaks", .api),
+                              (2 * day + 60, "perjudian", .api), (8 * day, "perjudian", .web), (8 * day + 60, "perjudian", .web), (15 * day, "hoaks", .mention)]
+                .enumerated().map { try draft($0, secondsAgo: $1.0, $1.1, $1.2) }
+            // Two transactions: the second adds rows to counters that exist.
+            try await write(Array(drafts[0..<5]))
+            try await write(Array(drafts[5...]))
+
+            let f: CreateTransparencyCounts.Flavour = backend == .sqlite ? .sqlite : .postgres
+            let reportCounters = CountInsertsPerStatement.counterSources.filter { $0.source.table == "reports" }
+            #expect(reportCounters.count == 4, "daily and weekly, by category and channel and by platform")
+            func lines(_ query: String) async throws -> [String] {
+                try await db.sql.raw(SQLQueryString(query)).all().map { row in
+                    try ["metric", "a", "b", "c"].map { try row.decode(column: $0, as: String.self) }.joined(separator: " ")
+                        + " \(try row.decode(column: "bucket", as: Int.self))=\(try row.decode(column: "n", as: Int.self))"
+                }.sorted()
+            }
+            func expectCountersMatch(_ moment: String) async throws {
+                for (source, _, target) in reportCounters {
+                    for counter in source.counters {
+                        let stored = try await lines("""
+                            SELECT metric, \(target.column) AS bucket, a, b, c, CAST(count AS BIGINT) AS n FROM \(target.table)
+                            WHERE metric = '\(counter.metric)' AND count <> 0
+                            """)
+                        let recounted = try await lines("""
+                            SELECT metric, bucket, a, b, c, CAST(COUNT(*) AS BIGINT) AS n FROM (
+                              SELECT '\(counter.metric)' AS metric, \(target.bucket(counter.day(f))) AS bucket, \(counter.a(f)) AS a,
+                                     \(counter.b(f)) AS b, \(counter.c(f)) AS c FROM reports AS r WHERE \(counter.condition)
+                            ) AS s GROUP BY metric, bucket, a, b, c
+                            """)
+                        #expect(!stored.isEmpty && stored == recounted, "\(counter.metric) in \(target.table) \(moment)")
+                    }
+                }
+                let cases = try await lines("""
+                    SELECT 'cases' AS metric, status AS a, subject_platform AS b, category_id AS c, 0 AS bucket, CAST(count AS BIGINT) AS n
+                    FROM case_counts WHERE count <> 0
+                    """)
+                let casesRecounted = try await lines("""
+                    SELECT 'cases' AS metric, status AS a, subject_platform AS b, category_id AS c, 0 AS bucket, CAST(COUNT(*) AS BIGINT) AS n
+                    FROM cases GROUP BY status, subject_platform, category_id
+                    """)
+                #expect(!cases.isEmpty && cases == casesRecounted, "case_counts \(moment)")
+            }
+            try await expectCountersMatch("after the batches")
+            #expect(try await db.count("reports") == drafts.count)
+
+            try await db.sql.raw("DELETE FROM reports WHERE ticket = \(bind: drafts[1].ticket)").run()
+            try await db.sql.raw("UPDATE reports SET claimed_category = 'penipuan', channel = 'import' WHERE ticket = \(bind: drafts[2].ticket)").run()
+            try await db.sql.raw("UPDATE cases SET status = 'in_review', category_id = 'penipuan' WHERE subject_key = 'tiktok:account:sama'").run()
+            try await expectCountersMatch("after a delete and updates")
+
+            // Reverted to row-level triggers and applied again, the counts stay exact.
+            try await CountInsertsPerStatement().revert(on: db.db)
+            try await write([try draft(30, secondsAgo: 30, "hoaks", .api), try draft(31, secondsAgo: 30, "hoaks", .api)])
+            try await expectCountersMatch("with row-level triggers again")
+            try await CountInsertsPerStatement().prepare(on: db.db)
+            try await write([try draft(32, secondsAgo: 30, "hoaks", .api), try draft(33, secondsAgo: 3 * day, "hoaks", .web)])
+            try await expectCountersMatch("after the migration again")
+            #expect(try await db.count("reports") == drafts.count - 1 + 4)
         }
     }
 
