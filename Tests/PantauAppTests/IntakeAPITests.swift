@@ -203,8 +203,9 @@ import Testing
                 let target = n % 3 == 0 ? "https://www.tiktok.com/@sama" : "https://situs\(n).example/p/\(n)"
                 let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
                                              description: "", contact: nil, evidence: [])
+                // Every other report has a source reference: NULLs and values in one column of a batch.
                 return ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: channel, report: report,
-                                   receivedAt: at, sealedContact: nil, sourceRef: nil, evidence: [])
+                                   receivedAt: at, sealedContact: nil, sourceRef: n % 2 == 0 ? "ref-\(n)" : nil, evidence: [])
             }
             /// One transaction of one job per draft: multi-row statements.
             func write(_ drafts: [ReportDraft]) async throws {
@@ -258,6 +259,9 @@ import Testing
             }
             try await expectCountersMatch("after the batches")
             #expect(try await db.count("reports") == drafts.count)
+            let refs = try await db.sql.raw("SELECT ticket, source_ref FROM reports").all()
+                .map { "\(try $0.decode(column: "ticket", as: String.self)) \(try $0.decode(column: "source_ref", as: String?.self) ?? "-")" }.sorted()
+            #expect(refs == drafts.enumerated().map { "\($0.element.ticket) \($0.offset % 2 == 0 ? "ref-\($0.offset)" : "-")" }.sorted())
 
             try await db.sql.raw("DELETE FROM reports WHERE ticket = \(bind: drafts[1].ticket)").run()
             try await db.sql.raw("UPDATE reports SET claimed_category = 'penipuan', channel = 'import' WHERE ticket = \(bind: drafts[2].ticket)").run()
