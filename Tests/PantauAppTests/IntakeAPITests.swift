@@ -124,6 +124,24 @@ import Testing
         }
     }
 
+    static func draft(_ target: String, _ category: String, at: Date, channel: ReportChannel = .api, sourceRef: String? = nil) throws -> ReportDraft {
+        let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
+                                     description: "", contact: nil, evidence: [])
+        return ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: channel, report: report,
+                           receivedAt: at, sealedContact: nil, sourceRef: sourceRef, evidence: [])
+    }
+
+    /// One intake transaction of one job per draft, as the writer runs it: multi-row statements.
+    static func writeBatch(_ drafts: [ReportDraft], db: PantauDatabase, now: Date) async throws -> [IntakeOutcome] {
+        let storage = try db.makeIntakeStorage(sqliteSynchronous: "full")
+        return try await withTaskExecutorPreference(storage.executor) {
+            let outcomes = try await IntakeTransaction.run(jobs: drafts.map { IntakeJob(drafts: [$0]) }, storage: storage,
+                                                           categories: CategoryIndex(CategoryCatalog.defaults), clock: FixedClock(now))
+            await storage.close()
+            return outcomes
+        }
+    }
+
     /// One transaction holding reports of a case that exists, of a new case
     /// (twice, the second claim more severe) and of another new one: new
     /// cases are inserted in their final state, the existing one is updated,
@@ -136,23 +154,14 @@ import Testing
 
             let categories = CategoryIndex(CategoryCatalog.defaults)
             let now = Date()
-            func job(_ target: String, _ category: String, secondsAgo: Double) throws -> IntakeJob {
-                let at = now.addingTimeInterval(-secondsAgo)
-                let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
-                                             description: "", contact: nil, evidence: [])
-                return IntakeJob(drafts: [ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: .api, report: report,
-                                                      receivedAt: at, sealedContact: nil, sourceRef: nil, evidence: [])])
+            func draft(_ target: String, _ category: String, secondsAgo: Double) throws -> ReportDraft {
+                try Self.draft(target, category, at: now.addingTimeInterval(-secondsAgo))
             }
-            let jobs = [try job("https://www.tiktok.com/@baru", "hoaks", secondsAgo: 30),
-                        try job("https://www.tiktok.com/@lama", "pornografi", secondsAgo: 20),
-                        try job("tiktok.com/@Baru", "terorisme", secondsAgo: 10),
-                        try job("https://lain.example/", "fitnah", secondsAgo: 5)]
-            let storage = try db.makeIntakeStorage(sqliteSynchronous: "full")
-            let outcomes = try await withTaskExecutorPreference(storage.executor) {
-                let outcomes = try await IntakeTransaction.run(jobs: jobs, storage: storage, categories: categories, clock: FixedClock(now))
-                await storage.close()
-                return outcomes
-            }
+            let outcomes = try await Self.writeBatch([try draft("https://www.tiktok.com/@baru", "hoaks", secondsAgo: 30),
+                                                      try draft("https://www.tiktok.com/@lama", "pornografi", secondsAgo: 20),
+                                                      try draft("tiktok.com/@Baru", "terorisme", secondsAgo: 10),
+                                                      try draft("https://lain.example/", "fitnah", secondsAgo: 5)],
+                                                     db: db, now: now)
             #expect(outcomes.map { $0.record?.reports.first?.caseReportCount } == [1, 2, 2, 1])
             #expect(outcomes[0].record?.reports.first?.caseID == outcomes[2].record?.reports.first?.caseID)
 
@@ -195,25 +204,15 @@ import Testing
     @Test(arguments: Backend.available)
     func countersEqualARecountAfterBatchesDeletesAndUpdates(backend: Backend) async throws {
         try await withApp(backend) { _, _, db in
-            let categories = CategoryIndex(CategoryCatalog.defaults)
             let now = Date()
             let day = 86_400.0
             func draft(_ n: Int, secondsAgo: Double, _ category: String, _ channel: ReportChannel) throws -> ReportDraft {
-                let at = now.addingTimeInterval(-secondsAgo)
-                let target = n % 3 == 0 ? "https://www.tiktok.com/@sama" : "https://situs\(n).example/p/\(n)"
-                let report = ValidatedReport(subject: try SubjectCanonicalizer.canonicalize(target), target: target, category: category,
-                                             description: "", contact: nil, evidence: [])
                 // Every other report has a source reference: NULLs and values in one column of a batch.
-                return ReportDraft(id: OrderedID.make(at: at), ticket: TicketNumber.make(at: at), channel: channel, report: report,
-                                   receivedAt: at, sealedContact: nil, sourceRef: n % 2 == 0 ? "ref-\(n)" : nil, evidence: [])
+                try Self.draft(n % 3 == 0 ? "https://www.tiktok.com/@sama" : "https://situs\(n).example/p/\(n)", category,
+                               at: now.addingTimeInterval(-secondsAgo), channel: channel, sourceRef: n % 2 == 0 ? "ref-\(n)" : nil)
             }
-            /// One transaction of one job per draft: multi-row statements.
             func write(_ drafts: [ReportDraft]) async throws {
-                let storage = try db.makeIntakeStorage(sqliteSynchronous: "full")
-                try await withTaskExecutorPreference(storage.executor) {
-                    _ = try await IntakeTransaction.run(jobs: drafts.map { IntakeJob(drafts: [$0]) }, storage: storage, categories: categories, clock: FixedClock(now))
-                    await storage.close()
-                }
+                _ = try await Self.writeBatch(drafts, db: db, now: now)
             }
             let drafts = try [(0.0, "hoaks", ReportChannel.api), (60, "hoaks", .api), (120, "hoaks", .web), (2 * day, "hoaks", .api),
                               (2 * day + 60, "perjudian", .api), (8 * day, "perjudian", .web), (8 * day + 60, "perjudian", .web), (15 * day, "hoaks", .mention)]
@@ -238,6 +237,7 @@ import Testing
                             SELECT metric, \(target.column) AS bucket, a, b, c, CAST(count AS BIGINT) AS n FROM \(target.table)
                             WHERE metric = '\(counter.metric)' AND count <> 0
                             """)
+                        // Written out here, not taken from the migration's SQL, so a mistake there shows.
                         let recounted = try await lines("""
                             SELECT metric, bucket, a, b, c, CAST(COUNT(*) AS BIGINT) AS n FROM (
                               SELECT '\(counter.metric)' AS metric, \(target.bucket(counter.day(f))) AS bucket, \(counter.a(f)) AS a,

@@ -23,18 +23,13 @@ struct CountInsertsPerStatement: AsyncMigration {
             + AddWeeklyTransparencyCounts.sources.map { ($0.0, $0.1, Counts.Target.weekly) }
     }
 
-    /// The upsert adding the inserted rows (`inserted AS r`) to `target`, one row per counter key.
+    /// The upsert adding the inserted rows to `target`, one row per counter key.
     static func addInserted(_ counter: Counts.Counter, into target: Counts.Target) -> String {
-        let f = Counts.Flavour.postgres
-        return """
-            INSERT INTO \(target.table) (metric, \(target.column), a, b, c, count)
-            SELECT metric, bucket, a, b, c, COUNT(*) FROM (
-              SELECT '\(counter.metric)' AS metric, \(target.bucket(counter.day(f))) AS bucket, \(counter.a(f)) AS a,
-                     \(counter.b(f)) AS b, \(counter.c(f)) AS c
-              FROM inserted AS r WHERE \(counter.condition)
-            ) AS s GROUP BY metric, bucket, a, b, c
-            ON CONFLICT (metric, \(target.column), a, b, c) DO UPDATE SET count = \(target.table).count + excluded.count
-            """
+        """
+        INSERT INTO \(target.table) (metric, \(target.column), a, b, c, count)
+        \(Counts.grouped(counter, rows: "inserted", .postgres, into: target))
+        ON CONFLICT (metric, \(target.column), a, b, c) DO UPDATE SET count = \(target.table).count + excluded.count
+        """
     }
 
     static let addInsertedCases = """

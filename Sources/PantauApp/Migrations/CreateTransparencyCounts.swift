@@ -133,6 +133,18 @@ struct CreateTransparencyCounts: AsyncMigration {
         """
     }
 
+    /// `counter`'s keys over `rows` (named `r`) with how many rows hold
+    /// each: columns metric, bucket, a, b, c, n.
+    static func grouped(_ counter: Counter, rows: String, _ f: Flavour, into t: Target = .daily) -> String {
+        """
+        SELECT metric, bucket, a, b, c, COUNT(*) AS n FROM (
+          SELECT '\(counter.metric)' AS metric, \(t.bucket(counter.day(f))) AS bucket, \(counter.a(f)) AS a,
+                 \(counter.b(f)) AS b, \(counter.c(f)) AS c
+          FROM \(rows) AS r WHERE \(counter.condition)
+        ) AS s WHERE 1 = 1 GROUP BY metric, bucket, a, b, c
+        """
+    }
+
     func prepare(on database: any Database) async throws {
         try await database.schema("transparency_counts")
             .field("metric", .string, .required)
@@ -186,11 +198,7 @@ struct CreateTransparencyCounts: AsyncMigration {
         for counter in source.counters {
             try await sql.raw("""
                 INSERT INTO \(unsafeRaw: target.table) (metric, \(unsafeRaw: target.column), a, b, c, count)
-                SELECT metric, day, a, b, c, COUNT(*) FROM (
-                  SELECT '\(unsafeRaw: counter.metric)' AS metric, \(unsafeRaw: target.bucket(counter.day(f))) AS day, \(unsafeRaw: counter.a(f)) AS a,
-                         \(unsafeRaw: counter.b(f)) AS b, \(unsafeRaw: counter.c(f)) AS c
-                  FROM \(unsafeRaw: source.table) AS r WHERE \(unsafeRaw: counter.condition)
-                ) AS s WHERE 1 = 1 GROUP BY metric, day, a, b, c
+                \(unsafeRaw: grouped(counter, rows: source.table, f, into: target))
                 """).run()
         }
     }
