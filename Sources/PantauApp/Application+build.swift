@@ -111,13 +111,15 @@ public struct PantauServer {
         StatsAPIController(database: database).register(on: routes)
         ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: routes)
         StaffWebController(accounts: components.accounts, csrf: components.csrf, secureCookies: configuration.secureCookies).register(on: routes)
-        let cases = CaseService(database: database, clock: intake.clock, categories: intake.categories, contactCipher: intake.cipher,
-                                appealDeadlineDays: configuration.appealDeadlineDays, orders: components.orders)
+        let ledger = CaseLedger(database: database)
+        let appeals = AppealService(ledger: ledger, clock: intake.clock, contactCipher: intake.cipher, deadlineDays: configuration.appealDeadlineDays)
+        let cases = CaseService(database: database, clock: intake.clock, categories: intake.categories, ledger: ledger, appeals: appeals,
+                                orders: components.orders, blocklist: components.blocklist)
         let queue = CaseQueue(database: database, categories: intake.categories, clock: intake.clock)
         let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
         caseWeb.register(on: routes)
         CaseAPIController(web: caseWeb).register(on: routes)
-        let tracking = OrderTrackingService(cases: cases, orders: components.orders, fine: configuration.fineFormula,
+        let tracking = OrderTrackingService(orders: components.orders, appeals: appeals, fine: configuration.fineFormula,
                                             smtpConfigured: configuration.mailer != nil)
         OrderAPIController(tracking: tracking).register(on: routes)
         OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)

@@ -127,3 +127,36 @@ public enum Deadlines {
         appealDueAt ?? firstReportAt.addingTimeInterval(Double(categoryDeadlineHours) * 3600)
     }
 }
+
+/// What staff do to many cases at once from the queue (and the API's bulk
+/// endpoint). Each runs in one transaction: all selected cases change, or none.
+public enum BulkCaseAction: String, CaseIterable, Sendable {
+    case assign, unassign
+    case setCategory = "set_category"
+    case duplicate, escalate
+    /// Closes the cases as "not violating", the reason as the statement.
+    case dismiss
+
+    /// What the role needs beyond the triage permission of the queue:
+    /// dismissing is a decision.
+    public var extraPermission: StaffAction? { self == .dismiss ? .decideCases : nil }
+
+    public var done: (id: String, en: String) {
+        switch self {
+        case .assign: ("ditugaskan.", "assigned.")
+        case .unassign: ("penugasan dilepas.", "unassigned.")
+        case .setCategory: ("kategori diubah.", "category set.")
+        case .duplicate: ("ditandai duplikat.", "marked duplicate.")
+        case .escalate: ("dieskalasi.", "escalated.")
+        case .dismiss: ("ditolak (tidak melanggar).", "dismissed (not violating).")
+        }
+    }
+}
+
+extension DecisionInput {
+    /// A dismissal from the queue: not violating, no action, the reason as
+    /// the statement of reasons and as the public reason.
+    public static func dismissal(reason: String) -> DecisionInput {
+        DecisionInput(verdict: .notViolating, category: nil, legalBases: [], statement: reason, publicReason: reason, action: .noAction)
+    }
+}

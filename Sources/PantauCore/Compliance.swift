@@ -162,8 +162,25 @@ public struct FineFormula: Sendable, Equatable {
 
 /// Which items a sanction may cite: overdue or refused ones.
 public enum SanctionRules {
-    public static func mayCite(_ status: OrderItemStatus) -> Bool { status == .overdue || status == .rejected }
+    public static let citable: [OrderItemStatus] = [.overdue, .rejected]
+    public static func mayCite(_ status: OrderItemStatus) -> Bool { citable.contains(status) }
     public static let minimumReasonLength = 20
+}
+
+/// Where a sanction stands: proposed until a second person issues or rejects it.
+public enum SanctionState: String, CaseIterable, Codable, Sendable, ReviewedState {
+    case proposed, issued, rejected
+
+    public static var awaitingReview: Self { .proposed }
+    public static var approved: Self { .issued }
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .proposed: ("Menunggu persetujuan", "Awaiting approval")
+        case .issued: ("Diterbitkan", "Issued")
+        case .rejected: ("Ditolak", "Rejected")
+        }
+    }
 }
 
 /// The period compliance figures cover: the last 30, 91 or 365 days up to

@@ -89,8 +89,6 @@ public enum DecisionRules {
     /// "Need more information" says what is missing.
     public static let minimumInformationRequestLength = 10
     public static let maximumTextLength = 10_000
-    /// A rejection of a pending decision says why.
-    public static let minimumRejectionReasonLength = 10
 
     /// Subjects that are a whole account, channel or domain: acting on them
     /// reaches far beyond one post, so their decisions take four eyes.
@@ -106,8 +104,10 @@ public enum DecisionRules {
 
     /// Checks a decision against the rules: known category and legal bases,
     /// a statement long enough, an action that fits the verdict.
+    /// `subject` is the case's subject: a network block needs one that names
+    /// a domain or an app (`NetworkBlockTarget`).
     public static func check(_ input: DecisionInput, knownCategories: Set<String>, knownLegalBases: Set<String>,
-                             highImpact: Bool) -> Result<CheckedDecision, DecisionProblems> {
+                             highImpact: Bool, subject: Subject? = nil) -> Result<CheckedDecision, DecisionProblems> {
         var problems: [DecisionProblem] = []
         let statement = input.statement.trimmingCharacters(in: .whitespacesAndNewlines)
         let publicReason = input.publicReason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -145,6 +145,10 @@ public enum DecisionRules {
                 return .failure(DecisionProblems(all: problems))
             }
             action = chosen
+            if chosen == .networkBlock, let subject, NetworkBlockTarget.of(subject) == nil {
+                problems.append(.init(field: "action", id: "Subjek ini tidak dapat diblokir di tingkat jaringan (tidak menunjuk domain atau aplikasi).",
+                                      en: "This subject cannot be blocked at network level (it names no domain or app)."))
+            }
         case .notViolating, .needMoreInformation:
             if let chosen = input.action, chosen != .noAction {
                 problems.append(.init(field: "action", id: "Tanpa pelanggaran tidak ada tindakan.", en: "Without a violation there is no action."))
@@ -176,6 +180,33 @@ public enum AppealRules {
     public enum Source: String, CaseIterable, Codable, Sendable {
         case affectedPerson = "affected_person"
         case platformObjection = "platform_objection"
+
+        public var label: (id: String, en: String) {
+            switch self {
+            case .affectedPerson: ("Pihak terdampak", "Affected person")
+            case .platformObjection: ("Sanggahan platform", "Platform objection")
+            }
+        }
+    }
+
+    /// How an open appeal is answered by the case's next decision in force:
+    /// upheld when the verdict stands, overturned when it changed (an appeal
+    /// against no decision is overturned by any verdict).
+    public static func outcome(appealedVerdict: Verdict?, newVerdict: Verdict) -> AppealState {
+        appealedVerdict == newVerdict ? .upheld : .overturned
+    }
+}
+
+/// Where an appeal stands: open until a new decision answers it.
+public enum AppealState: String, CaseIterable, Codable, Sendable {
+    case open, upheld, overturned
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .open: ("Sedang ditinjau", "Under review")
+        case .upheld: ("Putusan dikuatkan", "Decision upheld")
+        case .overturned: ("Putusan diubah", "Decision overturned")
+        }
     }
 }
 
@@ -201,18 +232,4 @@ public struct LegalBasis: Sendable, Hashable {
         .init(code: "uu-5-2018", title: "UU 5/2018 tentang Pemberantasan Tindak Pidana Terorisme", article: "Pasal 13A"),
         .init(code: "permenkominfo-5-2020", title: "Permenkominfo 5/2020 tentang PSE Lingkup Privat", article: "Pasal 9 dan Pasal 13–15"),
     ]
-}
-
-/// Reviews under four eyes (decisions, sanctions, block proposals): a
-/// rejection says why, and nobody approves their own proposal.
-public enum FourEyes {
-    /// Why the review cannot go ahead as given, or nil.
-    public static func rejectionProblem(approve: Bool, reason: String) -> (id: String, en: String)? {
-        guard !approve && reason.count < DecisionRules.minimumRejectionReasonLength else { return nil }
-        return ("Alasan penolakan minimal \(DecisionRules.minimumRejectionReasonLength) karakter.",
-                "A rejection needs a reason of at least \(DecisionRules.minimumRejectionReasonLength) characters.")
-    }
-
-    public static let ownProposal = (id: "Empat mata: usulan Anda sendiri harus disetujui supervisor lain.",
-                                     en: "Four eyes: your own proposal must be approved by another supervisor.")
 }

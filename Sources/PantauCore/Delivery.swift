@@ -80,3 +80,20 @@ public struct DeliveryBackoff: Sendable, Equatable {
         next.timeIntervalSince(first) > giveUpAfter
     }
 }
+
+/// Where one outbox message (an order or a campaign post on its way out)
+/// stands: pending until delivered, dead after its last failed attempt, or
+/// manual when no channel can carry it and staff must send it by hand.
+public enum OutboxStatus: String, CaseIterable, Codable, Sendable {
+    case pending, delivered, dead, manual
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .pending: ("Menunggu dikirim", "Waiting to be delivered")
+        case .delivered: ("Terkirim", "Delivered")
+        case .dead: ("Gagal dikirim", "Delivery failed")
+        case .manual: ("Menunggu dikirim manual", "Waiting to be sent by hand")
+        }
+    }
+}
+

@@ -100,6 +100,28 @@ public enum OrderRules {
     /// A re-check may find a complied item still online: it opens again
     /// with a fresh deadline, and counts against the platform.
     public static func mayRecheck(_ status: OrderItemStatus) -> Bool { status == .complied }
+
+    /// Items a new decision on their case concerns: open or objected ones.
+    public static let standing: [OrderItemStatus] = [.pending, .overdue, .objected]
+
+    /// What a case's new decision in force does to its standing item: a
+    /// takedown decision puts an objected item back to the platform with a
+    /// fresh deadline (an open one simply stands); any other decision
+    /// withdraws it. Nil: nothing changes.
+    public static func afterNewDecision(_ status: OrderItemStatus, takedown: Bool) -> ItemRedecision? {
+        guard standing.contains(status) else { return nil }
+        if takedown { return status == .objected ? .objectionDismissed : nil }
+        return .withdrawn
+    }
+
+    public enum ItemRedecision: String, Sendable {
+        /// Back to `pending` with a fresh deadline.
+        case objectionDismissed = "objection_dismissed"
+        /// `withdrawn`: the platform need not act.
+        case withdrawn
+
+        public var status: OrderItemStatus { self == .withdrawn ? .withdrawn : .pending }
+    }
 }
 
 /// Hours a platform has to answer, from the order's delivery.

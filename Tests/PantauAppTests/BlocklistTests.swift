@@ -241,7 +241,7 @@ let hostHeader = HTTPField.Name("Host")!
             #expect(try await BlockEntryModel.query(on: db.db).filter(\.$state == "active").count() == 2)
 
             let app = try await client.execute(uri: "/blokir/aplikasi/video-app", method: .get, headers: [.cookie: analystCookie ?? ""])
-            #expect(app.status == .ok && app.text.contains("Usulkan normalisasi") && app.text.contains("block_activated"))
+            #expect(app.status == .ok && app.text.contains("Usulkan normalisasi") && app.text.contains(BlockEventKind.blockActivated.title.id))
             let lift = try await client.execute(uri: "/blokir/aplikasi/video-app/normalisasi", method: .post, headers: form(analystCookie),
                                                 body: ByteBuffer(string: "_csrf=\(csrf)&conditions=Platform+membersihkan+konten+dan+menambah+kurator"))
             #expect(lift.status == .seeOther)
@@ -249,7 +249,7 @@ let hostHeader = HTTPField.Name("Host")!
             _ = try await client.execute(uri: String(liftPage) + "/tinjau", method: .post, headers: form(supervisorCookie), body: ByteBuffer(string: "_csrf=\(supCSRF)&approve=1"))
             #expect(try await BlockEntryModel.query(on: db.db).filter(\.$state == "lifted").count() == 2)
             let history = try await client.execute(uri: "/blokir/aplikasi/video-app", method: .get, headers: [.cookie: analystCookie ?? ""]).text
-            #expect(history.contains("block_lifted") && history.contains("menambah kurator"))
+            #expect(history.contains(BlockEventKind.blockLifted.title.id) && history.contains("menambah kurator"))
         }
     }
 }

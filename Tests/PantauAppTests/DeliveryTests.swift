@@ -196,7 +196,7 @@ func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDa
                     decision.decidedByEmail = "x@test"
                     decision.decidedAt = Date()
                     try await decision.create(on: tx)
-                    try await worker.orders.addItem(decision: decision, case: model, at: Date(), on: tx) { _, _, _ in }
+                    try await worker.orders.follow(decision, case: model, ledger: CaseLedger(database: db), at: Date(), on: tx)
                     throw Abort()
                 }
             }

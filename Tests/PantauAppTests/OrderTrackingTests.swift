@@ -207,9 +207,8 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             #expect(try await PlatformEventModel.query(on: db.db).filter(\.$kind == "item_overdue").count() == 3)
             #expect(try await CaseEventModel.query(on: db.db).filter(\.$kind == "order_item_overdue").count() == 3)
 
-            let tracking = OrderTrackingService(cases: CaseService(database: db, clock: clock, categories: worker.orders.categories,
-                                                                   contactCipher: ContactCipher(key: .init(size: .bits256)), orders: monitor),
-                                                orders: monitor)
+            let tracking = OrderTrackingService(orders: monitor, appeals: AppealService(ledger: CaseLedger(database: db), clock: clock,
+                                                                                       contactCipher: ContactCipher(key: .init(size: .bits256))))
             // A late answer is recorded as late and does not count as on time.
             clock.set(lastDue.addingTimeInterval(3600))
             let result = try await tracking.answer(item: item.id!, of: orders[0].id!, platform: "tiktok", answer: .complied,

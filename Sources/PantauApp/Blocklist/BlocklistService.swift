@@ -13,6 +13,10 @@ struct BlockActionError: ServiceRefusal, CustomStringConvertible {
     var field: String?
     var description: String { en }
     var refusedField: String? { field }
+
+    static func review(_ refusal: FourEyesRefusal) -> BlockActionError {
+        BlockActionError(kind: RefusalKind(refusal.reason), code: refusal.code, id: refusal.message.id, en: refusal.message.en, field: refusal.field)
+    }
 }
 
 /// What a block proposal asks for.
@@ -52,16 +56,19 @@ struct BlocklistService: Sendable {
 
     static let minimumReasonLength = 20
 
+    /// Blocks tell the cases they act for (proposed, approved, lifted).
+    var ledger: CaseLedger { CaseLedger(database: database) }
+
     // MARK: Events
 
-    static func event(_ kind: String, entry: UUID? = nil, app: UUID? = nil, proposal: UUID? = nil, actor: String,
+    static func event(_ kind: BlockEventKind, entry: UUID? = nil, app: UUID? = nil, proposal: UUID? = nil, actor: String,
                       payload: [String: String], at now: Date, on db: any Database) async throws {
         let event = BlockEventModel()
         event.id = OrderedID.make(at: now)
         event.entryID = entry
         event.appID = app
         event.proposalID = proposal
-        event.kind = kind
+        event.kind = kind.rawValue
         event.actor = actor
         event.occurredAt = now
         event.payload = canonicalJSON(payload)
@@ -95,13 +102,14 @@ struct BlocklistService: Sendable {
         }
         let now = clock.now()
         return try await publishing(note: "allow-list: \(name)", actor: actor.actor) { db, changes in
-            if try await AllowEntryModel.query(on: db).filter(\.$name == name).filter(\.$kind == (subdomains ? "subdomains" : "domain"))
+            let kind: BlockEntryKind = subdomains ? .subdomains : .domain
+            if try await AllowEntryModel.query(on: db).filter(\.$name == name).filter(\.$kind == kind.rawValue)
                 .filter(\.$removedAt == nil).first() != nil {
                 throw BlockActionError(kind: .conflict, code: "already_allowed", id: "Nama ini sudah ada di daftar izin.", en: "This name is on the allow-list already.")
             }
             let entry = AllowEntryModel()
             entry.id = OrderedID.make(at: now)
-            entry.kind = subdomains ? "subdomains" : "domain"
+            entry.kind = kind.rawValue
             entry.name = name
             entry.sortKey = BlockSortKey.of(name)
             entry.reason = reason
@@ -109,7 +117,7 @@ struct BlocklistService: Sendable {
             entry.addedAt = now
             try await entry.create(on: db)
             changes.append(.init(op: "add", kind: entry.kind, name: name, action: BlockAction.nxdomain.rawValue, allow: true))
-            try await Self.event("allow_added", entry: entry.id, actor: actor.actor, payload: ["name": name, "kind": entry.kind, "reason": reason],
+            try await Self.event(.allowAdded, entry: entry.id, actor: actor.actor, payload: ["name": name, "kind": entry.kind, "reason": reason],
                                  at: now, on: db)
             return entry
         }
@@ -124,17 +132,50 @@ struct BlocklistService: Sendable {
             entry.removedAt = now
             try await entry.save(on: db)
             changes.append(.init(op: "remove", kind: entry.kind, name: entry.name, action: BlockAction.nxdomain.rawValue, allow: true))
-            try await Self.event("allow_removed", entry: entry.id, actor: actor.actor, payload: ["name": entry.name], at: now, on: db)
+            try await Self.event(.allowRemoved, entry: entry.id, actor: actor.actor, payload: ["name": entry.name], at: now, on: db)
         }
     }
 
     // MARK: Proposals
 
+    /// A block request whose form has been checked: names normalised and
+    /// de-duplicated, reason, legal bases and times in order.
+    struct CheckedBlock: Sendable {
+        let targets: [(kind: BlockEntryKind, name: String)]
+        let action: BlockAction
+        let reason: String
+        let legalBases: [String]
+        let sanctionID: UUID?
+        let app: (slug: String, name: String)?
+        let effectiveAt: Date
+        let until: Date?
+    }
+
+    /// Who proposes: a staff member now, or the analyst of a decision.
+    struct Proposer: Sendable {
+        let userID: UUID
+        let email: String
+        var actor: String { "user:\(email)" }
+    }
+
     /// Proposes blocking names (or an app). Every name is normalised; names
     /// the allow-list covers, names blocked already, and junk are refused
-    /// with the line and the reason. Nothing takes effect before a second
-    /// person approves it.
+    /// with the line and the reason; cited cases must exist and hear of it.
+    /// Nothing takes effect before a second person approves it.
     func proposeBlock(_ request: BlockRequest, by actor: Identity) async throws -> BlockProposalModel {
+        let checked = try await check(request)
+        let now = clock.now()
+        let ledger = ledger
+        return try await database.writeTransaction { db in
+            let proposal = try await propose(checked, by: Proposer(userID: actor.userID, email: actor.email), citing: request.caseIDs, at: now, on: db)
+            try await ledger.record(.blockProposed, on: request.caseIDs, actor: actor.actor,
+                                    payload: Self.proposalPayload(proposal, names: checked.targets), at: now, on: db)
+            return proposal
+        }
+    }
+
+    /// Checks a block request before anything is read or written.
+    private func check(_ request: BlockRequest) async throws -> CheckedBlock {
         let reason = try requireReason(request.reason)
         guard !request.legalBases.isEmpty else {
             throw BlockActionError(kind: .invalid, code: "legal_basis_required", id: "Pilih minimal satu dasar hukum.",
@@ -145,108 +186,233 @@ struct BlocklistService: Sendable {
             throw BlockActionError(kind: .invalid, code: "unknown_legal_basis", id: "Dasar hukum tidak dikenal: \(unknown).",
                                    en: "Unknown legal basis: \(unknown).", field: "legal_bases")
         }
-        var parsed: [(kind: String, name: String)] = []
+        var targets: [(kind: BlockEntryKind, name: String)] = []
         var seen: Set<String> = []
         for (index, raw) in request.names.enumerated() where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
             switch normalizer.normalize(raw) {
-            case .success(.domain(let name, let subdomains)):
-                let kind = subdomains ? "subdomains" : "domain"
-                if seen.insert(kind + " " + name).inserted { parsed.append((kind, name)) }
-            case .success(.ip(let ip)):
-                if seen.insert("ip " + ip).inserted { parsed.append(("ip", ip)) }
+            case .success(let target):
+                let name = switch target {
+                case .domain(let name, _): name
+                case .ip(let ip): ip
+                }
+                let kind = BlockEntryKind(target)
+                if seen.insert(kind.rawValue + " " + name).inserted { targets.append((kind, name)) }
             case .failure(let problem):
                 throw BlockActionError(kind: .invalid, code: "invalid_name",
                                        id: "Baris \(index + 1) (“\(raw)”): \(problem.message.id)", en: "Line \(index + 1) ('\(raw)'): \(problem.message.en)",
                                        field: "names")
             }
         }
-        let targets = parsed
         guard !targets.isEmpty, targets.count <= 10_000 else {
             throw BlockActionError(kind: .invalid, code: "names_required", id: "Isi 1–10.000 nama domain atau IP.",
                                    en: "Give 1 to 10,000 domain names or IP addresses.", field: "names")
         }
+        var app: (slug: String, name: String)?
         if request.appSlug != nil || request.appName != nil {
             guard let slug = request.appSlug, Self.isSlug(slug), let name = request.appName?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw BlockActionError(kind: .invalid, code: "invalid_app", id: "Aplikasi perlu slug (huruf kecil, angka, tanda hubung) dan nama.",
                                        en: "An app needs a slug (lower case, digits, hyphens) and a name.", field: "app")
             }
+            app = (slug, name)
         }
-        let now = clock.now()
-        let effective = request.effectiveAt ?? now
+        let effective = request.effectiveAt ?? clock.now()
         if let until = request.until, until <= effective {
             throw BlockActionError(kind: .invalid, code: "until_before_start", id: "Akhir pemblokiran harus setelah mulainya.",
                                    en: "'until' must be after the block takes effect.", field: "until")
         }
-        return try await database.writeTransaction { db in
-            for target in targets where target.kind != "ip" {
-                if let allow = try await Self.allowCovering(target.name, on: db) {
-                    throw BlockActionError(kind: .conflict, code: "allow_listed",
-                                           id: "“\(target.name)” ada di daftar izin (\(allow.name): \(allow.reason)); tidak boleh diblokir.",
-                                           en: "'\(target.name)' is on the allow-list (\(allow.name): \(allow.reason)); it cannot be blocked.", field: "names")
-                }
+        let cited = Set(request.caseIDs)
+        if !cited.isEmpty {
+            let found = try await CaseModel.query(on: database.db).filter(\.$id ~~ Array(cited)).count()
+            guard found == cited.count else {
+                throw BlockActionError(kind: .invalid, code: "unknown_case", id: "Kasus yang dikutip tidak ditemukan.",
+                                       en: "A cited case does not exist.", field: "case_ids")
             }
-            let live = try await BlockEntryModel.query(on: db)
-                .filter(\.$sortKey ~~ targets.map { $0.kind == "ip" ? $0.name : BlockSortKey.of($0.name) }).live().all()
-            if let clash = live.first(where: { entry in targets.contains { $0.kind == entry.kind && $0.name == entry.name } }) {
-                throw BlockActionError(kind: .conflict, code: "already_listed",
-                                       id: "“\(clash.name)” sudah \(clash.state == "active" ? "diblokir" : "diusulkan").",
-                                       en: "'\(clash.name)' is \(clash.state == "active" ? "blocked" : "proposed") already.", field: "names")
-            }
-            var appID: UUID?
-            if let slug = request.appSlug {
-                if let app = try await BlockAppModel.query(on: db).filter(\.$slug == slug).first() {
-                    appID = app.id
-                } else {
-                    let app = BlockAppModel()
-                    app.id = OrderedID.make(at: now)
-                    app.slug = slug
-                    app.name = request.appName ?? slug
-                    app.description = ""
-                    app.createdAt = now
-                    try await app.create(on: db)
-                    appID = app.id
-                }
-            }
-            let proposal = BlockProposalModel()
-            proposal.id = OrderedID.make(at: now)
-            proposal.number = "BLK-" + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(proposal.id!).suffix(6)).uppercased()
-            proposal.kind = "block"
-            proposal.state = "pending"
-            proposal.appID = appID
-            proposal.reason = reason
-            proposal.legalBases = request.legalBases.joined(separator: ",")
-            proposal.caseIDs = request.caseIDs.map(UUIDText.lower).joined(separator: ",")
-            proposal.sanctionID = request.sanctionID
-            proposal.effectiveAt = effective
-            proposal.untilAt = request.until
-            proposal.proposedBy = actor.userID
-            proposal.proposedByEmail = actor.email
-            proposal.proposedAt = now
-            try await proposal.create(on: db)
-            for target in targets {
-                let entry = BlockEntryModel()
-                entry.id = OrderedID.make(at: now)
-                entry.kind = target.kind
-                entry.name = target.name
-                entry.sortKey = target.kind == "ip" ? target.name : BlockSortKey.of(target.name)
-                entry.action = request.action.rawValue
-                entry.state = "proposed"
-                entry.appID = appID
-                entry.proposalID = proposal.id
-                entry.reason = reason
-                entry.legalBases = proposal.legalBases
-                entry.source = "proposal"
-                entry.effectiveFrom = effective
-                entry.effectiveUntil = request.until
-                entry.createdAt = now
-                try await entry.create(on: db)
-            }
-            try await Self.event("block_proposed", app: appID, proposal: proposal.id, actor: actor.actor, payload: [
-                "proposal": proposal.number, "names": targets.map { $0.kind == "subdomains" ? "*." + $0.name : $0.name }.joined(separator: " "),
-                "action": request.action.rawValue, "reason": reason, "legal_bases": proposal.legalBases, "effective_at": isoTimestamp(effective),
-            ], at: now, on: db)
-            return proposal
         }
+        return CheckedBlock(targets: targets, action: request.action, reason: reason, legalBases: request.legalBases,
+                            sanctionID: request.sanctionID, app: app, effectiveAt: effective, until: request.until)
+    }
+
+    /// Writes a checked proposal and its entries in the caller's transaction,
+    /// linked to the cases it acts for.
+    private func propose(_ checked: CheckedBlock, by proposer: Proposer, citing caseIDs: [UUID], at now: Date,
+                         on db: any Database) async throws -> BlockProposalModel {
+        let targets = checked.targets
+        for target in targets where target.kind != .ip {
+            if let allow = try await Self.allowCovering(target.name, on: db) {
+                throw BlockActionError(kind: .conflict, code: "allow_listed",
+                                       id: "“\(target.name)” ada di daftar izin (\(allow.name): \(allow.reason)); tidak boleh diblokir.",
+                                       en: "'\(target.name)' is on the allow-list (\(allow.name): \(allow.reason)); it cannot be blocked.", field: "names")
+            }
+        }
+        if let clash = try await liveEntries(targets, on: db).first {
+            let blocked = clash.entryState == .active
+            throw BlockActionError(kind: .conflict, code: "already_listed",
+                                   id: "“\(clash.name)” sudah \(blocked ? "diblokir" : "diusulkan").",
+                                   en: "'\(clash.name)' is \(blocked ? "blocked" : "proposed") already.", field: "names")
+        }
+        var appID: UUID?
+        if let requested = checked.app {
+            if let app = try await BlockAppModel.query(on: db).filter(\.$slug == requested.slug).first() {
+                appID = app.id
+            } else {
+                let app = BlockAppModel()
+                app.id = OrderedID.make(at: now)
+                app.slug = requested.slug
+                app.name = requested.name
+                app.description = ""
+                app.createdAt = now
+                try await app.create(on: db)
+                appID = app.id
+            }
+        }
+        let proposal = BlockProposalModel()
+        proposal.id = OrderedID.make(at: now)
+        proposal.number = Self.number(.block, id: proposal.id!, at: now)
+        proposal.kind = BlockProposalKind.block.rawValue
+        proposal.state = BlockProposalState.pending.rawValue
+        proposal.appID = appID
+        proposal.reason = checked.reason
+        proposal.legalBases = checked.legalBases.joined(separator: ",")
+        proposal.caseIDs = caseIDs.map(UUIDText.lower).joined(separator: ",")
+        proposal.sanctionID = checked.sanctionID
+        proposal.effectiveAt = checked.effectiveAt
+        proposal.untilAt = checked.until
+        proposal.proposedBy = proposer.userID
+        proposal.proposedByEmail = proposer.email
+        proposal.proposedAt = now
+        try await proposal.create(on: db)
+        for target in targets {
+            let entry = BlockEntryModel()
+            entry.id = OrderedID.make(at: now)
+            entry.kind = target.kind.rawValue
+            entry.name = target.name
+            entry.sortKey = Self.sortKey(target)
+            entry.action = checked.action.rawValue
+            entry.state = BlockEntryState.proposed.rawValue
+            entry.appID = appID
+            entry.proposalID = proposal.id
+            entry.reason = checked.reason
+            entry.legalBases = proposal.legalBases
+            entry.source = "proposal"
+            entry.effectiveFrom = checked.effectiveAt
+            entry.effectiveUntil = checked.until
+            entry.createdAt = now
+            try await entry.create(on: db)
+        }
+        try await link(Set(caseIDs), to: proposal.id!, at: now, on: db)
+        try await Self.event(.blockProposed, app: appID, proposal: proposal.id, actor: proposer.actor, payload: [
+            "proposal": proposal.number, "names": targets.map { $0.kind.written($0.name) }.joined(separator: " "),
+            "action": checked.action.rawValue, "reason": checked.reason, "legal_bases": proposal.legalBases,
+            "effective_at": isoTimestamp(checked.effectiveAt),
+        ], at: now, on: db)
+        return proposal
+    }
+
+    /// A "violating → network block" decision in force, in its own
+    /// transaction on its locked case: proposes blocking the subject's
+    /// domain, or its platform's app (`NetworkBlockTarget`), as a pending
+    /// proposal of the analyst who decided, citing the case, for a second
+    /// person to review. Names already on the list are not proposed again:
+    /// the case is linked to the proposals that listed them. Names on the
+    /// allow-list are left out; when nothing is left, the decision is
+    /// refused (nothing is written).
+    func proposeForDecision(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date,
+                            on db: any Database) async throws {
+        guard let subject = model.subject, let target = NetworkBlockTarget.of(subject) else {
+            throw BlockActionError(kind: .invalid, code: "not_blockable", id: "Subjek ini tidak dapat diblokir di tingkat jaringan.",
+                                   en: "This subject cannot be blocked at network level.", field: "action")
+        }
+        var fresh: [(kind: BlockEntryKind, name: String)] = []
+        var allowListed: [String] = []
+        for raw in target.names {
+            guard case .success(let parsed) = normalizer.normalize(raw), case .domain(let name, _) = parsed else { continue }
+            let candidate = (kind: BlockEntryKind(parsed), name: name)
+            if try await Self.allowCovering(name, on: db) != nil {
+                allowListed.append(candidate.kind.written(name))
+            } else {
+                fresh.append(candidate)
+            }
+        }
+        let listed = try await liveEntries(fresh, on: db)
+        fresh.removeAll { candidate in listed.contains { $0.entryKind == candidate.kind && $0.name == candidate.name } }
+        guard !fresh.isEmpty || !listed.isEmpty else {
+            throw BlockActionError(kind: .conflict, code: "allow_listed",
+                                   id: "Semua nama yang akan diblokir ada di daftar izin (\(allowListed.joined(separator: ", "))); pilih tindakan lain.",
+                                   en: "Every name to block is on the allow-list (\(allowListed.joined(separator: ", "))); choose another action.",
+                                   field: "action")
+        }
+        let caseID = model.id!
+        if !fresh.isEmpty {
+            let app: (slug: String, name: String)? = if case .app(let slug, let name, _) = target { (slug, name) } else { nil }
+            let publicReason = decision.publicReason.trimmingCharacters(in: .whitespacesAndNewlines)
+            let checked = CheckedBlock(targets: fresh, action: .nxdomain,
+                                       reason: publicReason.count >= Self.minimumReasonLength ? publicReason : decision.statement,
+                                       legalBases: decision.legalBasisCodes, sanctionID: nil, app: app, effectiveAt: now, until: nil)
+            let proposal = try await propose(checked, by: Proposer(userID: decision.decidedBy, email: decision.decidedByEmail),
+                                             citing: [caseID], at: now, on: db)
+            var payload = Self.proposalPayload(proposal, names: fresh)
+            payload["decision_id"] = UUIDText.lower(decision.id!)
+            if !allowListed.isEmpty { payload["allow_listed"] = allowListed.joined(separator: " ") }
+            try await ledger.append(.blockProposed, to: model, actor: "system:blocklist", payload: payload, at: now, on: db)
+        }
+        if !listed.isEmpty {
+            let proposalIDs = Set(listed.compactMap(\.proposalID))
+            try await link([caseID], toEach: proposalIDs, at: now, on: db)
+            let numbers = try await BlockProposalModel.query(on: db).filter(\.$id ~~ Array(proposalIDs)).all().map(\.number).sorted()
+            try await ledger.append(.blockAlreadyListed, to: model, actor: "system:blocklist", payload: [
+                "names": listed.map(\.writtenName).sorted().joined(separator: " "), "proposals": numbers.joined(separator: " "),
+                "decision_id": UUIDText.lower(decision.id!),
+            ], at: now, on: db)
+        }
+    }
+
+    /// Live (proposed, scheduled or active) entries with exactly these kinds and names.
+    private func liveEntries(_ targets: [(kind: BlockEntryKind, name: String)], on db: any Database) async throws -> [BlockEntryModel] {
+        guard !targets.isEmpty else { return [] }
+        let live = try await BlockEntryModel.query(on: db).filter(\.$sortKey ~~ targets.map(Self.sortKey)).live().all()
+        return live.filter { entry in targets.contains { $0.kind == entry.entryKind && $0.name == entry.name } }
+    }
+
+    private static func sortKey(_ target: (kind: BlockEntryKind, name: String)) -> String {
+        target.kind == .ip ? target.name : BlockSortKey.of(target.name)
+    }
+
+    private static func number(_ kind: BlockProposalKind, id: UUID, at now: Date) -> String {
+        kind.numberPrefix + "-" + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(id).suffix(6)).uppercased()
+    }
+
+    private static func proposalPayload(_ proposal: BlockProposalModel, names: [(kind: BlockEntryKind, name: String)]) -> [String: String] {
+        ["proposal": proposal.number, "proposal_id": UUIDText.lower(proposal.id!),
+         "names": names.map { $0.kind.written($0.name) }.joined(separator: " ")]
+    }
+
+    /// Links cases to a proposal (once each).
+    private func link(_ caseIDs: Set<UUID>, to proposal: UUID, at now: Date, on db: any Database) async throws {
+        try await link(caseIDs, toEach: [proposal], at: now, on: db)
+    }
+
+    private func link(_ caseIDs: Set<UUID>, toEach proposals: Set<UUID>, at now: Date, on db: any Database) async throws {
+        guard !caseIDs.isEmpty, !proposals.isEmpty else { return }
+        let existing = try await BlockProposalCaseModel.query(on: db).filter(\.$proposalID ~~ Array(proposals))
+            .filter(\.$caseID ~~ Array(caseIDs)).all()
+        for proposal in proposals {
+            for caseID in caseIDs where !existing.contains(where: { $0.proposalID == proposal && $0.caseID == caseID }) {
+                let row = BlockProposalCaseModel()
+                row.id = OrderedID.make(at: now)
+                row.proposalID = proposal
+                row.caseID = caseID
+                row.linkedAt = now
+                try await row.create(on: db)
+            }
+        }
+    }
+
+    /// Tells the cases linked to these proposals what happened to their block.
+    private func tellCases(of proposals: Set<UUID>, _ kind: CaseEventKind, actor: String, payload: [String: String], at now: Date,
+                           on db: any Database) async throws {
+        guard !proposals.isEmpty else { return }
+        let caseIDs = Set(try await BlockProposalCaseModel.query(on: db).filter(\.$proposalID ~~ Array(proposals)).all().map(\.caseID))
+        try await ledger.record(kind, on: Array(caseIDs), actor: actor, payload: payload, at: now, on: db)
     }
 
     /// Proposes lifting (normalising) active entries — an app's, or the
@@ -260,6 +426,7 @@ struct BlocklistService: Sendable {
                                    field: "conditions")
         }
         let now = clock.now()
+        let liftable = BlockEntryState.liftable.map(\.rawValue)
         return try await database.writeTransaction { db in
             var appID: UUID?
             var entries: [BlockEntryModel]
@@ -268,9 +435,9 @@ struct BlocklistService: Sendable {
                     throw BlockActionError(kind: .notFound, code: "app_not_found", id: "Aplikasi tidak ditemukan.", en: "App not found.", field: "app")
                 }
                 appID = app.id
-                entries = try await BlockEntryModel.query(on: db).filter(\.$appID == app.id!).filter(\.$state ~~ ["active", "scheduled"]).all()
+                entries = try await BlockEntryModel.query(on: db).filter(\.$appID == app.id!).filter(\.$state ~~ liftable).all()
             } else {
-                entries = try await BlockEntryModel.query(on: db).filter(\.$id ~~ entryIDs).filter(\.$state ~~ ["active", "scheduled"]).all()
+                entries = try await BlockEntryModel.query(on: db).filter(\.$id ~~ entryIDs).filter(\.$state ~~ liftable).all()
             }
             guard !entries.isEmpty else {
                 throw BlockActionError(kind: .conflict, code: "nothing_to_lift", id: "Tidak ada pemblokiran aktif untuk dinormalisasi.",
@@ -282,9 +449,9 @@ struct BlocklistService: Sendable {
             }
             let proposal = BlockProposalModel()
             proposal.id = OrderedID.make(at: now)
-            proposal.number = "NRM-" + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(proposal.id!).suffix(6)).uppercased()
-            proposal.kind = "lift"
-            proposal.state = "pending"
+            proposal.number = Self.number(.lift, id: proposal.id!, at: now)
+            proposal.kind = BlockProposalKind.lift.rawValue
+            proposal.state = BlockProposalState.pending.rawValue
             proposal.appID = appID
             proposal.reason = conditions
             proposal.legalBases = ""
@@ -299,7 +466,7 @@ struct BlocklistService: Sendable {
                 entry.liftProposalID = proposal.id
                 try await entry.save(on: db)
             }
-            try await Self.event("lift_proposed", app: appID, proposal: proposal.id, actor: actor.actor, payload: [
+            try await Self.event(.liftProposed, app: appID, proposal: proposal.id, actor: actor.actor, payload: [
                 "proposal": proposal.number, "entries": String(entries.count), "conditions": conditions,
                 "effective_at": isoTimestamp(proposal.effectiveAt),
             ], at: now, on: db)
@@ -307,82 +474,103 @@ struct BlocklistService: Sendable {
         }
     }
 
-    /// A supervisor other than the proposer approves or rejects a proposal.
-    /// An approved block takes effect at its time (published at once when
-    /// that is now); an approved lift removes the entries from the list.
+    /// A supervisor other than the proposer approves or rejects a proposal
+    /// (`FourEyes`). An approved block takes effect at its time (published at
+    /// once when that is now); an approved lift removes the entries from the
+    /// list. The cases the proposal acts for hear of it.
     func review(_ id: UUID, approve: Bool, reason: String, by actor: Identity) async throws -> BlockProposalModel {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = FourEyes.rejectionProblem(approve: approve, reason: reason) {
-            throw BlockActionError(kind: .invalid, code: "reason_required", id: problem.id, en: problem.en, field: "reason")
-        }
+        if let refusal = FourEyes.checkReason(.proposal, approve: approve, reason: reason) { throw BlockActionError.review(refusal) }
         let now = clock.now()
         return try await publishing(note: "proposal review", actor: actor.actor) { db, changes in
             guard let proposal = try await BlockProposalModel.find(id, on: db) else {
                 throw BlockActionError(kind: .notFound, code: "proposal_not_found", id: "Usulan tidak ditemukan.", en: "Proposal not found.")
             }
-            guard proposal.state == "pending" else {
-                throw BlockActionError(kind: .conflict, code: "proposal_not_pending", id: "Usulan ini tidak menunggu persetujuan.",
-                                       en: "This proposal is not awaiting approval.")
+            if let refusal = FourEyes.check(.proposal, approve: approve, reason: reason, awaitingReview: proposal.proposalState.isAwaitingReview,
+                                            proposedBy: proposal.proposedBy, reviewer: actor.userID) {
+                throw BlockActionError.review(refusal)
             }
-            guard proposal.proposedBy != actor.userID else {
-                throw BlockActionError(kind: .forbidden, code: "four_eyes", id: FourEyes.ownProposal.id, en: FourEyes.ownProposal.en)
-            }
-            proposal.state = approve ? "approved" : "rejected"
+            proposal.state = BlockProposalState.afterReview(approve: approve).rawValue
             proposal.reviewedByEmail = actor.email
             proposal.reviewedAt = now
             proposal.reviewReason = reason.isEmpty ? nil : reason
             try await proposal.save(on: db)
-            try await Self.event(approve ? (proposal.isLift ? "lift_approved" : "block_approved") : (proposal.isLift ? "lift_rejected" : "block_rejected"),
-                                 app: proposal.appID, proposal: proposal.id, actor: actor.actor,
+            try await Self.event(.reviewed(proposal.proposalKind, approve: approve), app: proposal.appID, proposal: proposal.id, actor: actor.actor,
                                  payload: ["proposal": proposal.number, "proposed_by": proposal.proposedByEmail, "reason": reason], at: now, on: db)
-            if proposal.isLift {
-                let entries = try await BlockEntryModel.query(on: db).filter(\.$liftProposalID == proposal.id!).all()
-                for entry in entries {
+            switch proposal.proposalKind {
+            case .lift:
+                var lifted: [BlockEntryModel] = []
+                for entry in try await BlockEntryModel.query(on: db).filter(\.$liftProposalID == proposal.id!).all() {
                     if !approve {
                         entry.liftProposalID = nil
                         try await entry.save(on: db)
                     } else if proposal.effectiveAt <= now {
                         try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db)
+                        lifted.append(entry)
                     }
                 }
-            } else {
+                try await tellCasesOfLift(lifted, proposal: proposal, at: now, on: db)
+            case .block:
                 for entry in try await BlockEntryModel.query(on: db).filter(\.$proposalID == proposal.id!).all() {
-                    if !approve {
-                        entry.state = "rejected"
-                        try await entry.save(on: db)
-                    } else if entry.effectiveFrom <= now {
-                        try await activate(entry, at: now, actor: actor.actor, changes: &changes, on: db)
-                    } else {
-                        entry.state = "scheduled"
-                        try await entry.save(on: db)
-                        try await Self.event("block_scheduled", entry: entry.id, app: entry.appID, proposal: proposal.id, actor: actor.actor,
-                                             payload: ["name": entry.name, "effective_from": isoTimestamp(entry.effectiveFrom)], at: now, on: db)
-                    }
+                    let transition = approve ? BlockEntryLifecycle.approval(effectiveFrom: entry.effectiveFrom, now: now) : .reject
+                    try await move(entry, by: transition, at: now, actor: actor.actor, changes: &changes, on: db)
                 }
+                try await tellCases(of: [proposal.id!], approve ? .blockApproved : .blockRejected, actor: actor.actor,
+                                    payload: ["proposal": proposal.number, "proposal_id": UUIDText.lower(proposal.id!), "reason": reason],
+                                    at: now, on: db)
             }
             return proposal
         }
     }
 
-    private func activate(_ entry: BlockEntryModel, at now: Date, actor: String, changes: inout [BlocklistChange], on db: any Database) async throws {
-        entry.state = "active"
-        entry.activatedAt = now
-        try await entry.save(on: db)
-        changes.append(.init(op: "add", kind: entry.kind, name: entry.name, action: entry.action, allow: false))
-        try await Self.event("block_activated", entry: entry.id, app: entry.appID, proposal: entry.proposalID, actor: actor,
-                             payload: ["name": entry.name, "kind": entry.kind, "action": entry.action], at: now, on: db)
+    /// Moves an entry by a transition of its lifecycle, publishing what
+    /// changes the list and recording an event.
+    private func move(_ entry: BlockEntryModel, by transition: BlockEntryTransition, at now: Date, actor: String,
+                      changes: inout [BlocklistChange], on db: any Database) async throws {
+        let to: BlockEntryState
+        do {
+            to = try BlockEntryLifecycle.apply(transition, to: entry.entryState)
+        } catch {
+            throw BlockActionError(kind: .conflict, code: "transition_not_allowed", id: "Entri ini tidak dapat diubah begitu.", en: error.description)
+        }
+        entry.state = to.rawValue
+        switch to {
+        case .active:
+            entry.activatedAt = now
+            try await entry.save(on: db)
+            changes.append(.init(op: "add", kind: entry.kind, name: entry.name, action: entry.action, allow: false))
+            try await Self.event(.blockActivated, entry: entry.id, app: entry.appID, proposal: entry.proposalID, actor: actor,
+                                 payload: ["name": entry.name, "kind": entry.kind, "action": entry.action], at: now, on: db)
+        case .scheduled:
+            try await entry.save(on: db)
+            try await Self.event(.blockScheduled, entry: entry.id, app: entry.appID, proposal: entry.proposalID, actor: actor,
+                                 payload: ["name": entry.name, "effective_from": isoTimestamp(entry.effectiveFrom)], at: now, on: db)
+        default:
+            try await entry.save(on: db)
+        }
     }
 
     private func lift(_ entry: BlockEntryModel, proposal: BlockProposalModel?, at now: Date, changes: inout [BlocklistChange], on db: any Database) async throws {
-        let wasActive = entry.state == "active"
-        entry.state = "lifted"
+        let wasActive = entry.entryState == .active
+        guard let to = try? BlockEntryLifecycle.apply(.lift, to: entry.entryState) else { return }
+        entry.state = to.rawValue
         entry.liftedAt = now
         try await entry.save(on: db)
         if wasActive { changes.append(.init(op: "remove", kind: entry.kind, name: entry.name, action: entry.action, allow: false)) }
         var payload = ["name": entry.name, "kind": entry.kind]
         if let proposal { payload["proposal"] = proposal.number; payload["conditions"] = proposal.conditions ?? "" }
-        try await Self.event("block_lifted", entry: entry.id, app: entry.appID, proposal: proposal?.id ?? entry.liftProposalID,
+        try await Self.event(.blockLifted, entry: entry.id, app: entry.appID, proposal: proposal?.id ?? entry.liftProposalID,
                              actor: proposal.map { "approved:" + ($0.reviewedByEmail ?? "") } ?? "system:schedule", payload: payload, at: now, on: db)
+    }
+
+    /// The cases behind lifted entries hear of the lift (one event each).
+    private func tellCasesOfLift(_ lifted: [BlockEntryModel], proposal: BlockProposalModel?, at now: Date, on db: any Database) async throws {
+        let blockProposals = Set(lifted.compactMap(\.proposalID))
+        guard !blockProposals.isEmpty else { return }
+        var payload = ["names": lifted.map(\.writtenName).sorted().joined(separator: " ")]
+        if let proposal { payload["proposal"] = proposal.number; payload["conditions"] = proposal.conditions ?? "" }
+        try await tellCases(of: blockProposals, .blockLifted,
+                            actor: proposal.map { "approved:" + ($0.reviewedByEmail ?? "") } ?? "system:schedule", payload: payload, at: now, on: db)
     }
 
     /// Takes scheduled changes into effect: blocks whose time has come, lifts
@@ -391,33 +579,40 @@ struct BlocklistService: Sendable {
     @discardableResult
     func applySchedule() async throws -> Int64? {
         let now = clock.now()
+        let liftable = BlockEntryState.liftable.map(\.rawValue)
         // Two small reads through partial indexes: an idle worker polls this.
         let dueStart = try await BlockEntryModel.query(on: database.db).scheduled().filter(\.$effectiveFrom <= now).first()
         let dueEnd = dueStart != nil ? nil : try await BlockEntryModel.query(on: database.db).filter(\.$effectiveUntil != nil)
-            .filter(\.$effectiveUntil <= now).filter(\.$state == "active").first()
+            .filter(\.$effectiveUntil <= now).filter(\.$state == BlockEntryState.active.rawValue).first()
         let due = dueStart ?? dueEnd
-        let dueLifts = try await BlockProposalModel.query(on: database.db).filter(\.$kind == "lift").filter(\.$state == "approved")
-            .filter(\.$effectiveAt <= now).all()
+        let dueLifts = try await BlockProposalModel.query(on: database.db).filter(\.$kind == BlockProposalKind.lift.rawValue)
+            .filter(\.$state == BlockProposalState.approved.rawValue).filter(\.$effectiveAt <= now).all()
         var dueLiftEntries: [UUID] = []
         for proposal in dueLifts {
             dueLiftEntries += try await BlockEntryModel.query(on: database.db).filter(\.$liftProposalID == proposal.id!)
-                .filter(\.$state ~~ ["active", "scheduled"]).all().compactMap(\.id)
+                .filter(\.$state ~~ liftable).all().compactMap(\.id)
         }
         let liftEntries = dueLiftEntries
         guard due != nil || !liftEntries.isEmpty else { return nil }
         let changed = try await publishing(note: "schedule", actor: "system:schedule") { db, changes -> Bool in
             for entry in try await BlockEntryModel.query(on: db).scheduled().filter(\.$effectiveFrom <= now).all() {
-                try await activate(entry, at: now, actor: "system:schedule", changes: &changes, on: db)
+                try await move(entry, by: .activate, at: now, actor: "system:schedule", changes: &changes, on: db)
             }
+            var endedEntries: [BlockEntryModel] = []
             for entry in try await BlockEntryModel.query(on: db).filter(\.$effectiveUntil != nil).filter(\.$effectiveUntil <= now)
-                .filter(\.$state == "active").all() {
+                .filter(\.$state == BlockEntryState.active.rawValue).all() {
                 try await lift(entry, proposal: nil, at: now, changes: &changes, on: db)
+                endedEntries.append(entry)
             }
+            try await tellCasesOfLift(endedEntries, proposal: nil, at: now, on: db)
+            var liftedBy: [UUID: (proposal: BlockProposalModel?, entries: [BlockEntryModel])] = [:]
             for id in liftEntries {
-                guard let entry = try await BlockEntryModel.find(id, on: db), entry.state == "active" || entry.state == "scheduled" else { continue }
+                guard let entry = try await BlockEntryModel.find(id, on: db), BlockEntryState.liftable.contains(entry.entryState) else { continue }
                 let proposal = try await entry.liftProposalID.asyncFlatMap { try await BlockProposalModel.find($0, on: db) }
                 try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db)
+                liftedBy[entry.liftProposalID ?? id, default: (proposal, [])].entries.append(entry)
             }
+            for (_, group) in liftedBy { try await tellCasesOfLift(group.entries, proposal: group.proposal, at: now, on: db) }
             return !changes.isEmpty
         }
         return changed ? try await currentSerial() : nil

@@ -43,14 +43,15 @@ struct BlocklistStaffWebController: Sendable {
         let view = BlocklistHomeView(
             language: l, identity: context.identity!, serial: try await service.currentSerial(),
             active: try await BlockEntryModel.query(on: database.db).active().count(),
-            pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == "pending").sort(\.$proposedAt).all(),
-            recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != "pending").sort(\.$proposedAt, .descending).limit(30).all(),
+            pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == BlockProposalState.pending.rawValue).sort(\.$proposedAt).all(),
+            recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != BlockProposalState.pending.rawValue).sort(\.$proposedAt, .descending).limit(30).all(),
             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
             allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
             bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
             secondaries: try await DNSTransferModel.query(on: database.db).sort(\.$id).all(),
             sanction: try await request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) }
                 .asyncFlatMap { try await SanctionModel.find($0, on: database.db) },
+            citedCase: request.uri.queryParameters.get("kasus").flatMap { UUIDText.parse(String($0)) },
             notice: request.uri.queryParameters.get("notice"), error: error)
         return htmlResponse(view.render(), status: status)
     }
@@ -61,14 +62,31 @@ struct BlocklistStaffWebController: Sendable {
         let names = (form.fields["names"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
         let slug = (form.fields["app_slug"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
+            let caseIDs = try await citedCases(form.fields["cases"] ?? "")
             let proposal = try await service.proposeBlock(BlockRequest(
                 names: names, action: BlockAction(rawValue: form.fields["action"] ?? "") ?? .nxdomain, reason: form.fields["reason"] ?? "",
-                legalBases: form.values("legal_basis"), sanctionID: form.fields["sanction_id"].flatMap(UUIDText.parse), appSlug: slug.isEmpty ? nil : slug,
+                legalBases: form.values("legal_basis"), caseIDs: caseIDs, sanctionID: form.fields["sanction_id"].flatMap(UUIDText.parse),
+                appSlug: slug.isEmpty ? nil : slug,
                 appName: slug.isEmpty ? nil : (form.fields["app_name"] ?? slug), effectiveAt: nil, until: nil), by: context.identity!)
             return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Usulan dicatat; menunggu persetujuan supervisor lain.", "Proposal recorded; it awaits another supervisor's approval."))
         } catch let error as BlockActionError {
             return try await home(request, context, status: error.kind.status, error: message(error, l))
         }
+    }
+
+    /// The cases the form cites: one reference a line (ticket number, case id or content address).
+    private func citedCases(_ text: String) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let id = try await CaseReference.resolve(String(line), database: database) else {
+                throw BlockActionError(kind: .invalid, code: "unknown_case",
+                                       id: "Kasus baris \(index + 1) (“\(line)”) tidak ditemukan: isi nomor aduan, ID kasus, atau URL konten.",
+                                       en: "Case on line \(index + 1) ('\(line)') not found: give a ticket number, a case id or the content's address.",
+                                       field: "cases")
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 
     func proposalPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok, notice: String? = nil,
@@ -80,9 +98,11 @@ struct BlocklistStaffWebController: Sendable {
         let entries = try await BlockEntryModel.query(on: database.db).group(.or) { $0.filter(\.$proposalID == id).filter(\.$liftProposalID == id) }
             .sort(\.$sortKey).limit(2000).all()
         let events = try await BlockEventModel.query(on: database.db).filter(\.$proposalID == id).sort(\.$occurredAt).all()
+        let links = try await BlockProposalCaseModel.query(on: database.db).filter(\.$proposalID == id).all().map(\.caseID)
+        let cases = links.isEmpty ? [] : try await CaseModel.query(on: database.db).filter(\.$id ~~ links).sort(\.$createdAt).all()
         let app = try await proposal.appID.asyncFlatMap { try await BlockAppModel.find($0, on: database.db) }
         return htmlResponse(BlockProposalView(language: l, identity: context.identity!, proposal: proposal, entries: entries, events: events, app: app,
-                                              notice: notice, error: error).render(), status: status)
+                                              cases: cases, notice: notice, error: error).render(), status: status)
     }
 
     func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -160,6 +180,8 @@ struct BlocklistHomeView {
     var secondaries: [DNSTransferModel] = []
     /// A "network block recommended" sanction the proposal follows from.
     var sanction: SanctionModel?
+    /// A case the proposal is opened from (`?kasus=<id>`), cited in the form.
+    var citedCase: UUID?
     var notice: String?
     var error: String?
 
@@ -210,7 +232,7 @@ struct BlocklistHomeView {
                 .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))),
             .h2(.text(l.t("Usulan terakhir", "Recent proposals"))),
             .table(.tbody(.forEach(recent) { p in
-                .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id!))), .code(.text(p.number)))), .td(.text(p.state)),
+                .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id!))), .code(.text(p.number)))), .td(.text(l.t(p.proposalState.label.id, p.proposalState.label.en))),
                     .td(.text(p.proposedByEmail + " → " + (p.reviewedByEmail ?? "—"))), .td(.text(StaffUI.time(p.effectiveAt))))
             }))
         )).render()
@@ -232,6 +254,9 @@ struct BlocklistHomeView {
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Dasar hukum", "Legal basis"))]),
                       .forEach(bases) { b in StaffUI.option(.checkbox, "legal_basis", b.id ?? "", checked: false, "\(b.title) — \(b.article)") }),
             StaffUI.field("block-reason", l.t("Alasan (minimal 20 karakter)", "Reason (at least 20 characters)"), .textarea(.name("reason"), .id("block-reason"))),
+            StaffUI.field("block-cases", l.t("Kasus terkait (opsional): nomor aduan, ID kasus, atau URL konten, satu per baris",
+                                             "Related cases (optional): ticket number, case id or content address, one a line"),
+                          .textarea(.name("cases"), .id("block-cases"), .text(citedCase.map(UUIDText.lower) ?? ""))),
             StaffUI.field("app-slug", l.t("Aplikasi (opsional): slug", "App (optional): slug"), .input(.type(.text), .name("app_slug"), .id("app-slug"))),
             StaffUI.field("app-name", l.t("Nama aplikasi", "App name"), .input(.type(.text), .name("app_name"), .id("app-name"))),
             .p(.class("hint"), .text(l.t("Berlaku setelah disetujui supervisor lain (empat mata).", "Takes effect once another supervisor approves it (four eyes)."))),
@@ -246,6 +271,8 @@ struct BlockProposalView {
     let entries: [BlockEntryModel]
     let events: [BlockEventModel]
     let app: BlockAppModel?
+    /// The cases the proposal acts for.
+    var cases: [CaseModel] = []
     var notice: String?
     var error: String?
 
@@ -257,7 +284,11 @@ struct BlockProposalView {
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .div(.class("card"), OrderUI.dl([
-                ("Status", .text(p.state)),
+                ("Status", .text(l.t(p.proposalState.label.id, p.proposalState.label.en))),
+                (l.t("Kasus", "Cases"), cases.isEmpty ? .text("—") : .ul(.id("proposal-cases"), .forEach(cases) { c in
+                    .li(.a(.href(l.link(SitePath.Cases.page(c.id!))), .code(.text(c.subjectKey))),
+                        .text(" · " + l.t(c.caseStatus.label.id, c.caseStatus.label.en)))
+                })),
                 (l.t("Aplikasi", "App"), app.map { .a(.href(l.link("/blokir/aplikasi/" + $0.slug)), .text($0.name)) } ?? .text("—")),
                 (p.isLift ? l.t("Syarat dan komitmen", "Conditions and commitments") : l.t("Alasan", "Reason"), .text(p.reason)),
                 (l.t("Dasar hukum", "Legal basis"), .text(p.legalBases.isEmpty ? "—" : p.legalBases.replacingOccurrences(of: ",", with: ", "))),
@@ -267,9 +298,10 @@ struct BlockProposalView {
             ])),
             .h2(.text(l.t("Entri", "Entries"))),
             .table(.tbody(.forEach(entries) { e in
-                .tr(.td(.code(.text((e.isSubdomains ? "*." : "") + e.name))), .td(.text(e.kind)), .td(.text(e.action)), .td(.text(e.state)))
+                .tr(.td(.code(.text(e.writtenName))), .td(.text(l.t(e.entryKind.label.id, e.entryKind.label.en))),
+                    .td(.text(l.t(e.blockAction.label.id, e.blockAction.label.en))), .td(.text(l.t(e.entryState.label.id, e.entryState.label.en))))
             })),
-            .if(p.state == "pending" && identity.may(.approveBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.proposal(p.id!) + "/tinjau")),
+            .if(p.proposalState.isAwaitingReview && identity.may(.approveBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.proposal(p.id!) + "/tinjau")),
                 .class("card"), StaffUI.csrfField(identity), .h2(.text(l.t("Tinjau (empat mata)", "Review (four eyes)"))),
                 StaffUI.field("review-reason", l.t("Catatan (wajib bila ditolak)", "Note (required to reject)"), .textarea(.name("reason"), .id("review-reason"))),
                 .button(.type(.submit), .name("approve"), .value("1"), .text(l.t("Setujui dan terbitkan", "Approve and publish"))), .text(" "),
@@ -291,13 +323,13 @@ struct BlockAppView {
 
     func render() -> String {
         let l = language
-        let active = entries.contains { $0.state == "active" && $0.liftProposalID == nil }
+        let active = entries.contains { $0.entryState == .active && $0.liftProposalID == nil }
         return PageLayout(title: app.name, language: l, path: "/blokir/aplikasi/" + app.slug, identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Aplikasi ", "App ") + app.name)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .table(.tbody(.forEach(entries) { e in
-                .tr(.td(.code(.text((e.isSubdomains ? "*." : "") + e.name))), .td(.text(e.state)),
+                .tr(.td(.code(.text(e.writtenName))), .td(.text(l.t(e.entryState.label.id, e.entryState.label.en))),
                     .td(.text(e.activatedAt.map { l.t("sejak ", "since ") + StaffUI.time($0) } ?? "")),
                     .td(.text(e.liftedAt.map { l.t("dinormalisasi ", "lifted ") + StaffUI.time($0) } ?? "")))
             })),
@@ -314,7 +346,7 @@ struct BlockAppView {
 extension BlockUI {
     static func history(_ events: [BlockEventModel], _ l: Language) -> Node<HTML.BodyContext> {
         .ul(.class("timeline"), .forEach(events) { e in
-            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(BlockEventKind(rawValue: e.kind).map { l.t($0.title.id, $0.title.en) } ?? e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
         })
     }
 }

@@ -13,6 +13,8 @@ struct CaseDetail: Sendable {
     let comments: [CaseCommentModel]
     let decisions: [DecisionModel]
     let appeals: [AppealModel]
+    /// The order items and block proposals the case set in motion.
+    let followUp: CaseFollowUp
     let related: [CaseModel]
     let assigneeEmail: String?
     let dueAt: Date
@@ -26,11 +28,9 @@ struct CaseDetail: Sendable {
     static let timelineLimit = 300
     static let chartDays = 30
 
-    var pendingDecision: DecisionModel? { decisions.first { $0.state == DecisionModel.State.pending.rawValue } }
-    var latestFinalDecision: DecisionModel? {
-        decisions.first { $0.state == DecisionModel.State.final.rawValue || $0.state == DecisionModel.State.approved.rawValue }
-    }
-    var openAppeal: AppealModel? { appeals.first { $0.state == "open" } }
+    var pendingDecision: DecisionModel? { decisions.first { $0.decisionState == .pending } }
+    var latestFinalDecision: DecisionModel? { decisions.first { $0.decisionState.isInForce } }
+    var openAppeal: AppealModel? { appeals.first { $0.appealState == .open } }
     var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
 
     static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date, reportsBefore: UUID? = nil) async throws -> CaseDetail? {
@@ -52,19 +52,20 @@ struct CaseDetail: Sendable {
         let comments = try await CaseCommentModel.query(on: db).filter(\.$caseID == id).sort(\.$pinned, .descending).sort(\.$createdAt, .descending).all()
         let decisions = try await DecisionModel.query(on: db).filter(\.$caseID == id).sort(\.$decidedAt, .descending).all()
         let appeals = try await AppealModel.query(on: db).filter(\.$caseID == id).sort(\.$filedAt, .descending).all()
+        let followUp = try await CaseFollowUp.load(caseID: id, on: db)
         let assigneeEmail = try await model.assigneeID.asyncFlatMap { try await UserModel.find($0, on: db)?.email }
         let related = try await relatedCases(of: model, db: db)
 
         // Reports per day from the events (cheap: the case's own rows).
         var perDay: [String: Int] = [:]
         let since = now.addingTimeInterval(-Double(chartDays) * 86_400)
-        for event in events where event.kind == "report_received" && event.occurredAt >= since {
+        for event in events where event.kind == CaseEventKind.reportReceived.rawValue && event.occurredAt >= since {
             perDay[QueueFilter.formatDay(event.occurredAt), default: 0] += 1
         }
         let days = (0..<chartDays).reversed().map { QueueFilter.formatDay(now.addingTimeInterval(-Double($0) * 86_400)) }
         return CaseDetail(
             model: model, reports: reports, evidence: Dictionary(grouping: evidence, by: \.reportID), events: events, chainBreaks: breaks,
-            comments: comments, decisions: decisions, appeals: appeals, related: related, assigneeEmail: assigneeEmail,
+            comments: comments, decisions: decisions, appeals: appeals, followUp: followUp, related: related, assigneeEmail: assigneeEmail,
             dueAt: queue.dueAt(categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
             reportsPerDay: days.map { ($0, perDay[$0] ?? 0) },
             olderReports: reports.count == reportLimit ? reports.last?.id : nil)

@@ -104,7 +104,7 @@ enum IntakeTransaction {
                 if let fp = claim.fingerprint, fp != stored.fingerprint {
                     outcomes[index] = .idempotencyConflict
                 } else {
-                    outcomes[index] = .replayed(try JSONDecoder.pantau.decode(IntakeRecord.self, from: Data(stored.result.utf8)))
+                    outcomes[index] = .replayed(try IntakeRecord.stored(stored.result))
                 }
             } else if let first = firstIndexOfClaim.first(where: { $0.key.scope == claim.scope && $0.key.key == claim.key })?.value {
                 duplicateOf[index] = first
@@ -218,7 +218,7 @@ enum IntakeTransaction {
         for index in active {
             let job = jobs[index]
             if let claim = job.idempotency, let record = outcomes[index]?.record {
-                let json = String(decoding: try JSONEncoder.pantau.encode(record), as: UTF8.self)
+                let json = try record.storedText()
                 idempotencyRows.append([.uuid(OrderedID.make(at: now)), .text(claim.scope), .text(claim.key), .text(claim.fingerprint ?? ""),
                                         .text(json), .date(now)])
             }
@@ -254,22 +254,5 @@ extension ReportDraft {
 extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
-
-extension JSONEncoder {
-    static var pantau: JSONEncoder {
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .millisecondsSince1970
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }
-}
-
-extension JSONDecoder {
-    static var pantau: JSONDecoder {
-        let d = JSONDecoder()
-        d.dateDecodingStrategy = .millisecondsSince1970
-        return d
     }
 }

@@ -85,3 +85,20 @@ struct IntakeError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
 }
+
+extension IntakeRecord {
+    /// The answer as kept with its idempotency key (times in milliseconds),
+    /// so a retry gets the same answer byte for byte.
+    func storedText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    static func stored(_ text: String) throws -> IntakeRecord {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(IntakeRecord.self, from: Data(text.utf8))
+    }
+}

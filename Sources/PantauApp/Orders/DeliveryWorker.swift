@@ -251,33 +251,33 @@ struct DeliveryWorker: Service {
             row.error = failure
             row.channel = channel
             try await row.create(on: db)
-            guard let outbox = try await OutboxModel.find(message.id, on: db), outbox.status == "pending" else { return }
+            guard let outbox = try await OutboxModel.find(message.id, on: db), outbox.status == OutboxStatus.pending.rawValue else { return }
             outbox.attempts = attempt
             outbox.leaseUntil = nil
             outbox.leasedBy = nil
             outbox.lastError = failure
             if case .awaitingManualSend = outcome {
-                outbox.status = "manual"
+                outbox.status = OutboxStatus.manual.rawValue
                 if let post = message.campaignPostID {
                     try await CampaignService.recordUnpublished(post: post, status: .manual, reason: "no publishing connector configured for this account",
                                                                 at: now, on: db)
                 } else {
-                    try await OrderService.recordEvent("order_awaiting_manual_send", platform: message.platformID, order: message.orderID,
+                    try await OrderService.recordEvent(.orderAwaitingManualSend, platform: message.platformID, order: message.orderID,
                                                        actor: "system:delivery", payload: ["reason": "no webhook and no SMTP relay configured"],
                                                        at: now, on: db)
                 }
             } else if failure == nil {
-                outbox.status = "delivered"
+                outbox.status = OutboxStatus.delivered.rawValue
                 outbox.deliveredAt = now
                 if let post = message.campaignPostID {
                     var url: String?, externalID: String?
                     if case .published(let u, let id) = outcome { (url, externalID) = (u, id) }
                     try await CampaignService.recordPublished(post: post, url: url, externalID: externalID, at: now, on: db)
                 } else if let orderID = message.orderID, let order = try await OrderModel.find(orderID, on: db), order.sentAt == nil {
-                    try await orders.markDelivered(order, at: now, isSQLite: database.isSQLite, on: db)
+                    try await orders.markDelivered(order, at: now, on: db)
                 }
             } else if giveUp {
-                outbox.status = "dead"
+                outbox.status = OutboxStatus.dead.rawValue
                 if let post = message.campaignPostID {
                     try await CampaignService.recordUnpublished(post: post, status: .failed, reason: failure ?? "", at: now, on: db)
                 } else {

@@ -11,18 +11,49 @@ struct OrderService: Sendable {
     let database: PantauDatabase
     let clock: any PantauClock
     let categories: CategoryIndex
+    /// Orders tell the cases they concern (delivery, deadlines) through it.
+    var ledger: CaseLedger { CaseLedger(database: database) }
     /// Decisions within this window go into one order (0 = one order each, at once).
     var batchWindow: Double = 15 * 60
     /// Hours platforms have to answer, from delivery (per-platform,
     /// per-category overrides live in `platform_deadlines`).
     var deadlines = OrderDeadlines()
 
+    /// A decision in force on a case, in the decision's transaction: the
+    /// case's standing order item follows it (`OrderRules.afterNewDecision`),
+    /// and a "violating → takedown order" decision on a case without one
+    /// joins its platform's order.
+    func follow(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date, on db: any Database) async throws {
+        let takedown = decision.decisionVerdict == .violating && decision.proposedAction == .takedownOrder
+        let standing = try await OrderItemModel.query(on: db).filter(\.$caseID == model.id!)
+            .filter(\.$status ~~ OrderRules.standing.map(\.rawValue)).all()
+        for item in standing {
+            guard let change = OrderRules.afterNewDecision(item.itemStatus, takedown: takedown),
+                  let order = try await OrderModel.find(item.orderID, on: db) else { continue }
+            item.status = change.status.rawValue
+            if change == .objectionDismissed {
+                let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
+                let hours = OrderRules.deadlineHours(urgent: order.urgent, category: item.categoryID, overrides: overrides, defaults: deadlines)
+                item.dueAt = now.addingTimeInterval(Double(hours) * 3600)
+                if (order.deadlineAt ?? .distantPast) < item.dueAt! { order.deadlineAt = item.dueAt }
+            }
+            try await item.save(on: db)
+            let payload = ["order": order.number, "item_id": UUIDText.lower(item.id!), "subject_key": item.subjectKey,
+                           "decision_id": UUIDText.lower(decision.id!)]
+            try await Self.recordEvent(.item(change), platform: order.platformID, order: order.id, item: item.id, actor: "system:orders",
+                                       payload: payload, at: now, on: db)
+            try await ledger.append(.orderItem(change), to: model, actor: "system:orders", payload: payload, at: now, on: db)
+            try await refreshStatus(order, on: db)
+        }
+        guard takedown, standing.isEmpty else { return }
+        try await addItem(decision: decision, case: model, ledger: ledger, at: now, on: db)
+    }
+
     /// Adds a decided subject to its platform's open order (inside the
     /// decision's transaction), opening one when none collects items now.
-    func addItem(decision: DecisionModel, case model: CaseModel, at now: Date, on db: any Database,
-                 appendEvent: (CaseModel, String, [String: String]) async throws -> Void) async throws {
+    private func addItem(decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date, on db: any Database) async throws {
         let urgent = categories[decision.categoryID]?.isUrgent ?? false
-        let open = try await OrderModel.query(on: db).filter(\.$status == "queued").filter(\.$platformID == model.subjectPlatform)
+        let open = try await OrderModel.query(on: db).filter(\.$status == OrderStatus.queued.rawValue).filter(\.$platformID == model.subjectPlatform)
             .filter(\.$urgent == urgent).filter(\.$batchClosesAt > now).sort(\.$createdAt, .descending).first()
         let order: OrderModel
         if let open {
@@ -33,7 +64,7 @@ struct OrderService: Sendable {
             order.number = OrderNumber.make(day: now, sequence: try await nextSequence(day: OrderNumber.day(now), on: db))
             order.platformID = model.subjectPlatform
             order.urgent = urgent
-            order.status = "queued"
+            order.status = OrderStatus.queued.rawValue
             order.createdAt = now
             order.batchClosesAt = now.addingTimeInterval(batchWindow)
             try await order.create(on: db)
@@ -48,10 +79,11 @@ struct OrderService: Sendable {
         item.categoryID = decision.categoryID
         item.legalBases = decision.legalBases
         item.publicReason = decision.publicReason
-        item.status = "pending"
+        item.status = OrderItemStatus.pending.rawValue
         try await item.create(on: db)
-        try await appendEvent(model, "order_item_added", ["order": order.number, "order_id": UUIDText.lower(order.id!),
-                                                          "urgent": String(urgent), "platform": order.platformID])
+        try await ledger.append(.orderItemAdded, to: model, actor: "system:orders",
+                                payload: ["order": order.number, "order_id": UUIDText.lower(order.id!), "urgent": String(urgent),
+                                          "platform": order.platformID], at: now, on: db)
         if batchWindow <= 0 { try await close(order, at: now, on: db) }
     }
 
@@ -69,13 +101,13 @@ struct OrderService: Sendable {
     func closeDueBatches() async throws -> Int {
         let now = clock.now()
         // Read-only unless something is due (an idle worker polls this).
-        let due = try await OrderModel.query(on: database.db).filter(\.$status == "queued").filter(\.$batchClosesAt <= now)
+        let due = try await OrderModel.query(on: database.db).filter(\.$status == OrderStatus.queued.rawValue).filter(\.$batchClosesAt <= now)
             .sort(\.$batchClosesAt).limit(100).all()
         var closed = 0
         for candidate in due {
             let done = try await database.writeTransaction { db in
                 // Another process may have closed it meanwhile.
-                guard let order = try await OrderModel.find(candidate.id!, on: db), order.status == "queued" else { return false }
+                guard let order = try await OrderModel.find(candidate.id!, on: db), order.status == OrderStatus.queued.rawValue else { return false }
                 try await close(order, at: now, on: db)
                 return true
             }
@@ -105,7 +137,7 @@ struct OrderService: Sendable {
         order.status = OrderStatus.dispatching.rawValue
         order.dispatchedAt = now
         try await order.save(on: db)
-        try await Self.recordEvent("order_dispatched", platform: order.platformID, order: order.id, actor: "system:orders",
+        try await Self.recordEvent(.orderDispatched, platform: order.platformID, order: order.id, actor: "system:orders",
                                    payload: ["order": order.number, "items": String(items.count)], at: now, on: db)
     }
 
@@ -124,12 +156,12 @@ struct OrderService: Sendable {
     /// The platform accepted the delivery: the deadline of every item starts
     /// now (the order's deadline is its latest item's), and every case hears
     /// of it. Runs in the delivery's transaction.
-    func markDelivered(_ order: OrderModel, at now: Date, isSQLite: Bool, on db: any Database) async throws {
+    func markDelivered(_ order: OrderModel, at now: Date, on db: any Database) async throws {
         let overrides = try await deadlineOverrides(platform: order.platformID, on: db)
         let caseIDs = try await caseIDs(of: order.id!, on: db)
         // Cases first, then items, then the order: the order every writer of
         // items locks in (answers and the deadline monitor do the same).
-        let cases = try await CaseService.lockedCases(caseIDs, isSQLite: isSQLite, on: db)
+        let cases = try await ledger.lock(caseIDs, on: db)
         let items = try await OrderItemModel.query(on: db).filter(\.$orderID == order.id!).all()
         var latest = now
         for item in items {
@@ -144,11 +176,11 @@ struct OrderService: Sendable {
         order.sentAt = now
         order.deadlineAt = latest
         try await refreshStatus(order, items: items, on: db)
-        try await Self.recordEvent("order_sent", platform: order.platformID, order: order.id, actor: "system:delivery",
+        try await Self.recordEvent(.orderSent, platform: order.platformID, order: order.id, actor: "system:delivery",
                                    payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
         for model in cases {
-            try await CaseService.appendEvent(to: model, kind: "order_sent", actor: "system:delivery",
-                                              payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
+            try await ledger.append(.orderSent, to: model, actor: "system:delivery",
+                                    payload: ["order": order.number, "deadline_at": isoTimestamp(latest)], at: now, on: db)
             try await model.save(on: db)
         }
     }
@@ -163,7 +195,7 @@ struct OrderService: Sendable {
     }
 
     /// Appends one entry to a platform's history.
-    static func recordEvent(_ kind: String, platform: String, order: UUID? = nil, item: UUID? = nil, sanction: UUID? = nil,
+    static func recordEvent(_ kind: PlatformEventKind, platform: String, order: UUID? = nil, item: UUID? = nil, sanction: UUID? = nil,
                             actor: String, payload: [String: String], at now: Date, on db: any Database) async throws {
         let event = PlatformEventModel()
         event.id = OrderedID.make(at: now)
@@ -171,7 +203,7 @@ struct OrderService: Sendable {
         event.orderID = order
         event.itemID = item
         event.sanctionID = sanction
-        event.kind = kind
+        event.kind = kind.rawValue
         event.actor = actor
         event.occurredAt = now
         event.payload = canonicalJSON(payload)
@@ -238,11 +270,11 @@ extension OrderService {
         let due = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.pending.rawValue)
             .filter(\.$dueAt <= now).limit(200).all()
         guard !due.isEmpty else { return 0 }
-        let isSQLite = database.isSQLite
+        let ledger = ledger
         return try await database.writeTransaction { db in
             var changed = 0
             var orders: Set<UUID> = []
-            let locked = Dictionary(try await CaseService.lockedCases(due.map(\.caseID), isSQLite: isSQLite, on: db).map { ($0.id!, $0) },
+            let locked = Dictionary(try await ledger.lock(due.map(\.caseID), on: db).map { ($0.id!, $0) },
                                     uniquingKeysWith: { a, _ in a })
             for candidate in due {
                 // Answered meanwhile? Read it again under the case's lock.
@@ -252,11 +284,10 @@ extension OrderService {
                 try await item.save(on: db)
                 let payload = ["order": order.number, "item_id": UUIDText.lower(item.id!), "subject_key": item.subjectKey,
                                "due_at": isoTimestamp(dueAt)]
-                try await Self.recordEvent("item_overdue", platform: order.platformID, order: order.id, item: item.id,
+                try await Self.recordEvent(.itemOverdue, platform: order.platformID, order: order.id, item: item.id,
                                            actor: "system:deadline-monitor", payload: payload, at: now, on: db)
                 if let model = locked[item.caseID] {
-                    try await CaseService.appendEvent(to: model, kind: "order_item_overdue", actor: "system:deadline-monitor",
-                                                      payload: payload, at: now, on: db)
+                    try await ledger.append(.orderItemOverdue, to: model, actor: "system:deadline-monitor", payload: payload, at: now, on: db)
                 }
                 orders.insert(order.id!)
                 changed += 1

@@ -15,6 +15,10 @@ struct OrderActionError: ServiceRefusal, CustomStringConvertible {
     var description: String { en }
     var refusedField: String? { field }
 
+    static func review(_ refusal: FourEyesRefusal) -> OrderActionError {
+        OrderActionError(kind: RefusalKind(refusal.reason), code: refusal.code, id: refusal.message.id, en: refusal.message.en, field: refusal.field)
+    }
+
     static let orderNotFound = OrderActionError(kind: .notFound, code: "order_not_found", id: "Perintah tidak ditemukan.", en: "Order not found.")
     static let itemNotFound = OrderActionError(kind: .notFound, code: "item_not_found", id: "Butir perintah tidak ditemukan.", en: "Order item not found.")
 }
@@ -24,14 +28,20 @@ struct OrderActionError: ServiceRefusal, CustomStringConvertible {
 /// and the sanctions ladder. Every change is a platform event and, where a
 /// case is concerned, an event in the case's chain.
 struct OrderTrackingService: Sendable {
-    let cases: CaseService
     let orders: OrderService
+    /// A platform's objection is an appeal against the case's decision.
+    let appeals: AppealService
     var fine = FineFormula()
     /// Whether orders to platforms without a webhook go out by SMTP (shown to staff).
     var smtpConfigured = false
 
-    var database: PantauDatabase { cases.database }
-    var clock: any PantauClock { cases.clock }
+    var database: PantauDatabase { orders.database }
+    var clock: any PantauClock { orders.clock }
+    var ledger: CaseLedger { appeals.ledger }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await database.writeTransaction(body)
+    }
 
     // MARK: Reading
 
@@ -62,13 +72,13 @@ struct OrderTrackingService: Sendable {
     /// The platform confirms it received the order (idempotent).
     func acknowledge(_ orderID: UUID, platform: String, actor: String) async throws -> OrderModel {
         let now = clock.now()
-        return try await cases.write { db in
+        return try await write { db in
             guard let order = try await OrderModel.find(orderID, on: db), order.platformID == platform,
                   order.status != OrderStatus.queued.rawValue else { throw OrderActionError.orderNotFound }
             guard order.acknowledgedAt == nil else { return order }
             order.acknowledgedAt = now
             try await orders.refreshStatus(order, on: db)
-            try await OrderService.recordEvent("order_acknowledged", platform: platform, order: order.id, actor: actor,
+            try await OrderService.recordEvent(.orderAcknowledged, platform: platform, order: order.id, actor: actor,
                                                payload: ["order": order.number], at: now, on: db)
             return order
         }
@@ -106,11 +116,11 @@ struct OrderTrackingService: Sendable {
                                        en: "'removed_at' must not be in the future.", field: "removed_at")
             }
         }
-        return try await cases.write { db in
+        return try await write { db in
             guard let order = try await OrderModel.find(orderID, on: db), order.platformID == platform,
                   order.status != OrderStatus.queued.rawValue else { throw OrderActionError.orderNotFound }
             guard let first = try await OrderItemModel.find(itemID, on: db), first.orderID == orderID else { throw OrderActionError.itemNotFound }
-            let model = try await cases.lockedCases([first.caseID], on: db).first!
+            let model = try await ledger.lock(first.caseID, on: db)
             // Read again under the case's lock: a concurrent answer may have won.
             let item = try await OrderItemModel.find(itemID, on: db)!
             switch OrderRules.apply(answer, to: item.itemStatus, dueAt: item.dueAt, answeredAt: removedAt ?? now) {
@@ -130,15 +140,15 @@ struct OrderTrackingService: Sendable {
                 if !reason.isEmpty { payload["reason"] = reason }
                 if let removed = item.removedAt { payload["removed_at"] = isoTimestamp(removed) }
                 if answer == .objected, model.caseStatus == .decided || model.caseStatus == .closed {
-                    let filed = try await cases.fileAppeal(caseID: model.id!, source: .platformObjection, platform: Platform(rawValue: platform),
-                                                           reason: reason, contact: nil, actor: actor, at: now, lockedCase: model, on: db)
+                    let filed = try await appeals.file(source: .platformObjection, platform: Platform(rawValue: platform), reason: reason,
+                                                       contact: nil, actor: actor, at: now, lockedCase: model, on: db)
                     item.appealReference = filed.reference
                     payload["appeal"] = filed.reference
                 }
                 try await item.save(on: db)
-                try await OrderService.recordEvent("item_" + answer.rawValue, platform: platform, order: order.id, item: item.id, actor: actor,
+                try await OrderService.recordEvent(.itemAnswered(answer), platform: platform, order: order.id, item: item.id, actor: actor,
                                                    payload: payload, at: now, on: db)
-                try await cases.appendEvent(to: model, kind: "order_item_" + answer.rawValue, actor: actor, payload: payload, at: now, on: db)
+                try await ledger.append(.orderItemAnswered(answer), to: model, actor: actor, payload: payload, at: now, on: db)
                 try await model.save(on: db)
                 try await orders.refreshStatus(order, on: db)
                 return AnswerResult(item: item, order: order, changed: true)
@@ -157,10 +167,10 @@ struct OrderTrackingService: Sendable {
                                    en: "Note where and how the letter was sent (5–500 characters).", field: "note")
         }
         let now = clock.now()
-        let isSQLite = database.isSQLite
-        return try await cases.write { db in
+        return try await write { db in
             guard let order = try await OrderModel.find(orderID, on: db) else { throw OrderActionError.orderNotFound }
-            guard let message = try await OutboxModel.query(on: db).filter(\.$orderID == orderID).filter(\.$status == "manual").first() else {
+            guard let message = try await OutboxModel.query(on: db).filter(\.$orderID == orderID)
+                .filter(\.$status == OutboxStatus.manual.rawValue).first() else {
                 throw OrderActionError(kind: .conflict, code: "not_awaiting_manual_send", id: "Perintah ini tidak menunggu pengiriman manual.",
                                        en: "This order is not waiting to be sent by hand.")
             }
@@ -174,13 +184,13 @@ struct OrderTrackingService: Sendable {
             attempt.channel = "manual"
             try await attempt.create(on: db)
             message.attempts += 1
-            message.status = "delivered"
+            message.status = OutboxStatus.delivered.rawValue
             message.deliveredAt = now
             message.lastError = nil
             try await message.save(on: db)
-            try await OrderService.recordEvent("order_sent_manually", platform: order.platformID, order: order.id, actor: actor.actor,
+            try await OrderService.recordEvent(.orderSentManually, platform: order.platformID, order: order.id, actor: actor.actor,
                                                payload: ["order": order.number, "note": note], at: now, on: db)
-            if order.sentAt == nil { try await orders.markDelivered(order, at: now, isSQLite: isSQLite, on: db) }
+            if order.sentAt == nil { try await orders.markDelivered(order, at: now, on: db) }
             return order
         }
     }
@@ -201,9 +211,9 @@ struct OrderTrackingService: Sendable {
                                    en: "The evidence hash must be a SHA-256 (64 lower-case hex digits).", field: "evidence_sha256")
         }
         let now = clock.now()
-        return try await cases.write { db in
+        return try await write { db in
             guard let first = try await OrderItemModel.find(itemID, on: db) else { throw OrderActionError.itemNotFound }
-            let model = try await cases.lockedCases([first.caseID], on: db).first!
+            let model = try await ledger.lock(first.caseID, on: db)
             let item = try await OrderItemModel.find(itemID, on: db)!
             guard OrderRules.mayRecheck(item.itemStatus) else {
                 throw OrderActionError(kind: .conflict, code: "not_complied",
@@ -224,9 +234,9 @@ struct OrderTrackingService: Sendable {
             var payload = ["order": order.number, "item_id": UUIDText.lower(item.id!), "subject_key": item.subjectKey,
                            "evidence": note, "due_at": isoTimestamp(due), "times_found_online": String(item.stillOnlineCount ?? 1)]
             if let evidenceHash { payload["evidence_sha256"] = evidenceHash }
-            try await OrderService.recordEvent("item_still_online", platform: order.platformID, order: order.id, item: item.id,
+            try await OrderService.recordEvent(.itemStillOnline, platform: order.platformID, order: order.id, item: item.id,
                                                actor: actor.actor, payload: payload, at: now, on: db)
-            try await cases.appendEvent(to: model, kind: "order_item_still_online", actor: actor.actor, payload: payload, at: now, on: db)
+            try await ledger.append(.orderItemStillOnline, to: model, actor: actor.actor, payload: payload, at: now, on: db)
             try await model.save(on: db)
             return item
         }
@@ -265,7 +275,7 @@ struct OrderTrackingService: Sendable {
 
     /// The platform's highest issued sanction.
     func currentLevel(platform: String, on db: any Database) async throws -> SanctionLevel? {
-        try await SanctionModel.query(on: db).filter(\.$platformID == platform).filter(\.$state == "issued").all()
+        try await SanctionModel.query(on: db).filter(\.$platformID == platform).filter(\.$state == SanctionState.issued.rawValue).all()
             .map(\.sanctionLevel).max()
     }
 
@@ -284,8 +294,8 @@ struct OrderTrackingService: Sendable {
         }
         let now = clock.now()
         let fine = fine
-        return try await cases.write { db in
-            if try await SanctionModel.query(on: db).filter(\.$platformID == platform).filter(\.$state == "proposed").first() != nil {
+        return try await write { db in
+            if try await SanctionModel.query(on: db).filter(\.$platformID == platform).filter(\.$state == SanctionState.proposed.rawValue).first() != nil {
                 throw OrderActionError(kind: .conflict, code: "sanction_pending",
                                        id: "Sudah ada usulan sanksi untuk platform ini yang menunggu persetujuan.",
                                        en: "A sanction for this platform already awaits approval.")
@@ -313,7 +323,7 @@ struct OrderTrackingService: Sendable {
                 + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(sanction.id!).suffix(6)).uppercased()
             sanction.platformID = platform
             sanction.level = level.rawValue
-            sanction.state = "proposed"
+            sanction.state = SanctionState.proposed.rawValue
             sanction.reason = reason
             sanction.itemIDs = items.map { UUIDText.lower($0.id!) }.sorted().joined(separator: ",")
             sanction.fineAmount = level.carriesFine ? fine.amount(items: items.count, urgentItems: urgent) : nil
@@ -323,7 +333,7 @@ struct OrderTrackingService: Sendable {
             try await sanction.create(on: db)
             var payload = ["sanction": sanction.number, "level": level.rawValue, "items": String(items.count), "reason": reason]
             if let amount = sanction.fineAmount { payload["fine_amount"] = String(amount) }
-            try await OrderService.recordEvent("sanction_proposed", platform: platform, sanction: sanction.id, actor: actor.actor,
+            try await OrderService.recordEvent(.sanctionProposed, platform: platform, sanction: sanction.id, actor: actor.actor,
                                                payload: payload, at: now, on: db)
             return sanction
         }
@@ -332,27 +342,22 @@ struct OrderTrackingService: Sendable {
     /// A supervisor other than the proposer issues or rejects a proposed sanction.
     func reviewSanction(_ id: UUID, approve: Bool, reason: String, by actor: Identity) async throws -> SanctionModel {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let problem = FourEyes.rejectionProblem(approve: approve, reason: reason) {
-            throw OrderActionError(kind: .invalid, code: "reason_required", id: problem.id, en: problem.en, field: "reason")
-        }
+        if let refusal = FourEyes.checkReason(.sanction, approve: approve, reason: reason) { throw OrderActionError.review(refusal) }
         let now = clock.now()
-        return try await cases.write { db in
+        return try await write { db in
             guard let sanction = try await SanctionModel.find(id, on: db) else {
                 throw OrderActionError(kind: .notFound, code: "sanction_not_found", id: "Sanksi tidak ditemukan.", en: "Sanction not found.")
             }
-            guard sanction.state == "proposed" else {
-                throw OrderActionError(kind: .conflict, code: "sanction_not_pending", id: "Sanksi ini tidak menunggu persetujuan.",
-                                       en: "This sanction is not awaiting approval.")
+            if let refusal = FourEyes.check(.sanction, approve: approve, reason: reason, awaitingReview: sanction.sanctionState.isAwaitingReview,
+                                            proposedBy: sanction.proposedBy, reviewer: actor.userID) {
+                throw OrderActionError.review(refusal)
             }
-            guard sanction.proposedBy != actor.userID else {
-                throw OrderActionError(kind: .forbidden, code: "four_eyes", id: FourEyes.ownProposal.id, en: FourEyes.ownProposal.en)
-            }
-            sanction.state = approve ? "issued" : "rejected"
+            sanction.state = SanctionState.afterReview(approve: approve).rawValue
             sanction.reviewedByEmail = actor.email
             sanction.reviewedAt = now
             sanction.reviewReason = reason.isEmpty ? nil : reason
             try await sanction.save(on: db)
-            try await OrderService.recordEvent(approve ? "sanction_issued" : "sanction_rejected", platform: sanction.platformID,
+            try await OrderService.recordEvent(.sanctionReviewed(approve: approve), platform: sanction.platformID,
                                                sanction: sanction.id, actor: actor.actor,
                                                payload: ["sanction": sanction.number, "level": sanction.level, "proposed_by": sanction.proposedByEmail,
                                                          "reason": reason], at: now, on: db)

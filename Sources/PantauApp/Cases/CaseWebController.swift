@@ -271,7 +271,7 @@ struct CaseWebController: Sendable {
     }
 
     func approvals(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionModel.State.pending.rawValue)
+        let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionState.pending.rawValue)
             .sort(\.$decidedAt).limit(500).all()
         let keys = Dictionary(try await CaseModel.query(on: database.db).filter(\.$id ~~ pending.map(\.caseID)).all().map { ($0.id!, $0.subjectKey) },
                               uniquingKeysWith: { a, _ in a })
@@ -403,8 +403,7 @@ struct CaseWebController: Sendable {
         do {
             let caseID = try await AppealTarget.resolve(view.reference, database: database)
             let contact = ReporterContact(name: view.name.isEmpty ? nil : view.name, email: email.isEmpty ? nil : email)
-            let filed = try await cases.fileAppeal(caseID: caseID, source: .affectedPerson, platform: nil, reason: view.reason,
-                                                   contact: contact, actor: "public:appeal")
+            let filed = try await cases.fileAppeal(caseID: caseID, reason: view.reason, contact: contact, actor: "public:appeal")
             return htmlResponse(AppealFiledView(language: language, filed: filed).render(), status: .created)
         } catch let error as CaseActionError {
             view.errors[error.code == "text_too_short" || error.code == "text_too_long" ? "reason" : "reference"] = language.t(error.id, error.en)
@@ -417,22 +416,11 @@ struct CaseWebController: Sendable {
 /// content's URL or handle (its subject's latest case).
 enum AppealTarget {
     static func resolve(_ reference: String, database: PantauDatabase) async throws -> UUID {
-        let text = reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        let notFound = CaseActionError(kind: .notFound, code: "case_not_found",
-                                       id: "Tidak ada keputusan untuk rujukan ini. Isi nomor aduan, ID kasus, atau URL konten.",
-                                       en: "No decision matches this reference. Give a ticket number, a case id, or the content's URL.")
-        guard !text.isEmpty, text.count <= 2048 else { throw notFound }
-        if TicketNumber.isWellFormed(text.uppercased()) {
-            guard let report = try await ReportModel.query(on: database.db).filter(\.$ticket == text.uppercased()).first() else { throw notFound }
-            return report.caseID
+        guard let id = try await CaseReference.resolve(reference, database: database) else {
+            throw CaseActionError(kind: .notFound, code: "case_not_found",
+                                  id: "Tidak ada keputusan untuk rujukan ini. Isi nomor aduan, ID kasus, atau URL konten.",
+                                  en: "No decision matches this reference. Give a ticket number, a case id, or the content's URL.")
         }
-        if let id = UUIDText.parse(text) {
-            guard try await CaseModel.find(id, on: database.db) != nil else { throw notFound }
-            return id
-        }
-        guard let subject = try? SubjectCanonicalizer.canonicalize(text),
-              let latest = try await CaseModel.query(on: database.db).filter(\.$subjectKey == subject.key).sort(\.$createdAt, .descending).first()
-        else { throw notFound }
-        return latest.id!
+        return id
     }
 }

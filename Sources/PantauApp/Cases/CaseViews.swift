@@ -276,6 +276,7 @@ struct CasePageView {
                     reportsChart,
                     reportsSection,
                     decisionsSection,
+                    followUpSection,
                     .if(identity.may(.decideCases) && [.new, .inReview, .needsInfo, .escalated, .reopened].contains(status), decisionForm)
                  ),
                  .div(
@@ -406,13 +407,37 @@ struct CasePageView {
             })
     }
 
+    /// What the case set in motion: order items and block proposals.
+    private var followUpSection: Node<HTML.BodyContext> {
+        let l = language
+        let followUp = detail.followUp
+        guard !followUp.orderItems.isEmpty || !followUp.blocks.isEmpty else { return .empty }
+        return .section(.class("card"), .id("tindak-lanjut"), .h2(.text(l.t("Tindak lanjut", "Follow-up"))),
+            .if(!followUp.orderItems.isEmpty, .group(
+                .h3(.text(l.t("Perintah takedown", "Takedown orders"))),
+                .ul(.forEach(followUp.orderItems) { item in
+                    .li(.a(.href(l.link(SitePath.Orders.page(item.orderID))), .text(item.orderNumber)),
+                        .text(" · " + l.t(item.status.label.id, item.status.label.en)),
+                        .unwrap(item.dueAt) { .text(" · " + l.t("tenggat ", "due ") + StaffUI.time($0)) })
+                }))),
+            .if(!followUp.blocks.isEmpty, .group(
+                .h3(.text(l.t("Pemblokiran jaringan", "Network blocks"))),
+                .ul(.forEach(followUp.blocks) { proposal in
+                    .li(.a(.href(l.link(SitePath.Blocklist.proposal(proposal.id))), .text(proposal.number)),
+                        .text(" · " + l.t(proposal.kind.label.id, proposal.kind.label.en) + " · " + l.t(proposal.state.label.id, proposal.state.label.en)),
+                        .ul(.forEach(proposal.entries) { entry in
+                            .li(.code(.text(entry.writtenName)), .text(" · " + l.t(entry.entryState.label.id, entry.entryState.label.en)))
+                        }))
+                }))))
+    }
+
     private func decisionState(_ d: DecisionModel) -> String {
         let l = language
-        return switch DecisionModel.State(rawValue: d.state) {
+        return switch d.decisionState {
         case .pending: l.t("menunggu persetujuan", "awaiting approval")
         case .approved: l.t("disetujui", "approved")
         case .rejected: l.t("ditolak supervisor", "rejected by a supervisor")
-        case .final, .none: l.t("final", "final")
+        case .final: l.t("final", "final")
         }
     }
 
@@ -517,30 +542,8 @@ struct CasePageView {
 /// Readable names of case events.
 enum EventText {
     static func title(_ kind: String, _ l: Language) -> String {
-        switch kind {
-        case "case_opened": l.t("Kasus dibuka", "Case opened")
-        case "report_received": l.t("Aduan diterima", "Report received")
-        case "case_claimed": l.t("Diambil", "Claimed")
-        case "case_assigned": l.t("Ditugaskan", "Assigned")
-        case "case_unassigned": l.t("Penugasan dilepas", "Unassigned")
-        case "case_escalated": l.t("Dieskalasi", "Escalated")
-        case "category_set": l.t("Kategori diubah", "Category set")
-        case "case_marked_duplicate": l.t("Ditandai duplikat", "Marked duplicate")
-        case "duplicate_merged": l.t("Duplikat digabung", "Duplicate merged")
-        case "decision_made": l.t("Putusan", "Decision")
-        case "decision_proposed": l.t("Putusan diajukan (empat mata)", "Decision proposed (four eyes)")
-        case "decision_approved": l.t("Putusan disetujui", "Decision approved")
-        case "decision_rejected": l.t("Putusan ditolak", "Decision rejected")
-        case "information_requested": l.t("Perlu informasi", "Information requested")
-        case "comment_added": l.t("Komentar ditambahkan", "Comment added")
-        case "comment_pinned": l.t("Komentar disematkan", "Comment pinned")
-        case "comment_unpinned": l.t("Sematan dilepas", "Comment unpinned")
-        case "marked_high_impact": l.t("Ditandai berdampak luas", "Marked high impact")
-        case "unmarked_high_impact": l.t("Tanda dampak luas dihapus", "High-impact mark removed")
-        case "appeal_filed": l.t("Banding diajukan", "Appeal filed")
-        case "appeal_resolved": l.t("Banding dijawab", "Appeal answered")
-        default: kind
-        }
+        guard let known = CaseEventKind(rawValue: kind) else { return kind }
+        return l.t(known.title.id, known.title.en)
     }
 
     /// The payload's fields as "key: value" pairs, long texts shortened.
@@ -566,7 +569,8 @@ struct ApprovalsView {
             .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .table(.tbody(.forEach(pending) { item in
                 .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .code(.text(item.subjectKey)))),
-                    .td(.text(item.decision.verdict + " · " + item.decision.action)), .td(.text(item.decision.decidedByEmail)),
+                    .td(.text(l.t(item.decision.decisionVerdict.label.id, item.decision.decisionVerdict.label.en) + " · "
+                             + l.t(item.decision.proposedAction.label.id, item.decision.proposedAction.label.en))), .td(.text(item.decision.decidedByEmail)),
                     .td(.text(StaffUI.time(item.decision.decidedAt))))
             }))
         )).render()
@@ -630,7 +634,7 @@ struct AppealFormView {
 
 struct AppealFiledView {
     let language: Language
-    let filed: CaseService.AppealFiled
+    let filed: AppealService.Filed
 
     func render() -> String {
         let l = language

@@ -1,31 +1,5 @@
 import Foundation
-import Hummingbird
 import PantauCore
-
-/// UI language: Bahasa Indonesia first, English with `?lang=en`.
-enum Language: String, Sendable {
-    case id, en
-
-    static let cookieName = "pantau_lang"
-
-    /// `?lang=` wins; otherwise the language remembered in the cookie.
-    init(request: Request) {
-        switch request.uri.queryParameters.get("lang") {
-        case "en": self = .en
-        case "id": self = .id
-        default: self = request.cookies[Self.cookieName]?.value == "en" ? .en : .id
-        }
-    }
-
-    /// Picks the text for this language.
-    func t(_ indonesian: String, _ english: String) -> String { self == .en ? english : indonesian }
-
-    /// Adds `lang=en` to a site link when needed.
-    func link(_ path: String) -> String {
-        guard self == .en else { return path }
-        return path + (path.contains("?") ? "&" : "?") + "lang=en"
-    }
-}
 
 /// Every path of the site, used both to register routes and to build links.
 enum SitePath {

@@ -160,8 +160,7 @@ struct CaseAPIController: Sendable {
         }
         let filed = try await mapErrors {
             let caseID = try await AppealTarget.resolve(body.reference, database: cases.database)
-            return try await cases.fileAppeal(caseID: caseID, source: .affectedPerson, platform: nil, reason: body.reason,
-                                              contact: body.contact, actor: "public:appeal")
+            return try await cases.fileAppeal(caseID: caseID, reason: body.reason, contact: body.contact, actor: "public:appeal")
         }
         var object = JSONObjectText()
         object.add("case_id", UUIDText.lower(filed.caseID))
@@ -262,6 +261,16 @@ struct CaseDTO: Encodable {
         let reference: String; let source: String; let reason: String; let filedAt: Date; let dueAt: Date; let state: String
         enum CodingKeys: String, CodingKey { case reference, source, reason, filedAt = "filed_at", dueAt = "due_at", state }
     }
+    /// A takedown order item the case is in.
+    struct OrderItem: Encodable {
+        let orderID: String; let order: String; let itemID: String; let status: String; let dueAt: Date?
+        enum CodingKeys: String, CodingKey { case orderID = "order_id", order, itemID = "item_id", status, dueAt = "due_at" }
+    }
+    /// A block proposal acting for the case, with its entries.
+    struct BlockProposal: Encodable {
+        struct Entry: Encodable { let id: String; let name: String; let kind: String; let state: String }
+        let id: String; let number: String; let kind: String; let state: String; let entries: [Entry]
+    }
     let id: String
     let subjectKey: String
     let subjectURL: String
@@ -276,12 +285,15 @@ struct CaseDTO: Encodable {
     let decisions: [Decision]
     let comments: [Comment]
     let appeals: [Appeal]
+    let orderItems: [OrderItem]
+    let blockProposals: [BlockProposal]
     let related: [String]
     let events: [Event]
     let chainIntact: Bool
     enum CodingKeys: String, CodingKey {
         case id, subjectKey = "subject_key", subjectURL = "subject_url", status, category, priority, reportCount = "report_count",
-             dueAt = "due_at", assignee, highImpact = "high_impact", reports, decisions, comments, appeals, related, events, chainIntact = "chain_intact"
+             dueAt = "due_at", assignee, highImpact = "high_impact", reports, decisions, comments, appeals,
+             orderItems = "order_items", blockProposals = "block_proposals", related, events, chainIntact = "chain_intact"
     }
 
     init(_ d: CaseDetail) {
@@ -308,24 +320,16 @@ struct CaseDTO: Encodable {
         }
         comments = d.comments.map { Comment(id: UUIDText.lower($0.id!), author: $0.authorEmail, body: $0.body, pinned: $0.pinned, createdAt: $0.createdAt) }
         appeals = d.appeals.map { Appeal(reference: $0.reference, source: $0.source, reason: $0.reason, filedAt: $0.filedAt, dueAt: $0.dueAt, state: $0.state) }
+        orderItems = d.followUp.orderItems.map {
+            OrderItem(orderID: UUIDText.lower($0.orderID), order: $0.orderNumber, itemID: UUIDText.lower($0.itemID), status: $0.status.rawValue,
+                      dueAt: $0.dueAt)
+        }
+        blockProposals = d.followUp.blocks.map { p in
+            BlockProposal(id: UUIDText.lower(p.id), number: p.number, kind: p.kind.rawValue, state: p.state.rawValue,
+                          entries: p.entries.map { .init(id: UUIDText.lower($0.id!), name: $0.name, kind: $0.kind, state: $0.state) })
+        }
         related = d.related.map(\.subjectKey)
         events = d.events.map { Event(sequence: $0.sequence, kind: $0.kind, actor: $0.actor, occurredAt: $0.occurredAt, payload: $0.payload, hash: $0.hash) }
         chainIntact = d.chainBreaks.isEmpty
-    }
-}
-
-/// Remembers `?lang=en` / `?lang=id` in a cookie for the next pages.
-struct LanguageCookieMiddleware: RouterMiddleware {
-    let secureCookies: Bool
-
-    func handle(_ request: Request, context: AppRequestContext,
-                next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        if let chosen = request.uri.queryParameters.get("lang"), chosen == "en" || chosen == "id",
-           request.cookies[Language.cookieName]?.value != String(chosen) {
-            response.headers.append(HTTPField(name: .setCookie, value: "\(Language.cookieName)=\(chosen); Path=/; SameSite=Lax; Max-Age=31536000"
-                                                + (secureCookies ? "; Secure" : "")))
-        }
-        return response
     }
 }

@@ -35,7 +35,10 @@ final class BlockProposalModel: Model, @unchecked Sendable {
     @OptionalField(key: "review_reason") var reviewReason: String?
     init() {}
 
-    var isLift: Bool { kind == "lift" }
+    var proposalKind: BlockProposalKind { BlockProposalKind(rawValue: kind) ?? .block }
+    var proposalState: BlockProposalState { BlockProposalState(rawValue: state) ?? .pending }
+    var isLift: Bool { proposalKind == .lift }
+    var citedCaseIDs: [UUID] { caseIDs.split(separator: ",").compactMap { UUIDText.parse(String($0)) } }
 }
 
 final class BlockEntryModel: Model, @unchecked Sendable {
@@ -60,7 +63,11 @@ final class BlockEntryModel: Model, @unchecked Sendable {
     init() {}
 
     var blockAction: BlockAction { BlockAction(rawValue: action) ?? .nxdomain }
-    var isSubdomains: Bool { kind == "subdomains" }
+    var entryKind: BlockEntryKind { BlockEntryKind(rawValue: kind) ?? .domain }
+    var entryState: BlockEntryState { BlockEntryState(rawValue: state) ?? .proposed }
+    var isSubdomains: Bool { entryKind == .subdomains }
+    /// The name as people write it: `*.name` for a domain with its subdomains.
+    var writtenName: String { entryKind.written(name) }
     var exportEntry: ExportEntry { ExportEntry(name: name, subdomains: isSubdomains, action: blockAction) }
 }
 
@@ -76,7 +83,8 @@ final class AllowEntryModel: Model, @unchecked Sendable {
     @OptionalField(key: "removed_at") var removedAt: Date?
     init() {}
 
-    var isSubdomains: Bool { kind == "subdomains" }
+    var entryKind: BlockEntryKind { BlockEntryKind(rawValue: kind) ?? .domain }
+    var isSubdomains: Bool { entryKind == .subdomains }
 }
 
 final class BlocklistSerialModel: Model, @unchecked Sendable {
@@ -121,20 +129,23 @@ extension BlockEntryModel {
     /// partial index only when the query repeats the index's condition
     /// literally (a bound parameter does not count), and on a
     /// ten-million-row table a missed index is a full scan.
-    static let liveCondition = "state IN ('proposed', 'scheduled', 'active')"
+    static let liveCondition = "state IN (" + BlockEntryState.live.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
     /// Active domain entries, through the live index.
-    static let activeDomainsCondition = "\(liveCondition) AND state = 'active' AND kind <> 'ip'"
+    static let activeDomainsCondition = "\(liveCondition) AND \(stateIs(.active)) AND kind <> '\(BlockEntryKind.ip.rawValue)'"
     /// Active IP entries: the condition of their own small index.
-    static let activeIPsCondition = "kind = 'ip' AND state = 'active'"
+    static let activeIPsCondition = "kind = '\(BlockEntryKind.ip.rawValue)' AND \(stateIs(.active))"
+
+    /// `state = '…'` with the state as a literal (see above).
+    static func stateIs(_ state: BlockEntryState) -> String { "state = '\(state.rawValue)'" }
 }
 
 extension QueryBuilder where Model == BlockEntryModel {
     /// Entries that are proposed, scheduled or active (through the live index).
     func live() -> Self { filter(.sql(unsafeRaw: BlockEntryModel.liveCondition)) }
     /// Active entries (through the live index).
-    func active() -> Self { live().filter(.sql(unsafeRaw: "state = 'active'")) }
+    func active() -> Self { live().filter(.sql(unsafeRaw: BlockEntryModel.stateIs(.active))) }
     /// Scheduled entries (through the schedule's partial index).
-    func scheduled() -> Self { filter(.sql(unsafeRaw: "state = 'scheduled'")) }
+    func scheduled() -> Self { filter(.sql(unsafeRaw: BlockEntryModel.stateIs(.scheduled))) }
 }
 
 /// The last zone transfer of one DNS secondary (`dns_transfers`).
@@ -146,5 +157,15 @@ final class DNSTransferModel: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: String
     @Field(key: "bytes") var bytes: Int64
     @Field(key: "transferred_at") var transferredAt: Date
+    init() {}
+}
+
+/// One case a block proposal acts for (`block_proposal_cases`).
+final class BlockProposalCaseModel: Model, @unchecked Sendable {
+    static let schema = "block_proposal_cases"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "proposal_id") var proposalID: UUID
+    @Field(key: "case_id") var caseID: UUID
+    @Field(key: "linked_at") var linkedAt: Date
     init() {}
 }

@@ -104,6 +104,15 @@ func collectBody(_ request: Request, limit: Int, api: Bool) async throws -> Byte
 enum RefusalKind: Sendable {
     case notFound, conflict, invalid, forbidden
 
+    /// The kind of a four-eyes refusal: a bad form, a state that moved on, or the wrong person.
+    init(_ reason: FourEyesRefusal.Reason) {
+        switch reason {
+        case .reasonRequired: self = .invalid
+        case .notPending: self = .conflict
+        case .ownProposal: self = .forbidden
+        }
+    }
+
     var status: HTTPResponse.Status {
         switch self {
         case .notFound: .notFound

@@ -1,0 +1,58 @@
+import FluentKit
+import Foundation
+import PantauCore
+
+/// What a case set in motion: its takedown order items and the block
+/// proposals that act for it, with their entries. The case page, the case
+/// API and the reporter's ticket read it.
+struct CaseFollowUp: Sendable {
+    struct OrderItem: Sendable {
+        let orderID: UUID
+        let orderNumber: String
+        let itemID: UUID
+        let status: OrderItemStatus
+        let dueAt: Date?
+    }
+
+    struct BlockProposal: Sendable {
+        let id: UUID
+        let number: String
+        let kind: BlockProposalKind
+        let state: BlockProposalState
+        let entries: [BlockEntryModel]
+    }
+
+    let orderItems: [OrderItem]
+    let blocks: [BlockProposal]
+
+    /// How far the case's network block has got, when it has one.
+    var blockProgress: NetworkBlockProgress? {
+        blocks.isEmpty ? nil : NetworkBlockProgress.of(proposals: blocks.map(\.state), entries: blocks.flatMap { $0.entries.map(\.entryState) })
+    }
+
+    /// The latest order item (where the takedown stands).
+    var latestOrderItem: OrderItem? { orderItems.last }
+
+    static func load(caseID: UUID, on db: any Database) async throws -> CaseFollowUp {
+        let items = try await OrderItemModel.query(on: db).filter(\.$caseID == caseID).sort(\.$id).all()
+        let orders = Dictionary(try await OrderModel.query(on: db).filter(\.$id ~~ Set(items.map(\.orderID))).all().map { ($0.id!, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        let links = try await BlockProposalCaseModel.query(on: db).filter(\.$caseID == caseID).all()
+        var blocks: [BlockProposal] = []
+        if !links.isEmpty {
+            let proposalIDs = links.map(\.proposalID)
+            let entries = Dictionary(grouping: try await BlockEntryModel.query(on: db).filter(\.$proposalID ~~ proposalIDs).sort(\.$sortKey).all(),
+                                     by: { $0.proposalID! })
+            blocks = try await BlockProposalModel.query(on: db).filter(\.$id ~~ proposalIDs).sort(\.$proposedAt).all().map {
+                BlockProposal(id: $0.id!, number: $0.number, kind: $0.proposalKind, state: $0.proposalState, entries: entries[$0.id!] ?? [])
+            }
+        }
+        return CaseFollowUp(
+            orderItems: items.compactMap { item in
+                orders[item.orderID].map {
+                    OrderItem(orderID: $0.id!, orderNumber: $0.number, itemID: item.id!, status: item.itemStatus, dueAt: item.dueAt)
+                }
+            },
+            blocks: blocks)
+    }
+}
