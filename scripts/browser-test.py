@@ -9,7 +9,9 @@ sanctions ladder (proposed by the analyst, approved by a supervisor, letter
 printed). The public transparency page and the register open; a comms
 officer schedules a campaign on every official account (published through
 the webhook connector to a local publishing desk, LINE recorded by hand),
-and answers a mention in the inbox. Saves screenshots (1280x800) of the main pages to the folder
+and answers a mention in the inbox. Last, a gambling site decided
+"violating → network block": the block proposal it sets in motion is
+approved and the reporter's ticket says access is blocked. Saves screenshots (1280x800) of the main pages to the folder
 given by --screenshots.
 
 Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
@@ -326,6 +328,49 @@ def main():
         check("the reply is recorded", "Balasan tercatat" in driver.page_source)
         driver.get(base + "/humas/sebutan?status=answered")
         check("the answered tab shows the reply", "Silakan laporkan lewat pantau" in driver.page_source)
+
+        # 11. A gambling site: "violating → network block" proposes blocking its domain, citing the case;
+        #     the supervisor approves the decision, then the proposal; the ticket says access is blocked.
+        driver.delete_all_cookies()
+        driver.get(base + "/lapor")
+        driver.find_element(By.ID, "target").send_keys("https://judi-slot.example/promo")
+        Select(driver.find_element(By.ID, "category")).select_by_value("perjudian")
+        driver.find_element(By.ID, "description").send_keys("Situs judi slot daring dengan deposit pulsa.")
+        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        gambling_ticket = driver.find_element(By.CSS_SELECTOR, ".ticket").text.strip()
+        sign_in("analis@kominfo.test", "analyst-password-1", "/kasus")
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, "judi-slot.example"))
+        case_url = driver.current_url.split("?")[0]
+        submit(driver.find_element(By.ID, "claim"))
+        click(By.ID, "verdict-violating")
+        Select(driver.find_element(By.ID, "d-category")).select_by_value("perjudian")
+        click(By.ID, "legal_basis-uu-ite-27-2")
+        driver.find_element(By.ID, "d-statement").send_keys(
+            "Situs menawarkan taruhan slot daring dengan deposit pulsa kepada pengguna di Indonesia tanpa izin apa pun.")
+        driver.find_element(By.ID, "d-public").send_keys("Situs perjudian daring.")
+        click(By.ID, "action-network_block")
+        submit(driver.find_element(By.ID, "submit-decision"))
+        check("a network block waits for a supervisor", "Menunggu persetujuan" in driver.find_element(By.ID, "case-status").text,
+              driver.find_element(By.ID, "case-status").text)
+        sign_in("supervisor@kominfo.test", "supervisor-password-1", case_url.replace(base, ""))
+        submit(driver.find_element(By.ID, "approve"))
+        follow_up = driver.find_element(By.ID, "tindak-lanjut").text
+        check("the approved decision proposed a block citing the case", "BLK-" in follow_up and "judi-slot.example" in follow_up, follow_up)
+        driver.execute_script("document.getElementById('tindak-lanjut').scrollIntoView()")
+        shot("26-kasus-usulan-blokir.png")
+        submit(driver.find_element(By.PARTIAL_LINK_TEXT, "BLK-"))
+        check("the proposal page cites the case", "judi-slot.example" in driver.find_element(By.ID, "proposal-cases").text)
+        driver.find_element(By.ID, "review-reason").send_keys("Sesuai putusan.")
+        submit(driver.find_element(By.XPATH, "//button[contains(., 'Setujui')]"))
+        check("the block is approved", "Disetujui" in driver.page_source)
+        shot("27-usulan-blokir.png")
+        driver.delete_all_cookies()
+        driver.get(base + "/aduan/" + gambling_ticket)
+        outcome = driver.find_element(By.ID, "outcome").text
+        check("the reporter sees that access is blocked", "diblokir" in outcome, outcome)
+        shot("28-aduan-diblokir.png")
+        driver.get(base + "/cek?nama=judi-slot.example")
+        check("the public check finds the name blocked", "judi-slot.example" in driver.page_source and "Situs perjudian daring." in driver.page_source)
     finally:
         if driver:
             driver.quit()

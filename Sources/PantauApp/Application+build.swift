@@ -23,10 +23,11 @@ public struct PantauServer {
         let database = try PantauDatabase(location: configuration.database, logger: logger)
         do {
             try await prepare(database: database, configuration: configuration, logger: logger)
-            let components = try await IntakeComponents.make(database: database, configuration: configuration, clock: clock,
-                                                            metrics: metrics, logger: logger)
-            let routes = buildRouter(components: components, database: database, configuration: configuration, metrics: metrics)
-            if let password = try await components.accounts.ensureInitialAdmin(email: configuration.initialAdminEmail) {
+            let services = try await Services.make(database: database, configuration: configuration, clock: clock, logger: logger,
+                                                   contactCipher: try ContactCipher.load(configuration: configuration))
+            let (intake, writer) = try await services.makeIntake(metrics: metrics)
+            let routes = buildRouter(services: services, intake: intake, metrics: metrics)
+            if let password = try await services.accounts.ensureInitialAdmin(email: configuration.initialAdminEmail) {
                 // Printed once, on the terminal only (never logged).
                 print("""
 
@@ -38,28 +39,20 @@ public struct PantauServer {
                 """)
                 fflush(nil)  // all output streams: stdout is block-buffered when not a terminal
             }
-            var services: [any Service] = [DatabaseService(database: database)]
+            var lifecycle: [any Service] = [DatabaseService(database: database)]
             if database.isSQLite {
-                services.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
+                lifecycle.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
             }
-            services.append(components.writer)
-            if configuration.embeddedWorker {
-                var worker = DeliveryWorker(database: database, orders: components.orders, clock: clock, logger: logger)
-                worker.mailer = configuration.mailer
-                worker.blocklist = components.blocklist
-                worker.campaigns = CampaignService(database: database, clock: clock)
-                services.append(worker)
-            }
-            if let dns = DNSPrimaryService(database: database, configuration: configuration, logger: logger) {
-                services.append(dns)
-            }
+            lifecycle.append(writer)
+            if configuration.embeddedWorker { lifecycle.append(services.worker) }
+            if let dns = services.dnsPrimary { lifecycle.append(dns) }
             if configuration.blocklistInMemory {
-                services.append(BlocklistMemoryRefresher(memory: components.blocklist.memory, logger: logger))
+                lifecycle.append(BlocklistMemoryRefresher(memory: services.blocklist.memory, logger: logger))
             }
             let application = Application(
                 router: routes.router,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Pantau"),
-                services: services,
+                services: lifecycle,
                 logger: logger)
             return (application, routes)
         } catch {
@@ -81,18 +74,19 @@ public struct PantauServer {
         }
     }
 
-    static func buildRouter(components: IntakeComponents, database: PantauDatabase, configuration: AppConfiguration,
-                            metrics: PantauMetrics) -> Routes {
+    /// Every route, stage by stage; controllers get the services they call.
+    static func buildRouter(services: Services, intake: IntakeService, metrics: PantauMetrics) -> Routes {
+        let configuration = services.configuration
+        let database = services.database
+        let csrf = CSRFProtection(secret: services.contactCipher.csrfSecret, secureCookies: configuration.secureCookies)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthenticationMiddleware(accounts: components.accounts))
+        router.add(middleware: AuthenticationMiddleware(accounts: services.accounts))
         router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
-        let checker = BlockCheck(database: database, normalizer: components.blocklist.normalizer,
-                                 memory: configuration.blocklistInMemory ? components.blocklist.memory : nil)
         var ownHosts: Set<String> = [configuration.host.lowercased()]
         if let url = configuration.publicBaseURL.flatMap(URLComponents.init(string:)), let host = url.host { ownHosts.insert(host.lowercased()) }
-        router.add(middleware: BlockLandingMiddleware(checker: checker, landingHost: configuration.landingHost, ownHosts: ownHosts))
+        router.add(middleware: BlockLandingMiddleware(checker: services.checker, landingHost: configuration.landingHost, ownHosts: ownHosts))
         let routes = Routes(router: router)
         routes.get(SitePath.healthz, .everyone) { _, _ in "ok" }
         routes.get(SitePath.metrics, .everyone) { _, _ in
@@ -103,79 +97,35 @@ public struct PantauServer {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
-        let intake = components.intake
+        // Intake
         ReportsAPIController(intake: intake, database: database, maxBodyBytes: configuration.maxJSONBodyBytes,
                              publicBaseURL: configuration.publicBaseURL).register(on: routes)
         EvidenceAPIController(store: intake.evidence).register(on: routes)
         MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
         StatsAPIController(database: database).register(on: routes)
-        ReportWebController(intake: intake, database: database, csrf: components.csrf).register(on: routes)
-        StaffWebController(accounts: components.accounts, csrf: components.csrf, secureCookies: configuration.secureCookies).register(on: routes)
-        let ledger = CaseLedger(database: database)
-        let appeals = AppealService(ledger: ledger, clock: intake.clock, contactCipher: intake.cipher, deadlineDays: configuration.appealDeadlineDays)
-        let cases = CaseService(database: database, clock: intake.clock, categories: intake.categories, ledger: ledger, appeals: appeals,
-                                orders: components.orders, blocklist: components.blocklist)
-        let queue = CaseQueue(database: database, categories: intake.categories, clock: intake.clock)
-        let caseWeb = CaseWebController(cases: cases, queue: queue, accounts: components.accounts, evidence: intake.evidence, csrf: components.csrf)
-        caseWeb.register(on: routes)
-        CaseAPIController(web: caseWeb).register(on: routes)
-        let tracking = OrderTrackingService(orders: components.orders, appeals: appeals, fine: configuration.fineFormula,
-                                            smtpConfigured: configuration.mailer != nil)
-        OrderAPIController(tracking: tracking).register(on: routes)
-        OrderWebController(tracking: tracking, accounts: components.accounts).register(on: routes)
-        let blocklist = components.blocklist
-        let exporter = BlocklistExporter(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost)
-        BlocklistWebController(checker: checker).register(on: routes)
-        BlocklistStaffWebController(service: blocklist).register(on: routes)
-        BlocklistController(service: blocklist, exporter: exporter, checker: checker, requiresToken: configuration.blocklistRequiresToken).register(on: routes)
-        let transparency = TransparencyService(database: database, clock: intake.clock, memory: checker.memory)
-        TransparencyController(service: transparency, register: BlockRegister(database: database, normalizer: blocklist.normalizer),
-                               statements: StatementsExporter(database: database), categories: intake.categories).register(on: routes)
-        TrendController(service: transparency, categories: intake.categories).register(on: routes)
-        OfficialAccountController(service: OfficialAccountService(database: database, clock: intake.clock)).register(on: routes)
-        CampaignController(service: CampaignService(database: database, clock: intake.clock)).register(on: routes)
-        MentionInboxController(service: MentionInboxService(database: database, clock: intake.clock)).register(on: routes)
+        ReportWebController(intake: intake, database: database, csrf: csrf).register(on: routes)
+        // Accounts
+        StaffWebController(accounts: services.accounts, csrf: csrf, secureCookies: configuration.secureCookies).register(on: routes)
+        // Cases
+        CaseWebController(cases: services.cases, queue: services.queue, accounts: services.accounts, evidence: intake.evidence, csrf: csrf)
+            .register(on: routes)
+        CaseAPIController(cases: services.cases, queue: services.queue).register(on: routes)
+        // Orders
+        OrderAPIController(tracking: services.tracking).register(on: routes)
+        OrderWebController(tracking: services.tracking, accounts: services.accounts).register(on: routes)
+        // Blocklist
+        BlocklistWebController(checker: services.checker).register(on: routes)
+        BlocklistStaffWebController(service: services.blocklist).register(on: routes)
+        BlocklistController(service: services.blocklist, exporter: services.exporter, checker: services.checker,
+                            requiresToken: configuration.blocklistRequiresToken).register(on: routes)
+        // Transparency
+        TransparencyController(service: services.transparency, register: BlockRegister(database: database, normalizer: services.blocklist.normalizer),
+                               statements: StatementsExporter(database: database), categories: services.categories).register(on: routes)
+        TrendController(service: services.transparency, categories: services.categories).register(on: routes)
+        // Comms
+        OfficialAccountController(service: services.officialAccounts).register(on: routes)
+        CampaignController(service: services.campaigns).register(on: routes)
+        MentionInboxController(service: services.mentionInbox).register(on: routes)
         return routes
-    }
-}
-
-/// The intake pieces shared by the server and the import command.
-struct IntakeComponents: Sendable {
-    let intake: IntakeService
-    let writer: ReportWriter
-    let csrf: CSRFProtection
-    let accounts: AccountService
-    let orders: OrderService
-    let blocklist: BlocklistService
-
-    static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock,
-                     metrics: PantauMetrics, logger: Logger) async throws -> IntakeComponents {
-        let categories = try await CategoryModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all().map(\.domain)
-        // Official handles from the environment override the stored ones.
-        if let handles = ProcessInfo.processInfo.environment["PANTAU_OFFICIAL_HANDLES"], !handles.isEmpty {
-            for (platform, handle) in configuration.officialHandles {
-                try await PlatformModel.query(on: database.db).filter(\.$id == platform.rawValue).set(\.$officialHandle, to: handle).update()
-            }
-        }
-        var official: [Platform: String] = [:]
-        for p in try await PlatformModel.query(on: database.db).all() {
-            if let id = p.id, let platform = Platform(rawValue: id), let handle = p.officialHandle { official[platform] = handle }
-        }
-        let cipher = try ContactCipher.load(configuration: configuration)
-        let index = CategoryIndex(categories)
-        let writer = try ReportWriter(database: database, categories: index, clock: clock, batchSize: configuration.intakeBatchSize,
-                                  lanes: configuration.intakeWriters, sqliteSynchronous: configuration.sqliteSynchronous,
-                                  metrics: metrics, logger: logger)
-        let intake = IntakeService(writer: writer, categories: index, cipher: cipher,
-                                   evidence: EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes),
-                                   clock: clock, officialHandles: official, metrics: metrics)
-        return IntakeComponents(intake: intake, writer: writer,
-                                csrf: CSRFProtection(secret: cipher.csrfSecret, secureCookies: configuration.secureCookies),
-                                accounts: AccountService(database: database, clock: clock, configuration: configuration),
-                                orders: OrderService(database: database, clock: clock, categories: index,
-                                                     batchWindow: Double(configuration.orderBatchMinutes) * 60,
-                                                     deadlines: configuration.orderDeadlines),
-                                blocklist: BlocklistService(database: database, clock: clock,
-                                                            normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone)))
     }
 }

@@ -95,6 +95,8 @@ public struct AppConfiguration: Sendable {
     public var embeddedWorker = true
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
+    /// Whether `PANTAU_OFFICIAL_HANDLES` was given: its handles then replace the stored ones at start.
+    public var officialHandlesOverride = false
     public var logLevel = "info"
     /// Mark cookies `Secure` (set when Pantau is served over TLS).
     public var secureCookies = false
@@ -241,7 +243,8 @@ public struct AppConfiguration: Sendable {
             }
             config.initialAdminEmail = email.lowercased()
         }
-        if let handles = env("PANTAU_OFFICIAL_HANDLES") {
+        if let handles = env("PANTAU_OFFICIAL_HANDLES"), !handles.isEmpty {
+            config.officialHandlesOverride = true
             for pair in handles.split(separator: ",") {
                 let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2, let platform = Platform(rawValue: parts[0]), !parts[1].isEmpty else {

@@ -57,16 +57,11 @@ final class PublishingReceiver: Sendable {
     /// releases campaigns and publishes their posts (short retries; it gives
     /// up after `giveUpAfter` seconds).
     func withCampaigns(_ backend: Backend, giveUpAfter: Double = 3600,
-                       _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PublishingReceiver, Staff, DeliveryWorker, HTTPClient) async throws -> Void) async throws {
+                       _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PublishingReceiver, Staff, Worker, HTTPClient) async throws -> Void) async throws {
         let receiver = PublishingReceiver()
         try await receiver.start()
         try await withAppAndRoutes(backend, configure: { $0.embeddedWorker = false }) { client, _, accounts, db in
-            let categories = CategoryIndex(try await CategoryModel.query(on: db.db).all().map(\.domain))
-            var worker = DeliveryWorker(database: db, orders: OrderService(database: db, clock: SystemClock(), categories: categories, batchWindow: 0),
-                                        clock: SystemClock(), logger: quietLogger)
-            worker.campaigns = CampaignService(database: db, clock: SystemClock())
-            worker.backoff = DeliveryBackoff(base: 0.05, maximum: 0.2, giveUpAfter: giveUpAfter)
-            worker.requestTimeout = .milliseconds(800)
+            let worker = try await testWorker(db, giveUpAfter: giveUpAfter, configure: { $0.orderBatchMinutes = 0 })
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             let comms = try await Staff.make(accounts, "humas@kominfo.test", .comms)
             do {
@@ -109,7 +104,7 @@ final class PublishingReceiver: Sendable {
         return try json(response)
     }
 
-    func run(_ worker: DeliveryWorker, _ http: HTTPClient, _ db: PantauDatabase) async throws {
+    func run(_ worker: Worker, _ http: HTTPClient, _ db: PantauDatabase) async throws {
         try await worker.runOnce(client: http)  // releases the due campaigns
         try await deliverAll(worker, client: http, database: db)
     }

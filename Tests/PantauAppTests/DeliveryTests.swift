@@ -74,7 +74,7 @@ func startLocalServer(_ router: Router<BasicRequestContext>, port requested: Int
 }
 
 /// Drives the delivery worker until every outbox message is delivered (or a limit).
-func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDatabase, seconds: Double = 20) async throws {
+func deliverAll(_ worker: Worker, client: HTTPClient, database: PantauDatabase, seconds: Double = 20) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         try await worker.runOnce(client: client)
@@ -88,18 +88,13 @@ func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDa
     /// A fresh database with the app's services, a platform webhook pointing
     /// at the receiver, and a worker with short retries.
     func withDelivery(_ backend: Backend, batchMinutes: Int = 0,
-                      _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PlatformReceiver, DeliveryWorker, HTTPClient) async throws -> Void) async throws {
+                      _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PlatformReceiver, Worker, HTTPClient) async throws -> Void) async throws {
         let receiver = PlatformReceiver(secret: "whsec-test-secret")
         try await receiver.start()
         try await withAppAndRoutes(backend, configure: { $0.orderBatchMinutes = batchMinutes; $0.embeddedWorker = false }) { client, _, accounts, db in
             try await PlatformDeliveryModel.query(on: db.db).filter(\.$id == "tiktok")
                 .set(\.$webhookURL, to: "http://127.0.0.1:\(receiver.port)/webhook").set(\.$webhookSecret, to: receiver.secret).update()
-            let categories = CategoryIndex(try await CategoryModel.query(on: db.db).all().map(\.domain))
-            var worker = DeliveryWorker(database: db, orders: OrderService(database: db, clock: SystemClock(), categories: categories,
-                                                                           batchWindow: Double(batchMinutes) * 60),
-                                        clock: SystemClock(), logger: quietLogger)
-            worker.backoff = DeliveryBackoff(base: 0.05, maximum: 0.2, giveUpAfter: 3600)
-            worker.requestTimeout = .milliseconds(800)
+            let worker = try await testWorker(db, configure: { $0.orderBatchMinutes = batchMinutes })
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 try await body(client, accounts, db, receiver, worker, http)
@@ -196,7 +191,8 @@ func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDa
                     decision.decidedByEmail = "x@test"
                     decision.decidedAt = Date()
                     try await decision.create(on: tx)
-                    try await worker.orders.follow(decision, case: model, ledger: CaseLedger(database: db), at: Date(), on: tx)
+                    let orders = OrderService(database: db, clock: SystemClock(), categories: CategoryIndex(CategoryCatalog.defaults), batchWindow: 0)
+                    try await orders.follow(decision, case: model, ledger: CaseLedger(database: db), at: Date(), on: tx)
                     throw Abort()
                 }
             }
@@ -229,12 +225,8 @@ func deliverAll(_ worker: DeliveryWorker, client: HTTPClient, database: PantauDa
         try await withDelivery(backend) { client, accounts, db, receiver, worker, http in
             let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
             for video in 1...24 { _ = try await decideTakedown(client, analyst, video: video) }
-            var second = worker
-            second.name = "second-worker"
-            second.batchSize = 3
-            var first = worker
-            first.name = "first-worker"
-            first.batchSize = 3
+            let second = try await testWorker(db, tune: { $0.name = "second-worker"; $0.batchSize = 3 }, configure: { $0.orderBatchMinutes = 0 })
+            let first = try await testWorker(db, tune: { $0.name = "first-worker"; $0.batchSize = 3 }, configure: { $0.orderBatchMinutes = 0 })
             let http2 = HTTPClient(eventLoopGroupProvider: .singleton)
             async let a: Void = deliverAll(first, client: http, database: db)
             async let b: Void = deliverAll(second, client: http2, database: db)

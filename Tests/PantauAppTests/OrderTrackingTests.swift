@@ -30,7 +30,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
     let delivery = DeliveryTests()
 
     /// Three TikTok takedown orders, delivered; returns (order ids, tickets) in decision order.
-    func threeDeliveredOrders(_ client: any TestClientProtocol, _ accounts: AccountService, _ db: PantauDatabase, _ worker: DeliveryWorker,
+    func threeDeliveredOrders(_ client: any TestClientProtocol, _ accounts: AccountService, _ db: PantauDatabase, _ worker: Worker,
                               _ http: HTTPClient) async throws -> (orders: [OrderModel], tickets: [String], analyst: Staff) {
         let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
         var tickets: [String] = []
@@ -190,7 +190,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             #expect(abs(due.timeIntervalSince(orders[0].sentAt!) - 24 * 3600) < 1, "24 h for pornografi")
 
             let clock = ManualClock(due.addingTimeInterval(-1))
-            let monitor = OrderService(database: db, clock: clock, categories: worker.orders.categories, batchWindow: 0)
+            let monitor = OrderService(database: db, clock: clock, categories: CategoryIndex(CategoryCatalog.defaults), batchWindow: 0)
             #expect(try await monitor.markOverdueItems() == 0, "one second before the deadline nothing is overdue")
             #expect(try await OrderItemModel.find(item.id, on: db.db)?.status == "pending")
             // Times go through the database as floating-point seconds: "at the
@@ -236,7 +236,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
                                                     headers: tiktok, body: ByteBuffer(string: #"{"answer":"complied","removed_at":"\#(isoTimestamp(Date()))"}"#))
             #expect(complied.status == .ok, "\(complied.text)")
             let due = try #require(try await OrderItemModel.find(itemIDs[2], on: db.db)?.dueAt)
-            let marked = try await OrderService(database: db, clock: FixedClock(due.addingTimeInterval(0.001)), categories: worker.orders.categories, batchWindow: 0).markOverdueItems()
+            let marked = try await OrderService(database: db, clock: FixedClock(due.addingTimeInterval(0.001)), categories: CategoryIndex(CategoryCatalog.defaults), batchWindow: 0).markOverdueItems()
             let overdueStatus = try await OrderItemModel.find(itemIDs[2], on: db.db)?.status
             #expect(marked == 1 && overdueStatus == "overdue")
 

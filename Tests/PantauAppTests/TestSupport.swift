@@ -122,3 +122,17 @@ extension TestResponse {
         try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
     }
 }
+
+/// The app's background worker on `db`, as `serve` and `pantau worker` build
+/// it (every job), with short retries so tests see failures quickly.
+func testWorker(_ db: PantauDatabase, giveUpAfter: Double = 3600, tune: (inout OutboxDelivery) -> Void = { _ in },
+                configure: (inout AppConfiguration) -> Void = { _ in }) async throws -> Worker {
+    var configuration = AppConfiguration()
+    configure(&configuration)
+    let services = try await Services.make(database: db, configuration: configuration, clock: SystemClock(), logger: quietLogger, contactCipher: nil)
+    return services.makeWorker {
+        $0.backoff = DeliveryBackoff(base: 0.05, maximum: 0.2, giveUpAfter: giveUpAfter)
+        $0.requestTimeout = .milliseconds(800)
+        tune(&$0)
+    }
+}

@@ -125,9 +125,10 @@ import Testing
         #expect(lines.count == 7)
         let database = try PantauDatabase(location: env.configuration.database, logger: quietLogger)
         try await PantauServer.prepare(database: database, configuration: env.configuration, logger: quietLogger)
-        let components = try await IntakeComponents.make(database: database, configuration: env.configuration, clock: SystemClock(),
-                                                        metrics: PantauMetrics.shared, logger: quietLogger)
-        let summary = try await ReportImporter(intake: components.intake, writer: components.writer).run(lines: lines, progress: nil)
+        let services = try await Services.make(database: database, configuration: env.configuration, clock: SystemClock(), logger: quietLogger,
+                                               contactCipher: try ContactCipher.load(configuration: env.configuration))
+        let (intake, writer) = try await services.makeIntake(metrics: PantauMetrics.shared)
+        let summary = try await ReportImporter(intake: intake, writer: writer).run(lines: lines, progress: nil)
         #expect(summary.imported == 3)
         #expect(summary.errors.map(\.line) == [5, 6, 7, 8])
         #expect(summary.errors[0].message.contains("url"))

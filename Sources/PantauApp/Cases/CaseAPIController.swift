@@ -8,8 +8,8 @@ import PantauCore
 /// decisions, review, comments, and public appeals. Same permissions and the
 /// same service as the web pages.
 struct CaseAPIController: Sendable {
-    let web: CaseWebController
-    var cases: CaseService { web.cases }
+    let cases: CaseService
+    let queue: CaseQueue
 
     func register(on routes: Routes) {
         routes.get(SitePath.API.cases, .staff(.viewCases)) { request, context in try await list(request, context) }
@@ -92,7 +92,7 @@ struct CaseAPIController: Sendable {
         case .success(let parsed): filter = parsed
         case .failure(let error): throw APIError(.badRequest, code: "invalid_filter", message: error.description, field: error.parameter)
         }
-        let page = try await web.queue.page(filter, viewer: context.identity!.userID)
+        let page = try await queue.page(filter, viewer: context.identity!.userID)
         return try jsonResponse(QueuePageDTO(page), status: .ok)
     }
 
@@ -101,7 +101,7 @@ struct CaseAPIController: Sendable {
     }
 
     private func caseJSON(_ id: UUID, status: HTTPResponse.Status) async throws -> Response {
-        guard let detail = try await CaseDetail.load(id, database: cases.database, queue: web.queue, now: cases.clock.now()) else {
+        guard let detail = try await CaseDetail.load(id, database: cases.database, queue: queue, now: cases.clock.now()) else {
             throw APIError(.notFound, code: "case_not_found", message: "Case not found.")
         }
         return try jsonResponse(CaseDTO(detail), status: status)
@@ -113,12 +113,12 @@ struct CaseAPIController: Sendable {
         guard !ids.isEmpty, ids.count == body.caseIDs.count, ids.count <= 500 else {
             throw APIError(.unprocessableContent, code: "invalid_case_ids", message: "'case_ids' needs 1 to 500 case ids.", field: "case_ids")
         }
-        var form: [String: String] = [:]
-        form["assignee"] = body.assigneeID
-        form["category"] = body.category
-        form["target"] = body.target
-        form["reason"] = body.reason
-        let done = try await mapErrors { try await web.runBulk(action: body.action, ids: ids, form: form, identity: context.identity!) }
+        guard let action = BulkCaseAction(rawValue: body.action) else {
+            throw APIError(.unprocessableContent, code: "unknown_action",
+                           message: "'action' must be one of: " + BulkCaseAction.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "action")
+        }
+        let parameters = CaseService.BulkParameters(assignee: body.assigneeID, category: body.category, target: body.target, reason: body.reason)
+        let done = try await mapErrors { try await cases.bulk(action, ids, parameters, by: context.identity!) }
         var object = JSONObjectText()
         object.add("action", body.action)
         object.add("cases", ids.count)

@@ -32,7 +32,7 @@ struct CaseWebController: Sendable {
         }
         routes.post("/kasus/:id/tugaskan", .staff(.triageCases)) { request, context in
             try await act(request, context) { id, form, identity in
-                try await cases.assign([id], to: try await assignee(form.fields["assignee"]), by: identity)
+                try await cases.assign([id], to: try await cases.assignee(form.fields["assignee"]), by: identity)
                 return ("Kasus ditugaskan.", "Case assigned.")
             }
         }
@@ -90,22 +90,6 @@ struct CaseWebController: Sendable {
         return id
     }
 
-    func assignee(_ text: String?) async throws -> Assignee {
-        guard let text, let id = UUIDText.parse(text), let user = try await UserModel.find(id, on: database.db), !user.disabled,
-              let role = Role(rawValue: user.role), PermissionTable.allows(role, .decideCases)
-        else {
-            throw CaseActionError(kind: .invalid, code: "unknown_assignee", id: "Petugas tidak dikenal atau tidak boleh memutus kasus.",
-                                  en: "Unknown assignee, or one whose role may not decide cases.")
-        }
-        return Assignee(id: id, email: user.email)
-    }
-
-    func assignees() async throws -> [Assignee] {
-        let roles = PermissionTable.allowed[.decideCases].map { Array($0).map(\.rawValue) } ?? []
-        return try await UserModel.query(on: database.db).filter(\.$role ~~ roles).filter(\.$disabled == false).sort(\.$email).all()
-            .map { Assignee(id: $0.id!, email: $0.email) }
-    }
-
     /// Runs one case action from a form and goes back to the case page with
     /// a notice, or shows the case page with the reason it was refused.
     private func act(_ request: Request, _ context: AppRequestContext,
@@ -137,7 +121,7 @@ struct CaseWebController: Sendable {
         let page = try await queue.page(filter, viewer: identity.userID)
         let saved = try await SavedFilterModel.query(on: database.db).filter(\.$userID == identity.userID).sort(\.$name).all()
         let view = QueueView(language: language, identity: identity, filter: filter, page: page, categories: categories,
-                             assignees: try await assignees(), savedFilters: saved, now: cases.clock.now(),
+                             assignees: try await cases.assignees(), savedFilters: saved, now: cases.clock.now(),
                              notice: request.uri.queryParameters.get("notice"))
         return htmlResponse(view.render())
     }
@@ -152,49 +136,16 @@ struct CaseWebController: Sendable {
             throw WebErrorPage(status: .unprocessableContent, language: language,
                                detail: language.t("Pilih minimal satu kasus.", "Select at least one case."))
         }
-        let action = form.fields["action"] ?? ""
         do {
-            let done = try await runBulk(action: action, ids: ids, form: form.fields, identity: identity)
+            guard let action = BulkCaseAction(rawValue: form.fields["action"] ?? "") else {
+                throw CaseActionError(kind: .invalid, code: "unknown_action", id: "Tindakan tidak dikenal.", en: "Unknown action.")
+            }
+            let parameters = CaseService.BulkParameters(assignee: form.fields["assignee"], category: form.fields["category"],
+                                                        target: form.fields["target"], reason: form.fields["reason"])
+            let done = try await cases.bulk(action, ids, parameters, by: identity)
             return redirect(back, language: language, notice: language.t("\(ids.count) kasus: \(done.id)", "\(ids.count) cases: \(done.en)"))
         } catch let error as CaseActionError {
             throw WebErrorPage(status: error.status, language: language, detail: language.t(error.id, error.en))
-        }
-    }
-
-    /// The bulk actions, shared with the API. Each runs in one transaction:
-    /// all selected cases change, or none.
-    func runBulk(action: String, ids: [UUID], form: [String: String], identity: Identity) async throws -> (id: String, en: String) {
-        switch action {
-        case "assign":
-            try await cases.assign(ids, to: try await assignee(form["assignee"]), by: identity)
-            return ("ditugaskan.", "assigned.")
-        case "unassign":
-            try await cases.unassign(ids, by: identity)
-            return ("penugasan dilepas.", "unassigned.")
-        case "set_category":
-            try await cases.setCategory(ids, category: form["category"] ?? "", by: identity)
-            return ("kategori diubah.", "category set.")
-        case "duplicate":
-            guard let target = form["target"].flatMap({ UUIDText.parse($0.trimmingCharacters(in: .whitespaces)) }) else {
-                throw CaseActionError(kind: .invalid, code: "target_required", id: "Isi ID kasus asli.", en: "Give the original case's id.")
-            }
-            try await cases.markDuplicate(ids, of: target, by: identity)
-            return ("ditandai duplikat.", "marked duplicate.")
-        case "escalate":
-            try await cases.escalate(ids, reason: form["reason"] ?? "", by: identity)
-            return ("dieskalasi.", "escalated.")
-        case "dismiss":
-            guard identity.may(.decideCases) else {
-                throw CaseActionError(kind: .forbidden, code: "access_denied", id: "Peran Anda tidak boleh memutus kasus.", en: "Your role may not decide cases.")
-            }
-            let input = DecisionInput(verdict: .notViolating, category: nil, legalBases: [], statement: form["reason"] ?? "",
-                                      publicReason: form["reason"] ?? "", action: .noAction)
-            let outcomes = try await cases.decide(ids, input, by: identity)
-            let pending = outcomes.filter(\.needsApproval).count
-            return ("ditolak (tidak melanggar)" + (pending > 0 ? "; \(pending) menunggu persetujuan." : "."),
-                    "dismissed (not violating)" + (pending > 0 ? "; \(pending) await approval." : "."))
-        default:
-            throw CaseActionError(kind: .invalid, code: "unknown_action", id: "Tindakan tidak dikenal.", en: "Unknown action '\(action)'.")
         }
     }
 
@@ -296,7 +247,7 @@ struct CaseWebController: Sendable {
         }
         let bases = try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all()
         let view = CasePageView(language: language, identity: context.identity!, detail: detail, categories: categories, legalBases: bases,
-                                assignees: try await assignees(), now: now, decisionErrors: decisionErrors, decisionInput: decisionInput,
+                                assignees: try await cases.assignees(), now: now, decisionErrors: decisionErrors, decisionInput: decisionInput,
                                 notice: notice, error: error, fullTimeline: request.uri.queryParameters.get("riwayat") == "semua")
         return htmlResponse(view.render(), status: status)
     }

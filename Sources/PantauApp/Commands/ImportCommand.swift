@@ -40,9 +40,10 @@ struct ImportReportsCommand: AsyncParsableCommand {
             let database = try PantauDatabase(location: config.database, logger: logger)
             defer { Task { await database.shutdown() } }
             try await PantauServer.prepare(database: database, configuration: config, logger: logger)
-            let components = try await IntakeComponents.make(database: database, configuration: config, clock: SystemClock(),
-                                                            metrics: PantauMetrics.shared, logger: logger)
-            let summary = try await ReportImporter(intake: components.intake, writer: components.writer)
+            let services = try await Services.make(database: database, configuration: config, clock: CommandEnvironment.clock, logger: logger,
+                                                   contactCipher: try ContactCipher.load(configuration: config))
+            let (intake, writer) = try await services.makeIntake(metrics: PantauMetrics.shared)
+            let summary = try await ReportImporter(intake: intake, writer: writer)
                 .run(lines: parsed, progress: quiet ? nil : ProgressBar(total: parsed.count))
             print("imported \(summary.imported) report(s); \(summary.errors.count) line(s) rejected")
             for error in summary.errors.prefix(200) { print("  line \(error.line): \(error.message)") }

@@ -4,11 +4,12 @@ import Foundation
 import PantauCore
 import ServiceLifecycle
 
-/// `pantau worker`: delivery workers as processes of their own (scale-out).
+/// `pantau worker`: the background worker as a process of its own (scale-out):
+/// the same jobs as the worker embedded in `serve`.
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Deliver takedown orders to platforms and campaign posts to the official accounts' connectors (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
+        abstract: "Run the background jobs: close order batches, mark overdue items, apply the block schedule, release campaigns, deliver the outbox (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -16,14 +17,11 @@ struct WorkerCommand: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 let logger = makeLogger(config)
                 try await PantauServer.prepare(database: database, configuration: config, logger: logger)
-                let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
-                let orders = OrderService(database: database, clock: SystemClock(), categories: categories,
-                                          batchWindow: Double(config.orderBatchMinutes) * 60, deadlines: config.orderDeadlines)
-                var worker = DeliveryWorker(database: database, orders: orders, clock: SystemClock(), logger: logger)
-                worker.mailer = config.mailer
-                worker.blocklist = BlocklistService(database: database, clock: SystemClock(), normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
-                worker.campaigns = CampaignService(database: database, clock: SystemClock())
-                logger.info("delivery worker started", metadata: ["worker": "\(worker.name)", "database": "\(config.database.redacted)"])
+                let services = try await Services.make(database: database, configuration: config, clock: CommandEnvironment.clock, logger: logger,
+                                                       contactCipher: nil)
+                let worker = services.worker
+                logger.info("worker started", metadata: ["jobs": "\(worker.jobs.map(\.name).joined(separator: ","))",
+                                                          "database": "\(config.database.redacted)"])
                 let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }

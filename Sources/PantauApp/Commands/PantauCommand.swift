@@ -26,6 +26,12 @@ struct DatabaseOptions: ParsableArguments {
     var dataDirectory: String?
 }
 
+/// What every command takes from outside: the clock it reads "now" from.
+/// A task-local, so a test can run a command at a fixed time.
+enum CommandEnvironment {
+    @TaskLocal static var clock: any PantauClock = SystemClock()
+}
+
 func makeLogger(_ configuration: AppConfiguration) -> Logger {
     var logger = Logger(label: "pantau")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -79,7 +85,9 @@ struct DNSCommand: AsyncParsableCommand {
                 if config.dnsListen == nil { config.dnsListen = ("127.0.0.1", 5353) }
                 let logger = makeLogger(config)
                 try await PantauServer.prepare(database: database, configuration: config, logger: logger)
-                guard let service = DNSPrimaryService(database: database, configuration: config, logger: logger) else {
+                let services = try await Services.make(database: database, configuration: config, clock: CommandEnvironment.clock, logger: logger,
+                                                       contactCipher: nil)
+                guard let service = services.dnsPrimary else {
                     throw ConfigurationError("PANTAU_RPZ_ZONE / PANTAU_BLOCK_LANDING_HOST: not usable as DNS names")
                 }
                 let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -264,7 +264,7 @@ struct DispatchBench: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 let logger = makeLogger(config)
                 try await PantauServer.prepare(database: database, configuration: config, logger: logger)
-                let pending = try await OutboxModel.query(on: database.db).filter(\.$status == "pending").count()
+                let pending = try await OutboxModel.query(on: database.db).filter(\.$status == OutboxStatus.pending.rawValue).count()
                 guard pending == 0 else { throw ConfigurationError("the database already has \(pending) undelivered messages; use a fresh database") }
                 let secret = "whsec_bench_secret_0123456789"
                 let receiver = BenchReceiver(secret: secret)
@@ -279,11 +279,12 @@ struct DispatchBench: AsyncParsableCommand {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 0..<workers {
                         group.addTask {
-                            var worker = DeliveryWorker(database: database, orders: service, clock: SystemClock(), logger: logger)
-                            worker.name = "bench-worker-\(n + 1)"
+                            var delivery = OutboxDelivery(database: database, orders: service, clock: SystemClock(), logger: logger)
+                            delivery.name = "bench-worker-\(n + 1)"
+                            let worker = Worker(jobs: [.closeOrderBatches(service), .deliverOutbox(delivery)], logger: logger)
                             let client = HTTPClient(eventLoopGroupProvider: .singleton)
                             do {
-                                while try await OutboxModel.query(on: database.db).filter(\.$status == "pending").count() > 0 {
+                                while try await OutboxModel.query(on: database.db).filter(\.$status == OutboxStatus.pending.rawValue).count() > 0 {
                                     if try await worker.runOnce(client: client) == 0 { try await Task.sleep(for: .milliseconds(20)) }
                                 }
                             } catch {

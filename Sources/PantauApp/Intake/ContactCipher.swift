@@ -5,11 +5,22 @@ import PantauCore
 /// Seals reporter contact details with AES-256-GCM. Only the sealed box is
 /// stored; the key never touches the database.
 struct ContactCipher: Sendable {
-    // Raw bytes: SymmetricKey itself is not Sendable.
+    // Raw bytes: SymmetricKey itself is not Sendable. Empty: no key.
     private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     init(key: SymmetricKey) { keyBytes = key.withUnsafeBytes { Array($0) } }
+    private init(noKey: Void) { keyBytes = [] }
+
+    /// For processes that never touch reporter contacts (the worker, the DNS
+    /// primary): they need no key, and any use of this one is refused.
+    static let unavailable = ContactCipher(noKey: ())
+
+    private var key: SymmetricKey {
+        get throws {
+            guard !keyBytes.isEmpty else { throw IntakeError(message: "reporter contacts are not available in this process (no key loaded)") }
+            return SymmetricKey(data: keyBytes)
+        }
+    }
 
     /// Secret from which other keys (e.g. CSRF signing) are derived.
     var csrfSecret: [UInt8] { keyBytes }
@@ -41,12 +52,12 @@ struct ContactCipher: Sendable {
 
     func seal(_ contact: ReporterContact) throws -> String {
         let plain = try JSONEncoder().encode(contact)
-        return try AES.GCM.seal(plain, using: key).combined!.base64EncodedString()
+        return try AES.GCM.seal(plain, using: try key).combined!.base64EncodedString()
     }
 
     func open(_ sealed: String) throws -> ReporterContact {
         guard let data = Data(base64Encoded: sealed) else { throw IntakeError(message: "sealed contact is not base64") }
-        let plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: data), using: key)
+        let plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: data), using: try key)
         return try JSONDecoder().decode(ReporterContact.self, from: plain)
     }
 }

@@ -5,7 +5,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PantauCore
-import ServiceLifecycle
 import SQLKit
 
 /// One outbox message leased by this worker.
@@ -21,14 +20,16 @@ struct LeasedMessage: Sendable {
     let createdAt: Date
 }
 
-/// Sends takedown orders to platforms and campaign posts to the official
-/// accounts' connectors: closes due batches, releases due campaigns, leases due outbox
-/// messages (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so several workers
-/// never hold the same message at once), POSTs each signed to the platform's
-/// webhook, and records every attempt. Failures are retried with backoff and
-/// jitter for a bounded time, then dead-lettered with an alert.
-struct DeliveryWorker: Service {
+/// The worker's delivery job: leases due outbox messages (on PostgreSQL
+/// with `FOR UPDATE SKIP LOCKED`, so several workers never hold the same
+/// message at once), sends each takedown order signed to its platform's
+/// webhook (or by e-mail to the liaison) and each campaign post through its
+/// account's connector, and records every attempt. Failures are retried
+/// with backoff and jitter for a bounded time, then dead-lettered with an
+/// alert.
+struct OutboxDelivery: Sendable {
     let database: PantauDatabase
+    /// A delivered order starts its items' deadlines.
     let orders: OrderService
     let clock: any PantauClock
     let logger: Logger
@@ -38,42 +39,15 @@ struct DeliveryWorker: Service {
     var leaseSeconds: Double = 60
     var requestTimeout: TimeAmount = .seconds(10)
     var batchSize = 32
-    var idlePause: Duration = .milliseconds(250)
     /// Sends orders by e-mail to platforms without a webhook (nil: such
     /// orders wait for staff to send them by hand).
     var mailer: SMTPMailer?
-    /// Scheduled blocks and lifts take effect in the same pass.
-    var blocklist: BlocklistService?
-    /// Campaigns whose time has come are released in the same pass, and
-    /// their posts published through these connectors.
-    var campaigns: CampaignService?
+    /// Publish campaign posts.
+    var connectors: CampaignConnectors = .builtIn
 
-    func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                do {
-                    let sent = try await runOnce(client: client)
-                    if sent == 0 { try await Task.sleep(for: idlePause) }
-                } catch is CancellationError {
-                    break
-                } catch {
-                    logger.error("delivery pass failed", metadata: ["error": "\(String(reflecting: error))"])
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
-        } onGracefulShutdown: {}
-        try? await client.shutdown()
-    }
-
-    /// One pass: close due batches, lease and send what is due. Returns the
-    /// number of messages attempted.
+    /// Leases and sends what is due. Returns the number of messages attempted.
     @discardableResult
-    func runOnce(client: HTTPClient) async throws -> Int {
-        try await orders.closeDueBatches()
-        try await orders.markOverdueItems()
-        try await blocklist?.applySchedule()
-        try await campaigns?.releaseDue()
+    func runDue(client: HTTPClient) async throws -> Int {
         let leased = try await lease()
         guard !leased.isEmpty else { return 0 }
         let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })
@@ -101,7 +75,7 @@ struct DeliveryWorker: Service {
         // A read first: an idle worker polls without taking the write lock
         // (on SQLite that lock is the intake writer's).
         let due = try await database.sql.raw("""
-            SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+            SELECT id FROM outbox WHERE status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now)
             AND (lease_until IS NULL OR lease_until < \(bind: now)) LIMIT 1
             """).first()
         guard due != nil else { return [] }
@@ -113,7 +87,7 @@ struct DeliveryWorker: Service {
             let sql = db as! any SQLDatabase
             let rows = try await sql.raw("""
                 UPDATE outbox SET lease_until = \(bind: until), leased_by = \(bind: name)
-                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now)
+                WHERE id IN (SELECT id FROM outbox WHERE status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now)
                              AND (lease_until IS NULL OR lease_until < \(bind: now))
                              ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: skipLocked ? " FOR UPDATE SKIP LOCKED" : ""))
                 RETURNING id, order_id, campaign_post_id, platform_id, idempotency_key, body, attempts, created_at
@@ -199,7 +173,6 @@ struct DeliveryWorker: Service {
     func publish(_ message: LeasedMessage, post postID: UUID, client: HTTPClient) async throws {
         let started = clock.now()
         let startNanos = DispatchTime.now().uptimeNanoseconds
-        let connectors = campaigns?.connectors ?? .builtIn
         let outcome: Outcome
         var channel = "connector"
         if let post = try await CampaignPostModel.find(postID, on: database.db),

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// One job of the worker. Each belongs to a stage and does what is due now.
+enum WorkerJob: Sendable {
+    /// Orders: closes the takedown orders whose batching window has passed.
+    case closeOrderBatches(OrderService)
+    /// Orders: marks unanswered items past their deadline as overdue.
+    case markOverdueItems(OrderService)
+    /// Blocklist: takes scheduled blocks and lifts into effect.
+    case applyBlockSchedule(BlocklistService)
+    /// Comms: releases campaigns whose time has come into the outbox.
+    case releaseCampaigns(CampaignService)
+    /// Orders and Comms: sends what waits in the outbox.
+    case deliverOutbox(OutboxDelivery)
+
+    /// The job's name in logs.
+    var name: String {
+        switch self {
+        case .closeOrderBatches: "close-order-batches"
+        case .markOverdueItems: "mark-overdue-items"
+        case .applyBlockSchedule: "apply-block-schedule"
+        case .releaseCampaigns: "release-campaigns"
+        case .deliverOutbox: "deliver-outbox"
+        }
+    }
+
+    /// Does what is due; returns how much it did (0: nothing was due).
+    func runDue(client: HTTPClient) async throws -> Int {
+        switch self {
+        case .closeOrderBatches(let orders): try await orders.closeDueBatches()
+        case .markOverdueItems(let orders): try await orders.markOverdueItems()
+        case .applyBlockSchedule(let blocklist): try await blocklist.applySchedule() == nil ? 0 : 1
+        case .releaseCampaigns(let campaigns): try await campaigns.releaseDue()
+        case .deliverOutbox(let delivery): try await delivery.runDue(client: client)
+        }
+    }
+}
+
+/// The background worker: runs its jobs in turn, pass after pass, and
+/// rests briefly when a pass found nothing due. A failing job is logged
+/// under its name and does not stop the others. It runs inside `serve`
+/// (unless `PANTAU_EMBEDDED_WORKER=0`) or alone as `pantau worker`, with the
+/// same jobs (`Services.worker`).
+struct Worker: Service {
+    let jobs: [WorkerJob]
+    let logger: Logger
+    var idlePause: Duration = .milliseconds(250)
+
+    func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                var done = 0
+                do {
+                    done = try await runOnce(client: client)
+                } catch let failed as FailedJobs {
+                    done = failed.done
+                    for (job, error) in failed.errors {
+                        logger.error("worker job failed", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
+                    }
+                } catch {
+                    logger.error("worker pass failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                if done == 0 { try? await Task.sleep(for: idlePause) }
+            }
+        } onGracefulShutdown: {}
+        try? await client.shutdown()
+    }
+
+    /// The jobs of a pass that failed (the others ran).
+    struct FailedJobs: Error {
+        let done: Int
+        let errors: [(job: String, error: any Error)]
+    }
+
+    /// One pass over every job; returns how much was done. A failing job
+    /// does not stop the others; the pass then throws what failed.
+    @discardableResult
+    func runOnce(client: HTTPClient) async throws -> Int {
+        var done = 0
+        var errors: [(job: String, error: any Error)] = []
+        for job in jobs {
+            try Task.checkCancellation()
+            do {
+                done += try await job.runDue(client: client)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                errors.append((job.name, error))
+            }
+        }
+        guard errors.isEmpty else { throw FailedJobs(done: done, errors: errors) }
+        return done
+    }
+}
