@@ -95,6 +95,8 @@ public struct AppConfiguration: Sendable {
     public var embeddedWorker = true
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
+    /// Print the phases of a bulk blocklist import (`PANTAU_IMPORT_TIMINGS=1`).
+    public var importTimings = false
     /// Whether `PANTAU_OFFICIAL_HANDLES` was given: its handles then replace the stored ones at start.
     public var officialHandlesOverride = false
     public var logLevel = "info"
@@ -276,6 +278,7 @@ public struct AppConfiguration: Sendable {
             throw ConfigurationError("PANTAU_SECRET_KEY: required with PostgreSQL (every process must share the key that encrypts reporter contacts)")
         }
         config.keyFile = env("PANTAU_KEY_FILE")
+        config.importTimings = env("PANTAU_IMPORT_TIMINGS") == "1"
         if let listen = env("PANTAU_DNS") { config.dnsListen = try parseListen(listen, source: "PANTAU_DNS") }
         if let networks = env("PANTAU_DNS_ALLOW_TRANSFER") {
             config.dnsAllowTransfer = try networks.split(separator: ",").map { item in
@@ -309,6 +312,9 @@ public struct AppConfiguration: Sendable {
         }
         return config
     }
+
+    /// Who runs a command, for the audit log's actor (`cli:<user>`).
+    static var operatingSystemUser: String { ProcessInfo.processInfo.environment["USER"] ?? "unknown" }
 
     /// Explicit key file path (otherwise beside the SQLite database).
     public var keyFile: String?

@@ -82,6 +82,20 @@ public struct CampaignInput: Sendable, Equatable {
     }
 }
 
+/// Where a campaign stands: scheduled until its time, then released into
+/// the outbox (once, by one worker), or cancelled before its time.
+public enum CampaignStatus: String, Sendable, CaseIterable {
+    case scheduled, released, cancelled
+
+    public var label: (id: String, en: String) {
+        switch self {
+        case .scheduled: ("Terjadwal", "Scheduled")
+        case .released: ("Dirilis", "Released")
+        case .cancelled: ("Dibatalkan", "Cancelled")
+        }
+    }
+}
+
 /// Where one post of a campaign stands.
 public enum CampaignPostStatus: String, Sendable, CaseIterable {
     /// Waiting for the campaign's time.

@@ -84,4 +84,12 @@ public struct CategoryIndex: Sendable {
     public func moreSevere(_ current: String, _ claimed: String) -> String {
         severity(of: claimed) > severity(of: current) ? claimed : current
     }
+
+    /// A case's working category after one more report: the first report
+    /// sets it; while the case is `new`, a more severe claim escalates it;
+    /// once someone works or decides the case, the category is theirs.
+    public func categoryAfterReport(current: String, claimed: String, isFirstReport: Bool, status: CaseStatus) -> String {
+        if isFirstReport { return claimed }
+        return status == .new ? moreSevere(current, claimed) : current
+    }
 }

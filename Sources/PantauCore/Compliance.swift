@@ -25,6 +25,18 @@ public struct ComplianceItem: Sendable, Equatable {
     public var compliedOnTime: Bool {
         status == .complied && stillOnlineCount == 0 && (answeredAt.map { $0 <= dueAt } ?? false)
     }
+
+    /// The same rule in SQL both databases run, over the columns of an item
+    /// (the transparency counters' triggers file each item by it):
+    /// `'on_time'`, `'late'` (complied after the deadline or found online
+    /// again) or `''` (not complied).
+    public static func complianceSQL(status: String, stillOnlineCount: String, answeredAt: String, dueAt: String) -> String {
+        let complied = "\(status) = '\(OrderItemStatus.complied.rawValue)'"
+        return """
+            CASE WHEN \(complied) AND COALESCE(\(stillOnlineCount), 0) = 0 AND \(answeredAt) <= \(dueAt) THEN 'on_time' \
+            WHEN \(complied) THEN 'late' ELSE '' END
+            """
+    }
 }
 
 /// A platform's compliance over a period: the figures of the compliance page.

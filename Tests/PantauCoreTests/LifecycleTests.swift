@@ -159,6 +159,19 @@ import Testing
         }
     }
 
+    @Test func aReportSetsOrEscalatesTheCategoryOnlyWhileTheCaseIsNew() {
+        let categories = CategoryIndex(CategoryCatalog.defaults)
+        let gentle = try! #require(CategoryCatalog.defaults.min { $0.severity < $1.severity })
+        let severe = try! #require(CategoryCatalog.defaults.max { $0.severity < $1.severity })
+        #expect(categories.categoryAfterReport(current: "", claimed: gentle.slug, isFirstReport: true, status: .new) == gentle.slug)
+        #expect(categories.categoryAfterReport(current: gentle.slug, claimed: severe.slug, isFirstReport: false, status: .new) == severe.slug)
+        #expect(categories.categoryAfterReport(current: severe.slug, claimed: gentle.slug, isFirstReport: false, status: .new) == severe.slug)
+        for status in CaseStatus.allCases where status != .new {
+            #expect(categories.categoryAfterReport(current: gentle.slug, claimed: severe.slug, isFirstReport: false, status: status) == gentle.slug,
+                    "a case that is \(status) keeps its category")
+        }
+    }
+
     @Test func sanctionsCiteOverdueOrRefusedItems() {
         #expect(OrderItemStatus.allCases.filter(SanctionRules.mayCite) == [.overdue, .rejected])
     }

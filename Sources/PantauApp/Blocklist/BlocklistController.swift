@@ -219,13 +219,14 @@ struct BlocklistController: Sendable {
     }
 
     func listJSON(_ request: Request) async throws -> Response {
-        let state = request.uri.queryParameters.get("state").map { String($0) } ?? "active"
-        guard ["proposed", "scheduled", "active", "lifted", "rejected"].contains(state) else {
-            throw APIError(.badRequest, code: "invalid_state", message: "'state' must be proposed, scheduled, active, lifted or rejected.", field: "state")
+        let text = request.uri.queryParameters.get("state").map { String($0) } ?? BlockEntryState.active.rawValue
+        guard let state = BlockEntryState(rawValue: text) else {
+            throw APIError(.badRequest, code: "invalid_state",
+                           message: "'state' must be one of: " + BlockEntryState.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "state")
         }
         // Live states through the live index, walked in order; history through its own.
         let query = BlockEntryModel.query(on: database.db)
-        let filtered = ["lifted", "rejected"].contains(state) ? query.filter(\.$state == state) : query.live().filter(.sql(unsafeRaw: "state = '\(state)'"))
+        let filtered = state.isLive ? query.live().filter(.sql(unsafeRaw: BlockEntryModel.stateIs(state))) : query.filter(\.$state == state.rawValue)
         let entries = try await filtered.sort(\.$sortKey).limit(1000).all()
         return try jsonResponse(EntryListDTO(serial: try await service.currentSerial(), entries: entries.map(EntryDTO.init)), status: .ok)
     }

@@ -19,6 +19,8 @@ struct BlocklistImporter {
     let database: PantauDatabase
     let normalizer: BlockNameNormalizer
     var batchRows = 400
+    /// Prints the time of each phase of the write to standard error (`PANTAU_IMPORT_TIMINGS=1`).
+    var printsTimings = false
 
     struct Summary: Sendable {
         var lines = 0
@@ -76,7 +78,7 @@ struct BlocklistImporter {
         names.sort()
         summary.sortSeconds = Date().timeIntervalSince(started) - summary.readSeconds
         let batch = ImportBatch(file: URL(fileURLWithPath: path).lastPathComponent, reason: reason, legalBases: legalBases.joined(separator: ","),
-                                action: action.rawValue, actor: actor, now: now)
+                                action: action.rawValue, actor: actor, now: now, printsTimings: printsTimings)
         let lines = summary.lines, total = Int64(names.count)
         func report(_ written: Int) { progress(.writing, Int64(written), total, lines) }
         let written: (inserted: Int, serial: Int64)
@@ -300,6 +302,7 @@ struct BlocklistImporter {
         let action: String
         let actor: String
         let now: Date
+        var printsTimings = false
 
         var note: String { "import \(file)" }
 
@@ -433,14 +436,14 @@ struct BlocklistImporter {
             serialRow.bind(4, batch.note + ": \(inserted) entries")
             serialRow.bind(5, Int64(inserted))
             try serialRow.run()
-            let event = try connection.prepare("INSERT INTO block_events (id, kind, actor, occurred_at, payload) VALUES (?1, 'blocklist_imported', ?2, ?3, ?4)")
+            let event = try connection.prepare("INSERT INTO block_events (id, kind, actor, occurred_at, payload) VALUES (?1, '\(BlockEventKind.blocklistImported.rawValue)', ?2, ?3, ?4)")
             event.bind(1, OrderedID.make(at: batch.now).uuidString)
             event.bind(2, batch.actor)
             event.bind(3, batch.now.timeIntervalSince1970)
             event.bind(4, batch.eventPayload(summary, inserted: inserted, serial: serial))
             try event.run()
             try connection.execute("COMMIT")
-            if ProcessInfo.processInfo.environment["PANTAU_IMPORT_TIMINGS"] == "1" {
+            if batch.printsTimings {
                 FileHandle.standardError.write(Data(String(format: "insert %.1f s, index %.1f s, commit %.1f s\n", inserting.timeIntervalSince(started),
                                                            indexed.timeIntervalSince(inserting), Date().timeIntervalSince(indexed)).utf8))
             }
@@ -481,7 +484,7 @@ struct BlocklistImporter {
                                                             added: inserted, at: batch.now, on: db)
             let event = BlockEventModel()
             event.id = OrderedID.make(at: batch.now)
-            event.kind = "blocklist_imported"
+            event.kind = BlockEventKind.blocklistImported.rawValue
             event.actor = batch.actor
             event.occurredAt = batch.now
             event.payload = batch.eventPayload(summary, inserted: inserted, serial: serial)

@@ -177,7 +177,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-let cliActor = "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")"
+let cliActor = "cli:" + AppConfiguration.operatingSystemUser
 
 private func readPasswordFromStdin() throws -> String {
     guard let line = readLine(strippingNewline: true), !line.isEmpty else {
@@ -193,7 +193,7 @@ private func withAccounts(_ options: DatabaseOptions, _ body: (AccountService) a
         try await options.withMaintenanceDatabase { database, config in
             try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
             do {
-                try await body(AccountService(database: database, clock: SystemClock(), configuration: config))
+                try await body(AccountService(database: database, clock: CommandEnvironment.clock, configuration: config))
             } catch let error as AccountError {
                 FileHandle.standardError.write(Data("pantau: \(error.message)\n".utf8))
                 throw ExitCode(1)
@@ -217,7 +217,7 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    let service = OfficialAccountService(database: database, clock: SystemClock())
+                    let service = OfficialAccountService(database: database, clock: CommandEnvironment.clock)
                     let latest = try await service.latest()
                     for account in try await service.accounts() {
                         let last = latest[account.id!]
@@ -243,7 +243,7 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
                 }
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    switch try await OfficialAccountService(database: database, clock: SystemClock()).importCSV(text, actor: cliActor) {
+                    switch try await OfficialAccountService(database: database, clock: CommandEnvironment.clock).importCSV(text, actor: cliActor) {
                     case .success(let count):
                         print("imported \(count) snapshots from \(file)")
                     case .failure(let problems):
@@ -274,7 +274,7 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    let service = OfficialAccountService(database: database, clock: SystemClock())
+                    let service = OfficialAccountService(database: database, clock: CommandEnvironment.clock)
                     guard let account = try await service.accounts().first(where: { $0.platform == p.rawValue && $0.handle == wanted }) else {
                         throw ValidationError("no official account @\(wanted) on \(p.rawValue) is registered (see `pantau official-accounts list`)")
                     }

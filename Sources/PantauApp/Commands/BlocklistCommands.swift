@@ -57,7 +57,7 @@ struct ExportCommand: AsyncParsableCommand {
                     }
                     return
                 }
-                let serial = try await exporter.export(BlocklistExporter.Format(rawValue: format)!, generatedAt: Date()) { piece in
+                let serial = try await exporter.export(BlocklistExporter.Format(rawValue: format)!, generatedAt: CommandEnvironment.clock.now()) { piece in
                     let data = Data(piece.readableBytesView)
                     bytes += data.count
                     handle.write(data)
@@ -101,10 +101,11 @@ struct BlocklistCommand: AsyncParsableCommand {
                     guard !bases.isEmpty, let unknown = Optional(bases.filter { !known.contains($0) }), unknown.isEmpty else {
                         throw ValidationError("--basis: unknown or missing legal basis (\(bases.filter { !known.contains($0) }.joined(separator: ", "))); known: \(known.sorted().joined(separator: ", "))")
                     }
-                    let importer = BlocklistImporter(database: database, normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
+                    var importer = BlocklistImporter(database: database, normalizer: BlockNameNormalizer(zoneName: config.rpzZone))
+                    importer.printsTimings = config.importTimings
                     var lastShown = Date.distantPast
                     let summary = try await importer.run(path: file, reason: reason, legalBases: bases, action: BlockAction(rawValue: action)!,
-                                                         actor: cliActor, now: Date()) { phase, done, total, lines in
+                                                         actor: cliActor, now: CommandEnvironment.clock.now()) { phase, done, total, lines in
                         guard !quiet, Date().timeIntervalSince(lastShown) > 0.5 || done == total else { return }
                         lastShown = Date()
                         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
@@ -175,7 +176,7 @@ struct DemoCommand: AsyncParsableCommand {
                     print("the 2018 story is recorded already (app tiktok-2018)")
                     return
                 }
-                let accounts = AccountService(database: database, clock: SystemClock(), configuration: config)
+                let accounts = AccountService(database: database, clock: CommandEnvironment.clock, configuration: config)
                 func identity(_ email: String, _ role: Role) async throws -> Identity {
                     let user: UserModel
                     if let existing = try await accounts.user(email: email) { user = existing } else {

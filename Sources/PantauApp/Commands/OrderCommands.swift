@@ -62,7 +62,7 @@ struct PlatformCommand: AsyncParsableCommand {
                         try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)
                             .set(\.$liaisonName, to: person).set(\.$liaisonEmail, to: address).update()
                         try await AccountService.audit("platform_liaison_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["name": person, "email": address], at: Date(), on: tx)
+                                                       payload: ["name": person, "email": address], at: CommandEnvironment.clock.now(), on: tx)
                     }
                     print("liaison for \(p.rawValue): \(person) <\(address)>")
                 }
@@ -104,7 +104,7 @@ struct PlatformCommand: AsyncParsableCommand {
                             try await row.create(on: tx)
                         }
                         try await AccountService.audit("platform_deadline_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["category": category, "hours": hours.map(String.init) ?? "default"], at: Date(), on: tx)
+                                                       payload: ["category": category, "hours": hours.map(String.init) ?? "default"], at: CommandEnvironment.clock.now(), on: tx)
                     }
                     print(hours.map { "\(p.rawValue) \(category): \($0) h" } ?? "\(p.rawValue) \(category): default hours")
                 }
@@ -135,10 +135,10 @@ struct PlatformCommand: AsyncParsableCommand {
                         try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)
                             .set(\.$webhookURL, to: url).set(\.$webhookSecret, to: secret).update()
                         try await AccountService.audit("platform_webhook_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["url": url], at: Date(), on: tx)
+                                                       payload: ["url": url], at: CommandEnvironment.clock.now(), on: tx)
                         // Orders that waited for a hand-sent e-mail now go by webhook.
-                        try await OutboxModel.query(on: tx).filter(\.$platformID == p.rawValue).filter(\.$status == "manual")
-                            .filter(\.$campaignPostID == nil).set(\.$status, to: "pending").set(\.$nextAttemptAt, to: Date()).update()
+                        try await OutboxModel.query(on: tx).filter(\.$platformID == p.rawValue).filter(\.$status == OutboxStatus.manual.rawValue)
+                            .filter(\.$campaignPostID == nil).set(\.$status, to: OutboxStatus.pending.rawValue).set(\.$nextAttemptAt, to: CommandEnvironment.clock.now()).update()
                     }
                     print("webhook for \(p.rawValue): \(url)")
                     if !secretStdin { print("signing secret (give it to the platform; shown only now): \(secret)") }

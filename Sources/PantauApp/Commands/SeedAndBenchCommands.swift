@@ -69,7 +69,7 @@ struct CaseSeeder {
         var random = SeededGenerator(seed: seed)
         let categories = try await CategoryModel.query(on: database.db).all().map(\.domain)
         let weightedCategories = categories.map { ($0, $0.slug == "lainnya" ? 2 : 10 - $0.severity) }
-        let now = Date()
+        let now = CommandEnvironment.clock.now()
         // Seeding again adds new subjects instead of colliding with earlier ones.
         let seedOffset = try await database.sql.raw("SELECT COUNT(*) AS n FROM cases").first()?.decode(column: "n", as: Int.self) ?? 0
         let chunk = 400
@@ -124,7 +124,7 @@ struct CaseSeeder {
                     decisionRows.append([decisionID, caseID, verdict, category.slug, category.slug == "perjudian" ? "uu-ite-27-2" : "uu-ite-27-1",
                                          "Putusan sintetis untuk uji beban.", "Alasan publik sintetis.", false, false,
                                          violating && platform != .web ? ProposedAction.takedownOrder.rawValue : ProposedAction.noAction.rawValue,
-                                         false, "final", caseID, "seed@pantau.local", last])
+                                         false, DecisionState.final.rawValue, caseID, "seed@pantau.local", last])
                     if violating && platform != .web {
                         let day = WIBDay.of(last)
                         let key = "\(platform.rawValue) \(day)"
@@ -132,16 +132,16 @@ struct CaseSeeder {
                         if let existing = orders[key] { orderID = existing } else {
                             orderID = OrderedID.make(at: WIBDay.start(day), using: &random)
                             orders[key] = orderID
-                            orderRows.append([orderID, "SEED-\(seedOffset)-\(platform.rawValue)-\(day)", platform.rawValue, false, "sent",
+                            orderRows.append([orderID, "SEED-\(seedOffset)-\(platform.rawValue)-\(day)", platform.rawValue, false, OrderStatus.sent.rawValue,
                                               WIBDay.start(day), WIBDay.start(day), WIBDay.start(day), WIBDay.start(day)])
                         }
                         let due = last.addingTimeInterval(Double(category.deadlineHours) * 3600)
                         let roll = Int.random(in: 0..<100, using: &random)
-                        let status = roll < 72 ? "complied" : roll < 82 ? "rejected" : roll < 87 ? "objected" : due < now ? "overdue" : "pending"
-                        let answered: Date? = status == "complied" ? last.addingTimeInterval(Double.random(in: 600...(Double(category.deadlineHours) * 3600 * 1.4), using: &random))
-                            : status == "rejected" || status == "objected" ? last.addingTimeInterval(Double.random(in: 600...86_400, using: &random)) : nil
+                        let status: OrderItemStatus = roll < 72 ? .complied : roll < 82 ? .rejected : roll < 87 ? .objected : due < now ? .overdue : .pending
+                        let answered: Date? = status == .complied ? last.addingTimeInterval(Double.random(in: 600...(Double(category.deadlineHours) * 3600 * 1.4), using: &random))
+                            : status == .rejected || status == .objected ? last.addingTimeInterval(Double.random(in: 600...86_400, using: &random)) : nil
                         itemRows.append([OrderedID.make(at: last, using: &random), orderID, caseID, decisionID, subjectKey, "https://\(platform.rawValue).example/\(id)",
-                                         category.slug, "uu-ite-27-1", "Alasan publik sintetis.", status, answered, due])
+                                         category.slug, "uu-ite-27-1", "Alasan publik sintetis.", status.rawValue, answered, due])
                     }
                 }
                 done += 1
@@ -206,7 +206,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                     let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
-                    let queue = CaseQueue(database: database, categories: categories, clock: SystemClock())
+                    let queue = CaseQueue(database: database, categories: categories, clock: CommandEnvironment.clock)
                     let total = try await database.sql.raw("SELECT COUNT(*) AS n FROM cases").first()?.decode(column: "n", as: Int.self) ?? 0
                     print("cases in the database: \(total)")
                     let viewer = UUID()
@@ -223,7 +223,7 @@ struct BenchCommand: AsyncParsableCommand {
                             let start = DispatchTime.now().uptimeNanoseconds
                             let result = try await queue.page(filter, viewer: viewer)
                             _ = QueueView(language: .id, identity: identity, filter: filter, page: result, categories: categories,
-                                          assignees: [], savedFilters: [], now: Date()).render()
+                                          assignees: [], savedFilters: [], now: CommandEnvironment.clock.now()).render()
                             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
                             page = result
                         }
@@ -272,14 +272,14 @@ struct DispatchBench: AsyncParsableCommand {
                 try await PlatformDeliveryModel.query(on: database.db)
                     .set(\.$webhookURL, to: "http://127.0.0.1:\(port)/webhook").set(\.$webhookSecret, to: secret).update()
                 let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
-                let service = OrderService(database: database, clock: SystemClock(), categories: categories, batchWindow: 0)
+                let service = OrderService(database: database, clock: CommandEnvironment.clock, categories: categories, batchWindow: 0)
                 print("creating \(orders) orders (one item each) …")
                 let created = try await BenchOrders.create(count: orders, service: service)
                 let started = Date()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 0..<workers {
                         group.addTask {
-                            var delivery = OutboxDelivery(database: database, orders: service, clock: SystemClock(), logger: logger)
+                            var delivery = OutboxDelivery(database: database, orders: service, clock: CommandEnvironment.clock, logger: logger)
                             delivery.name = "bench-worker-\(n + 1)"
                             let worker = Worker(jobs: [.closeOrderBatches(service), .deliverOutbox(delivery)], logger: logger)
                             let client = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -318,7 +318,7 @@ enum BenchOrders {
         try await CaseSeeder(database: database, seed: 7).seed(cases: count, reports: count, decisions: false) { _ in }
         let cases = try await CaseModel.query(on: database.db).sort(\.$createdAt, .descending).limit(count).all()
         var keys: Set<String> = []
-        let now = Date()
+        let now = CommandEnvironment.clock.now()
         for chunk in cases.chunked(200) {
             try await database.db.transaction { db in
                 for model in chunk {
@@ -327,7 +327,7 @@ enum BenchOrders {
                     order.number = "SPT-BENCH-" + UUIDText.lower(order.id!)
                     order.platformID = model.subjectPlatform
                     order.urgent = false
-                    order.status = "queued"
+                    order.status = OrderStatus.queued.rawValue
                     order.createdAt = now
                     order.batchClosesAt = now
                     try await order.create(on: db)
@@ -341,13 +341,13 @@ enum BenchOrders {
                     item.categoryID = model.categoryID
                     item.legalBases = "uu-ite-27-1"
                     item.publicReason = "Sintetis."
-                    item.status = "pending"
+                    item.status = OrderItemStatus.pending.rawValue
                     try await item.create(on: db)
                     try await service.close(order, at: now, on: db)
                 }
             }
         }
-        for message in try await OutboxModel.query(on: database.db).filter(\.$status == "pending").all() { keys.insert(message.idempotencyKey) }
+        for message in try await OutboxModel.query(on: database.db).filter(\.$status == OutboxStatus.pending.rawValue).all() { keys.insert(message.idempotencyKey) }
         return keys
     }
 }
@@ -405,14 +405,14 @@ struct TransparencyBench: AsyncParsableCommand {
             try await db.withMaintenanceDatabase { database, config in
                 try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                 let categories = CategoryIndex(try await CategoryModel.query(on: database.db).all().map(\.domain))
-                let service = TransparencyService(database: database, clock: SystemClock())
+                let service = TransparencyService(database: database, clock: CommandEnvironment.clock)
                 let sql = database.sql
                 func count(_ table: String) async throws -> Int {
                     try await sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()?.decode(column: "n", as: Int.self) ?? 0
                 }
                 print("in the database: \(try await count("cases")) cases, \(try await count("reports")) reports, \(try await count("decisions")) decisions, "
                       + "\(try await count("order_items")) order items; \(try await count("transparency_counts")) counters")
-                let now = Date()
+                let now = CommandEnvironment.clock.now()
                 for kind in [CompliancePeriod.Kind.month, .quarter, .year] {
                     let period = try CompliancePeriod.parse(kind.rawValue, from: nil, to: nil, now: now).get()
                     var times: [Double] = [], queryTimes: [Double] = []

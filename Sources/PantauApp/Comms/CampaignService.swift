@@ -186,7 +186,7 @@ struct CampaignService: Sendable {
             campaign.mediaURLsText = input.mediaURLs.joined(separator: "\n")
             campaign.scheduledAt = max(input.scheduledAt, now)
             campaign.lateAfterMinutes = input.lateAfterMinutes
-            campaign.status = "scheduled"
+            campaign.status = CampaignStatus.scheduled.rawValue
             campaign.createdBy = actor
             campaign.createdAt = now
             try await campaign.create(on: db)
@@ -216,7 +216,7 @@ struct CampaignService: Sendable {
             guard try await CampaignModel.find(id, on: db) != nil else {
                 throw Problem(status: 404, code: "not_found", field: nil, id: "Kampanye tidak ditemukan.", en: "No such campaign.")
             }
-            guard try await Self.claim(id, to: "cancelled", at: now, on: db), let campaign = try await CampaignModel.find(id, on: db) else {
+            guard try await Self.claim(id, to: .cancelled, at: now, on: db), let campaign = try await CampaignModel.find(id, on: db) else {
                 throw Problem(status: 409, code: "not_cancellable", field: nil, id: "Kampanye ini sudah dirilis atau dibatalkan.",
                               en: "This campaign has been released or cancelled already.")
             }
@@ -235,14 +235,14 @@ struct CampaignService: Sendable {
     @discardableResult
     func releaseDue() async throws -> Int {
         let now = clock.now()
-        let due = try await CampaignModel.query(on: database.db).filter(\.$status == "scheduled").filter(\.$scheduledAt <= now)
+        let due = try await CampaignModel.query(on: database.db).filter(\.$status == CampaignStatus.scheduled.rawValue).filter(\.$scheduledAt <= now)
             .sort(\.$scheduledAt).limit(20).all()
         var released = 0
         for candidate in due {
             let done = try await database.writeTransaction { db in
                 // Claimed by a conditional update: of several workers (or a
                 // worker and a cancellation), one wins, the others see 0 rows.
-                guard try await Self.claim(candidate.id!, to: "released", at: now, on: db),
+                guard try await Self.claim(candidate.id!, to: .released, at: now, on: db),
                       let campaign = try await CampaignModel.find(candidate.id!, on: db) else { return false }
                 try await release(campaign, at: now, on: db)
                 return true
@@ -253,11 +253,11 @@ struct CampaignService: Sendable {
     }
 
     /// Moves a scheduled campaign to `status` if it is still scheduled.
-    private static func claim(_ id: UUID, to status: String, at now: Date, on db: any Database) async throws -> Bool {
-        let column = status == "released" ? "released_at" : "cancelled_at"
+    private static func claim(_ id: UUID, to status: CampaignStatus, at now: Date, on db: any Database) async throws -> Bool {
+        let column = status == .released ? "released_at" : "cancelled_at"
         let rows = try await (db as! any SQLDatabase).raw("""
-            UPDATE campaigns SET status = \(bind: status), \(unsafeRaw: column) = \(bind: now)
-            WHERE id = \(bind: id) AND status = 'scheduled' RETURNING id
+            UPDATE campaigns SET status = \(bind: status.rawValue), \(unsafeRaw: column) = \(bind: now)
+            WHERE id = \(bind: id) AND status = \(bind: CampaignStatus.scheduled.rawValue) RETURNING id
             """).all()
         return !rows.isEmpty
     }
@@ -293,7 +293,7 @@ struct CampaignService: Sendable {
             outbox.platformID = account.platform
             outbox.idempotencyKey = "campaign-post-" + UUIDText.lower(post.id!)
             outbox.body = try message.encoded()
-            outbox.status = "pending"
+            outbox.status = OutboxStatus.pending.rawValue
             outbox.attempts = 0
             outbox.createdAt = now
             outbox.nextAttemptAt = now
@@ -364,8 +364,8 @@ struct CampaignService: Sendable {
             post.updatedAt = now
             try await post.save(on: db)
             // The connector no longer needs to try.
-            try await OutboxModel.query(on: db).filter(\.$campaignPostID == postID).filter(\.$status == "pending")
-                .set(\.$status, to: "delivered").set(\.$deliveredAt, to: now).update()
+            try await OutboxModel.query(on: db).filter(\.$campaignPostID == postID).filter(\.$status == OutboxStatus.pending.rawValue)
+                .set(\.$status, to: OutboxStatus.delivered.rawValue).set(\.$deliveredAt, to: now).update()
             try await AccountService.audit("campaign_post_recorded", actor: actor, target: "campaign:" + UUIDText.lower(campaignID),
                                            payload: ["platform": post.platform, "post": UUIDText.lower(postID), "url": link,
                                                      "published_at": isoTimestamp(when)], at: now, on: db)
@@ -406,7 +406,7 @@ struct CampaignService: Sendable {
                                                      lateAfterMinutes: campaign.lateAfterMinutes, now: now))
             }.sorted { ($0.post.platform, $0.account?.handle ?? "") < ($1.post.platform, $1.account?.handle ?? "") }
             var leftOut: [OfficialAccountModel] = []
-            if campaign.status == "released" {
+            if campaign.campaignStatus == .released {
                 let covered = Set(posts.map(\.accountID))
                 // Active accounts registered before the release that got no post.
                 leftOut = accounts.values.filter { $0.active && !covered.contains($0.id!) && $0.createdAt <= (campaign.releasedAt ?? now) }

@@ -53,7 +53,7 @@ struct CampaignController: Sendable {
         }
         routes.get(SitePath.API.campaigns + "/:id", .everyone) { _, context in
             let staff = context.identity?.may(.runCampaigns) ?? false
-            guard let detail = try await service.detail(try apiPathID(context)), staff || detail.campaign.status == "released" else {
+            guard let detail = try await service.detail(try apiPathID(context)), staff || detail.campaign.campaignStatus == .released else {
                 throw APIError(.notFound, code: "not_found", message: "No such campaign.")
             }
             return jsonResponse(Self.json(detail, staff: staff), status: .ok)
@@ -108,7 +108,7 @@ struct CampaignController: Sendable {
             let language = Language(request: request)
             let staff = context.identity?.may(.runCampaigns) ?? false
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let detail = try await service.detail(id),
-                  staff || detail.campaign.status == "released" else {
+                  staff || detail.campaign.campaignStatus == .released else {
                 throw WebErrorPage(status: .notFound, language: language)
             }
             return htmlResponse(CampaignView(language: language, identity: context.identity, detail: detail,
@@ -152,7 +152,7 @@ struct CampaignController: Sendable {
         let c = detail.campaign
         var o = JSONObjectText()
         o.add("created_at", isoTimestamp(c.createdAt))
-        if c.status == "released" { o.add("fair", detail.isFair) } else { o.addNull("fair") }
+        if c.campaignStatus == .released { o.add("fair", detail.isFair) } else { o.addNull("fair") }
         o.add("id", UUIDText.lower(c.id!))
         o.add("late_after_minutes", c.lateAfterMinutes)
         o.add("left_out", objects: detail.leftOut.map { account in
@@ -210,10 +210,9 @@ extension CampaignFlag {
 
 extension CampaignService.Detail {
     func statusLabel(_ l: Language) -> String {
-        switch campaign.status {
-        case "scheduled": return l.t("Terjadwal", "Scheduled")
-        case "cancelled": return l.t("Dibatalkan", "Cancelled")
-        default:
+        switch campaign.campaignStatus {
+        case .scheduled, .cancelled: return l.t(campaign.campaignStatus.label.id, campaign.campaignStatus.label.en)
+        case .released:
             if flags.contains(where: \.isProblem) { return l.t("Tidak adil: ada platform terlewat atau terlambat", "Not fair: a platform left out or late") }
             if flags.contains(.waiting) { return l.t("Sedang tayang", "Publishing") }
             return l.t("Tayang di semua akun tepat waktu", "Published on every account on time")
@@ -315,7 +314,7 @@ struct CampaignView {
                     .td(.a(.href(account.url), .text("@" + account.handle))), .td(.text(formatWIBMinute(c.scheduledAt))), .td(.text("—")), .td(.text("—")),
                     .td(.class("flag-problem"), .text(CampaignFlag.leftOut.label(l))), .td())
             })
-        let cancel: Node<HTML.BodyContext> = (staff && c.status == "scheduled") ? .form(
+        let cancel: Node<HTML.BodyContext> = (staff && c.campaignStatus == .scheduled) ? .form(
             .method(.post), .action(SitePath.Comms.campaign(c.id!) + "/batal"), .class("inline"),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken ?? "")),
             .button(.type(.submit), .text(l.t("Batalkan kampanye", "Cancel the campaign")))) : .empty

@@ -74,6 +74,8 @@ final class CampaignModel: Model, @unchecked Sendable {
     @OptionalField(key: "cancelled_at") var cancelledAt: Date?
     init() {}
 
+    var campaignStatus: CampaignStatus { CampaignStatus(rawValue: status) ?? .scheduled }
+
     var mediaURLs: [String] { mediaURLsText.split(separator: "\n").map(String.init) }
 }
 

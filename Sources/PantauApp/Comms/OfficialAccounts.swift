@@ -127,8 +127,8 @@ struct OfficialAccountService: Sendable {
                 if settings.isReady {
                     let posts = try await CampaignPostModel.query(on: db).filter(\.$accountID == id).filter(\.$status == CampaignPostStatus.manual.rawValue).all()
                     for post in posts {
-                        try await OutboxModel.query(on: db).filter(\.$campaignPostID == post.id!).filter(\.$status == "manual")
-                            .set(\.$status, to: "pending").set(\.$nextAttemptAt, to: now).update()
+                        try await OutboxModel.query(on: db).filter(\.$campaignPostID == post.id!).filter(\.$status == OutboxStatus.manual.rawValue)
+                            .set(\.$status, to: OutboxStatus.pending.rawValue).set(\.$nextAttemptAt, to: now).update()
                         post.status = CampaignPostStatus.queued.rawValue
                         post.updatedAt = now
                         try await post.save(on: db)

@@ -22,8 +22,7 @@ enum IntakeTransaction {
         var lastReportAt: Date
         var eventCount: Int
         var lastHash: String
-        /// Only a `new` case takes the most severe claimed category; once
-        /// someone works or decides it, the category is theirs.
+        /// The category a report leaves depends on it (`CategoryIndex.categoryAfterReport`).
         var status: String
 
         func priority(_ categories: CategoryIndex) -> Double {
@@ -46,34 +45,32 @@ enum IntakeTransaction {
             for draft in drafts {
                 let key = draft.report.subject.key
                 if opening {
-                    appendEvent(kind: "case_opened", at: draft.receivedAt, payload: ["subject_key": key, "category": draft.report.category], now: now)
+                    appendEvent(kind: .caseOpened, at: draft.receivedAt, payload: ["subject_key": key, "category": draft.report.category], now: now)
                     opening = false
                 }
                 let before = state.category
-                if state.reportCount == 0 {
-                    state.category = draft.report.category
-                } else if state.status == CaseStatus.new.rawValue {
-                    state.category = categories.moreSevere(state.category, draft.report.category)
-                }
+                state.category = categories.categoryAfterReport(current: state.category, claimed: draft.report.category,
+                                                                isFirstReport: state.reportCount == 0,
+                                                                status: CaseStatus(rawValue: state.status) ?? .new)
                 state.reportCount += 1
                 state.lastReportAt = max(state.lastReportAt, draft.receivedAt)
                 var payload = ["report_id": UUIDText.lower(draft.id), "ticket": draft.ticket, "channel": draft.channel.rawValue,
                                "claimed_category": draft.report.category, "report_count": String(state.reportCount)]
                 if before != state.category && state.reportCount > 1 { payload["category_changed_from"] = before }
-                appendEvent(kind: "report_received", at: draft.receivedAt, payload: payload, now: now)
+                appendEvent(kind: .reportReceived, at: draft.receivedAt, payload: payload, now: now)
                 stored.append(StoredReport(ticket: draft.ticket, caseID: state.id, caseReportCount: state.reportCount,
                                            subjectKey: key, category: draft.report.category, receivedAt: draft.receivedAt))
             }
         }
 
-        private mutating func appendEvent(kind: String, at date: Date, payload: [String: String], now: Date) {
+        private mutating func appendEvent(kind: CaseEventKind, at date: Date, payload: [String: String], now: Date) {
             let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
             let payloadText = PantauCore.canonicalJSON(payload)
             let sequence = state.eventCount + 1
-            let content = EventChain.Content(caseID: UUIDText.lower(state.id), sequence: sequence, kind: kind, actor: IntakeTransaction.actor,
+            let content = EventChain.Content(caseID: UUIDText.lower(state.id), sequence: sequence, kind: kind.rawValue, actor: IntakeTransaction.actor,
                                              occurredAtMillis: millis, payload: payloadText)
             let hash = EventChain.hash(previous: state.lastHash, content)
-            events.append([.uuid(OrderedID.make(at: now)), .uuid(state.id), .integer(sequence), .text(kind), .text(IntakeTransaction.actor),
+            events.append([.uuid(OrderedID.make(at: now)), .uuid(state.id), .integer(sequence), .text(kind.rawValue), .text(IntakeTransaction.actor),
                            .date(Date(timeIntervalSince1970: Double(millis) / 1000)), .integer(Int(millis)),
                            .text(payloadText), .text(state.lastHash), .text(hash)])
             state.eventCount = sequence

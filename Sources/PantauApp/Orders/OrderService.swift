@@ -129,7 +129,7 @@ struct OrderService: Sendable {
         message.body = try Self.webhookBody(order: order, items: items, issuedAt: now) { item in
             OrderRules.deadlineHours(urgent: order.urgent, category: item.categoryID, overrides: overrides, defaults: deadlines)
         }
-        message.status = "pending"
+        message.status = OutboxStatus.pending.rawValue
         message.attempts = 0
         message.createdAt = now
         message.nextAttemptAt = now

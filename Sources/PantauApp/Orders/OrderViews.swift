@@ -307,7 +307,7 @@ struct PlatformComplianceView {
         let l = language
         let f = compliance.figures
         let platform = compliance.platform
-        let pending = sanctions.first { $0.state == "proposed" }
+        let pending = sanctions.first { $0.sanctionState.isAwaitingReview }
         return PageLayout(title: l.t("Kepatuhan ", "Compliance of ") + OrderUI.platformName(platform), language: l,
                           path: SitePath.Orders.platformCompliance(platform), identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Kepatuhan ", "Compliance of ") + OrderUI.platformName(platform))),
@@ -342,7 +342,7 @@ struct PlatformComplianceView {
                            .th(.text(l.t("Denda", "Fine"))), .th(.text(l.t("Diusulkan", "Proposed"))), .th(.text(l.t("Ditinjau", "Reviewed"))))),
                 .tbody(.forEach(sanctions) { s in
                     .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))),
-                        .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
+                        .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.sanctionState, l))),
                         .td(.text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
                         .td(.text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
                         .td(.text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? ""))))
@@ -385,7 +385,7 @@ struct SanctionListView {
             .if(sanctions.isEmpty, .p(.text(l.t("Belum ada sanksi.", "No sanctions yet.")))),
             .table(.tbody(.forEach(sanctions) { s in
                 .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))), .td(.text(OrderUI.platformName(s.platformID))),
-                    .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
+                    .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.sanctionState, l))),
                     .td(.text(StaffUI.time(s.proposedAt))))
             }))
         )).render()
@@ -401,14 +401,7 @@ struct SanctionView {
     var error: String?
     var notice: String?
 
-    static func stateLabel(_ state: String, _ l: Language) -> String {
-        switch state {
-        case "proposed": l.t("Menunggu persetujuan", "Awaiting approval")
-        case "issued": l.t("Diterbitkan", "Issued")
-        case "rejected": l.t("Ditolak", "Rejected")
-        default: state
-        }
-    }
+    static func stateLabel(_ state: SanctionState, _ l: Language) -> String { l.t(state.label.id, state.label.en) }
 
     func render() -> String {
         let l = language
@@ -419,24 +412,24 @@ struct SanctionView {
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .div(.class("card"), OrderUI.dl([
                 ("Platform", .a(.href(l.link(SitePath.Orders.platformCompliance(s.platformID))), .text(OrderUI.platformName(s.platformID)))),
-                ("Status", .text(Self.stateLabel(s.state, l))),
+                ("Status", .text(Self.stateLabel(s.sanctionState, l))),
                 (l.t("Alasan", "Reason"), .text(s.reason)),
                 (l.t("Denda administratif", "Administrative fine"), .text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
                 (l.t("Diusulkan oleh", "Proposed by"), .text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
                 (l.t("Ditinjau oleh", "Reviewed by"), .text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? "")
                                                             + (s.reviewReason.map { " · " + $0 } ?? ""))),
-            ]), .if(s.state == "issued", .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id!))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
+            ]), .if(s.sanctionState == .issued, .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id!))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
                 .if(s.sanctionLevel == .blockRecommended, .p(.class("hint"), .text(l.t(
                     "Rekomendasi ini menjadi dasar usulan pemutusan akses (blokir DNS) atas layanan platform. ",
                     "This recommendation is the basis of a proposal to block the platform's service at network level (DNS). ")),
-                    .if(s.state == "issued", .a(.href(l.link(SitePath.Blocklist.staff + "?sanksi=" + UUIDText.lower(s.id!))),
+                    .if(s.sanctionState == .issued, .a(.href(l.link(SitePath.Blocklist.staff + "?sanksi=" + UUIDText.lower(s.id!))),
                                                .text(l.t("Usulkan pemblokiran aplikasi platform →", "Propose blocking the platform's app →"))))))),
             .h2(.text(l.t("Butir yang dikutip", "Items cited"))),
             .table(.tbody(.forEach(items) { row in
                 .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id!))), .code(.text(row.order.number)))), .td(.code(.text(row.item.subjectKey))),
                     .td(OrderUI.itemStatus(row.item.itemStatus, l)), .td(.text(row.item.answerReason ?? "")))
             })),
-            .if(s.state == "proposed" && identity.may(.approveSanctions), .form(
+            .if(s.sanctionState.isAwaitingReview && identity.may(.approveSanctions), .form(
                 .method(.post), .action(l.link(SitePath.Orders.sanctionReview(s.id!))), .class("card"), StaffUI.csrfField(identity),
                 .h2(.text(l.t("Tinjau (empat mata)", "Review (four eyes)"))),
                 StaffUI.field("review-reason", l.t("Catatan (wajib bila ditolak)", "Note (required to reject)"), .textarea(.name("reason"), .id("review-reason"))),
@@ -562,9 +555,9 @@ struct PortalOrderView {
         let key = UUIDText.lower(item.id!)
         return .form(.method(.post), .action(l.link(SitePath.Portal.answer(order.id!, item.id!))), StaffUI.csrfField(identity),
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Jawaban", "Answer"))]),
-                StaffUI.option(.radio, "answer", "complied", checked: true, l.t("Sudah diturunkan", "Taken down")),
-                StaffUI.option(.radio, "answer", "rejected", checked: false, l.t("Ditolak (dengan alasan)", "Refused (with a reason)")),
-                StaffUI.option(.radio, "answer", "objected", checked: false, l.t("Sanggah (ditinjau ulang analis lain)", "Object (reviewed again by another analyst)"))),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.complied.rawValue, checked: true, l.t("Sudah diturunkan", "Taken down")),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.rejected.rawValue, checked: false, l.t("Ditolak (dengan alasan)", "Refused (with a reason)")),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.objected.rawValue, checked: false, l.t("Sanggah (ditinjau ulang analis lain)", "Object (reviewed again by another analyst)"))),
             StaffUI.field("removed-" + key, l.t("Waktu diturunkan (YYYY-MM-DDTHH:MM, WIB)", "Removed at (YYYY-MM-DDTHH:MM, WIB)"),
                           .input(.type(.text), .name("removed_at"), .id("removed-" + key), .placeholder("2026-12-01T14:30"))),
             StaffUI.field("reason-" + key, l.t("Alasan (wajib untuk tolak/sanggah, min. \(OrderRules.minimumReasonLength) karakter)",

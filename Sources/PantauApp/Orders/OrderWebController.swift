@@ -101,7 +101,7 @@ struct OrderWebController: Sendable {
         let outbox = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).all().compactMap(\.id)
         let attempts = outbox.isEmpty ? [] : try await DeliveryAttemptModel.query(on: database.db).filter(\.$outboxID ~~ outbox).sort(\.$startedAt).all()
         let events = try await PlatformEventModel.query(on: database.db).filter(\.$orderID == id).sort(\.$occurredAt).sort(\.$id).limit(500).all()
-        let manual = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).filter(\.$status == "manual").first() != nil
+        let manual = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).filter(\.$status == OutboxStatus.manual.rawValue).first() != nil
         let liaison = try await PlatformDeliveryModel.find(order.platformID, on: database.db)
         let view = OrderPageView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
                                  attempts: attempts, events: events, now: tracking.clock.now(),
@@ -173,13 +173,13 @@ struct OrderWebController: Sendable {
         var citable: [(item: OrderItemModel, order: OrderModel)] = []
         for chunk in Array(byID.keys).chunked(500).map(Array.init) {
             for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk)
-                .filter(\.$status ~~ [OrderItemStatus.overdue.rawValue, OrderItemStatus.rejected.rawValue]).all() {
+                .filter(\.$status ~~ SanctionRules.citable.map(\.rawValue)).all() {
                 citable.append((item, byID[item.orderID]!))
             }
         }
         citable.sort { ($0.item.dueAt ?? .distantPast) < ($1.item.dueAt ?? .distantPast) }
         let sanctions = try await SanctionModel.query(on: database.db).filter(\.$platformID == p.rawValue).sort(\.$proposedAt, .descending).all()
-        let issued = sanctions.filter { $0.state == "issued" }.map(\.sanctionLevel).max()
+        let issued = sanctions.filter { $0.sanctionState == .issued }.map(\.sanctionLevel).max()
         let events = try await PlatformEventModel.query(on: database.db).filter(\.$platformID == p.rawValue)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(100).all()
         let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: compliance,
@@ -194,7 +194,7 @@ struct OrderWebController: Sendable {
         let language = Language(request: request)
         let delivery = try await PlatformDeliveryModel.query(on: database.db).sort(\.$id).all().filter { $0.id != Platform.web.rawValue }
         let overrides = try await PlatformDeadlineModel.query(on: database.db).sort(\.$id).all()
-        let issued = try await SanctionModel.query(on: database.db).filter(\.$state == "issued").all()
+        let issued = try await SanctionModel.query(on: database.db).filter(\.$state == SanctionState.issued.rawValue).all()
         let tokens = try await UserModel.query(on: database.db).filter(\.$role == Role.platform.rawValue).filter(\.$disabled == false).all()
         let rows = delivery.map { p in
             PlatformsView.Row(id: p.id ?? "", webhook: p.webhookURL, signed: p.webhookSecret != nil, liaisonName: p.liaisonName, liaisonEmail: p.liaisonEmail,
@@ -261,7 +261,7 @@ struct OrderWebController: Sendable {
 
     func sanctionLetter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        guard let sanction = try await SanctionModel.find(try pathID(context, request), on: database.db), sanction.state == "issued" else {
+        guard let sanction = try await SanctionModel.find(try pathID(context, request), on: database.db), sanction.sanctionState == .issued else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Surat hanya ada untuk sanksi yang diterbitkan.",
                                                                                           "Letters exist for issued sanctions only."))
         }

@@ -37,7 +37,7 @@ struct BlockRegister: Sendable {
     func page(query: String, page: Int) async throws -> Page {
         let db = database.db
         let q = query.trimmingCharacters(in: .whitespaces)
-        var proposals = BlockProposalModel.query(on: db).filter(\.$state == "approved")
+        var proposals = BlockProposalModel.query(on: db).filter(\.$state == BlockProposalState.approved.rawValue)
         if !q.isEmpty {
             // A name finds the decisions that blocked or lifted it.
             var ids: [UUID] = []
@@ -92,7 +92,7 @@ struct BlockRegister: Sendable {
         }
         // Imports of whole lists are register entries too (first page, no search).
         if page <= 1 && (q.isEmpty || "impor import".contains(q.lowercased())) {
-            for event in try await BlockEventModel.query(on: db).filter(\.$kind == "blocklist_imported").sort(\.$occurredAt, .descending).all() {
+            for event in try await BlockEventModel.query(on: db).filter(\.$kind == BlockEventKind.blocklistImported.rawValue).sort(\.$occurredAt, .descending).all() {
                 let fields = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: String] ?? [:]
                 entries.append(Entry(number: "IMPOR-" + (fields["serial"] ?? "?"), kind: "import", app: nil, names: Int(fields["inserted"] ?? "") ?? 0,
                                      effectiveAt: event.occurredAt, until: nil, reason: fields["reason"] ?? "",

@@ -73,7 +73,7 @@ struct StatementsExporter: Sendable {
                 publicReason: try row.decode(column: "public_reason", as: String.self),
                 automatedDetection: try row.decode(column: "automated_detection", as: Bool.self),
                 automatedDecision: try row.decode(column: "automated_decision", as: Bool.self),
-                applicationDate: state == "approved" ? (reviewedAt ?? decidedAt) : decidedAt,
+                applicationDate: state == DecisionState.approved.rawValue ? (reviewedAt ?? decidedAt) : decidedAt,
                 subjectKey: try row.decode(column: "subject_key", as: String.self),
                 subjectPlatform: try row.decode(column: "subject_platform", as: String.self),
                 subjectKind: try row.decode(column: "subject_kind", as: String.self),

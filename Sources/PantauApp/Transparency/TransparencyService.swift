@@ -36,7 +36,7 @@ struct TransparencyService: Sendable {
             .filter(\.$publishedAt >= period.from).filter(\.$publishedAt < period.to).all() {
             blocklist.append(BlocklistActivity(day: WIBDay.of(serial.publishedAt), added: serial.added, removed: serial.removed))
         }
-        for proposal in try await BlockProposalModel.query(on: database.db).filter(\.$state == "approved")
+        for proposal in try await BlockProposalModel.query(on: database.db).filter(\.$state == BlockProposalState.approved.rawValue)
             .filter(\.$reviewedAt >= period.from).filter(\.$reviewedAt < period.to).all() {
             let lift = proposal.kind == "lift"
             blocklist.append(BlocklistActivity(day: WIBDay.of(proposal.reviewedAt ?? proposal.proposedAt), blockDecisions: lift ? 0 : 1, normalisations: lift ? 1 : 0))

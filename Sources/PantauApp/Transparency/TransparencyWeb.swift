@@ -334,12 +334,8 @@ struct TransparencyPageView {
     }
 
     static func appealOutcome(_ state: String, _ l: Language) -> String {
-        switch state {
-        case "open": l.t("masih diperiksa", "under review")
-        case "upheld": l.t("putusan dikuatkan", "decision upheld")
-        case "overturned": l.t("putusan diubah", "decision overturned")
-        default: state
-        }
+        guard let known = AppealState(rawValue: state) else { return state }
+        return l.t(known.label.id.lowercased(), known.label.en.lowercased())
     }
 }
 
