@@ -66,7 +66,7 @@ struct BlocklistController: Sendable {
             }
             return try await proposalJSON(proposal, status: .created)
         }
-        routes.post("/api/v1/block-proposals/:id/review", .staff(.approveBlocks)) { request, context in
+        routes.post(SitePath.API.blockProposalReview, .staff(.approveBlocks)) { request, context in
             let body = try await decode(CaseAPIController.ReviewBody.self, request)
             let id = try apiPathID(context)
             let proposal = try await mapErrors { try await service.review(id, approve: body.approve, reason: body.reason ?? "", by: context.identity!) }
@@ -82,7 +82,7 @@ struct BlocklistController: Sendable {
             object.add("serial", Int(try await service.currentSerial()))
             return jsonResponse(object, status: .created)
         }
-        routes.post("/api/v1/allow-list/:id/remove", .staff(.manageAllowList)) { _, context in
+        routes.post(SitePath.API.allowListRemove, .staff(.manageAllowList)) { _, context in
             let id = try apiPathID(context)
             try await mapErrors { try await service.removeAllow(id, by: context.identity!) }
             var object = JSONObjectText()

@@ -14,16 +14,16 @@ struct BlocklistStaffWebController: Sendable {
     func register(on routes: Routes) {
         routes.get(SitePath.Blocklist.staff, .staff(.viewOrders)) { request, context in try await home(request, context) }
         routes.post(SitePath.Blocklist.staff, .staff(.proposeBlocks)) { request, context in try await propose(request, context) }
-        routes.get("/blokir/usulan/:id", .staff(.viewOrders)) { request, context in
+        routes.get(SitePath.Blocklist.proposal, .staff(.viewOrders)) { request, context in
             try await proposalPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
         }
-        routes.post("/blokir/usulan/:id/tinjau", .staff(.approveBlocks)) { request, context in try await review(request, context) }
-        routes.get("/blokir/aplikasi/:slug", .staff(.viewOrders)) { request, context in
+        routes.post(SitePath.Blocklist.reviewProposal, .staff(.approveBlocks)) { request, context in try await review(request, context) }
+        routes.get(SitePath.Blocklist.app, .staff(.viewOrders)) { request, context in
             try await appPage(request, context, slug: context.parameters.get("slug") ?? "", notice: request.uri.queryParameters.get("notice"))
         }
-        routes.post("/blokir/aplikasi/:slug/normalisasi", .staff(.proposeBlocks)) { request, context in try await proposeLift(request, context) }
-        routes.post("/blokir/izin", .staff(.manageAllowList)) { request, context in try await addAllow(request, context) }
-        routes.post("/blokir/izin/:id/hapus", .staff(.manageAllowList)) { request, context in try await removeAllow(request, context) }
+        routes.post(SitePath.Blocklist.liftApp, .staff(.proposeBlocks)) { request, context in try await proposeLift(request, context) }
+        routes.post(SitePath.Blocklist.allowList, .staff(.manageAllowList)) { request, context in try await addAllow(request, context) }
+        routes.post(SitePath.Blocklist.removeAllow, .staff(.manageAllowList)) { request, context in try await removeAllow(request, context) }
     }
 
     private func pathID(_ context: AppRequestContext, _ request: Request) throws -> UUID {
@@ -218,15 +218,15 @@ struct BlocklistHomeView {
                     .td(.text(p.isLift ? l.t("Normalisasi", "Lift") : l.t("Blokir", "Block"))), .td(.text(p.proposedByEmail)), .td(.text(StaffUI.time(p.proposedAt))))
             })),
             .h2(.text(l.t("Aplikasi", "Apps"))),
-            .ul(.forEach(apps) { app in .li(.a(.href(l.link("/blokir/aplikasi/" + app.slug)), .text(app.name + " (" + app.slug + ")"))) }),
+            .ul(.forEach(apps) { app in .li(.a(.href(l.link(SitePath.Blocklist.app(app.slug))), .text(app.name + " (" + app.slug + ")"))) }),
             .if(identity.may(.proposeBlocks), proposeForm),
             .h2(.text(l.t("Daftar izin (tidak pernah diblokir)", "Allow-list (never blocked)"))),
             .table(.tbody(.forEach(allow) { entry in
                 .tr(.td(.code(.text((entry.isSubdomains ? "*." : "") + entry.name))), .td(.text(entry.reason)), .td(.text(entry.addedByEmail)),
-                    .td(.if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link("/blokir/izin/\(UUIDText.lower(entry.id!))/hapus")), .class("inline"),
+                    .td(.if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link(SitePath.Blocklist.removeAllow(entry.id!))), .class("inline"),
                                                              StaffUI.csrfField(identity), .button(.type(.submit), .class("link"), .text(l.t("Hapus", "Remove")))))))
             })),
-            .if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link("/blokir/izin")), .class("card bar"), StaffUI.csrfField(identity),
+            .if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link(SitePath.Blocklist.allowList)), .class("card bar"), StaffUI.csrfField(identity),
                 StaffUI.field("allow-name", l.t("Nama (*.nama untuk subdomain)", "Name (*.name for subdomains)"), .input(.type(.text), .name("name"), .id("allow-name"))),
                 StaffUI.field("allow-reason", l.t("Alasan", "Reason"), .input(.type(.text), .name("reason"), .id("allow-reason"))),
                 .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))),
@@ -289,7 +289,7 @@ struct BlockProposalView {
                     .li(.a(.href(l.link(SitePath.Cases.page(c.id!))), .code(.text(c.subjectKey))),
                         .text(" · " + l.t(c.caseStatus.label.id, c.caseStatus.label.en)))
                 })),
-                (l.t("Aplikasi", "App"), app.map { .a(.href(l.link("/blokir/aplikasi/" + $0.slug)), .text($0.name)) } ?? .text("—")),
+                (l.t("Aplikasi", "App"), app.map { .a(.href(l.link(SitePath.Blocklist.app($0.slug))), .text($0.name)) } ?? .text("—")),
                 (p.isLift ? l.t("Syarat dan komitmen", "Conditions and commitments") : l.t("Alasan", "Reason"), .text(p.reason)),
                 (l.t("Dasar hukum", "Legal basis"), .text(p.legalBases.isEmpty ? "—" : p.legalBases.replacingOccurrences(of: ",", with: ", "))),
                 (l.t("Berlaku", "Effective"), .text(StaffUI.time(p.effectiveAt) + (p.untilAt.map { " → " + StaffUI.time($0) } ?? ""))),
@@ -301,7 +301,7 @@ struct BlockProposalView {
                 .tr(.td(.code(.text(e.writtenName))), .td(.text(l.t(e.entryKind.label.id, e.entryKind.label.en))),
                     .td(.text(l.t(e.blockAction.label.id, e.blockAction.label.en))), .td(.text(l.t(e.entryState.label.id, e.entryState.label.en))))
             })),
-            .if(p.proposalState.isAwaitingReview && identity.may(.approveBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.proposal(p.id!) + "/tinjau")),
+            .if(p.proposalState.isAwaitingReview && identity.may(.approveBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.reviewProposal(p.id!))),
                 .class("card"), StaffUI.csrfField(identity), .h2(.text(l.t("Tinjau (empat mata)", "Review (four eyes)"))),
                 StaffUI.field("review-reason", l.t("Catatan (wajib bila ditolak)", "Note (required to reject)"), .textarea(.name("reason"), .id("review-reason"))),
                 .button(.type(.submit), .name("approve"), .value("1"), .text(l.t("Setujui dan terbitkan", "Approve and publish"))), .text(" "),
@@ -324,7 +324,7 @@ struct BlockAppView {
     func render() -> String {
         let l = language
         let active = entries.contains { $0.entryState == .active && $0.liftProposalID == nil }
-        return PageLayout(title: app.name, language: l, path: "/blokir/aplikasi/" + app.slug, identity: identity, wide: true, content: .div(
+        return PageLayout(title: app.name, language: l, path: SitePath.Blocklist.app(app.slug), identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Aplikasi ", "App ") + app.name)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
@@ -333,7 +333,7 @@ struct BlockAppView {
                     .td(.text(e.activatedAt.map { l.t("sejak ", "since ") + StaffUI.time($0) } ?? "")),
                     .td(.text(e.liftedAt.map { l.t("dinormalisasi ", "lifted ") + StaffUI.time($0) } ?? "")))
             })),
-            .if(active && identity.may(.proposeBlocks), .form(.method(.post), .action(l.link("/blokir/aplikasi/\(app.slug)/normalisasi")), .class("card"),
+            .if(active && identity.may(.proposeBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.liftApp(app.slug))), .class("card"),
                 StaffUI.csrfField(identity), .h2(.text(l.t("Usulkan normalisasi", "Propose normalisation"))),
                 StaffUI.field("conditions", l.t("Syarat dan komitmen platform", "The platform's conditions and commitments"), .textarea(.name("conditions"), .id("conditions"))),
                 .button(.type(.submit), .text(l.t("Usulkan normalisasi", "Propose normalisation"))))),

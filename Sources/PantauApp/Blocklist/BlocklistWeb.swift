@@ -44,7 +44,7 @@ struct BlockLandingMiddleware: RouterMiddleware {
         guard let authority = request.headers[HTTPField.Name("Host")!] ?? request.head.authority else { return try await next(request, context) }
         let host = Self.hostName(authority)
         if host.isEmpty || host == "localhost" || ownHosts.contains(host) || IPLiteral.parse(Array(host.utf8)) != nil
-            || request.uri.path == SitePath.style || request.uri.path.hasPrefix("/banding") {
+            || request.uri.path == SitePath.style || request.uri.path.hasPrefix(SitePath.appeal) {
             return try await next(request, context)
         }
         let language = Language(request: request)

@@ -14,21 +14,21 @@ struct CaseAPIController: Sendable {
     func register(on routes: Routes) {
         routes.get(SitePath.API.cases, .staff(.viewCases)) { request, context in try await list(request, context) }
         routes.post(SitePath.API.bulk, .staff(.triageCases)) { request, context in try await bulk(request, context) }
-        routes.get("/api/v1/cases/:id", .staff(.viewCases)) { request, context in try await show(request, context) }
-        routes.post("/api/v1/cases/:id/claim", .staff(.decideCases)) { request, context in
+        routes.get(SitePath.API.caseDetail, .staff(.viewCases)) { request, context in try await show(request, context) }
+        routes.post(SitePath.API.caseClaim, .staff(.decideCases)) { request, context in
             let id = try pathID(context)
             let identity = context.identity!
             try await mapErrors { try await cases.assign([id], to: Assignee(id: identity.userID, email: identity.email), by: identity) }
             return try await caseJSON(id, status: .ok)
         }
-        routes.post("/api/v1/cases/:id/decisions", .staff(.decideCases)) { request, context in try await decide(request, context) }
-        routes.post("/api/v1/cases/:id/comments", .staff(.commentOnCases)) { request, context in
+        routes.post(SitePath.API.caseDecisions, .staff(.decideCases)) { request, context in try await decide(request, context) }
+        routes.post(SitePath.API.caseComments, .staff(.commentOnCases)) { request, context in
             let id = try pathID(context)
             let body = try await decode(CommentBody.self, request)
             try await mapErrors { try await cases.comment(on: id, body: body.body, pinned: body.pinned ?? false, by: context.identity!) }
             return try await caseJSON(id, status: .created)
         }
-        routes.post("/api/v1/decisions/:id/review", .staff(.approveDecisions)) { request, context in
+        routes.post(SitePath.API.decisionReview, .staff(.approveDecisions)) { request, context in
             let id = try pathID(context)
             let body = try await decode(ReviewBody.self, request)
             let status = try await mapErrors { try await cases.review(decision: id, approve: body.approve, reason: body.reason ?? "", by: context.identity!) }

@@ -300,21 +300,21 @@ struct CasePageView {
         let status = m.caseStatus
         return .section(.class("card"), .h2(.text(l.t("Tindakan", "Actions"))),
             .if(identity.may(.decideCases) && CaseWorkflow.allows(.assign, from: status) && m.assigneeID != identity.userID,
-                post(base + "/klaim", .button(.type(.submit), .id("claim"), .text(l.t("Ambil kasus ini", "Claim this case"))))),
+                post(SitePath.Cases.claim(m.id!), .button(.type(.submit), .id("claim"), .text(l.t("Ambil kasus ini", "Claim this case"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.assign, from: status),
-                post(base + "/tugaskan",
+                post(SitePath.Cases.assign(m.id!),
                      .div(.class("field"), .label(.for("assign-to"), .text(l.t("Tugaskan ke", "Assign to"))),
                           .select(.attribute(named: "name", value: "assignee"), .id("assign-to"), .forEach(assignees) { .choice(UUIDText.lower($0.id), $0.email, selected: false) })),
                      .button(.type(.submit), .class("secondary"), .text(l.t("Tugaskan", "Assign"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.unassign, from: status),
-                post(base + "/lepas", .button(.type(.submit), .class("secondary"), .text(l.t("Lepaskan penugasan", "Unassign"))))),
+                post(SitePath.Cases.unassign(m.id!), .button(.type(.submit), .class("secondary"), .text(l.t("Lepaskan penugasan", "Unassign"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.escalate, from: status),
-                post(base + "/eskalasi",
+                post(SitePath.Cases.escalate(m.id!),
                      .div(.class("field"), .label(.for("escalate-reason"), .text(l.t("Alasan eskalasi", "Reason to escalate"))),
                           .input(.type(.text), .name("reason"), .id("escalate-reason"), .required(true))),
                      .button(.type(.submit), .class("secondary"), .text(l.t("Eskalasi ke supervisor", "Escalate to a supervisor"))))),
             .if(identity.may(.triageCases) && status.isActive,
-                post(base + "/dampak", .input(.type(.hidden), .name("high_impact"), .value(m.highImpact ? "0" : "1")),
+                post(SitePath.Cases.highImpact(m.id!), .input(.type(.hidden), .name("high_impact"), .value(m.highImpact ? "0" : "1")),
                      .button(.type(.submit), .class("link"), .text(m.highImpact ? l.t("Hapus tanda dampak luas", "Remove the high-impact mark")
                                                                      : l.t("Tandai berdampak luas (empat mata)", "Mark high impact (four eyes)"))))),
             .unwrap(detail.pendingDecision) { pending in
@@ -327,7 +327,7 @@ struct CasePageView {
 
     private func reviewForm(_ pending: DecisionModel) -> Node<HTML.BodyContext> {
         let l = language
-        return post("/putusan/\(UUIDText.lower(pending.id!))/tinjau",
+        return post(SitePath.Cases.reviewDecision(pending.id!),
                     .div(.class("field"), .label(.for("review-reason"), .text(l.t("Alasan (wajib bila menolak)", "Reason (required to reject)"))),
                          .textarea(.name("reason"), .id("review-reason"))),
                     .button(.type(.submit), .name("approve"), .value("1"), .id("approve"), .text(l.t("Setujui", "Approve"))),
@@ -373,7 +373,7 @@ struct CasePageView {
                         }),
                         .td(r.reporterContact == nil ? .text("—")
                             : identity.may(.viewReporterContact)
-                                ? .a(.href(l.link(base + "/kontak/" + UUIDText.lower(r.id!))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
+                                ? .a(.href(l.link(SitePath.Cases.contact(detail.model.id!, r.id!))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
                                 : .text(l.t("dirahasiakan", "confidential"))))
                 })
             ),
@@ -450,7 +450,7 @@ struct CasePageView {
             .h2(.text(l.t("Putuskan", "Decide"))),
             .if(detail.highImpact, .p(.class("hint"), .text(l.t("Kasus berdampak luas: putusan final menunggu persetujuan supervisor lain.",
                                                                 "High-impact case: a final verdict waits for another supervisor's approval.")))),
-            post(base + "/putusan",
+            post(SitePath.Cases.decide(detail.model.id!),
                  .fieldset(.class(e["verdict"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Putusan", "Verdict"))]),
                            .unwrap(e["verdict"]) { .p(.class("error"), .text($0)) },
                            .forEach(Verdict.allCases) { v in
@@ -498,12 +498,12 @@ struct CasePageView {
                      .p(.class("hint"), .text(StaffUI.time(c.createdAt) + " · " + c.authorEmail + (c.pinned ? l.t(" · disematkan", " · pinned") : ""))),
                      .p(.text(c.body)),
                      .if(identity.may(.commentOnCases),
-                         .form(.method(.post), .action(l.link("/kasus/komentar/\(UUIDText.lower(c.id!))/sematkan")), .class("inline"),
+                         .form(.method(.post), .action(l.link(SitePath.Cases.pinComment(c.id!))), .class("inline"),
                                StaffUI.csrfField(identity), .input(.type(.hidden), .name("pinned"), .value(c.pinned ? "0" : "1")),
                                .button(.type(.submit), .class("link"), .text(c.pinned ? l.t("Lepas sematan", "Unpin") : l.t("Sematkan", "Pin"))))))
             },
             .if(identity.may(.commentOnCases),
-                post(base + "/komentar",
+                post(SitePath.Cases.comment(detail.model.id!),
                      .div(.class("field"), .label(.for("comment-body"), .text(l.t("Komentar baru", "New comment"))),
                           .textarea(.name("body"), .id("comment-body"), .required(true))),
                      .label(.input(.type(.checkbox), .name("pinned"), .value("1")), .text(l.t(" Sematkan", " Pin"))),

@@ -23,54 +23,54 @@ struct CaseWebController: Sendable {
         routes.get(SitePath.Staff.legalBases, .staff(.manageLegalBases)) { request, context in try await legalBases(request, context) }
         routes.post(SitePath.Staff.legalBases, .staff(.manageLegalBases)) { request, context in try await saveLegalBasis(request, context) }
         routes.get(SitePath.Cases.approvals, .staff(.approveDecisions)) { request, context in try await approvals(request, context) }
-        routes.get("/kasus/:id", .staff(.viewCases)) { request, context in try await casePage(request, context) }
-        routes.post("/kasus/:id/klaim", .staff(.decideCases)) { request, context in
+        routes.get(SitePath.Cases.page, .staff(.viewCases)) { request, context in try await casePage(request, context) }
+        routes.post(SitePath.Cases.claim, .staff(.decideCases)) { request, context in
             try await act(request, context) { id, _, identity in
                 try await cases.assign([id], to: Assignee(id: identity.userID, email: identity.email), by: identity)
                 return ("Kasus diambil.", "Case claimed.")
             }
         }
-        routes.post("/kasus/:id/tugaskan", .staff(.triageCases)) { request, context in
+        routes.post(SitePath.Cases.assign, .staff(.triageCases)) { request, context in
             try await act(request, context) { id, form, identity in
                 try await cases.assign([id], to: try await cases.assignee(form.fields["assignee"]), by: identity)
                 return ("Kasus ditugaskan.", "Case assigned.")
             }
         }
-        routes.post("/kasus/:id/lepas", .staff(.triageCases)) { request, context in
+        routes.post(SitePath.Cases.unassign, .staff(.triageCases)) { request, context in
             try await act(request, context) { id, _, identity in
                 try await cases.unassign([id], by: identity)
                 return ("Penugasan dilepas.", "Case unassigned.")
             }
         }
-        routes.post("/kasus/:id/eskalasi", .staff(.triageCases)) { request, context in
+        routes.post(SitePath.Cases.escalate, .staff(.triageCases)) { request, context in
             try await act(request, context) { id, form, identity in
                 try await cases.escalate([id], reason: form.fields["reason"] ?? "", by: identity)
                 return ("Kasus dieskalasi.", "Case escalated.")
             }
         }
-        routes.post("/kasus/:id/dampak", .staff(.triageCases)) { request, context in
+        routes.post(SitePath.Cases.highImpact, .staff(.triageCases)) { request, context in
             try await act(request, context) { id, form, identity in
                 try await cases.setHighImpact(id, form.fields["high_impact"] == "1", by: identity)
                 return ("Tanda dampak luas diperbarui.", "High-impact mark updated.")
             }
         }
-        routes.post("/kasus/:id/komentar", .staff(.commentOnCases)) { request, context in
+        routes.post(SitePath.Cases.comment, .staff(.commentOnCases)) { request, context in
             try await act(request, context) { id, form, identity in
                 try await cases.comment(on: id, body: form.fields["body"] ?? "", pinned: form.fields["pinned"] == "1", by: identity)
                 return ("Komentar ditambahkan.", "Comment added.")
             }
         }
-        routes.post("/kasus/komentar/:id/sematkan", .staff(.commentOnCases)) { request, context in
+        routes.post(SitePath.Cases.pinComment, .staff(.commentOnCases)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language)
             let commentID = try pathID(context, language: language)
             let caseID = try await cases.setPinned(comment: commentID, form.fields["pinned"] == "1", by: context.identity!)
             return redirect(SitePath.Cases.page(caseID), language: language)
         }
-        routes.post("/kasus/:id/putusan", .staff(.decideCases)) { request, context in try await decide(request, context) }
-        routes.post("/putusan/:id/tinjau", .staff(.approveDecisions)) { request, context in try await review(request, context) }
-        routes.get("/kasus/:id/kontak/:report", .staff(.viewReporterContact)) { request, context in try await contact(request, context) }
-        routes.get("/bukti/:sha256", .staff(.viewCases)) { request, context in try serveEvidence(request, context) }
+        routes.post(SitePath.Cases.decide, .staff(.decideCases)) { request, context in try await decide(request, context) }
+        routes.post(SitePath.Cases.reviewDecision, .staff(.approveDecisions)) { request, context in try await review(request, context) }
+        routes.get(SitePath.Cases.contact, .staff(.viewReporterContact)) { request, context in try await contact(request, context) }
+        routes.get(SitePath.Cases.evidence, .staff(.viewCases)) { request, context in try serveEvidence(request, context) }
         routes.get(SitePath.appeal, .everyone) { request, _ in appealForm(request) }
         routes.post(SitePath.appeal, .everyone) { request, _ in try await fileAppeal(request) }
     }

@@ -51,18 +51,18 @@ struct CampaignController: Sendable {
             let campaign = try await answeringAPI { try await service.create(input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(try await service.detail(of: campaign), staff: true), status: .created)
         }
-        routes.get(SitePath.API.campaigns + "/:id", .everyone) { _, context in
+        routes.get(SitePath.API.campaign, .everyone) { _, context in
             let staff = context.identity?.may(.runCampaigns) ?? false
             guard let detail = try await service.detail(try apiPathID(context)), staff || detail.campaign.campaignStatus == .released else {
                 throw APIError(.notFound, code: "not_found", message: "No such campaign.")
             }
             return jsonResponse(Self.json(detail, staff: staff), status: .ok)
         }
-        routes.post(SitePath.API.campaigns + "/:id/cancel", .staff(.runCampaigns)) { _, context in
+        routes.post(SitePath.API.campaignCancel, .staff(.runCampaigns)) { _, context in
             let campaign = try await answeringAPI { try await service.cancel(try apiPathID(context), actor: context.identity!.actor) }
             return jsonResponse(Self.json(try await service.detail(of: campaign), staff: true), status: .ok)
         }
-        routes.post(SitePath.API.campaigns + "/:id/posts/:post/published", .staff(.runCampaigns)) { request, context in
+        routes.post(SitePath.API.campaignPostPublished, .staff(.runCampaigns)) { request, context in
             let campaignID = try apiPathID(context), postID = try apiPathID(context, "post")
             let body = try await decodeJSONBody(PublishedBody.self, request, limit: 16 * 1024)
             let publishedAt = try body.publishedAt.map { text -> Date in
@@ -104,7 +104,7 @@ struct CampaignController: Sendable {
             let campaign = try await answeringPage(language) { try await service.create(input, actor: context.identity!.actor) }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(campaign.id!))])
         }
-        routes.get(SitePath.Comms.campaigns + "/:id", .everyone) { request, context in
+        routes.get(SitePath.Comms.campaign, .everyone) { request, context in
             let language = Language(request: request)
             let staff = context.identity?.may(.runCampaigns) ?? false
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let detail = try await service.detail(id),
@@ -114,14 +114,14 @@ struct CampaignController: Sendable {
             return htmlResponse(CampaignView(language: language, identity: context.identity, detail: detail,
                                              csrfToken: staff ? Self.csrfToken(context) : nil).render())
         }
-        routes.post(SitePath.Comms.campaigns + "/:id/batal", .staff(.runCampaigns)) { request, context in
+        routes.post(SitePath.Comms.cancelCampaign, .staff(.runCampaigns)) { request, context in
             let language = Language(request: request)
             _ = try await parseStaffForm(request, context, language: language)
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }
             _ = try await answeringPage(language) { try await service.cancel(id, actor: context.identity!.actor) }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(id))])
         }
-        routes.post(SitePath.Comms.campaigns + "/:id/unggahan/:post", .staff(.runCampaigns)) { request, context in
+        routes.post(SitePath.Comms.recordPost, .staff(.runCampaigns)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language).fields
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let post = context.parameters.get("post").flatMap(UUIDText.parse) else {
@@ -281,7 +281,7 @@ struct CampaignView {
         let l = language
         guard let csrfToken, [.manual, .failed, .queued].contains(view.post.postStatus) else { return .empty }
         let c = detail.campaign
-        return .form(.method(.post), .action(SitePath.Comms.campaign(c.id!) + "/unggahan/" + UUIDText.lower(view.post.id!)), .class("inline record-post"),
+        return .form(.method(.post), .action(SitePath.Comms.recordPost(c.id!, view.post.id!)), .class("inline record-post"),
                      .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
                      .input(.type(.text), .name("url"), .placeholder(l.t("Tautan unggahan", "Link of the post")),
                             .attribute(named: "aria-label", value: l.t("Tautan unggahan", "Link of the post"))),
@@ -315,7 +315,7 @@ struct CampaignView {
                     .td(.class("flag-problem"), .text(CampaignFlag.leftOut.label(l))), .td())
             })
         let cancel: Node<HTML.BodyContext> = (staff && c.campaignStatus == .scheduled) ? .form(
-            .method(.post), .action(SitePath.Comms.campaign(c.id!) + "/batal"), .class("inline"),
+            .method(.post), .action(SitePath.Comms.cancelCampaign(c.id!)), .class("inline"),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken ?? "")),
             .button(.type(.submit), .text(l.t("Batalkan kampanye", "Cancel the campaign")))) : .empty
         return PageLayout(title: c.title, language: l, path: SitePath.Comms.campaign(c.id!), identity: identity, wide: true, content: .div(

@@ -150,7 +150,7 @@ struct MentionInboxController: Sendable {
             if let next = page.next { object.add("next_cursor", next) } else { object.addNull("next_cursor") }
             return jsonResponse(object, status: .ok)
         }
-        routes.post(SitePath.API.mentionReply(":id"), .staff(.answerMentions)) { request, context in
+        routes.post(SitePath.API.mentionReply, .staff(.answerMentions)) { request, context in
             let id = try apiPathID(context)
             let body = try await decodeJSONBody(ReplyBody.self, request, limit: 16 * 1024)
             guard let handling = MentionHandling(rawValue: body.handling ?? MentionHandling.answered.rawValue) else {
@@ -173,7 +173,7 @@ struct MentionInboxController: Sendable {
                                                  openCount: try await service.openCount(), csrfToken: CampaignController.csrfToken(context),
                                                  notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
         }
-        routes.post(SitePath.Comms.inbox + "/:id", .staff(.answerMentions)) { request, context in
+        routes.post(SitePath.Comms.reply, .staff(.answerMentions)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language).fields
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }

@@ -229,7 +229,7 @@ struct OfficialAccountController: Sendable {
     }
 
     func register(on routes: Routes) {
-        routes.post(SitePath.API.accounts + "/:id", .staff(.manageOfficialAccounts)) { request, context in
+        routes.post(SitePath.API.account, .staff(.manageOfficialAccounts)) { request, context in
             let id = try apiPathID(context)
             let body = try await decodeJSONBody(UpdateBody.self, request, limit: 16 * 1024)
             let since = try body.since.map { text -> Date in
@@ -259,7 +259,7 @@ struct OfficialAccountController: Sendable {
             }
             return jsonResponse(Self.json(account, latest: nil, connector: try await AccountConnectorModel.find(account.id!, on: service.database.db)), status: .created)
         }
-        routes.get(SitePath.API.accounts + "/:id/snapshots", .everyone) { _, context in
+        routes.get(SitePath.API.accountSnapshots, .everyone) { _, context in
             let id = try apiPathID(context)
             guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
             var object = JSONObjectText()
@@ -267,7 +267,7 @@ struct OfficialAccountController: Sendable {
             return jsonResponse(object, status: .ok)
         }
         // A connector (a comms token) pushes the figures it read.
-        routes.post(SitePath.API.accounts + "/:id/snapshots", .staff(.manageOfficialAccounts)) { request, context in
+        routes.post(SitePath.API.accountSnapshots, .staff(.manageOfficialAccounts)) { request, context in
             let id = try apiPathID(context)
             guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
             let body = try await decodeJSONBody(SnapshotBody.self, request, limit: 16 * 1024)
@@ -291,7 +291,7 @@ struct OfficialAccountController: Sendable {
                                                      csrfToken: token, notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
         }
         // Verify, deactivate or re-activate an account from the page.
-        routes.post(SitePath.Transparency.accounts + "/ubah", .staff(.manageOfficialAccounts)) { request, context in
+        routes.post(SitePath.Transparency.accountChange, .staff(.manageOfficialAccounts)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language).fields
             guard let id = form["account"].flatMap(UUIDText.parse) else {
@@ -312,7 +312,7 @@ struct OfficialAccountController: Sendable {
             }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Transparency.accounts + "?notice=updated")])
         }
-        routes.post(SitePath.Transparency.accounts + "/angka", .staff(.manageOfficialAccounts)) { request, context in
+        routes.post(SitePath.Transparency.accountFigures, .staff(.manageOfficialAccounts)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language).fields
             guard let id = form["account"].flatMap(UUIDText.parse), try await OfficialAccountModel.find(id, on: service.database.db) != nil else {
@@ -392,7 +392,7 @@ struct OfficialAccountsView {
         let l = language
         guard let csrfToken else { return .empty }
         func button(_ change: String, _ text: String) -> Node<HTML.BodyContext> {
-            .form(.method(.post), .action(SitePath.Transparency.accounts + "/ubah"), .class("inline"),
+            .form(.method(.post), .action(SitePath.Transparency.accountChange), .class("inline"),
                   .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
                   .input(.type(.hidden), .name("account"), .value(UUIDText.lower(a.id!))),
                   .input(.type(.hidden), .name("change"), .value(change)),
@@ -408,7 +408,7 @@ struct OfficialAccountsView {
         guard let csrfToken else { return .empty }
         let select: Node<HTML.FormContext> = .select(.attribute(named: "name", value: "account"), .id("snapshot-account"),
                                                      .forEach(accounts) { .choice(UUIDText.lower($0.id!), label($0), selected: false) })
-        return .form(.method(.post), .action(SitePath.Transparency.accounts + "/angka"), .class("card bar"), .id("snapshot-form"),
+        return .form(.method(.post), .action(SitePath.Transparency.accountFigures), .class("card bar"), .id("snapshot-form"),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
             .div(.class("field"), .label(.for("snapshot-account"), .text(l.t("Akun", "Account"))), select),
             .div(.class("field"), .label(.for("taken_at"), .text(l.t("Tanggal", "Day"))), .input(.type(.date), .name("taken_at"), .id("taken_at"))),

@@ -45,7 +45,7 @@ struct MentionsAPIController: Sendable {
     static let maxMentionsPerBatch = 1000
 
     func register(on routes: Routes) {
-        routes.post("/api/v1/platforms/:platform/mentions", .staff(.submitMentions)) { request, context in try await receive(request, context) }
+        routes.post(SitePath.API.mentions, .staff(.submitMentions)) { request, context in try await receive(request, context) }
     }
 
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -14,7 +14,7 @@ struct ReportWebController: Sendable {
         routes.get(SitePath.reportForm, .everyone) { request, _ in showForm(request) }
         routes.post(SitePath.reportForm, .everyone) { request, _ in try await submit(request) }
         routes.get(SitePath.ticketLookup, .everyone) { request, _ in lookup(request) }
-        routes.get("/aduan/:ticket", .everyone) { request, context in try await showTicket(request, context) }
+        routes.get(SitePath.ticket, .everyone) { request, context in try await showTicket(request, context) }
         routes.get(SitePath.style, .everyone) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: pantauStylesheet)))

@@ -71,7 +71,7 @@ struct ReportsAPIController: Sendable {
 
     func register(on routes: Routes) {
         routes.post(SitePath.API.reports, .everyone) { request, context in try await create(request, context) }
-        routes.get("/api/v1/reports/:ticket", .everyone) { request, context in try await show(request, context) }
+        routes.get(SitePath.API.report, .everyone) { request, context in try await show(request, context) }
     }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -31,17 +31,17 @@ struct OrderAPIController: Sendable {
             for order in orders { list.append(OrderDTO(order: order, items: try await tracking.items(of: order.id!))) }
             return try jsonResponse(OrderListDTO(orders: list), status: .ok)
         }
-        routes.get("/api/v1/platform/orders/:id", .staff(.answerOrders)) { _, context in
+        routes.get(SitePath.API.platformOrder, .staff(.answerOrders)) { _, context in
             let order = try await mapErrors { try await tracking.order(try pathID(context), platform: try ownPlatform(context)) }
             return try jsonResponse(OrderDTO(order: order, items: try await tracking.items(of: order.id!)), status: .ok)
         }
-        routes.post("/api/v1/platform/orders/:id/acknowledge", .staff(.answerOrders)) { _, context in
+        routes.post(SitePath.API.platformOrderAcknowledge, .staff(.answerOrders)) { _, context in
             let order = try await mapErrors {
                 try await tracking.acknowledge(try pathID(context), platform: try ownPlatform(context), actor: context.identity!.actor)
             }
             return try jsonResponse(OrderDTO(order: order, items: try await tracking.items(of: order.id!)), status: .ok)
         }
-        routes.post("/api/v1/platform/orders/:id/items/:item", .staff(.answerOrders)) { request, context in
+        routes.post(SitePath.API.platformOrderItem, .staff(.answerOrders)) { request, context in
             let body = try await decode(AnswerBody.self, request)
             guard let answer = OrderItemAnswer(rawValue: body.answer) else {
                 throw APIError(.unprocessableContent, code: "invalid_answer",
@@ -84,17 +84,17 @@ struct OrderAPIController: Sendable {
             }
             return try jsonResponse(OrderListDTO(orders: list), status: .ok)
         }
-        routes.get("/api/v1/orders/:id", .staff(.viewOrders)) { _, context in
+        routes.get(SitePath.API.order, .staff(.viewOrders)) { _, context in
             let order = try await mapErrors { try await tracking.order(try pathID(context), platform: nil) }
             return try jsonResponse(OrderDTO(order: order, items: try await tracking.items(of: order.id!)), status: .ok)
         }
-        routes.post("/api/v1/orders/:id/sent-manually", .staff(.sendOrdersManually)) { request, context in
+        routes.post(SitePath.API.orderSentManually, .staff(.sendOrdersManually)) { request, context in
             let body = try await decode(ManualSendBody.self, request)
             let order = try await mapErrors { try await tracking.markSentManually(try pathID(context), note: body.note, by: context.identity!) }
             let fresh = try await tracking.order(order.id!, platform: nil)
             return try jsonResponse(OrderDTO(order: fresh, items: try await tracking.items(of: fresh.id!)), status: .ok)
         }
-        routes.post("/api/v1/order-items/:id/recheck", .staff(.recheckOrderItems)) { request, context in
+        routes.post(SitePath.API.orderItemRecheck, .staff(.recheckOrderItems)) { request, context in
             let body = try await decode(RecheckBody.self, request)
             let item = try await mapErrors {
                 try await tracking.recheckStillOnline(item: try pathID(context), evidence: body.evidence, evidenceHash: body.evidenceSHA256,
@@ -125,7 +125,7 @@ struct OrderAPIController: Sendable {
             }
             return try jsonResponse(SanctionDTO(sanction), status: .created)
         }
-        routes.post("/api/v1/sanctions/:id/review", .staff(.approveSanctions)) { request, context in
+        routes.post(SitePath.API.sanctionReview, .staff(.approveSanctions)) { request, context in
             let body = try await decode(CaseAPIController.ReviewBody.self, request)
             let sanction = try await mapErrors {
                 try await tracking.reviewSanction(try pathID(context), approve: body.approve, reason: body.reason ?? "", by: context.identity!)

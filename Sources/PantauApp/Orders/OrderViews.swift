@@ -158,7 +158,7 @@ struct OrderPageView {
                     .p(.text(l.t("Platform ini belum punya webhook dan relai SMTP tidak diatur. Kirim surat (cetak atau PDF) ke ",
                                  "This platform has no webhook and no SMTP relay is set. Send the letter (printed or as PDF) to ")), .strong(.text(address)),
                        .text(l.t(", lalu catat di sini: tenggat mulai berjalan saat itu.", ", then record it here: the deadline starts then."))),
-                    .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.page(order.id!) + "/terkirim")),
+                    .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.markSent(order.id!))),
                         StaffUI.csrfField(identity),
                         StaffUI.field("manual-note", l.t("Dikirim ke / lewat", "Sent to / by"),
                                       .input(.type(.text), .name("note"), .id("manual-note"), .placeholder("e-mail ke legal@platform, 1 Des 10.00"))),

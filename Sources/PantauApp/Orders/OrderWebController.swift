@@ -13,15 +13,15 @@ struct OrderWebController: Sendable {
 
     func register(on routes: Routes) {
         routes.get(SitePath.Orders.list, .staff(.viewOrders)) { request, context in try await list(request, context) }
-        routes.get("/perintah/:id", .staff(.viewOrders)) { request, context in
+        routes.get(SitePath.Orders.page, .staff(.viewOrders)) { request, context in
             try await orderPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
         }
-        routes.get("/perintah/:id/surat", .staff(.viewOrders)) { request, context in try await letter(request, context) }
-        routes.post("/perintah/butir/:id/cek-ulang", .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
-        routes.post("/perintah/:id/terkirim", .staff(.sendOrdersManually)) { request, context in try await markSent(request, context) }
+        routes.get(SitePath.Orders.letter, .staff(.viewOrders)) { request, context in try await letter(request, context) }
+        routes.post(SitePath.Orders.recheck, .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
+        routes.post(SitePath.Orders.markSent, .staff(.sendOrdersManually)) { request, context in try await markSent(request, context) }
         routes.get(SitePath.Orders.compliance, .staff(.viewOrders)) { request, context in try await complianceOverview(request, context) }
         routes.get(SitePath.Orders.platforms, .staff(.viewOrders)) { request, context in try await platforms(request, context) }
-        routes.get("/kepatuhan/:platform", .staff(.viewOrders)) { request, context in
+        routes.get(SitePath.Orders.platformCompliance, .staff(.viewOrders)) { request, context in
             try await platformCompliance(request, context, platform: context.parameters.get("platform") ?? "",
                                          notice: request.uri.queryParameters.get("notice"))
         }
@@ -30,18 +30,18 @@ struct OrderWebController: Sendable {
             return htmlResponse(SanctionListView(language: Language(request: request), identity: context.identity!, sanctions: sanctions).render())
         }
         routes.post(SitePath.Orders.sanctions, .staff(.proposeSanctions)) { request, context in try await propose(request, context) }
-        routes.get("/sanksi/:id", .staff(.viewOrders)) { request, context in
+        routes.get(SitePath.Orders.sanction, .staff(.viewOrders)) { request, context in
             try await sanctionPage(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
         }
-        routes.post("/sanksi/:id/tinjau", .staff(.approveSanctions)) { request, context in try await reviewSanction(request, context) }
-        routes.get("/sanksi/:id/surat", .staff(.viewOrders)) { request, context in try await sanctionLetter(request, context) }
+        routes.post(SitePath.Orders.sanctionReview, .staff(.approveSanctions)) { request, context in try await reviewSanction(request, context) }
+        routes.get(SitePath.Orders.sanctionLetter, .staff(.viewOrders)) { request, context in try await sanctionLetter(request, context) }
 
         routes.get(SitePath.Portal.home, .staff(.answerOrders)) { request, context in try await portal(request, context) }
-        routes.get("/portal/perintah/:id", .staff(.answerOrders)) { request, context in
+        routes.get(SitePath.Portal.order, .staff(.answerOrders)) { request, context in
             try await portalOrder(request, context, id: try pathID(context, request), notice: request.uri.queryParameters.get("notice"))
         }
-        routes.post("/portal/perintah/:id/terima", .staff(.answerOrders)) { request, context in try await portalAcknowledge(request, context) }
-        routes.post("/portal/perintah/:id/butir/:item", .staff(.answerOrders)) { request, context in try await portalAnswer(request, context) }
+        routes.post(SitePath.Portal.acknowledge, .staff(.answerOrders)) { request, context in try await portalAcknowledge(request, context) }
+        routes.post(SitePath.Portal.answer, .staff(.answerOrders)) { request, context in try await portalAnswer(request, context) }
     }
 
     // MARK: Helpers

@@ -58,7 +58,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as SignInRedirect {
             throw error
         } catch {
-            let isAPI = request.uri.path.hasPrefix("/api/")
+            let isAPI = request.uri.path.hasPrefix(SitePath.API.prefix)
             let status: HTTPResponse.Status
             let message: String
             if let http = error as? HTTPError {

@@ -31,6 +31,14 @@ final class Routes: @unchecked Sendable {
         add(.post, path, access, handler)
     }
 
+    func get<Output: ResponseGenerator>(_ path: SitePattern, _ access: RouteAccess, use handler: @escaping Handler<Output>) {
+        add(.get, path.pattern, access, handler)
+    }
+
+    func post<Output: ResponseGenerator>(_ path: SitePattern, _ access: RouteAccess, use handler: @escaping Handler<Output>) {
+        add(.post, path.pattern, access, handler)
+    }
+
     private func add<Output: ResponseGenerator>(_ method: HTTPRequest.Method, _ path: String, _ access: RouteAccess,
                                                 _ handler: @escaping Handler<Output>) {
         entries.append(Entry(method: method, path: path, access: access))
@@ -46,7 +54,7 @@ final class Routes: @unchecked Sendable {
     /// password is a one-time password may only change it (or sign out).
     static func check(_ access: RouteAccess, request: Request, context: AppRequestContext) throws {
         guard case .staff(let action) = access else { return }
-        let isAPI = request.uri.path.hasPrefix("/api/")
+        let isAPI = request.uri.path.hasPrefix(SitePath.API.prefix)
         guard let identity = context.identity else {
             if isAPI {
                 throw APIError(.unauthorized, code: "unauthorized",
