@@ -16,8 +16,6 @@ public enum DatabaseLocation: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(url: String)
 
-    public static let defaultURL = "sqlite://pantau.sqlite"
-
     public init(url: String, source: String) throws {
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))

@@ -20,8 +20,6 @@ struct Services: Sendable {
     // Accounts
     let accounts: AccountService
     // Cases
-    let ledger: CaseLedger
-    let appeals: AppealService
     let cases: CaseService
     let queue: CaseQueue
     // Orders
@@ -48,7 +46,7 @@ struct Services: Sendable {
         let everyCategory = CategoryIndex(stored.map(\.domain))
         let cipher = contactCipher ?? .unavailable
         let ledger = CaseLedger(database: database)
-        let appeals = AppealService(ledger: ledger, clock: clock, contactCipher: cipher, deadlineDays: configuration.appealDeadlineDays)
+        let appeals = AppealService(ledger: ledger, contactCipher: cipher, deadlineDays: configuration.appealDeadlineDays)
         let orders = OrderService(database: database, clock: clock, categories: everyCategory,
                                   batchWindow: Double(configuration.orderBatchMinutes) * 60, deadlines: configuration.orderDeadlines)
         let blocklist = BlocklistService(database: database, clock: clock, normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone))
@@ -57,7 +55,6 @@ struct Services: Sendable {
         return Services(
             database: database, configuration: configuration, clock: clock, logger: logger, categories: categories, contactCipher: cipher,
             accounts: AccountService(database: database, clock: clock, configuration: configuration),
-            ledger: ledger, appeals: appeals,
             cases: CaseService(database: database, clock: clock, categories: categories, ledger: ledger, appeals: appeals,
                                orders: orders, blocklist: blocklist),
             queue: CaseQueue(database: database, categories: categories, clock: clock),

@@ -170,8 +170,6 @@ public enum BlockEventKind: String, CaseIterable, Codable, Sendable {
     case allowRemoved = "allow_removed"
     case blocklistImported = "blocklist_imported"
 
-    public static func proposed(_ kind: BlockProposalKind) -> BlockEventKind { kind == .lift ? .liftProposed : .blockProposed }
-
     public static func reviewed(_ kind: BlockProposalKind, approve: Bool) -> BlockEventKind {
         switch (kind, approve) {
         case (.block, true): .blockApproved

@@ -102,7 +102,6 @@ public enum DecisionState: String, CaseIterable, Codable, Sendable, ReviewedStat
 
     /// The states in which a decision stands (what the case's outcome follows).
     public static let inForce: [DecisionState] = [.final, .approved]
-    public var isInForce: Bool { Self.inForce.contains(self) }
 
     public var label: (id: String, en: String) {
         switch self {

@@ -58,8 +58,6 @@ public struct DNSResponder: Sendable {
     public enum Transport: Sendable { case udp, tcp }
 
     static let nsTarget = DNSName("localhost")!
-    static let soaPrimary = DNSName("localhost")!
-    static let soaMailbox = DNSName("hostmaster.localhost")!
 
     /// Answers `bytes` from `client` (its address octets and text), sending
     /// each message through `send` (TCP messages framed with their length).

@@ -31,12 +31,6 @@ public struct DNSName: Hashable, Sendable, CustomStringConvertible {
         labels.isEmpty ? "." : labels.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".") + "."
     }
 
-    /// This name followed by `suffix` (e.g. an owner relative to a zone).
-    public func appending(_ suffix: DNSName) -> DNSName { DNSName(labels: labels + suffix.labels) }
-
-    public func isSubdomain(of other: DNSName) -> Bool {
-        labels.count >= other.labels.count && Array(labels.suffix(other.labels.count)) == other.labels
-    }
 
     /// The uncompressed wire form (what TSIG digests).
     public var wire: [UInt8] {
@@ -198,11 +192,6 @@ public struct DNSReader {
         guard count >= 0, offset + count <= bytes.count else { throw DNSParseError(reason: "message truncated at octet \(offset)") }
     }
 
-    public mutating func readUInt8() throws -> UInt8 {
-        try need(1)
-        defer { offset += 1 }
-        return bytes[offset]
-    }
 
     public mutating func readUInt16() throws -> UInt16 {
         try need(2)
@@ -439,16 +428,6 @@ public struct DNSWriter {
         answerCount += 1
     }
 
-    /// Any record with raw RDATA (names in it uncompressed), e.g. TSIG or OPT.
-    public mutating func addRaw(_ owner: DNSName, type: UInt16, klass: UInt16, ttl: UInt32, rdata: [UInt8], section: Section) {
-        writeName(owner, compress: false)
-        append16(type)
-        append16(klass)
-        append32(ttl)
-        append16(UInt16(rdata.count))
-        bytes.append(contentsOf: rdata)
-        counted(section)
-    }
 
     private mutating func setLength(at position: Int, _ length: Int) {
         bytes[position] = UInt8(length >> 8)

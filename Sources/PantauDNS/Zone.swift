@@ -65,8 +65,6 @@ public final class TransferEncoder {
     var signer: TSIG.ResponseSigner?
     private var writer: DNSWriter
     private var hasRecords = false
-    public private(set) var messages = 0
-    public private(set) var records = 0
     public private(set) var octets = 0
 
     public init(id: UInt16, question: DNSQuestion, signer: TSIG.ResponseSigner?, messageLimit: Int = 16_000) {
@@ -90,7 +88,6 @@ public final class TransferEncoder {
         out.append(UInt8(message.count >> 8))
         out.append(UInt8(message.count & 0xFF))
         out.append(contentsOf: message)
-        messages += 1
         octets += message.count + 2
         writer = Self.newWriter(id: id, question: question)
         hasRecords = false
@@ -104,21 +101,18 @@ public final class TransferEncoder {
         roomCheck(into: &out)
         writer.addSOA(origin, ttl: ttl, soa)
         hasRecords = true
-        records += 1
     }
 
     public func addNS(_ origin: DNSName, target: DNSName, ttl: UInt32, into out: inout [UInt8]) {
         roomCheck(into: &out)
         writer.addNameRecord(origin, type: .ns, ttl: ttl, target: target)
         hasRecords = true
-        records += 1
     }
 
     public func add(relative: UnsafeBufferPointer<UInt8>, wildcard: Bool, target: DNSName, ttl: UInt32, into out: inout [UInt8]) {
         roomCheck(into: &out)
         writer.addZoneCNAME(relative: relative, wildcard: wildcard, ttl: ttl, target: target)
         hasRecords = true
-        records += 1
     }
 
     public func add(_ record: ZoneRecord, ttl: UInt32, into out: inout [UInt8]) {

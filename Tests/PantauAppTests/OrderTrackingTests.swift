@@ -207,7 +207,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             #expect(try await PlatformEventModel.query(on: db.db).filter(\.$kind == "item_overdue").count() == 3)
             #expect(try await CaseEventModel.query(on: db.db).filter(\.$kind == "order_item_overdue").count() == 3)
 
-            let tracking = OrderTrackingService(orders: monitor, appeals: AppealService(ledger: CaseLedger(database: db), clock: clock,
+            let tracking = OrderTrackingService(orders: monitor, appeals: AppealService(ledger: CaseLedger(database: db),
                                                                                        contactCipher: ContactCipher(key: .init(size: .bits256))))
             // A late answer is recorded as late and does not count as on time.
             clock.set(lastDue.addingTimeInterval(3600))

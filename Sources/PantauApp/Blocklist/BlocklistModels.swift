@@ -68,7 +68,6 @@ final class BlockEntryModel: Model, @unchecked Sendable {
     var isSubdomains: Bool { entryKind == .subdomains }
     /// The name as people write it: `*.name` for a domain with its subdomains.
     var writtenName: String { entryKind.written(name) }
-    var exportEntry: ExportEntry { ExportEntry(name: name, subdomains: isSubdomains, action: blockAction) }
 }
 
 final class AllowEntryModel: Model, @unchecked Sendable {

@@ -8,7 +8,6 @@ import PantauCore
 /// for objections, by order tracking — through the case ledger only.
 struct AppealService: Sendable {
     let ledger: CaseLedger
-    let clock: any PantauClock
     let contactCipher: ContactCipher
     var deadlineDays = AppealRules.defaultDeadlineDays
 

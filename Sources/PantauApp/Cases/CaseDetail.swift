@@ -29,8 +29,6 @@ struct CaseDetail: Sendable {
     static let chartDays = 30
 
     var pendingDecision: DecisionModel? { decisions.first { $0.decisionState == .pending } }
-    var latestFinalDecision: DecisionModel? { decisions.first { $0.decisionState.isInForce } }
-    var openAppeal: AppealModel? { appeals.first { $0.appealState == .open } }
     var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
 
     static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date, reportsBefore: UUID? = nil) async throws -> CaseDetail? {

@@ -402,7 +402,8 @@ struct CasePageView {
             },
             .forEach(detail.appeals) { a in
                 .div(.class("card"), .p(.strong(.text(l.t("Banding ", "Appeal ") + a.reference)),
-                                        .text(" · " + a.source + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + a.state)),
+                                        .text(" · " + (AppealRules.Source(rawValue: a.source).map { l.t($0.label.id, $0.label.en) } ?? a.source)
+                                              + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + l.t(a.appealState.label.id, a.appealState.label.en))),
                      .p(.text(a.reason)))
             })
     }
@@ -432,13 +433,7 @@ struct CasePageView {
     }
 
     private func decisionState(_ d: DecisionModel) -> String {
-        let l = language
-        return switch d.decisionState {
-        case .pending: l.t("menunggu persetujuan", "awaiting approval")
-        case .approved: l.t("disetujui", "approved")
-        case .rejected: l.t("ditolak supervisor", "rejected by a supervisor")
-        case .final: l.t("final", "final")
-        }
+        language.t(d.decisionState.label.id, d.decisionState.label.en).lowercased()
     }
 
     private var decisionForm: Node<HTML.BodyContext> {

@@ -12,7 +12,7 @@ public struct PantauCommand: AsyncParsableCommand {
         abstract: "Pantau: reports of negative online content, from intake to decision.",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SubjectCommand.self, ImportCommand.self, OfficialAccountsCommand.self,
                       VerifyHistoryCommand.self, SeedCommand.self, BenchCommand.self, WorkerCommand.self, PlatformCommand.self,
-                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self, DNSCommand.self])
+                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self, DNSCommand.self, OpenAPICommand.self])
 
     public init() {}
 }
@@ -45,6 +45,15 @@ func withStartupErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as ConfigurationError {
         FileHandle.standardError.write(Data("pantau: \(error.message)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// `pantau openapi`: prints the OpenAPI document the server serves at `/openapi.yaml`.
+struct OpenAPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the OpenAPI description of the JSON API (as served at /openapi.yaml).")
+
+    func run() throws {
+        print(OpenAPIDocument.yaml, terminator: "")
     }
 }
 

@@ -97,8 +97,6 @@ struct WebErrorPage: Error, HTTPResponseError {
         self.kind = kind
     }
 
-    var headers: HTTPFields { [.contentType: "text/html; charset=utf-8"] }
-
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let l = language
         let (title, text): (String, String) = if kind == .accessDenied {

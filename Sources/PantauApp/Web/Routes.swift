@@ -89,7 +89,6 @@ struct SignInRedirect: Error, HTTPResponseError {
     init(location: String) { self.location = location }
 
     var status: HTTPResponse.Status { .seeOther }
-    var headers: HTTPFields { [.location: location] }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         Response(status: .seeOther, headers: [.location: location])
