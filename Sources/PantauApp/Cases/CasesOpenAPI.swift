@@ -48,7 +48,7 @@ extension OpenAPIDocument {
         '422': { $ref: '#/components/responses/Error' }
   /api/v1/cases/{id}:
     get:
-      summary: One case with its reports (no contact data), decisions, comments, appeals, related cases and hash-chained events.
+      summary: One case with its reports (no contact data), decisions, comments, appeals, the order items and block proposals it set in motion (order_items, block_proposals), related cases and hash-chained events.
       parameters: [{ $ref: '#/components/parameters/ID' }]
       responses:
         '200': { description: The case. }
