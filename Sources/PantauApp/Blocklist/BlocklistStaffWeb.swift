@@ -10,6 +10,7 @@ import Plot
 struct BlocklistStaffWebController: Sendable {
     let service: BlocklistService
     var database: PantauDatabase { service.database }
+    var pages: BlocklistPages { BlocklistPages(database: database) }
 
     func register(on routes: Routes) {
         routes.get(SitePath.Blocklist.staff, .staff(.viewOrders)) { request, context in try await home(request, context) }
@@ -40,17 +41,11 @@ struct BlocklistStaffWebController: Sendable {
 
     func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
         let l = Language(request: request)
+        let page = try await pages.home(sanction: request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) })
         let view = BlocklistHomeView(
             language: l, identity: context.identity!, serial: try await service.currentSerial(),
-            active: try await BlockEntryModel.query(on: database.db).active().count(),
-            pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == BlockProposalState.pending.rawValue).sort(\.$proposedAt).all(),
-            recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != BlockProposalState.pending.rawValue).sort(\.$proposedAt, .descending).limit(30).all(),
-            apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
-            allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
-            bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
-            secondaries: try await DNSTransferModel.query(on: database.db).sort(\.$id).all(),
-            sanction: try await request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) }
-                .asyncFlatMap { try await SanctionModel.find($0, on: database.db) },
+            active: page.active, pending: page.pending, recent: page.recent, apps: page.apps, allow: page.allow, bases: page.bases,
+            secondaries: page.secondaries, sanction: page.sanction,
             citedCase: request.uri.queryParameters.get("kasus").flatMap { UUIDText.parse(String($0)) },
             notice: request.uri.queryParameters.get("notice"), error: error)
         return htmlResponse(view.render(), status: status)
@@ -92,17 +87,11 @@ struct BlocklistStaffWebController: Sendable {
     func proposalPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok, notice: String? = nil,
                       error: String? = nil) async throws -> Response {
         let l = Language(request: request)
-        guard let proposal = try await BlockProposalModel.find(id, on: database.db) else {
+        guard let page = try await pages.proposal(id) else {
             throw WebErrorPage(status: .notFound, language: l, detail: l.t("Usulan tidak ditemukan.", "Proposal not found."))
         }
-        let entries = try await BlockEntryModel.query(on: database.db).group(.or) { $0.filter(\.$proposalID == id).filter(\.$liftProposalID == id) }
-            .sort(\.$sortKey).limit(2000).all()
-        let events = try await BlockEventModel.query(on: database.db).filter(\.$proposalID == id).sort(\.$occurredAt).all()
-        let links = try await BlockProposalCaseModel.query(on: database.db).filter(\.$proposalID == id).all().map(\.caseID)
-        let cases = links.isEmpty ? [] : try await CaseModel.query(on: database.db).filter(\.$id ~~ links).sort(\.$createdAt).all()
-        let app = try await proposal.appID.asyncFlatMap { try await BlockAppModel.find($0, on: database.db) }
-        return htmlResponse(BlockProposalView(language: l, identity: context.identity!, proposal: proposal, entries: entries, events: events, app: app,
-                                              cases: cases, notice: notice, error: error).render(), status: status)
+        return htmlResponse(BlockProposalView(language: l, identity: context.identity!, proposal: page.proposal, entries: page.entries,
+                                              events: page.events, app: page.app, cases: page.cases, notice: notice, error: error).render(), status: status)
     }
 
     func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -121,12 +110,10 @@ struct BlocklistStaffWebController: Sendable {
     func appPage(_ request: Request, _ context: AppRequestContext, slug: String, status: HTTPResponse.Status = .ok, notice: String? = nil,
                  error: String? = nil) async throws -> Response {
         let l = Language(request: request)
-        guard let app = try await BlockAppModel.query(on: database.db).filter(\.$slug == slug).first() else {
+        guard let page = try await pages.app(slug: slug) else {
             throw WebErrorPage(status: .notFound, language: l, detail: l.t("Aplikasi tidak ditemukan.", "App not found."))
         }
-        let entries = try await BlockEntryModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$sortKey).all()
-        let events = try await BlockEventModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$occurredAt).sort(\.$id).all()
-        return htmlResponse(BlockAppView(language: l, identity: context.identity!, app: app, entries: entries, events: events, notice: notice,
+        return htmlResponse(BlockAppView(language: l, identity: context.identity!, app: page.app, entries: page.entries, events: page.events, notice: notice,
                                          error: error).render(), status: status)
     }
 

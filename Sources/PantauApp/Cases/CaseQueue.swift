@@ -213,3 +213,38 @@ struct CaseQueue: Sendable {
         return counts
     }
 }
+
+// MARK: Saved filters and approvals
+
+extension CaseQueue {
+    func savedFilters(of user: UUID) async throws -> [SavedFilterModel] {
+        try await SavedFilterModel.query(on: database.db).filter(\.$userID == user).sort(\.$name).all()
+    }
+
+    /// Saves a queue filter under a name (the same name replaces it).
+    func saveFilter(name: String, query: String, for user: UUID) async throws {
+        let existing = try await SavedFilterModel.query(on: database.db).filter(\.$userID == user).filter(\.$name == name).first()
+        let saved = existing ?? SavedFilterModel()
+        if existing == nil {
+            saved.id = OrderedID.make(at: clock.now())
+            saved.userID = user
+            saved.name = name
+            saved.createdAt = clock.now()
+        }
+        saved.query = query
+        try await saved.save(on: database.db)
+    }
+
+    func deleteFilter(name: String, for user: UUID) async throws {
+        try await SavedFilterModel.query(on: database.db).filter(\.$userID == user).filter(\.$name == name).delete()
+    }
+
+    /// Decisions waiting for a second person, oldest first, with their cases' subject keys.
+    func pendingApprovals() async throws -> [(decision: DecisionModel, subjectKey: String)] {
+        let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionState.pending.rawValue)
+            .sort(\.$decidedAt).limit(500).all()
+        let keys = Dictionary(try await CaseModel.query(on: database.db).filter(\.$id ~~ pending.map(\.caseID)).all().map { ($0.id!, $0.subjectKey) },
+                              uniquingKeysWith: { a, _ in a })
+        return pending.map { ($0, keys[$0.caseID] ?? "") }
+    }
+}

@@ -380,6 +380,49 @@ struct CaseService: Sendable {
         Set(try await LegalBasisModel.query(on: database.db).filter(\.$active == true).all().compactMap(\.id))
     }
 
+    /// The legal bases decisions may cite (`activeOnly`) or all of them, in their order.
+    func legalBases(activeOnly: Bool) async throws -> [LegalBasisModel] {
+        var query = LegalBasisModel.query(on: database.db)
+        if activeOnly { query = query.filter(\.$active == true) }
+        return try await query.sort(\.$position).all()
+    }
+
+    /// Adds or changes one legal basis (by code); every change is an audit event.
+    func saveLegalBasis(code: String, title: String, article: String, active: Bool, by actor: Identity, from address: String) async throws {
+        let now = clock.now()
+        try await database.db.transaction { db in
+            let existing = try await LegalBasisModel.find(code, on: db)
+            let model = existing ?? LegalBasisModel()
+            if existing == nil {
+                model.id = code
+                model.position = (try await LegalBasisModel.query(on: db).max(\.$position) ?? -1) + 1
+            }
+            model.title = title
+            model.article = article
+            model.active = active
+            try await model.save(on: db)
+            try await AccountService.audit(existing == nil ? "legal_basis_added" : "legal_basis_changed", actor: actor.actor,
+                                           target: "legal_basis:" + code, address: address,
+                                           payload: ["title": title, "article": article, "active": String(active)], at: now, on: db)
+        }
+    }
+
+    /// The case a decision belongs to.
+    func caseID(ofDecision id: UUID) async throws -> UUID? {
+        try await DecisionModel.find(id, on: database.db)?.caseID
+    }
+
+    /// A report's contact, opened for someone allowed to see it; every view
+    /// is an audit event (who, which report, from where). Nil: the report is
+    /// not the case's, or left no contact.
+    func reporterContact(case id: UUID, report reportID: UUID, for actor: Identity, from address: String) async throws -> (ticket: String, contact: ReporterContact)? {
+        guard let report = try await ReportModel.find(reportID, on: database.db), report.caseID == id, let sealed = report.reporterContact else { return nil }
+        let contact = try contactCipher.open(sealed)
+        try await AccountService.audit("reporter_contact_viewed", actor: actor.actor, target: "report:" + report.ticket, address: address,
+                                       payload: ["case_id": UUIDText.lower(id)], at: clock.now(), on: database.db)
+        return (report.ticket, contact)
+    }
+
     // MARK: Comments
 
     func comment(on id: UUID, body: String, pinned: Bool, by actor: Identity) async throws {

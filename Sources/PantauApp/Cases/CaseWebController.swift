@@ -119,7 +119,7 @@ struct CaseWebController: Sendable {
                 "Filter “\(error.parameter)” tidak sah: \(error.value).", error.description))
         }
         let page = try await queue.page(filter, viewer: identity.userID)
-        let saved = try await SavedFilterModel.query(on: database.db).filter(\.$userID == identity.userID).sort(\.$name).all()
+        let saved = try await queue.savedFilters(of: identity.userID)
         let view = QueueView(language: language, identity: identity, filter: filter, page: page, categories: categories,
                              assignees: try await cases.assignees(), savedFilters: saved, now: cases.clock.now(),
                              notice: request.uri.queryParameters.get("notice"))
@@ -158,17 +158,7 @@ struct CaseWebController: Sendable {
             throw WebErrorPage(status: .unprocessableContent, language: language,
                                detail: language.t("Beri nama filter (maks. 60 karakter).", "Give the filter a name (at most 60 characters)."))
         }
-        let identity = context.identity!
-        let existing = try await SavedFilterModel.query(on: database.db).filter(\.$userID == identity.userID).filter(\.$name == name).first()
-        let saved = existing ?? SavedFilterModel()
-        if existing == nil {
-            saved.id = OrderedID.make(at: cases.clock.now())
-            saved.userID = identity.userID
-            saved.name = name
-            saved.createdAt = cases.clock.now()
-        }
-        saved.query = query
-        try await saved.save(on: database.db)
+        try await queue.saveFilter(name: name, query: query, for: context.identity!.userID)
         return redirect(SitePath.Cases.queue + (query.isEmpty ? "" : "?" + query), language: language,
                         notice: language.t("Filter disimpan.", "Filter saved."))
     }
@@ -176,13 +166,12 @@ struct CaseWebController: Sendable {
     func deleteFilter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let form = try await parseStaffForm(request, context, language: language)
-        try await SavedFilterModel.query(on: database.db).filter(\.$userID == context.identity!.userID)
-            .filter(\.$name == (form.fields["name"] ?? "")).delete()
+        try await queue.deleteFilter(name: form.fields["name"] ?? "", for: context.identity!.userID)
         return redirect(SitePath.Cases.queue, language: language, notice: language.t("Filter dihapus.", "Filter deleted."))
     }
 
     func legalBases(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
-        let bases = try await LegalBasisModel.query(on: database.db).sort(\.$position).all()
+        let bases = try await cases.legalBases(activeOnly: false)
         return htmlResponse(LegalBasesView(language: Language(request: request), identity: context.identity!, bases: bases, error: error,
                                            notice: request.uri.queryParameters.get("notice")).render(), status: status)
     }
@@ -200,34 +189,14 @@ struct CaseWebController: Sendable {
                 "Kode 2–40 karakter (huruf kecil, angka, tanda hubung); peraturan dan pasal wajib diisi (maks. 300 karakter).",
                 "The code needs 2–40 characters (lower case, digits, hyphens); law and article are required (at most 300 characters)."))
         }
-        let active = form.fields["active"] != "0"
-        let identity = context.identity!
-        let now = cases.clock.now()
-        try await database.db.transaction { db in
-            let existing = try await LegalBasisModel.find(code, on: db)
-            let model = existing ?? LegalBasisModel()
-            if existing == nil {
-                model.id = code
-                model.position = (try await LegalBasisModel.query(on: db).max(\.$position) ?? -1) + 1
-            }
-            model.title = title
-            model.article = article
-            model.active = active
-            try await model.save(on: db)
-            try await AccountService.audit(existing == nil ? "legal_basis_added" : "legal_basis_changed", actor: identity.actor,
-                                           target: "legal_basis:" + code, address: context.remoteAddress?.ipAddress ?? "unknown",
-                                           payload: ["title": title, "article": article, "active": String(active)], at: now, on: db)
-        }
+        try await cases.saveLegalBasis(code: code, title: title, article: article, active: form.fields["active"] != "0", by: context.identity!,
+                                       from: context.remoteAddress?.ipAddress ?? "unknown")
         return redirect(SitePath.Staff.legalBases, language: language, notice: language.t("Dasar hukum disimpan.", "Legal basis saved."))
     }
 
     func approvals(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionState.pending.rawValue)
-            .sort(\.$decidedAt).limit(500).all()
-        let keys = Dictionary(try await CaseModel.query(on: database.db).filter(\.$id ~~ pending.map(\.caseID)).all().map { ($0.id!, $0.subjectKey) },
-                              uniquingKeysWith: { a, _ in a })
-        return htmlResponse(ApprovalsView(language: Language(request: request), identity: context.identity!,
-                                          pending: pending.map { ($0, keys[$0.caseID] ?? "") }).render())
+        htmlResponse(ApprovalsView(language: Language(request: request), identity: context.identity!,
+                                   pending: try await queue.pendingApprovals()).render())
     }
 
     // MARK: Case page
@@ -245,7 +214,7 @@ struct CaseWebController: Sendable {
         guard let detail = try await CaseDetail.load(id, database: database, queue: queue, now: now, reportsBefore: before) else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Kasus tidak ditemukan.", "Case not found."))
         }
-        let bases = try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all()
+        let bases = try await cases.legalBases(activeOnly: true)
         let view = CasePageView(language: language, identity: context.identity!, detail: detail, categories: categories, legalBases: bases,
                                 assignees: try await cases.assignees(), now: now, decisionErrors: decisionErrors, decisionInput: decisionInput,
                                 notice: notice, error: error, fullTimeline: request.uri.queryParameters.get("riwayat") == "semua")
@@ -283,13 +252,13 @@ struct CaseWebController: Sendable {
         do {
             _ = try await cases.review(decision: id, approve: approve, reason: form.fields["reason"] ?? "", by: context.identity!)
         } catch let error as CaseActionError {
-            guard let decision = try await DecisionModel.find(id, on: database.db) else {
+            guard let caseID = try await cases.caseID(ofDecision: id) else {
                 throw WebErrorPage(status: .notFound, language: language, detail: language.t(error.id, error.en))
             }
-            return try await renderCase(request, context, id: decision.caseID, status: error.status, error: language.t(error.id, error.en))
+            return try await renderCase(request, context, id: caseID, status: error.status, error: language.t(error.id, error.en))
         }
-        guard let decision = try await DecisionModel.find(id, on: database.db) else { throw WebErrorPage(status: .notFound, language: language) }
-        return redirect(SitePath.Cases.page(decision.caseID), language: language,
+        guard let caseID = try await cases.caseID(ofDecision: id) else { throw WebErrorPage(status: .notFound, language: language) }
+        return redirect(SitePath.Cases.page(caseID), language: language,
                         notice: approve ? language.t("Putusan disetujui.", "Decision approved.") : language.t("Putusan ditolak.", "Decision rejected."))
     }
 
@@ -298,17 +267,13 @@ struct CaseWebController: Sendable {
     func contact(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let id = try pathID(context, language: language)
+        let identity = context.identity!
         guard let reportText = context.parameters.get("report"), let reportID = UUIDText.parse(reportText),
-              let report = try await ReportModel.find(reportID, on: database.db), report.caseID == id, let sealed = report.reporterContact
+              let opened = try await cases.reporterContact(case: id, report: reportID, for: identity, from: context.remoteAddress?.ipAddress ?? "unknown")
         else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Aduan tanpa kontak.", "No contact for this report."))
         }
-        let identity = context.identity!
-        let contact = try cases.contactCipher.open(sealed)
-        try await AccountService.audit("reporter_contact_viewed", actor: identity.actor, target: "report:" + report.ticket,
-                                       address: context.remoteAddress?.ipAddress ?? "unknown",
-                                       payload: ["case_id": UUIDText.lower(id)], at: cases.clock.now(), on: database.db)
-        var response = htmlResponse(ContactView(language: language, identity: identity, caseID: id, ticket: report.ticket, contact: contact).render())
+        var response = htmlResponse(ContactView(language: language, identity: identity, caseID: id, ticket: opened.ticket, contact: opened.contact).render())
         response.headers[.cacheControl] = "no-store"
         return response
     }

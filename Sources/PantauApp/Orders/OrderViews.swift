@@ -299,7 +299,6 @@ struct PlatformComplianceView {
     let sanctions: [SanctionModel]
     let nextLevel: SanctionLevel?
     let events: [PlatformEventModel]
-    let now: Date
     var notice: String?
     var error: String?
 

@@ -9,7 +9,7 @@ struct OrderWebController: Sendable {
     let tracking: OrderTrackingService
     let accounts: AccountService
 
-    var database: PantauDatabase { tracking.database }
+    var pages: OrderPages { OrderPages(tracking: tracking) }
 
     func register(on routes: Routes) {
         routes.get(SitePath.Orders.list, .staff(.viewOrders)) { request, context in try await list(request, context) }
@@ -26,8 +26,7 @@ struct OrderWebController: Sendable {
                                          notice: request.uri.queryParameters.get("notice"))
         }
         routes.get(SitePath.Orders.sanctions, .staff(.viewOrders)) { request, context in
-            let sanctions = try await SanctionModel.query(on: database.db).sort(\.$proposedAt, .descending).limit(500).all()
-            return htmlResponse(SanctionListView(language: Language(request: request), identity: context.identity!, sanctions: sanctions).render())
+            htmlResponse(SanctionListView(language: Language(request: request), identity: context.identity!, sanctions: try await pages.sanctions()).render())
         }
         routes.post(SitePath.Orders.sanctions, .staff(.proposeSanctions)) { request, context in try await propose(request, context) }
         routes.get(SitePath.Orders.sanction, .staff(.viewOrders)) { request, context in
@@ -81,57 +80,42 @@ struct OrderWebController: Sendable {
         if !statusText.isEmpty && status == nil {
             throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Status tidak dikenal.", "Unknown status."))
         }
-        var query = OrderModel.query(on: database.db)
-        if let platform { query = query.filter(\.$platformID == platform) }
-        if let status { query = query.filter(\.$status == status.rawValue) }
-        let orders = try await query.sort(\.$createdAt, .descending).limit(300).all()
-        var counts: [UUID: Int] = [:]
-        for chunk in orders.compactMap(\.id).chunked(500).map(Array.init) {
-            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all() { counts[item.orderID, default: 0] += 1 }
-        }
-        let overdue = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.overdue.rawValue).count()
-        return htmlResponse(OrderListView(language: language, identity: context.identity!, orders: orders.map { ($0, counts[$0.id!] ?? 0) },
-                                          platform: platform, status: status, overdueItems: overdue, now: tracking.clock.now()).render())
+        let list = try await pages.orderList(platform: platform, status: status)
+        return htmlResponse(OrderListView(language: language, identity: context.identity!, orders: list.orders,
+                                          platform: platform, status: status, overdueItems: list.overdueItems, now: tracking.clock.now()).render())
     }
 
     func orderPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
                    notice: String? = nil, error: String? = nil) async throws -> Response {
         let language = Language(request: request)
-        guard let order = try? await tracking.order(id, platform: nil) else { throw notFound(language) }
-        let outbox = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).all().compactMap(\.id)
-        let attempts = outbox.isEmpty ? [] : try await DeliveryAttemptModel.query(on: database.db).filter(\.$outboxID ~~ outbox).sort(\.$startedAt).all()
-        let events = try await PlatformEventModel.query(on: database.db).filter(\.$orderID == id).sort(\.$occurredAt).sort(\.$id).limit(500).all()
-        let manual = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).filter(\.$status == OutboxStatus.manual.rawValue).first() != nil
-        let liaison = try await PlatformDeliveryModel.find(order.platformID, on: database.db)
-        let view = OrderPageView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
-                                 attempts: attempts, events: events, now: tracking.clock.now(),
-                                 awaitingManualSend: manual ? (liaison?.liaisonEmail ?? "—") : nil, notice: notice, error: error)
+        guard let detail = try await pages.order(id) else { throw notFound(language) }
+        let view = OrderPageView(language: language, identity: context.identity!, order: detail.order, items: detail.items,
+                                 attempts: detail.attempts, events: detail.events, now: tracking.clock.now(),
+                                 awaitingManualSend: detail.awaitingManualSend, notice: notice, error: error)
         return htmlResponse(view.render(), status: status)
     }
 
     func letter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let id = try pathID(context, request)
-        guard let order = try? await tracking.order(id, platform: nil) else { throw notFound(language) }
-        let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? OrderUI.platformName(order.platformID)
-        return htmlResponse(OrderLetterView(language: language, order: order, items: try await tracking.items(of: id), bases: bases,
-                                            platformName: platformName).render())
+        guard let letter = try await pages.letter(id) else { throw notFound(language) }
+        return htmlResponse(OrderLetterView(language: language, order: letter.order, items: letter.items, bases: letter.bases,
+                                            platformName: letter.platformName).render())
     }
 
     func recheck(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let form = try await parseStaffForm(request, context, language: language)
         let itemID = try pathID(context, request)
-        guard let item = try await OrderItemModel.find(itemID, on: database.db) else { throw notFound(language, .itemNotFound) }
+        guard let orderID = try await pages.orderID(ofItem: itemID) else { throw notFound(language, .itemNotFound) }
         let hash = (form.fields["evidence_sha256"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
             _ = try await tracking.recheckStillOnline(item: itemID, evidence: form.fields["evidence"] ?? "", evidenceHash: hash.isEmpty ? nil : hash.lowercased(),
                                                       by: context.identity!)
         } catch let error as OrderActionError {
-            return try await orderPage(request, context, id: item.orderID, status: error.kind.status, error: language.t(error.id, error.en))
+            return try await orderPage(request, context, id: orderID, status: error.kind.status, error: language.t(error.id, error.en))
         }
-        return redirect(SitePath.Orders.page(item.orderID), language, notice: ("Butir dibuka lagi dengan tenggat baru.", "The item is open again with a new deadline."))
+        return redirect(SitePath.Orders.page(orderID), language, notice: ("Butir dibuka lagi dengan tenggat baru.", "The item is open again with a new deadline."))
     }
 
     func markSent(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -166,25 +150,10 @@ struct OrderWebController: Sendable {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Platform tidak dikenal.", "Unknown platform."))
         }
         let period = try period(request, language)
-        let compliance = try await tracking.compliance(platform: p.rawValue, from: period.from, to: period.to)
-        let orders = try await OrderModel.query(on: database.db).filter(\.$platformID == p.rawValue)
-            .filter(\.$status ~~ [OrderStatus.overdue, .answered, .sent, .acknowledged].map(\.rawValue)).sort(\.$createdAt, .descending).limit(500).all()
-        let byID = Dictionary(orders.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        var citable: [(item: OrderItemModel, order: OrderModel)] = []
-        for chunk in Array(byID.keys).chunked(500).map(Array.init) {
-            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk)
-                .filter(\.$status ~~ SanctionRules.citable.map(\.rawValue)).all() {
-                citable.append((item, byID[item.orderID]!))
-            }
-        }
-        citable.sort { ($0.item.dueAt ?? .distantPast) < ($1.item.dueAt ?? .distantPast) }
-        let sanctions = try await SanctionModel.query(on: database.db).filter(\.$platformID == p.rawValue).sort(\.$proposedAt, .descending).all()
-        let issued = sanctions.filter { $0.sanctionState == .issued }.map(\.sanctionLevel).max()
-        let events = try await PlatformEventModel.query(on: database.db).filter(\.$platformID == p.rawValue)
-            .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(100).all()
-        let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: compliance,
-                                          citable: Array(citable.prefix(500)), sanctions: sanctions, nextLevel: SanctionLevel.next(after: issued),
-                                          events: events, now: tracking.clock.now(), notice: notice, error: error)
+        let page = try await pages.platformCompliance(p, period: period)
+        let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: page.compliance,
+                                          citable: page.citable, sanctions: page.sanctions, nextLevel: page.nextLevel,
+                                          events: page.events, notice: notice, error: error)
         return htmlResponse(view.render(), status: status)
     }
 
@@ -192,17 +161,7 @@ struct OrderWebController: Sendable {
     /// place on the sanctions ladder (set with `pantau platform …`).
     func platforms(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let delivery = try await PlatformDeliveryModel.query(on: database.db).sort(\.$id).all().filter { $0.id != Platform.web.rawValue }
-        let overrides = try await PlatformDeadlineModel.query(on: database.db).sort(\.$id).all()
-        let issued = try await SanctionModel.query(on: database.db).filter(\.$state == SanctionState.issued.rawValue).all()
-        let tokens = try await UserModel.query(on: database.db).filter(\.$role == Role.platform.rawValue).filter(\.$disabled == false).all()
-        let rows = delivery.map { p in
-            PlatformsView.Row(id: p.id ?? "", webhook: p.webhookURL, signed: p.webhookSecret != nil, liaisonName: p.liaisonName, liaisonEmail: p.liaisonEmail,
-                              overrides: overrides.filter { $0.platformID == p.id }.map { ($0.categoryID, $0.hours) },
-                              level: issued.filter { $0.platformID == p.id }.map(\.sanctionLevel).max(),
-                              accounts: tokens.filter { $0.platformID == p.id }.count)
-        }
-        return htmlResponse(PlatformsView(language: language, identity: context.identity!, rows: rows, deadlines: tracking.orders.deadlines,
+        return htmlResponse(PlatformsView(language: language, identity: context.identity!, rows: try await pages.platforms(), deadlines: tracking.orders.deadlines,
                                           smtp: tracking.smtpConfigured).render())
     }
 
@@ -228,20 +187,13 @@ struct OrderWebController: Sendable {
         }
     }
 
-    private func sanctionItems(_ sanction: SanctionModel) async throws -> [(item: OrderItemModel, order: OrderModel)] {
-        let items = try await OrderItemModel.query(on: database.db).filter(\.$id ~~ sanction.items).all()
-        let orders = Dictionary(try await OrderModel.query(on: database.db).filter(\.$id ~~ Array(Set(items.map(\.orderID)))).all().map { ($0.id!, $0) },
-                                uniquingKeysWith: { a, _ in a })
-        return items.compactMap { item in orders[item.orderID].map { (item, $0) } }
-    }
-
     func sanctionPage(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
                       notice: String? = nil, error: String? = nil) async throws -> Response {
         let language = Language(request: request)
-        guard let sanction = try await SanctionModel.find(id, on: database.db) else {
+        guard let page = try await pages.sanction(id) else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Sanksi tidak ditemukan.", "Sanction not found."))
         }
-        let view = SanctionView(language: language, identity: context.identity!, sanction: sanction, items: try await sanctionItems(sanction),
+        let view = SanctionView(language: language, identity: context.identity!, sanction: page.sanction, items: page.items,
                                 error: error, notice: notice)
         return htmlResponse(view.render(), status: status)
     }
@@ -261,11 +213,11 @@ struct OrderWebController: Sendable {
 
     func sanctionLetter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        guard let sanction = try await SanctionModel.find(try pathID(context, request), on: database.db), sanction.sanctionState == .issued else {
+        guard let page = try await pages.sanction(try pathID(context, request)), page.sanction.sanctionState == .issued else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Surat hanya ada untuk sanksi yang diterbitkan.",
                                                                                           "Letters exist for issued sanctions only."))
         }
-        return htmlResponse(SanctionLetterView(language: language, sanction: sanction, items: try await sanctionItems(sanction)).render())
+        return htmlResponse(SanctionLetterView(language: language, sanction: page.sanction, items: page.items).render())
     }
 
     // MARK: Platform portal
@@ -280,13 +232,8 @@ struct OrderWebController: Sendable {
     func portal(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let platform = try ownPlatform(context, language)
-        let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300)
-        var open: [(order: OrderModel, items: [OrderItemModel])] = []
-        for order in orders where OrderStatus(rawValue: order.status)?.isOpen ?? false || order.status == OrderStatus.dispatching.rawValue {
-            open.append((order, try await tracking.items(of: order.id!)))
-        }
-        open.sort { ($0.order.deadlineAt ?? .distantFuture) < ($1.order.deadlineAt ?? .distantFuture) }
-        return htmlResponse(PortalView(language: language, identity: context.identity!, open: open, recent: Array(orders.prefix(50)),
+        let (open, recent) = try await pages.portal(platform: platform)
+        return htmlResponse(PortalView(language: language, identity: context.identity!, open: open, recent: recent,
                                        now: tracking.clock.now()).render())
     }
 

@@ -1,0 +1,144 @@
+import FluentKit
+import Foundation
+import PantauCore
+
+/// What the order, compliance, sanction and platform pages show, read from
+/// the database in one place (the controllers only render it).
+struct OrderPages: Sendable {
+    let tracking: OrderTrackingService
+    var database: PantauDatabase { tracking.database }
+
+    struct OrderList: Sendable {
+        let orders: [(order: OrderModel, items: Int)]
+        let overdueItems: Int
+    }
+
+    /// The latest orders (of a platform, in a status), each with its number of items.
+    func orderList(platform: String?, status: OrderStatus?) async throws -> OrderList {
+        var query = OrderModel.query(on: database.db)
+        if let platform { query = query.filter(\.$platformID == platform) }
+        if let status { query = query.filter(\.$status == status.rawValue) }
+        let orders = try await query.sort(\.$createdAt, .descending).limit(300).all()
+        var counts: [UUID: Int] = [:]
+        for chunk in orders.compactMap(\.id).chunked(500).map(Array.init) {
+            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all() { counts[item.orderID, default: 0] += 1 }
+        }
+        let overdue = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.overdue.rawValue).count()
+        return OrderList(orders: orders.map { ($0, counts[$0.id!] ?? 0) }, overdueItems: overdue)
+    }
+
+    struct OrderDetail: Sendable {
+        let order: OrderModel
+        let items: [OrderItemModel]
+        let attempts: [DeliveryAttemptModel]
+        let events: [PlatformEventModel]
+        /// The liaison's address when the order waits to be sent by hand.
+        let awaitingManualSend: String?
+    }
+
+    func order(_ id: UUID) async throws -> OrderDetail? {
+        guard let order = try? await tracking.order(id, platform: nil) else { return nil }
+        let outbox = try await OutboxModel.query(on: database.db).filter(\.$orderID == id).all()
+        let attempts = outbox.isEmpty ? [] : try await DeliveryAttemptModel.query(on: database.db).filter(\.$outboxID ~~ outbox.compactMap(\.id))
+            .sort(\.$startedAt).all()
+        let events = try await PlatformEventModel.query(on: database.db).filter(\.$orderID == id).sort(\.$occurredAt).sort(\.$id).limit(500).all()
+        var manual: String?
+        if outbox.contains(where: { $0.status == OutboxStatus.manual.rawValue }) {
+            manual = try await PlatformDeliveryModel.find(order.platformID, on: database.db)?.liaisonEmail ?? "—"
+        }
+        return OrderDetail(order: order, items: try await tracking.items(of: id), attempts: attempts, events: events, awaitingManualSend: manual)
+    }
+
+    struct Letter: Sendable {
+        let order: OrderModel
+        let items: [OrderItemModel]
+        let bases: [String: LegalBasisModel]
+        let platformName: String
+    }
+
+    func letter(_ id: UUID) async throws -> Letter? {
+        guard let order = try? await tracking.order(id, platform: nil) else { return nil }
+        let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? OrderUI.platformName(order.platformID)
+        return Letter(order: order, items: try await tracking.items(of: id), bases: bases, platformName: platformName)
+    }
+
+    /// The order of an item (a re-check goes back to its order's page).
+    func orderID(ofItem id: UUID) async throws -> UUID? {
+        try await OrderItemModel.find(id, on: database.db)?.orderID
+    }
+
+    struct PlatformCompliance: Sendable {
+        let compliance: OrderTrackingService.Compliance
+        /// Items a sanction may cite (`SanctionRules.citable`), oldest deadline first.
+        let citable: [(item: OrderItemModel, order: OrderModel)]
+        let sanctions: [SanctionModel]
+        let nextLevel: SanctionLevel?
+        let events: [PlatformEventModel]
+    }
+
+    func platformCompliance(_ platform: Platform, period: CompliancePeriod) async throws -> PlatformCompliance {
+        let compliance = try await tracking.compliance(platform: platform.rawValue, from: period.from, to: period.to)
+        let orders = try await OrderModel.query(on: database.db).filter(\.$platformID == platform.rawValue)
+            .filter(\.$status ~~ [OrderStatus.overdue, .answered, .sent, .acknowledged].map(\.rawValue)).sort(\.$createdAt, .descending).limit(500).all()
+        let byID = Dictionary(orders.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        var citable: [(item: OrderItemModel, order: OrderModel)] = []
+        for chunk in Array(byID.keys).chunked(500).map(Array.init) {
+            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk)
+                .filter(\.$status ~~ SanctionRules.citable.map(\.rawValue)).all() {
+                citable.append((item, byID[item.orderID]!))
+            }
+        }
+        citable.sort { ($0.item.dueAt ?? .distantPast) < ($1.item.dueAt ?? .distantPast) }
+        let sanctions = try await SanctionModel.query(on: database.db).filter(\.$platformID == platform.rawValue).sort(\.$proposedAt, .descending).all()
+        let issued = sanctions.filter { $0.sanctionState == .issued }.map(\.sanctionLevel).max()
+        let events = try await PlatformEventModel.query(on: database.db).filter(\.$platformID == platform.rawValue)
+            .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(100).all()
+        return PlatformCompliance(compliance: compliance, citable: Array(citable.prefix(500)), sanctions: sanctions,
+                                  nextLevel: SanctionLevel.next(after: issued), events: events)
+    }
+
+    /// Every platform's delivery channel, liaison, deadline overrides and
+    /// place on the sanctions ladder.
+    func platforms() async throws -> [PlatformsView.Row] {
+        let delivery = try await PlatformDeliveryModel.query(on: database.db).sort(\.$id).all().filter { $0.id != Platform.web.rawValue }
+        let overrides = try await PlatformDeadlineModel.query(on: database.db).sort(\.$id).all()
+        let issued = try await SanctionModel.query(on: database.db).filter(\.$state == SanctionState.issued.rawValue).all()
+        let liaisons = try await UserModel.query(on: database.db).filter(\.$role == Role.platform.rawValue).filter(\.$disabled == false).all()
+        return delivery.map { p in
+            PlatformsView.Row(id: p.id ?? "", webhook: p.webhookURL, signed: p.webhookSecret != nil, liaisonName: p.liaisonName, liaisonEmail: p.liaisonEmail,
+                              overrides: overrides.filter { $0.platformID == p.id }.map { ($0.categoryID, $0.hours) },
+                              level: issued.filter { $0.platformID == p.id }.map(\.sanctionLevel).max(),
+                              accounts: liaisons.filter { $0.platformID == p.id }.count)
+        }
+    }
+
+    func sanctions() async throws -> [SanctionModel] {
+        try await SanctionModel.query(on: database.db).sort(\.$proposedAt, .descending).limit(500).all()
+    }
+
+    struct Sanction: Sendable {
+        let sanction: SanctionModel
+        let items: [(item: OrderItemModel, order: OrderModel)]
+    }
+
+    /// A sanction with the items it cites and their orders.
+    func sanction(_ id: UUID) async throws -> Sanction? {
+        guard let sanction = try await SanctionModel.find(id, on: database.db) else { return nil }
+        let items = try await OrderItemModel.query(on: database.db).filter(\.$id ~~ sanction.items).all()
+        let orders = Dictionary(try await OrderModel.query(on: database.db).filter(\.$id ~~ Array(Set(items.map(\.orderID)))).all().map { ($0.id!, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        return Sanction(sanction: sanction, items: items.compactMap { item in orders[item.orderID].map { (item, $0) } })
+    }
+
+    /// A platform's open orders with their items (soonest deadline first) and its latest orders.
+    func portal(platform: String) async throws -> (open: [(order: OrderModel, items: [OrderItemModel])], recent: [OrderModel]) {
+        let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300)
+        var open: [(order: OrderModel, items: [OrderItemModel])] = []
+        for order in orders where OrderStatus(rawValue: order.status)?.isOpen ?? false || order.status == OrderStatus.dispatching.rawValue {
+            open.append((order, try await tracking.items(of: order.id!)))
+        }
+        open.sort { ($0.order.deadlineAt ?? .distantFuture) < ($1.order.deadlineAt ?? .distantFuture) }
+        return (open, Array(orders.prefix(50)))
+    }
+}
