@@ -227,7 +227,7 @@ def main():
         check("the order list shows the order", number and number in driver.page_source)
         shot("11-perintah.png")
         submit(driver.find_element(By.LINK_TEXT, number))
-        check("the order page shows the delivery", "HTTP 200" in driver.page_source and "order_sent" in driver.page_source)
+        check("the order page shows the delivery", "HTTP 200" in driver.page_source and "Perintah terkirim" in driver.page_source)
         shot("12-perintah-detail.png")
         submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Surat Perintah Takedown"))
         check("the letter lists the item and its basis", "tiktok:video:7301234567890123456" in driver.page_source

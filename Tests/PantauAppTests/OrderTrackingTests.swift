@@ -294,7 +294,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             let list = try await client.execute(uri: "/perintah", method: .get, headers: staff)
             #expect(list.status == .ok && orders.allSatisfy { list.text.contains($0.number) })
             let page = try await client.execute(uri: "/perintah/\(orderID)", method: .get, headers: staff)
-            #expect(page.status == .ok && page.text.contains("HTTP 200") && page.text.contains("order_sent"), "attempts and history on the order page")
+            #expect(page.status == .ok && page.text.contains("HTTP 200") && page.text.contains(PlatformEventKind.orderSent.title.id), "attempts and history on the order page")
             let letter = try await client.execute(uri: "/perintah/\(orderID)/surat?lang=en", method: .get, headers: staff)
             #expect(letter.status == .ok && letter.text.contains("Takedown Order") && letter.text.contains(orders[0].number) && letter.text.contains("UU 44/2008"))
             let compliance = try await client.execute(uri: "/kepatuhan", method: .get, headers: staff)

@@ -4,6 +4,12 @@ import Plot
 
 /// Labels and small pieces of the order pages.
 enum OrderUI {
+    /// A platform event's title (its key when it is not one Pantau writes).
+    static func eventTitle(_ kind: String, _ l: Language) -> String {
+        guard let known = PlatformEventKind(rawValue: kind) else { return kind }
+        return l.t(known.title.id, known.title.en)
+    }
+
     static func status(_ status: String, _ l: Language) -> Node<HTML.BodyContext> {
         let parsed = OrderStatus(rawValue: status)
         let text = parsed.map { l.t($0.label.id, $0.label.en) } ?? status
@@ -194,7 +200,7 @@ struct OrderPageView {
             })),
             .h2(.text(l.t("Riwayat", "History"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
             })
         )).render()
     }
@@ -348,7 +354,7 @@ struct PlatformComplianceView {
                 })),
             .h2(.text(l.t("Riwayat platform", "Platform history"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
             })
         )).render()
     }

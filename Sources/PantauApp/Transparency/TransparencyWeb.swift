@@ -370,7 +370,7 @@ struct RegisterPageView {
                     .tr(.td(.text(e.number)), .td(.text(kind(e.kind))), .td(.text(e.app ?? "—")), .td(.class("num"), .text(String(e.names))),
                         .td(.text(StaffUI.time(e.effectiveAt) + (e.until.map { " – " + StaffUI.time($0) } ?? ""))), .td(.text(e.reason)),
                         .td(.text(e.legalBases.joined(separator: ", "))),
-                        .td(.text(e.kind == "lift" ? (e.conditions ?? "") : e.liftedBy.isEmpty ? "—" : l.t("dinormalisasi oleh ", "normalised by ") + e.liftedBy.joined(separator: ", "))))
+                        .td(.text(e.kind == BlockProposalKind.lift.rawValue ? (e.conditions ?? "") : e.liftedBy.isEmpty ? "—" : l.t("dinormalisasi oleh ", "normalised by ") + e.liftedBy.joined(separator: ", "))))
                 })),
             .p(.if(page.page > 1, .a(.href(l.link(base + "&halaman=\(page.page - 1)")), .text(l.t("← Sebelumnya", "← Previous")))),
                .if(page.hasMore, .a(.href(l.link(base + "&halaman=\(page.page + 1)")), .text(l.t("Berikutnya →", "Next →")))))
