@@ -265,21 +265,11 @@ struct BlocklistService: Sendable {
                 appID = app.id
             }
         }
-        let proposal = BlockProposalModel()
-        proposal.id = OrderedID.make(at: now)
-        proposal.number = Self.number(.block, id: proposal.id!, at: now)
-        proposal.kind = BlockProposalKind.block.rawValue
-        proposal.state = BlockProposalState.pending.rawValue
-        proposal.appID = appID
-        proposal.reason = checked.reason
+        let proposal = Self.newProposal(.block, appID: appID, reason: checked.reason, effectiveAt: checked.effectiveAt, by: proposer, at: now)
         proposal.legalBases = checked.legalBases.joined(separator: ",")
         proposal.caseIDs = caseIDs.map(UUIDText.lower).joined(separator: ",")
         proposal.sanctionID = checked.sanctionID
-        proposal.effectiveAt = checked.effectiveAt
         proposal.untilAt = checked.until
-        proposal.proposedBy = proposer.userID
-        proposal.proposedByEmail = proposer.email
-        proposal.proposedAt = now
         try await proposal.create(on: db)
         for target in targets {
             let entry = BlockEntryModel()
@@ -377,8 +367,24 @@ struct BlocklistService: Sendable {
         target.kind == .ip ? target.name : BlockSortKey.of(target.name)
     }
 
-    private static func number(_ kind: BlockProposalKind, id: UUID, at now: Date) -> String {
-        kind.numberPrefix + "-" + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(id).suffix(6)).uppercased()
+    /// A pending proposal of `kind`, numbered `BLK-…` or `NRM-…` (not yet stored).
+    private static func newProposal(_ kind: BlockProposalKind, appID: UUID?, reason: String, effectiveAt: Date, by proposer: Proposer,
+                                    at now: Date) -> BlockProposalModel {
+        let proposal = BlockProposalModel()
+        let id = OrderedID.make(at: now)
+        proposal.id = id
+        proposal.number = kind.numberPrefix + "-" + TicketNumber.dayStamp(now) + "-" + String(UUIDText.lower(id).suffix(6)).uppercased()
+        proposal.kind = kind.rawValue
+        proposal.state = BlockProposalState.pending.rawValue
+        proposal.appID = appID
+        proposal.reason = reason
+        proposal.legalBases = ""
+        proposal.caseIDs = ""
+        proposal.effectiveAt = effectiveAt
+        proposal.proposedBy = proposer.userID
+        proposal.proposedByEmail = proposer.email
+        proposal.proposedAt = now
+        return proposal
     }
 
     private static func proposalPayload(_ proposal: BlockProposalModel, names: [(kind: BlockEntryKind, name: String)]) -> [String: String] {
@@ -447,20 +453,9 @@ struct BlocklistService: Sendable {
                 throw BlockActionError(kind: .conflict, code: "lift_pending", id: "Normalisasi untuk pemblokiran ini sudah diusulkan.",
                                        en: "A lift of these blocks is proposed already.")
             }
-            let proposal = BlockProposalModel()
-            proposal.id = OrderedID.make(at: now)
-            proposal.number = Self.number(.lift, id: proposal.id!, at: now)
-            proposal.kind = BlockProposalKind.lift.rawValue
-            proposal.state = BlockProposalState.pending.rawValue
-            proposal.appID = appID
-            proposal.reason = conditions
-            proposal.legalBases = ""
-            proposal.caseIDs = ""
+            let proposal = Self.newProposal(.lift, appID: appID, reason: conditions, effectiveAt: effectiveAt ?? now,
+                                            by: Proposer(userID: actor.userID, email: actor.email), at: now)
             proposal.conditions = conditions
-            proposal.effectiveAt = effectiveAt ?? now
-            proposal.proposedBy = actor.userID
-            proposal.proposedByEmail = actor.email
-            proposal.proposedAt = now
             try await proposal.create(on: db)
             for entry in entries {
                 entry.liftProposalID = proposal.id

@@ -43,9 +43,7 @@ struct BlocklistStaffWebController: Sendable {
         let l = Language(request: request)
         let page = try await pages.home(sanction: request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) })
         let view = BlocklistHomeView(
-            language: l, identity: context.identity!, serial: try await service.currentSerial(),
-            active: page.active, pending: page.pending, recent: page.recent, apps: page.apps, allow: page.allow, bases: page.bases,
-            secondaries: page.secondaries, sanction: page.sanction,
+            language: l, identity: context.identity!, serial: try await service.currentSerial(), page: page,
             citedCase: request.uri.queryParameters.get("kasus").flatMap { UUIDText.parse(String($0)) },
             notice: request.uri.queryParameters.get("notice"), error: error)
         return htmlResponse(view.render(), status: status)
@@ -157,16 +155,17 @@ struct BlocklistHomeView {
     let language: Language
     let identity: Identity
     let serial: Int64
-    let active: Int
-    let pending: [BlockProposalModel]
-    let recent: [BlockProposalModel]
-    let apps: [BlockAppModel]
-    let allow: [AllowEntryModel]
-    let bases: [LegalBasisModel]
+    let page: BlocklistPages.Home
+    var active: Int { page.active }
+    var pending: [BlockProposalModel] { page.pending }
+    var recent: [BlockProposalModel] { page.recent }
+    var apps: [BlockAppModel] { page.apps }
+    var allow: [AllowEntryModel] { page.allow }
+    var bases: [LegalBasisModel] { page.bases }
     /// The DNS secondaries (ISP resolvers) and the last serial each transferred.
-    var secondaries: [DNSTransferModel] = []
+    var secondaries: [DNSTransferModel] { page.secondaries }
     /// A "network block recommended" sanction the proposal follows from.
-    var sanction: SanctionModel?
+    var sanction: SanctionModel? { page.sanction }
     /// A case the proposal is opened from (`?kasus=<id>`), cited in the form.
     var citedCase: UUID?
     var notice: String?
