@@ -98,12 +98,12 @@ public struct PantauServer {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         // Intake
-        ReportsAPIController(intake: intake, database: database, maxBodyBytes: configuration.maxJSONBodyBytes,
+        ReportsAPIController(intake: intake, database: database, blockNames: services.blocklist.normalizer, maxBodyBytes: configuration.maxJSONBodyBytes,
                              publicBaseURL: configuration.publicBaseURL).register(on: routes)
         EvidenceAPIController(store: intake.evidence).register(on: routes)
         MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
         StatsAPIController(database: database).register(on: routes)
-        ReportWebController(intake: intake, database: database, csrf: csrf).register(on: routes)
+        ReportWebController(intake: intake, database: database, blockNames: services.blocklist.normalizer, csrf: csrf).register(on: routes)
         // Accounts
         StaffWebController(accounts: services.accounts, csrf: csrf, secureCookies: configuration.secureCookies).register(on: routes)
         // Cases

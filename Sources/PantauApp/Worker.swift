@@ -53,18 +53,18 @@ struct Worker: Service {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                var done = 0
                 do {
-                    done = try await runOnce(client: client)
-                } catch let failed as FailedJobs {
-                    done = failed.done
-                    for (job, error) in failed.errors {
+                    if try await runOnce(client: client) == 0 { try? await Task.sleep(for: idlePause) }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    let failed = error as? FailedJobs
+                    for (job, error) in failed?.errors ?? [("pass", error)] {
                         logger.error("worker job failed", metadata: ["job": "\(job)", "error": "\(String(reflecting: error))"])
                     }
-                } catch {
-                    logger.error("worker pass failed", metadata: ["error": "\(String(reflecting: error))"])
+                    // A job that keeps failing is retried after a pause, not in a loop.
+                    try? await Task.sleep(for: .seconds(1))
                 }
-                if done == 0 { try? await Task.sleep(for: idlePause) }
             }
         } onGracefulShutdown: {}
         try? await client.shutdown()

@@ -25,6 +25,8 @@ public enum BlockProposalKind: String, CaseIterable, Codable, Sendable {
 /// approves or rejects it.
 public enum BlockProposalState: String, CaseIterable, Codable, Sendable, ReviewedState {
     case pending, approved, rejected
+    /// Withdrawn before review: the decision that made it was changed.
+    case withdrawn
 
     public static var awaitingReview: Self { .pending }
 
@@ -33,7 +35,16 @@ public enum BlockProposalState: String, CaseIterable, Codable, Sendable, Reviewe
         case .pending: ("Menunggu persetujuan", "Awaiting approval")
         case .approved: ("Disetujui", "Approved")
         case .rejected: ("Ditolak", "Rejected")
+        case .withdrawn: ("Ditarik", "Withdrawn")
         }
+    }
+
+    /// What a case's new decision in force does to a proposal made for that
+    /// case alone: a pending one is withdrawn unless the new decision blocks
+    /// again. An approved block stays: lifting it is a normalisation, under
+    /// four eyes like any other.
+    public static func afterNewDecision(_ state: BlockProposalState, blocksAgain: Bool) -> BlockProposalState? {
+        state == .pending && !blocksAgain ? .withdrawn : nil
     }
 }
 
@@ -136,12 +147,15 @@ public enum BlockEntryLifecycle {
     }
 }
 
-/// What a "violating → network block" decision asks to block: the domain of
+/// What a "violating → network block" decision asks to block: the site of
 /// a website subject, or the app of a platform subject. The names are a
 /// proposal's: they still go through four eyes and the allow-list.
 public enum NetworkBlockTarget: Equatable, Sendable {
-    /// A website's name, with its subdomains.
+    /// A website's name, with its subdomains (a leading `www.` dropped: the
+    /// site is blocked, not one of its host names).
     case domain(String)
+    /// A website reached by its IP address.
+    case address(String)
     /// A platform's app: the named set of domains it runs on.
     case app(slug: String, name: String, domains: [String])
 
@@ -149,11 +163,8 @@ public enum NetworkBlockTarget: Equatable, Sendable {
     /// network level (a short link, whose host is shared by everyone).
     public static func of(_ subject: Subject) -> NetworkBlockTarget? {
         switch (subject.platform, subject.kind) {
-        case (.web, .domain):
-            return .domain(subject.id)
-        case (.web, .url):
-            let host = String(subject.id.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" })
-            return host.isEmpty ? nil : .domain(host)
+        case (.web, .domain), (.web, .url):
+            return site(host: hostPart(of: subject.id))
         case (.web, _):
             return nil
         case (let platform, _):
@@ -161,11 +172,42 @@ public enum NetworkBlockTarget: Equatable, Sendable {
         }
     }
 
+    /// The host of a web subject's id (`host[:port]/path…`, `[v6]:port/…`).
+    private static func hostPart(of id: String) -> String {
+        let authority = id.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }) }
+        return String(authority.prefix { $0 != ":" })
+    }
+
+    private static func site(host: String) -> NetworkBlockTarget? {
+        let host = host.lowercased()
+        guard !host.isEmpty else { return nil }
+        if case .some(.some(let address)) = IPLiteral.parse(Array(host.utf8)) { return .address(address) }
+        let labels = host.split(separator: ".")
+        return .domain(labels.count > 2 && labels.first == "www" ? labels.dropFirst().joined(separator: ".") : host)
+    }
+
     /// The names to propose, as the block form takes them.
     public var names: [String] {
         switch self {
         case .domain(let name): ["*." + name]
+        case .address(let address): [address]
         case .app(_, _, let domains): domains.map { "*." + $0 }
+        }
+    }
+
+    /// The blocklist entries it asks for, as the normaliser writes them
+    /// (names it refuses are left out).
+    public func entries(normalizer: BlockNameNormalizer) -> [(kind: BlockEntryKind, name: String)] {
+        names.compactMap { raw in
+            switch normalizer.normalize(raw) {
+            case .success(let target):
+                switch target {
+                case .domain(let name, _): (BlockEntryKind(target), name)
+                case .ip(let address): (BlockEntryKind(target), address)
+                }
+            case .failure: nil
+            }
         }
     }
 }

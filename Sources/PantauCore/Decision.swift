@@ -81,6 +81,12 @@ public struct DecisionProblem: Sendable, Equatable {
     public let field: String
     public let id: String
     public let en: String
+
+    public init(field: String, id: String, en: String) {
+        self.field = field
+        self.id = id
+        self.en = en
+    }
 }
 
 public enum DecisionRules {

@@ -39,6 +39,7 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
     case blockAlreadyListed = "block_already_listed"
     case blockApproved = "block_approved"
     case blockRejected = "block_rejected"
+    case blockWithdrawn = "block_withdrawn"
     case blockLifted = "block_lifted"
 
     /// The case event of a platform's answer to the case's order item.
@@ -94,6 +95,7 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
         case .blockAlreadyListed: ("Sudah ada di daftar blokir", "Already on the blocklist")
         case .blockApproved: ("Pemblokiran disetujui", "Block approved")
         case .blockRejected: ("Usulan pemblokiran ditolak", "Block proposal rejected")
+        case .blockWithdrawn: ("Usulan pemblokiran ditarik (putusan berubah)", "Block proposal withdrawn (the decision changed)")
         case .blockLifted: ("Pemblokiran dinormalisasi", "Block lifted (normalised)")
         }
     }
@@ -160,6 +162,7 @@ public enum BlockEventKind: String, CaseIterable, Codable, Sendable {
     case blockProposed = "block_proposed"
     case blockApproved = "block_approved"
     case blockRejected = "block_rejected"
+    case blockWithdrawn = "block_withdrawn"
     case blockScheduled = "block_scheduled"
     case blockActivated = "block_activated"
     case blockLifted = "block_lifted"
@@ -184,6 +187,7 @@ public enum BlockEventKind: String, CaseIterable, Codable, Sendable {
         case .blockProposed: ("Pemblokiran diusulkan", "Block proposed")
         case .blockApproved: ("Pemblokiran disetujui", "Block approved")
         case .blockRejected: ("Pemblokiran ditolak", "Block rejected")
+        case .blockWithdrawn: ("Usulan ditarik", "Proposal withdrawn")
         case .blockScheduled: ("Pemblokiran dijadwalkan", "Block scheduled")
         case .blockActivated: ("Pemblokiran berlaku", "Block in effect")
         case .blockLifted: ("Pemblokiran dicabut", "Block lifted")

@@ -96,14 +96,15 @@ public enum PublicOutcome: String, CaseIterable, Sendable {
 }
 
 /// How far a network block that a case set in motion has got, from the
-/// states of the proposals citing the case and of their entries.
+/// newest blocklist entry of each name the case asks to block (whoever
+/// proposed or imported it).
 public enum NetworkBlockProgress: String, Sendable {
     case proposed, blocked, notBlocked = "not_blocked", lifted
 
-    public static func of(proposals: [BlockProposalState], entries: [BlockEntryState]) -> NetworkBlockProgress {
-        if entries.contains(.active) { return .blocked }
-        if entries.contains(.lifted) && !entries.contains(where: \.isLive) { return .lifted }
-        if !proposals.isEmpty && proposals.allSatisfy({ $0 == .rejected }) { return .notBlocked }
-        return .proposed
+    public static func of(newestEntries states: [BlockEntryState]) -> NetworkBlockProgress {
+        if states.contains(.active) { return .blocked }
+        if states.contains(where: \.isLive) || states.isEmpty { return .proposed }
+        if states.contains(.lifted) { return .lifted }
+        return .notBlocked
     }
 }

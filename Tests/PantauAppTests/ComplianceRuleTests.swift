@@ -7,6 +7,17 @@ import Testing
 /// "Complied on time" is one rule in PantauCore; the transparency counters'
 /// triggers run its SQL form. Both must file every item alike.
 @Suite struct ComplianceRuleTests {
+    /// The counters' trigger (a landed migration, never edited) runs the
+    /// rule's SQL form: a change to the rule needs a new migration.
+    @Test func theCountersTriggerRunsTheRulesSQL() throws {
+        let source = try #require(CreateTransparencyCounts.sources.first { $0.table == "order_items" })
+        let counter = try #require(source.counters.first { $0.metric == "order_items" })
+        let rule = ComplianceItem.complianceSQL(status: "r.status", stillOnlineCount: "r.still_online_count", answeredAt: "r.answered_at", dueAt: "r.due_at")
+        for flavour in [CreateTransparencyCounts.Flavour.sqlite, .postgres] {
+            #expect(counter.c(flavour) == rule)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func theSQLFormFilesEveryItemAsTheRuleDoes(backend: Backend) async throws {
         let env = try await TestEnvironment.make(backend)

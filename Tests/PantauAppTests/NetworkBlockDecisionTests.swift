@@ -166,6 +166,49 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func aSiteOnTheImportedListIsBlockedAtOnceAndAChangedDecisionWithdrawsItsProposal(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let analyst2 = try await Staff.make(accounts, "analis2@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup@kominfo.test", .supervisor)
+
+            // A name the national list brought in (no proposal behind it): the ticket follows the name.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("list-\(UUID().uuidString).txt")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try "*.judi-impor.example\n".write(to: file, atomically: true, encoding: .utf8)
+            _ = try await BlocklistImporter(database: db, normalizer: BlockNameNormalizer(zoneName: "rpz.pantau"))
+                .run(path: file.path, reason: "Daftar nasional lama", legalBases: ["uu-ite-27-2"], action: .nxdomain, actor: "test", now: Date()) { _, _, _, _ in }
+            let (ticket, caseID) = try await fileReport(client, url: "https://www.judi-impor.example/slot", category: "perjudian")
+            let detail = try await blockDecided(client, analyst: analyst, supervisor: supervisor, caseID: caseID)
+            #expect(eventKinds(detail).last == "block_already_listed")
+            #expect(try await db.count("block_proposals") == 0, "nothing proposed again")
+            #expect(try await outcome(client, ticket) == "violating_blocked")
+
+            // A pending proposal made for one case is withdrawn when an appeal changes the decision.
+            let (ticket2, case2) = try await fileReport(client, url: "https://taruhan-bola.example/", category: "perjudian")
+            let proposed = try await blockDecided(client, analyst: analyst, supervisor: supervisor, caseID: case2)
+            let proposalID = try #require((proposed["block_proposals"] as? [[String: Any]])?.first?["id"] as? String)
+            let appeal = try await client.execute(uri: "/api/v1/appeals", method: .post, headers: [.contentType: "application/json"],
+                                                  body: ByteBuffer(string: #"{"reference":"\#(ticket2)","reason":"Situs ini adalah portal berita olahraga, bukan taruhan."}"#))
+            #expect(appeal.status == .created, "\(appeal.text)")
+            #expect(try await client.execute(uri: "/api/v1/cases/\(case2)/claim", method: .post, headers: analyst2.auth).status == .ok)
+            let overturn = #"{"verdict":"not_violating","statement":"Setelah ditinjau ulang, situs ini portal berita olahraga tanpa fasilitas taruhan apa pun.","public_reason":"Tidak melanggar."}"#
+            let second = try await client.execute(uri: "/api/v1/cases/\(case2)/decisions", method: .post, headers: analyst2.auth, body: ByteBuffer(string: overturn))
+            #expect(second.status == .created, "\(second.text)")
+            if try json(second)["needs_approval"] as? Bool == true {
+                #expect(try await reviewDecision(client, supervisor, try #require(try json(second)["decision_id"] as? String)).status == .ok)
+            }
+            let after = try await caseJSON(client, supervisor, case2)
+            let proposal = try #require((after["block_proposals"] as? [[String: Any]])?.first)
+            #expect(proposal["id"] as? String == proposalID && proposal["state"] as? String == "withdrawn")
+            #expect((proposal["entries"] as? [[String: Any]])?.map { $0["state"] as? String } == ["rejected"])
+            #expect(eventKinds(after).contains("block_withdrawn") && after["chain_intact"] as? Bool == true)
+            #expect(try await reviewProposal(client, supervisor, proposalID, approve: true).status == .conflict, "a withdrawn proposal cannot be approved")
+            #expect(try await outcome(client, ticket2) == "not_violating")
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aStaffProposalCitesCasesThatExist(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
             let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)

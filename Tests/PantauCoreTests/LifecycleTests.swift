@@ -78,6 +78,17 @@ import Testing
         #expect(NetworkBlockTarget.of(domain) == .domain("judi-slot.example"))
         let page = Subject(platform: .web, kind: .url, id: "judi-slot.example/daftar?ref=1", url: "https://judi-slot.example/daftar?ref=1")
         #expect(NetworkBlockTarget.of(page)?.names == ["*.judi-slot.example"])
+        let www = Subject(platform: .web, kind: .url, id: "www.judi-slot.example:8080/daftar", url: "https://www.judi-slot.example:8080/daftar")
+        #expect(NetworkBlockTarget.of(www) == .domain("judi-slot.example"), "the site, not its www host; no port")
+        let short = Subject(platform: .web, kind: .domain, id: "www.example", url: "https://www.example/")
+        #expect(NetworkBlockTarget.of(short) == .domain("www.example"), "a two-label name keeps its www")
+        let v4 = Subject(platform: .web, kind: .url, id: "203.0.113.7/slot", url: "http://203.0.113.7/slot")
+        #expect(NetworkBlockTarget.of(v4) == .address("203.0.113.7"))
+        let v6 = Subject(platform: .web, kind: .url, id: "[2001:db8::7]:8443/slot", url: "https://[2001:db8::7]:8443/slot")
+        #expect(NetworkBlockTarget.of(v6) == .address("2001:db8::7"))
+        let normalizer = BlockNameNormalizer(zoneName: "rpz.pantau")
+        #expect(NetworkBlockTarget.of(v4)!.entries(normalizer: normalizer).map { "\($0.kind.rawValue) \($0.name)" } == ["ip 203.0.113.7"])
+        #expect(NetworkBlockTarget.of(page)!.entries(normalizer: normalizer).map { "\($0.kind.rawValue) \($0.name)" } == ["subdomains judi-slot.example"])
         let account = try SubjectCanonicalizer.canonicalize("https://www.tiktok.com/@akun.judi")
         guard case .app(let slug, let name, let domains) = NetworkBlockTarget.of(account) else {
             Issue.record("a TikTok account is not blocked as the app"); return
@@ -107,17 +118,25 @@ import Testing
     // MARK: The reporter's outcome follows the block
 
     @Test(arguments: [
-        ([BlockProposalState.pending], [BlockEntryState.proposed], NetworkBlockProgress.proposed),
-        ([.approved], [.scheduled], .proposed),
-        ([.approved], [.active, .active], .blocked),
-        ([.rejected], [.rejected], .notBlocked),
-        ([.rejected, .approved], [.rejected, .active], .blocked),
-        ([.approved], [.lifted], .lifted),
-        ([.approved, .pending], [.lifted, .proposed], .proposed),
-        ([], [], .proposed),
+        ([BlockEntryState.proposed], NetworkBlockProgress.proposed),
+        ([.scheduled], .proposed),
+        ([.active, .lifted], .blocked),
+        ([.rejected], .notBlocked),
+        ([.lifted], .lifted),
+        ([.lifted, .proposed], .proposed),
+        ([.lifted, .rejected], .lifted),
+        ([], .proposed),
     ])
-    func blockProgressFromProposalsAndEntries(proposals: [BlockProposalState], entries: [BlockEntryState], progress: NetworkBlockProgress) {
-        #expect(NetworkBlockProgress.of(proposals: proposals, entries: entries) == progress)
+    func blockProgressFromTheNewestEntryOfEachName(newest: [BlockEntryState], progress: NetworkBlockProgress) {
+        #expect(NetworkBlockProgress.of(newestEntries: newest) == progress)
+    }
+
+    @Test func aProposalMadeForACaseIsWithdrawnWhenItsDecisionNoLongerBlocks() {
+        #expect(BlockProposalState.afterNewDecision(.pending, blocksAgain: false) == .withdrawn)
+        #expect(BlockProposalState.afterNewDecision(.pending, blocksAgain: true) == nil)
+        for state in BlockProposalState.allCases where state != .pending {
+            #expect(BlockProposalState.afterNewDecision(state, blocksAgain: false) == nil, "\(state) stays")
+        }
     }
 
     @Test func theTicketSaysProposedBlockedNotBlockedOrLifted() {

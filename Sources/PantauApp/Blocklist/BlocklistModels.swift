@@ -134,6 +134,9 @@ extension BlockEntryModel {
     /// Active IP entries: the condition of their own small index.
     static let activeIPsCondition = "kind = '\(BlockEntryKind.ip.rawValue)' AND \(stateIs(.active))"
 
+    /// Lifted and rejected entries: the condition of the history index (by name).
+    static let historyCondition = "state IN ('\(BlockEntryState.lifted.rawValue)', '\(BlockEntryState.rejected.rawValue)')"
+
     /// `state = '…'` with the state as a literal (see above).
     static func stateIs(_ state: BlockEntryState) -> String { "state = '\(state.rawValue)'" }
 }

@@ -298,6 +298,34 @@ struct BlocklistService: Sendable {
         return proposal
     }
 
+    /// A case's decision in force, in its own transaction on its locked
+    /// case: a "violating → network block" decision proposes its block
+    /// (`proposeForDecision`); any other withdraws the pending proposals
+    /// made for this case alone (`BlockProposalState.afterNewDecision`). An
+    /// approved block stays: lifting it is a normalisation under four eyes.
+    func follow(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date, on db: any Database) async throws {
+        let blocksAgain = decision.decisionVerdict == .violating && decision.proposedAction == .networkBlock
+        if blocksAgain {
+            try await proposeForDecision(decision, case: model, ledger: ledger, at: now, on: db)
+            return
+        }
+        let linked = try await BlockProposalCaseModel.query(on: db).filter(\.$caseID == model.id!).all().map(\.proposalID)
+        guard !linked.isEmpty else { return }
+        for proposal in try await BlockProposalModel.query(on: db).filter(\.$id ~~ linked).all() {
+            guard let next = BlockProposalState.afterNewDecision(proposal.proposalState, blocksAgain: false),
+                  try await BlockProposalCaseModel.query(on: db).filter(\.$proposalID == proposal.id!).count() == 1 else { continue }
+            proposal.state = next.rawValue
+            try await proposal.save(on: db)
+            var changes: [BlocklistChange] = []
+            for entry in try await BlockEntryModel.query(on: db).filter(\.$proposalID == proposal.id!).all() {
+                try await move(entry, by: .reject, at: now, actor: "system:blocklist", changes: &changes, on: db)
+            }
+            let payload = ["proposal": proposal.number, "proposal_id": UUIDText.lower(proposal.id!), "decision_id": UUIDText.lower(decision.id!)]
+            try await Self.event(.blockWithdrawn, app: proposal.appID, proposal: proposal.id, actor: "system:blocklist", payload: payload, at: now, on: db)
+            try await ledger.append(.blockWithdrawn, to: model, actor: "system:blocklist", payload: payload, at: now, on: db)
+        }
+    }
+
     /// A "violating → network block" decision in force, in its own
     /// transaction on its locked case: proposes blocking the subject's
     /// domain, or its platform's app (`NetworkBlockTarget`), as a pending
@@ -306,19 +334,19 @@ struct BlocklistService: Sendable {
     /// the case is linked to the proposals that listed them. Names on the
     /// allow-list are left out; when nothing is left, the decision is
     /// refused (nothing is written).
-    func proposeForDecision(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date,
-                            on db: any Database) async throws {
-        guard let subject = model.subject, let target = NetworkBlockTarget.of(subject) else {
+    private func proposeForDecision(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date,
+                                    on db: any Database) async throws {
+        let targetEntries = model.subject.flatMap(NetworkBlockTarget.of)?.entries(normalizer: normalizer) ?? []
+        guard !targetEntries.isEmpty else {
             throw BlockActionError(kind: .invalid, code: "not_blockable", id: "Subjek ini tidak dapat diblokir di tingkat jaringan.",
                                    en: "This subject cannot be blocked at network level.", field: "action")
         }
+        let target = NetworkBlockTarget.of(model.subject!)!
         var fresh: [(kind: BlockEntryKind, name: String)] = []
         var allowListed: [String] = []
-        for raw in target.names {
-            guard case .success(let parsed) = normalizer.normalize(raw), case .domain(let name, _) = parsed else { continue }
-            let candidate = (kind: BlockEntryKind(parsed), name: name)
-            if try await Self.allowCovering(name, on: db) != nil {
-                allowListed.append(candidate.kind.written(name))
+        for candidate in targetEntries {
+            if candidate.kind != .ip, try await Self.allowCovering(candidate.name, on: db) != nil {
+                allowListed.append(candidate.kind.written(candidate.name))
             } else {
                 fresh.append(candidate)
             }
@@ -417,8 +445,11 @@ struct BlocklistService: Sendable {
     private func tellCases(of proposals: Set<UUID>, _ kind: CaseEventKind, actor: String, payload: [String: String], at now: Date,
                            on db: any Database) async throws {
         guard !proposals.isEmpty else { return }
-        let caseIDs = Set(try await BlockProposalCaseModel.query(on: db).filter(\.$proposalID ~~ Array(proposals)).all().map(\.caseID))
-        try await ledger.record(kind, on: Array(caseIDs), actor: actor, payload: payload, at: now, on: db)
+        let linked = Set(try await BlockProposalCaseModel.query(on: db).filter(\.$proposalID ~~ Array(proposals)).all().map(\.caseID))
+        guard !linked.isEmpty else { return }
+        // Only cases that exist: a proposal made before citations were checked may name others.
+        let existing = try await CaseModel.query(on: db).filter(\.$id ~~ Array(linked)).all().compactMap(\.id)
+        try await ledger.record(kind, on: existing, actor: actor, payload: payload, at: now, on: db)
     }
 
     /// Proposes lifting (normalising) active entries — an app's, or the
@@ -499,8 +530,7 @@ struct BlocklistService: Sendable {
                     if !approve {
                         entry.liftProposalID = nil
                         try await entry.save(on: db)
-                    } else if proposal.effectiveAt <= now {
-                        try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db)
+                    } else if proposal.effectiveAt <= now, try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db) {
                         lifted.append(entry)
                     }
                 }
@@ -545,9 +575,11 @@ struct BlocklistService: Sendable {
         }
     }
 
-    private func lift(_ entry: BlockEntryModel, proposal: BlockProposalModel?, at now: Date, changes: inout [BlocklistChange], on db: any Database) async throws {
+    /// Lifts an entry that can be lifted; returns whether it did.
+    @discardableResult
+    private func lift(_ entry: BlockEntryModel, proposal: BlockProposalModel?, at now: Date, changes: inout [BlocklistChange], on db: any Database) async throws -> Bool {
         let wasActive = entry.entryState == .active
-        guard let to = try? BlockEntryLifecycle.apply(.lift, to: entry.entryState) else { return }
+        guard let to = try? BlockEntryLifecycle.apply(.lift, to: entry.entryState) else { return false }
         entry.state = to.rawValue
         entry.liftedAt = now
         try await entry.save(on: db)
@@ -556,16 +588,18 @@ struct BlocklistService: Sendable {
         if let proposal { payload["proposal"] = proposal.number; payload["conditions"] = proposal.conditions ?? "" }
         try await Self.event(.blockLifted, entry: entry.id, app: entry.appID, proposal: proposal?.id ?? entry.liftProposalID,
                              actor: proposal.map { "approved:" + ($0.reviewedByEmail ?? "") } ?? "system:schedule", payload: payload, at: now, on: db)
+        return true
     }
 
-    /// The cases behind lifted entries hear of the lift (one event each).
+    /// The cases behind lifted entries hear of the lift: the cases of each
+    /// block proposal, of its own names.
     private func tellCasesOfLift(_ lifted: [BlockEntryModel], proposal: BlockProposalModel?, at now: Date, on db: any Database) async throws {
-        let blockProposals = Set(lifted.compactMap(\.proposalID))
-        guard !blockProposals.isEmpty else { return }
-        var payload = ["names": lifted.map(\.writtenName).sorted().joined(separator: " ")]
-        if let proposal { payload["proposal"] = proposal.number; payload["conditions"] = proposal.conditions ?? "" }
-        try await tellCases(of: blockProposals, .blockLifted,
-                            actor: proposal.map { "approved:" + ($0.reviewedByEmail ?? "") } ?? "system:schedule", payload: payload, at: now, on: db)
+        for (blockProposal, entries) in Dictionary(grouping: lifted.filter { $0.proposalID != nil }, by: { $0.proposalID! }) {
+            var payload = ["names": entries.map(\.writtenName).sorted().joined(separator: " ")]
+            if let proposal { payload["proposal"] = proposal.number; payload["conditions"] = proposal.conditions ?? "" }
+            try await tellCases(of: [blockProposal], .blockLifted,
+                                actor: proposal.map { "approved:" + ($0.reviewedByEmail ?? "") } ?? "system:schedule", payload: payload, at: now, on: db)
+        }
     }
 
     /// Takes scheduled changes into effect: blocks whose time has come, lifts
@@ -596,16 +630,16 @@ struct BlocklistService: Sendable {
             var endedEntries: [BlockEntryModel] = []
             for entry in try await BlockEntryModel.query(on: db).filter(\.$effectiveUntil != nil).filter(\.$effectiveUntil <= now)
                 .filter(\.$state == BlockEntryState.active.rawValue).all() {
-                try await lift(entry, proposal: nil, at: now, changes: &changes, on: db)
-                endedEntries.append(entry)
+                if try await lift(entry, proposal: nil, at: now, changes: &changes, on: db) { endedEntries.append(entry) }
             }
             try await tellCasesOfLift(endedEntries, proposal: nil, at: now, on: db)
             var liftedBy: [UUID: (proposal: BlockProposalModel?, entries: [BlockEntryModel])] = [:]
             for id in liftEntries {
                 guard let entry = try await BlockEntryModel.find(id, on: db), BlockEntryState.liftable.contains(entry.entryState) else { continue }
                 let proposal = try await entry.liftProposalID.asyncFlatMap { try await BlockProposalModel.find($0, on: db) }
-                try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db)
-                liftedBy[entry.liftProposalID ?? id, default: (proposal, [])].entries.append(entry)
+                if try await lift(entry, proposal: proposal, at: now, changes: &changes, on: db) {
+                    liftedBy[entry.liftProposalID ?? id, default: (proposal, [])].entries.append(entry)
+                }
             }
             for (_, group) in liftedBy { try await tellCasesOfLift(group.entries, proposal: group.proposal, at: now, on: db) }
             return !changes.isEmpty

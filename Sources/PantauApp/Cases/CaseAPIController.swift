@@ -101,7 +101,7 @@ struct CaseAPIController: Sendable {
     }
 
     private func caseJSON(_ id: UUID, status: HTTPResponse.Status) async throws -> Response {
-        guard let detail = try await CaseDetail.load(id, database: cases.database, queue: queue, now: cases.clock.now()) else {
+        guard let detail = try await CaseDetail.load(id, database: cases.database, queue: queue, normalizer: cases.blocklist.normalizer, now: cases.clock.now()) else {
             throw APIError(.notFound, code: "case_not_found", message: "Case not found.")
         }
         return try jsonResponse(CaseDTO(detail), status: status)

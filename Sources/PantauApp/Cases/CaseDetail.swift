@@ -31,7 +31,8 @@ struct CaseDetail: Sendable {
     var pendingDecision: DecisionModel? { decisions.first { $0.decisionState == .pending } }
     var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
 
-    static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, now: Date, reportsBefore: UUID? = nil) async throws -> CaseDetail? {
+    static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, normalizer: BlockNameNormalizer, now: Date,
+                     reportsBefore: UUID? = nil) async throws -> CaseDetail? {
         let db = database.db
         guard let model = try await CaseModel.find(id, on: db) else { return nil }
         // Report ids are time-ordered: keyset pages, newest first.
@@ -50,7 +51,7 @@ struct CaseDetail: Sendable {
         let comments = try await CaseCommentModel.query(on: db).filter(\.$caseID == id).sort(\.$pinned, .descending).sort(\.$createdAt, .descending).all()
         let decisions = try await DecisionModel.query(on: db).filter(\.$caseID == id).sort(\.$decidedAt, .descending).all()
         let appeals = try await AppealModel.query(on: db).filter(\.$caseID == id).sort(\.$filedAt, .descending).all()
-        let followUp = try await CaseFollowUp.load(caseID: id, on: db)
+        let followUp = try await CaseFollowUp.load(caseID: id, subject: model.subject, normalizer: normalizer, on: db)
         let assigneeEmail = try await model.assigneeID.asyncFlatMap { try await UserModel.find($0, on: db)?.email }
         let related = try await relatedCases(of: model, db: db)
 

@@ -24,16 +24,15 @@ struct CaseFollowUp: Sendable {
 
     let orderItems: [OrderItem]
     let blocks: [BlockProposal]
-
-    /// How far the case's network block has got, when it has one.
-    var blockProgress: NetworkBlockProgress? {
-        blocks.isEmpty ? nil : NetworkBlockProgress.of(proposals: blocks.map(\.state), entries: blocks.flatMap { $0.entries.map(\.entryState) })
-    }
+    /// How far a network block of the case's subject has got: from the
+    /// newest entry of each name a block decision asks for, whoever proposed
+    /// or imported it (nil when the subject names nothing to block).
+    let blockProgress: NetworkBlockProgress?
 
     /// The latest order item (where the takedown stands).
     var latestOrderItem: OrderItem? { orderItems.last }
 
-    static func load(caseID: UUID, on db: any Database) async throws -> CaseFollowUp {
+    static func load(caseID: UUID, subject: Subject?, normalizer: BlockNameNormalizer, on db: any Database) async throws -> CaseFollowUp {
         let items = try await OrderItemModel.query(on: db).filter(\.$caseID == caseID).sort(\.$id).all()
         let orders = Dictionary(try await OrderModel.query(on: db).filter(\.$id ~~ Set(items.map(\.orderID))).all().map { ($0.id!, $0) },
                                 uniquingKeysWith: { a, _ in a })
@@ -47,12 +46,30 @@ struct CaseFollowUp: Sendable {
                 BlockProposal(id: $0.id!, number: $0.number, kind: $0.proposalKind, state: $0.proposalState, entries: entries[$0.id!] ?? [])
             }
         }
+        let names = subject.flatMap(NetworkBlockTarget.of)?.entries(normalizer: normalizer) ?? []
+        let progress = names.isEmpty ? nil : NetworkBlockProgress.of(newestEntries: try await newestEntries(names, on: db).map(\.entryState))
         return CaseFollowUp(
             orderItems: items.compactMap { item in
                 orders[item.orderID].map {
                     OrderItem(orderID: $0.id!, orderNumber: $0.number, itemID: item.id!, status: item.itemStatus, dueAt: item.dueAt)
                 }
             },
-            blocks: blocks)
+            blocks: blocks, blockProgress: progress)
+    }
+
+    /// The newest entry of each name (live ones through the live index,
+    /// history through its own: never a scan of the whole list).
+    static func newestEntries(_ names: [(kind: BlockEntryKind, name: String)], on db: any Database) async throws -> [BlockEntryModel] {
+        let live = try await BlockEntryModel.query(on: db).live()
+            .filter(\.$sortKey ~~ names.map { $0.kind == .ip ? $0.name : BlockSortKey.of($0.name) }).all()
+        let history = try await BlockEntryModel.query(on: db).filter(.sql(unsafeRaw: BlockEntryModel.historyCondition))
+            .filter(\.$name ~~ names.map(\.name)).all()
+        var newest: [String: BlockEntryModel] = [:]
+        for entry in live + history where names.contains(where: { $0.kind == entry.entryKind && $0.name == entry.name }) {
+            let key = entry.kind + " " + entry.name
+            if let seen = newest[key], seen.createdAt >= entry.createdAt { continue }
+            newest[key] = entry
+        }
+        return Array(newest.values)
     }
 }

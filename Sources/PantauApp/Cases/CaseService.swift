@@ -362,17 +362,17 @@ struct CaseService: Sendable {
 
     /// A decision in force sets the case's follow-up in motion, in the
     /// decision's own transaction: its order item follows the decision
-    /// (added, put back to the platform, or withdrawn), and a "violating →
-    /// network block" decision proposes blocking the subject's domain or app.
+    /// (added, put back to the platform, or withdrawn), and its block too (a
+    /// "violating → network block" decision proposes blocking the subject's
+    /// domain or app; another withdraws a block still pending for it).
     private func actOn(_ decision: DecisionModel, case model: CaseModel, at now: Date, on db: any Database) async throws {
         try await orders.follow(decision, case: model, ledger: ledger, at: now, on: db)
-        if decision.decisionVerdict == .violating && decision.proposedAction == .networkBlock {
-            do {
-                try await blocklist.proposeForDecision(decision, case: model, ledger: ledger, at: now, on: db)
-            } catch let refusal as BlockActionError {
-                // Refused as the decision's own refusal: the case pages show it.
-                throw CaseActionError(kind: refusal.kind, code: refusal.code, id: refusal.id, en: refusal.en)
-            }
+        do {
+            try await blocklist.follow(decision, case: model, ledger: ledger, at: now, on: db)
+        } catch let refusal as BlockActionError {
+            // Refused as the decision's own refusal, beside its field: the case pages show it.
+            throw CaseActionError(kind: refusal.kind, code: refusal.code, id: refusal.id, en: refusal.en,
+                                  problems: [DecisionProblem(field: refusal.field ?? "action", id: refusal.id, en: refusal.en)])
         }
     }
 
@@ -468,6 +468,8 @@ struct CaseService: Sendable {
     /// Files an appeal against the case's latest decision and reopens the
     /// case for a different analyst.
     func fileAppeal(caseID: UUID, reason: String, contact: ReporterContact?, actor: String) async throws -> AppealService.Filed {
+        // The form first, as before anything is read.
+        _ = try CaseActionError.requiredText(reason, minimum: AppealRules.minimumReasonLength, field: "reason")
         let now = clock.now()
         return try await write { db in
             let model = try await ledger.lock(caseID, on: db)

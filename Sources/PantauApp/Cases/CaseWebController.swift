@@ -211,7 +211,7 @@ struct CaseWebController: Sendable {
         let language = Language(request: request)
         let now = cases.clock.now()
         let before = request.uri.queryParameters.get("aduan_sebelum").flatMap { UUIDText.parse(String($0)) }
-        guard let detail = try await CaseDetail.load(id, database: database, queue: queue, now: now, reportsBefore: before) else {
+        guard let detail = try await CaseDetail.load(id, database: database, queue: queue, normalizer: cases.blocklist.normalizer, now: now, reportsBefore: before) else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Kasus tidak ditemukan.", "Case not found."))
         }
         let bases = try await cases.legalBases(activeOnly: true)

@@ -7,6 +7,8 @@ import PantauCore
 struct ReportWebController: Sendable {
     let intake: IntakeService
     let database: PantauDatabase
+    /// The blocklist's names: a ticket follows a block of its site or app.
+    let blockNames: BlockNameNormalizer
     let csrf: CSRFProtection
 
     func register(on routes: Routes) {
@@ -95,7 +97,7 @@ struct ReportWebController: Sendable {
     func showTicket(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let ticket = context.parameters.get("ticket") ?? ""
-        guard TicketNumber.isWellFormed(ticket), let status = try await TicketQueries.status(ticket: ticket, database: database) else {
+        guard TicketNumber.isWellFormed(ticket), let status = try await TicketQueries.status(ticket: ticket, database: database, normalizer: blockNames) else {
             throw WebErrorPage(status: .notFound, language: language,
                                detail: language.t("Tidak ada aduan dengan nomor ini.", "There is no report with this ticket number."))
         }

@@ -66,6 +66,8 @@ struct CreateReportResponse {
 struct ReportsAPIController: Sendable {
     let intake: IntakeService
     let database: PantauDatabase
+    /// The blocklist's names: a ticket follows a block of its site or app.
+    let blockNames: BlockNameNormalizer
     let maxBodyBytes: Int
     let publicBaseURL: String?
 
@@ -108,7 +110,7 @@ struct ReportsAPIController: Sendable {
 
     func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let ticket = context.parameters.get("ticket") ?? ""
-        guard TicketNumber.isWellFormed(ticket), let status = try await TicketQueries.status(ticket: ticket, database: database) else {
+        guard TicketNumber.isWellFormed(ticket), let status = try await TicketQueries.status(ticket: ticket, database: database, normalizer: blockNames) else {
             throw APIError(.notFound, code: "ticket_not_found", message: "No report has this ticket number.")
         }
         return try jsonResponse(status, status: .ok)
@@ -155,7 +157,8 @@ struct ReportStatusDTO: Encodable {
 }
 
 enum TicketQueries {
-    static func status(ticket: String, database: PantauDatabase) async throws -> ReportStatusDTO? {
+    /// `normalizer`: the blocklist's, to follow a block of the case's site or app.
+    static func status(ticket: String, database: PantauDatabase, normalizer: BlockNameNormalizer) async throws -> ReportStatusDTO? {
         guard let row = try await database.sql.raw("""
             SELECT r.ticket, r.channel, r.claimed_category, r.received_at, r.subject_key, c.id AS case_id, c.status, c.duplicate_of
             FROM reports r JOIN cases c ON c.id = r.case_id WHERE r.ticket = \(bind: ticket)
@@ -164,17 +167,19 @@ enum TicketQueries {
         var caseID = try row.decode(column: "case_id", as: UUID.self)
         let key = try row.decode(column: "subject_key", as: String.self)
         guard let subject = Subject.fromKey(key) else { return nil }
+        var caseSubject = subject
         // A duplicate's reporters see the outcome of the case it joined.
         if status == .closed, let original = try row.decode(column: "duplicate_of", as: UUID?.self),
            let merged = try await CaseModel.find(original, on: database.db) {
             caseID = original
             status = merged.caseStatus
+            caseSubject = merged.subject ?? subject
         }
         let decision = status == .decided ? try await DecisionModel.query(on: database.db).filter(\.$caseID == caseID)
             .filter(\.$state ~~ DecisionState.inForce.map(\.rawValue))
             .sort(\.$decidedAt, .descending).first() : nil
         // Where the takedown order or the network block of this case stands.
-        let followUp = decision == nil ? nil : try await CaseFollowUp.load(caseID: caseID, on: database.db)
+        let followUp = decision == nil ? nil : try await CaseFollowUp.load(caseID: caseID, subject: caseSubject, normalizer: normalizer, on: database.db)
         let outcome = PublicOutcome.of(status: status, verdict: decision?.decisionVerdict, action: decision?.proposedAction,
                                        orderItem: followUp?.latestOrderItem?.status, block: followUp?.blockProgress)
         return ReportStatusDTO(

@@ -23,8 +23,12 @@ struct CreateBlockProposalCases: AsyncMigration {
         for row in try await sql.raw("SELECT id, case_ids, proposed_at FROM block_proposals WHERE case_ids <> ''").all() {
             let proposal = try row.decode(column: "id", as: UUID.self)
             let proposedAt = try row.decode(column: "proposed_at", as: Date.self)
-            let cited = try row.decode(column: "case_ids", as: String.self).split(separator: ",").compactMap { UUID(uuidString: String($0)) }
-            for caseID in Set(cited) {
+            let cited = Set(try row.decode(column: "case_ids", as: String.self).split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+            guard !cited.isEmpty else { continue }
+            // Citations were not checked before: keep only cases that exist.
+            let existing = try await sql.raw("SELECT id FROM cases WHERE id IN (\(binds: Array(cited)))").all()
+                .map { try $0.decode(column: "id", as: UUID.self) }
+            for caseID in existing {
                 try await sql.insert(into: "block_proposal_cases").columns("id", "proposal_id", "case_id", "linked_at")
                     .values(SQLBind(UUID()), SQLBind(proposal), SQLBind(caseID), SQLBind(proposedAt)).run()
             }

@@ -67,7 +67,10 @@ struct CreateTransparencyCounts: AsyncMigration {
         Source(table: "order_items", columns: ["status", "due_at", "answered_at", "still_online_count"], counters: [
             Counter(metric: "order_items", day: { $0.day(issuedAtOfItem) }, a: { _ in "COALESCE(\(platformOfItem), '')" }, b: { _ in "r.status" },
                     c: { _ in
-                        ComplianceItem.complianceSQL(status: "r.status", stillOnlineCount: "r.still_online_count", answeredAt: "r.answered_at", dueAt: "r.due_at")
+                        """
+                        CASE WHEN r.status = 'complied' AND COALESCE(r.still_online_count, 0) = 0 AND r.answered_at <= r.due_at THEN 'on_time' \
+                        WHEN r.status = 'complied' THEN 'late' ELSE '' END
+                        """
                     },
                     condition: "r.due_at IS NOT NULL AND r.status <> 'withdrawn'"),
             Counter(metric: "comply_time", day: { $0.day(issuedAtOfItem) }, a: { _ in "COALESCE(\(platformOfItem), '')" },
