@@ -23,6 +23,14 @@ let hostHeader = HTTPField.Name("Host")!
 
     static let reason = "Situs perjudian daring yang terverifikasi dari aduan masyarakat."
 
+    /// The bulk import binds its kinds as static text: it must spell the entry kinds of the lifecycle.
+    @Test func theImportersKindsSpellTheEntryKinds() {
+        for kind in [BlocklistImporter.Kind.ip, .domain, .subdomains] {
+            #expect(BlockEntryKind(rawValue: kind.text.description) != nil, "\(kind)")
+            #expect(BlocklistImporter.Kind(text: kind.text.description) == kind)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func blocksNeedFourEyesArePublishedUnderSerialsAndLiftedWithConditions(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in

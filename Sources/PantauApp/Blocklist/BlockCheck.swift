@@ -28,7 +28,7 @@ struct BlockCheck: Sendable {
         switch normalizer.normalize(raw) {
         case .failure(let problem): return .failure(problem)
         case .success(.ip(let ip)):
-            let entry = try await BlockEntryModel.query(on: database.db).filter(\.$sortKey == ip).filter(\.$kind == "ip").active().first()
+            let entry = try await BlockEntryModel.query(on: database.db).filter(\.$sortKey == ip).filter(\.$kind == BlockEntryKind.ip.rawValue).active().first()
             return .success(try await result(ip, entry: entry, matchedBy: entry == nil ? nil : "ip", allow: nil))
         case .success(.domain(let name, _)):
             if let decided = try await fromMemory(name) { return .success(decided) }
@@ -56,9 +56,9 @@ struct BlockCheck: Sendable {
         case .notBlocked:
             return Result(name: name, status: .notBlocked, entry: nil, matchedBy: nil, allow: nil, app: nil, proposal: nil)
         case .allowed(let entryName, let subdomains):
-            (kind, key, matchedBy) = (subdomains ? "subdomains" : "domain", "allow \(subdomains ? "*." : "")\(entryName)", nil)
+            (kind, key, matchedBy) = ((subdomains ? BlockEntryKind.subdomains : .domain).rawValue, "allow \(subdomains ? "*." : "")\(entryName)", nil)
         case .blocked(let entryName, let subdomains):
-            (kind, key, matchedBy) = (subdomains ? "subdomains" : "domain", "block \(subdomains ? "*." : "")\(entryName)",
+            (kind, key, matchedBy) = ((subdomains ? BlockEntryKind.subdomains : .domain).rawValue, "block \(subdomains ? "*." : "")\(entryName)",
                                       entryName == name && !subdomains ? "exact" : "subdomains")
         }
         if let cached = memory.detail(key, serial: serial) {

@@ -78,7 +78,7 @@ struct BlocklistExporter: Sendable {
         let sortKey: String
         let reason: String
         let addedAt: Date
-        var subdomains: Bool { kind == "subdomains" }
+        var subdomains: Bool { kind == BlockEntryKind.subdomains.rawValue }
     }
 
     /// The list as of one moment: its serial, the allow-list and every entry

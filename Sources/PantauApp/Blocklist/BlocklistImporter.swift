@@ -496,10 +496,10 @@ struct BlocklistImporter {
 
 extension BlocklistImporter.Kind {
     init(text: String) {
-        switch text {
-        case "ip": self = .ip
-        case "subdomains": self = .subdomains
-        default: self = .domain
+        switch BlockEntryKind(rawValue: text) {
+        case .ip: self = .ip
+        case .subdomains: self = .subdomains
+        case .domain, nil: self = .domain
         }
     }
 }

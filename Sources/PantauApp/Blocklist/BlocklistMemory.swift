@@ -124,7 +124,7 @@ final class BlocklistMemory: Sendable {
         let changes = try await BlocklistPublications.changes(after: serial, upTo: latest, in: database)
         state.withLockedValue { state in
             for change in changes where change.kind != "ip" {
-                let subdomains = change.kind == "subdomains"
+                let subdomains = change.kind == BlockEntryKind.subdomains.rawValue
                 if change.op == "add" {
                     state.index.add(change.name, subdomains: subdomains, allow: change.allow)
                 } else {

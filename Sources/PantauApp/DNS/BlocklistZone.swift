@@ -99,7 +99,7 @@ struct BlocklistZone: ZoneProvider {
             // Undo, newest first, every change since the client's serial: what the client holds.
             var before = now
             for change in changes.reversed() {
-                let entry = Entry(name: change.name, subdomains: change.kind == "subdomains", allow: change.allow)
+                let entry = Entry(name: change.name, subdomains: change.kind == BlockEntryKind.subdomains.rawValue, allow: change.allow)
                 if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
             }
             let rootSet = Set(roots)
@@ -129,13 +129,13 @@ struct BlocklistZone: ZoneProvider {
         var result: [Entry: BlockAction] = [:]
         func addBlocks(_ query: SQLQueryString) async throws {
             for row in try await sql.raw(query).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
                              allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
             }
         }
         func addAllows(_ query: SQLQueryString) async throws {
             for row in try await sql.raw(query).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == "subdomains",
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
                              allow: true)] = .nxdomain
             }
         }
