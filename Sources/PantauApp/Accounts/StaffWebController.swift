@@ -134,18 +134,16 @@ struct StaffWebController: Sendable {
 
     func auditLog(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        var query = AuditEventModel.query(on: accounts.database.db).sort(\.$id, .descending).limit(101)
-        if let before = request.uri.queryParameters.get("before") {
-            guard let id = UUIDText.parse(String(before)) else {
+        var before: UUID?
+        if let text = request.uri.queryParameters.get("before") {
+            guard let id = UUIDText.parse(String(text)) else {
                 throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Penanda halaman tidak sah.", "Invalid page marker."))
             }
-            query = query.filter(\.$id < id)
+            before = id
         }
-        var events = try await query.all()
-        let hasMore = events.count > 100
-        if hasMore { events.removeLast() }
-        let cursor = hasMore ? events.last?.id.map(UUIDText.lower) : nil
-        return htmlResponse(AuditLogView(language: language, identity: context.identity!, events: events, olderThan: cursor).render())
+        let page = try await accounts.auditEvents(before: before)
+        return htmlResponse(AuditLogView(language: language, identity: context.identity!, events: page.events,
+                                         olderThan: page.olderThan.map(UUIDText.lower)).render())
     }
 }
 

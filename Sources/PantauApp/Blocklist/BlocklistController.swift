@@ -15,6 +15,7 @@ struct BlocklistController: Sendable {
     let exporter: BlocklistExporter
     let checker: BlockCheck
     let requiresToken: Bool
+    var pages: BlocklistPages { BlocklistPages(database: service.database) }
 
     var database: PantauDatabase { service.database }
 
@@ -34,7 +35,7 @@ struct BlocklistController: Sendable {
             let serial = try await service.currentSerial()
             var object = JSONObjectText()
             object.add("serial", Int(serial))
-            object.add("secondaries", objects: try await DNSTransferModel.query(on: service.database.db).sort(\.$id).all().map { row in
+            object.add("secondaries", objects: try await pages.secondaries().map { row in
                 var o = JSONObjectText()
                 o.add("behind", Int(max(0, serial - row.serial)))
                 o.add("bytes", Int(row.bytes))
@@ -148,10 +149,7 @@ struct BlocklistController: Sendable {
     private func mapErrors<T>(_ body: () async throws -> T) async throws -> T { try await answeringRefusals(body) }
 
     private func proposalJSON(_ proposal: BlockProposalModel, status: HTTPResponse.Status) async throws -> Response {
-        let entries = try await BlockEntryModel.query(on: database.db).group(.or) {
-            $0.filter(\.$proposalID == proposal.id!).filter(\.$liftProposalID == proposal.id!)
-        }.sort(\.$sortKey).all()
-        return try jsonResponse(ProposalDTO(proposal, entries: entries, serial: try await service.currentSerial()), status: status)
+        return try jsonResponse(ProposalDTO(proposal, entries: try await pages.entries(ofProposal: proposal.id!), serial: try await service.currentSerial()), status: status)
     }
 
     // MARK: Exports
@@ -224,10 +222,7 @@ struct BlocklistController: Sendable {
             throw APIError(.badRequest, code: "invalid_state",
                            message: "'state' must be one of: " + BlockEntryState.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "state")
         }
-        // Live states through the live index, walked in order; history through its own.
-        let query = BlockEntryModel.query(on: database.db)
-        let filtered = state.isLive ? query.live().filter(.sql(unsafeRaw: BlockEntryModel.stateIs(state))) : query.filter(\.$state == state.rawValue)
-        let entries = try await filtered.sort(\.$sortKey).limit(1000).all()
+        let entries = try await pages.entries(in: state)
         return try jsonResponse(EntryListDTO(serial: try await service.currentSerial(), entries: entries.map(EntryDTO.init)), status: .ok)
     }
 }

@@ -43,13 +43,31 @@ struct BlocklistPages: Sendable {
 
     func proposal(_ id: UUID) async throws -> Proposal? {
         guard let proposal = try await BlockProposalModel.find(id, on: database.db) else { return nil }
-        let entries = try await BlockEntryModel.query(on: database.db).group(.or) { $0.filter(\.$proposalID == id).filter(\.$liftProposalID == id) }
-            .sort(\.$sortKey).limit(2000).all()
+        let entries = Array(try await entries(ofProposal: id).prefix(2000))
         let events = try await BlockEventModel.query(on: database.db).filter(\.$proposalID == id).sort(\.$occurredAt).all()
         let links = try await BlockProposalCaseModel.query(on: database.db).filter(\.$proposalID == id).all().map(\.caseID)
         let cases = links.isEmpty ? [] : try await CaseModel.query(on: database.db).filter(\.$id ~~ links).sort(\.$createdAt).all()
         let app = try await proposal.appID.asyncFlatMap { try await BlockAppModel.find($0, on: database.db) }
         return Proposal(proposal: proposal, entries: entries, events: events, app: app, cases: cases)
+    }
+
+    /// The DNS secondaries and the last serial each transferred.
+    func secondaries() async throws -> [DNSTransferModel] {
+        try await DNSTransferModel.query(on: database.db).sort(\.$id).all()
+    }
+
+    /// The entries a proposal blocks or lifts, in list order.
+    func entries(ofProposal id: UUID) async throws -> [BlockEntryModel] {
+        try await BlockEntryModel.query(on: database.db).group(.or) { $0.filter(\.$proposalID == id).filter(\.$liftProposalID == id) }
+            .sort(\.$sortKey).all()
+    }
+
+    /// Up to 1,000 entries in a state, in list order (live states through
+    /// the live index, history through its own).
+    func entries(in state: BlockEntryState) async throws -> [BlockEntryModel] {
+        let query = BlockEntryModel.query(on: database.db)
+        let filtered = state.isLive ? query.live().filter(.sql(unsafeRaw: BlockEntryModel.stateIs(state))) : query.filter(\.$state == state.rawValue)
+        return try await filtered.sort(\.$sortKey).limit(1000).all()
     }
 
     struct App: Sendable {

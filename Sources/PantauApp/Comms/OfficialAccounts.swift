@@ -190,6 +190,15 @@ struct OfficialAccountService: Sendable {
     static func parseTime(_ text: String) -> Date? {
         QueueFilter.parseDay(text) ?? (try? Date(text, strategy: .iso8601))
     }
+
+    func exists(_ id: UUID) async throws -> Bool {
+        try await OfficialAccountModel.find(id, on: database.db) != nil
+    }
+
+    /// Where an account's campaign posts go, if set.
+    func connector(of id: UUID) async throws -> AccountConnectorModel? {
+        try await AccountConnectorModel.find(id, on: database.db)
+    }
 }
 
 /// The accounts' public page and API, and the comms staff's forms.
@@ -257,11 +266,11 @@ struct OfficialAccountController: Sendable {
                 try await service.register(platform: body.platform, handle: body.handle, verified: body.verified ?? false, since: since,
                                            ownerUnit: body.ownerUnit, actor: context.identity!.actor)
             }
-            return jsonResponse(Self.json(account, latest: nil, connector: try await AccountConnectorModel.find(account.id!, on: service.database.db)), status: .created)
+            return jsonResponse(Self.json(account, latest: nil, connector: try await service.connector(of: account.id!)), status: .created)
         }
         routes.get(SitePath.API.accountSnapshots, .everyone) { _, context in
             let id = try apiPathID(context)
-            guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
+            guard try await service.exists(id) else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
             var object = JSONObjectText()
             object.add("snapshots", objects: try await service.snapshots(of: id).map(Self.json))
             return jsonResponse(object, status: .ok)
@@ -269,7 +278,7 @@ struct OfficialAccountController: Sendable {
         // A connector (a comms token) pushes the figures it read.
         routes.post(SitePath.API.accountSnapshots, .staff(.manageOfficialAccounts)) { request, context in
             let id = try apiPathID(context)
-            guard try await OfficialAccountModel.find(id, on: service.database.db) != nil else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
+            guard try await service.exists(id) else { throw APIError(.notFound, code: "not_found", message: "No such account.") }
             let body = try await decodeJSONBody(SnapshotBody.self, request, limit: 16 * 1024)
             let takenAt = try body.takenAt.map { text -> Date in
                 try OfficialAccountService.parseTime(text).orThrow(APIError(.unprocessableContent, code: "invalid_taken_at", message: "'taken_at' must be an ISO 8601 time or a day.", field: "taken_at"))
@@ -315,7 +324,7 @@ struct OfficialAccountController: Sendable {
         routes.post(SitePath.Transparency.accountFigures, .staff(.manageOfficialAccounts)) { request, context in
             let language = Language(request: request)
             let form = try await parseStaffForm(request, context, language: language).fields
-            guard let id = form["account"].flatMap(UUIDText.parse), try await OfficialAccountModel.find(id, on: service.database.db) != nil else {
+            guard let id = form["account"].flatMap(UUIDText.parse), try await service.exists(id) else {
                 throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih akun resmi.", "Choose an official account."))
             }
             guard let followers = form["followers"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }) else {

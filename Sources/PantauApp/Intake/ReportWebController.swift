@@ -101,9 +101,8 @@ struct ReportWebController: Sendable {
             throw WebErrorPage(status: .notFound, language: language,
                                detail: language.t("Tidak ada aduan dengan nomor ini.", "There is no report with this ticket number."))
         }
-        let bases = try await LegalBasisModel.query(on: database.db).all()
         let model = TicketStatusModel(ticket: ticket, status: status, category: intake.categories[status.decision?.category ?? status.category],
-                                      legalBasisTitles: Dictionary(bases.map { ($0.id ?? "", "\($0.title) \($0.article)") }, uniquingKeysWith: { a, _ in a }),
+                                      legalBasisTitles: try await TicketQueries.legalBasisTitles(database: database),
                                       isNew: request.uri.queryParameters.get("baru") == "1")
         return htmlResponse(TicketView(model: model, language: language).render())
     }
