@@ -230,7 +230,7 @@ struct BlocklistHomeView {
             .h2(.text(l.t("Usulkan pemblokiran", "Propose a block"))),
             .unwrap(sanction) { sanction in
                 .group(.input(.type(.hidden), .name("sanction_id"), .value(UUIDText.lower(sanction.id!))),
-                       .p(.class("card"), .text(l.t("Menindaklanjuti sanksi ", "Following the sanction ") + sanction.number + " (" + OrderUI.platformName(sanction.platformID) + ")")))
+                       .p(.class("card"), .text(l.t("Menindaklanjuti sanksi ", "Following the sanction ") + sanction.number + " (" + StaffUI.platformName(sanction.platformID) + ")")))
             },
             StaffUI.field("names", l.t("Nama, satu per baris (*.nama = nama dan semua subdomain; IP dan prefiks juga boleh)",
                                        "Names, one a line (*.name = the name and all subdomains; IPs and prefixes too)"),
@@ -269,7 +269,7 @@ struct BlockProposalView {
             .h1(.text((p.isLift ? l.t("Normalisasi ", "Lift ") : l.t("Pemblokiran ", "Block ")) + p.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
-            .div(.class("card"), OrderUI.dl([
+            .div(.class("card"), StaffUI.dl([
                 ("Status", .text(l.t(p.proposalState.label.id, p.proposalState.label.en))),
                 (l.t("Kasus", "Cases"), cases.isEmpty ? .text("—") : .ul(.id("proposal-cases"), .forEach(cases) { c in
                     .li(.a(.href(l.link(SitePath.Cases.page(c.id!))), .code(.text(c.subjectKey))),

@@ -77,7 +77,7 @@ enum BlockUI {
         let entryText = (entry.isSubdomains ? "*." : "") + entry.name
         let appeal = SitePath.appeal + "?ref=" + (result.proposal?.caseIDs.split(separator: ",").first.map(String.init) ?? "https://\(result.name)/")
         return .group(
-            OrderUI.dl([
+            StaffUI.dl([
                 (l.t("Nama", "Name"), .code(.text(result.name))),
                 (l.t("Diblokir oleh entri", "Blocked by the entry"), .code(.text(entryText))),
                 (l.t("Cara cocok", "How it matched"), .text(result.matchedBy == "subdomains" && entry.name != result.name

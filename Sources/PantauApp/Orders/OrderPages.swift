@@ -59,7 +59,7 @@ struct OrderPages: Sendable {
     func letter(_ id: UUID) async throws -> Letter? {
         guard let order = try? await tracking.order(id, platform: nil) else { return nil }
         let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? OrderUI.platformName(order.platformID)
+        let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? StaffUI.platformName(order.platformID)
         return Letter(order: order, items: try await tracking.items(of: id), bases: bases, platformName: platformName)
     }
 

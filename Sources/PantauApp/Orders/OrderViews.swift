@@ -20,8 +20,6 @@ enum OrderUI {
         .span(.class(status == .overdue || status == .rejected ? "badge overdue" : "badge"), .text(l.t(status.label.id, status.label.en)))
     }
 
-    static func platformName(_ id: String) -> String { Platform(rawValue: id)?.displayName ?? id }
-
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
         return String(Int((value * 100).rounded())) + " %"
@@ -31,12 +29,6 @@ enum OrderUI {
         guard let seconds else { return "—" }
         let hours = seconds / 3600
         return hours < 10 ? String(format: "%.1f", hours) + " h" : String(Int(hours.rounded())) + " h"
-    }
-
-    static func dl(_ rows: [(String, Node<HTML.BodyContext>)]) -> Node<HTML.BodyContext> {
-        .element(named: "dl", nodes: [.class("status")] + rows.flatMap { label, value -> [Node<HTML.BodyContext>] in
-            [.element(named: "dt", text: label), .element(named: "dd", nodes: [value])]
-        })
     }
 
     static func periodForm(_ action: String, _ period: CompliancePeriod, _ l: Language) -> Node<HTML.BodyContext> {
@@ -118,7 +110,7 @@ struct OrderListView {
                 .tbody(.forEach(orders) { row in
                     .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id!))), .code(.text(row.order.number))),
                             .if(row.order.urgent, .span(.class("badge overdue"), .text(l.t(" mendesak", " urgent"))))),
-                        .td(.text(OrderUI.platformName(row.order.platformID))),
+                        .td(.text(StaffUI.platformName(row.order.platformID))),
                         .td(OrderUI.status(row.order.status, l)),
                         .td(.text(String(row.items))),
                         .td(.text(row.order.sentAt.map(StaffUI.time) ?? "—")),
@@ -150,8 +142,8 @@ struct OrderPageView {
             .h1(.text(l.t("Perintah ", "Order ") + order.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
-            .div(.class("card"), OrderUI.dl([
-                ("Platform", .text(OrderUI.platformName(order.platformID))),
+            .div(.class("card"), StaffUI.dl([
+                ("Platform", .text(StaffUI.platformName(order.platformID))),
                 ("Status", OrderUI.status(order.status, l)),
                 (l.t("Sifat", "Urgency"), .text(order.urgent ? l.t("Mendesak", "Urgent") : l.t("Biasa", "Regular"))),
                 (l.t("Dibuat", "Created"), .text(StaffUI.time(order.createdAt))),
@@ -275,7 +267,7 @@ struct ComplianceOverviewView {
                            .th(.text(l.t("Disanggah", "Objected"))), .th(.text(l.t("Lewat tenggat kini", "Overdue now"))),
                            .th(.text(l.t("Ditemukan daring lagi", "Found online again"))))),
                 .tbody(.forEach(rows) { row in
-                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.platform) + periodQuery)), .text(OrderUI.platformName(row.platform)))),
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.platform) + periodQuery)), .text(StaffUI.platformName(row.platform)))),
                         .td(.text(String(row.figures.items))), .td(.strong(.text(OrderUI.percent(row.figures.onTimeRate)))),
                         .td(.text(OrderUI.hours(row.figures.medianSecondsToComply))), .td(.text(OrderUI.percent(row.figures.rejectedShare))),
                         .td(.text(OrderUI.percent(row.figures.objectedShare))), .td(.text(String(row.figures.overdueNow))),
@@ -313,15 +305,15 @@ struct PlatformComplianceView {
         let f = compliance.figures
         let platform = compliance.platform
         let pending = sanctions.first { $0.sanctionState.isAwaitingReview }
-        return PageLayout(title: l.t("Kepatuhan ", "Compliance of ") + OrderUI.platformName(platform), language: l,
+        return PageLayout(title: l.t("Kepatuhan ", "Compliance of ") + StaffUI.platformName(platform), language: l,
                           path: SitePath.Orders.platformCompliance(platform), identity: identity, wide: true, content: .div(
-            .h1(.text(l.t("Kepatuhan ", "Compliance of ") + OrderUI.platformName(platform))),
+            .h1(.text(l.t("Kepatuhan ", "Compliance of ") + StaffUI.platformName(platform))),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             OrderUI.periodForm(SitePath.Orders.platformCompliance(platform), period, l),
             .div(.class("grid2"),
                  .section(.class("card"), .h2(.text(l.t("Kepatuhan tepat waktu per minggu", "On-time compliance per week"))), OrderUI.weeklyChart(compliance.weekly, l)),
-                 .section(.class("card"), OrderUI.dl([
+                 .section(.class("card"), StaffUI.dl([
                     (l.t("Tepat waktu", "On time"), .strong(.text(OrderUI.percent(f.onTimeRate) + " (\(f.compliedOnTime)/\(f.settled))"))),
                     (l.t("Median waktu turun", "Median time to comply"), .text(OrderUI.hours(f.medianSecondsToComply))),
                     (l.t("Ditolak", "Refused"), .text(OrderUI.percent(f.rejectedShare))),
@@ -389,7 +381,7 @@ struct SanctionListView {
             .h1(.text(l.t("Sanksi platform", "Platform sanctions"))),
             .if(sanctions.isEmpty, .p(.text(l.t("Belum ada sanksi.", "No sanctions yet.")))),
             .table(.tbody(.forEach(sanctions) { s in
-                .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))), .td(.text(OrderUI.platformName(s.platformID))),
+                .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))), .td(.text(StaffUI.platformName(s.platformID))),
                     .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.sanctionState, l))),
                     .td(.text(StaffUI.time(s.proposedAt))))
             }))
@@ -415,8 +407,8 @@ struct SanctionView {
             .h1(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en) + " · " + s.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
-            .div(.class("card"), OrderUI.dl([
-                ("Platform", .a(.href(l.link(SitePath.Orders.platformCompliance(s.platformID))), .text(OrderUI.platformName(s.platformID)))),
+            .div(.class("card"), StaffUI.dl([
+                ("Platform", .a(.href(l.link(SitePath.Orders.platformCompliance(s.platformID))), .text(StaffUI.platformName(s.platformID)))),
                 ("Status", .text(Self.stateLabel(s.sanctionState, l))),
                 (l.t("Alasan", "Reason"), .text(s.reason)),
                 (l.t("Denda administratif", "Administrative fine"), .text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
@@ -468,7 +460,7 @@ struct SanctionLetterView {
             .p(.class("letterhead"), .strong(.text(l.t("KEMENTERIAN KOMUNIKASI DAN INFORMATIKA — PANTAU", "MINISTRY OF COMMUNICATION AND INFORMATICS — PANTAU")))),
             .h1(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))),
             .p(.text(l.t("Nomor: ", "Number: ")), .code(.text(s.number))),
-            .p(.text(l.t("Kepada: ", "To: ") + OrderUI.platformName(s.platformID))),
+            .p(.text(l.t("Kepada: ", "To: ") + StaffUI.platformName(s.platformID))),
             .p(.text(l.t("Tanggal: ", "Date: ") + StaffUI.time(s.reviewedAt ?? s.proposedAt))),
             .p(.text(l.t(body.0, body.1))),
             .p(.text(l.t("Pertimbangan: ", "Grounds: ") + s.reason)),
@@ -535,7 +527,7 @@ struct PortalOrderView {
             .h1(.text(l.t("Perintah ", "Order ") + order.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
-            .div(.class("card"), OrderUI.dl([
+            .div(.class("card"), StaffUI.dl([
                 ("Status", OrderUI.status(order.status, l)),
                 (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
                 (l.t("Diterima", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? l.t("belum", "not yet"))),
@@ -604,7 +596,7 @@ struct PlatformsView {
                            .th(.text(l.t("Tenggat khusus", "Deadline overrides"))), .th(.text(l.t("Akun platform", "Platform accounts"))),
                            .th(.text(l.t("Sanksi tertinggi", "Highest sanction"))))),
                 .tbody(.forEach(rows) { row in
-                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.id))), .text(OrderUI.platformName(row.id)))),
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.id))), .text(StaffUI.platformName(row.id)))),
                         .td(.text(row.webhook.map { "webhook " + $0 + (row.signed ? l.t(" (ditandatangani)", " (signed)") : "") }
                                   ?? (row.liaisonEmail == nil ? l.t("belum diatur", "not set") : "e-mail"))),
                         .td(.text(row.liaisonEmail.map { "\(row.liaisonName ?? "") <\($0)>" } ?? "—")),
