@@ -72,7 +72,6 @@ struct Worker: Service {
 
     /// The jobs of a pass that failed (the others ran).
     struct FailedJobs: Error {
-        let done: Int
         let errors: [(job: String, error: any Error)]
     }
 
@@ -92,7 +91,7 @@ struct Worker: Service {
                 errors.append((job.name, error))
             }
         }
-        guard errors.isEmpty else { throw FailedJobs(done: done, errors: errors) }
+        guard errors.isEmpty else { throw FailedJobs(errors: errors) }
         return done
     }
 }
