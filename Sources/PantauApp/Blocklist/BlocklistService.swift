@@ -336,12 +336,11 @@ struct BlocklistService: Sendable {
     /// refused (nothing is written).
     private func proposeForDecision(_ decision: DecisionModel, case model: CaseModel, ledger: CaseLedger, at now: Date,
                                     on db: any Database) async throws {
-        let targetEntries = model.subject.flatMap(NetworkBlockTarget.of)?.entries(normalizer: normalizer) ?? []
-        guard !targetEntries.isEmpty else {
+        guard let target = model.subject.flatMap(NetworkBlockTarget.of), case let targetEntries = target.entries(normalizer: normalizer),
+              !targetEntries.isEmpty else {
             throw BlockActionError(kind: .invalid, code: "not_blockable", id: "Subjek ini tidak dapat diblokir di tingkat jaringan.",
                                    en: "This subject cannot be blocked at network level.", field: "action")
         }
-        let target = NetworkBlockTarget.of(model.subject!)!
         var fresh: [(kind: BlockEntryKind, name: String)] = []
         var allowListed: [String] = []
         for candidate in targetEntries {

@@ -29,9 +29,6 @@ struct CaseFollowUp: Sendable {
     /// or imported it (nil when the subject names nothing to block).
     let blockProgress: NetworkBlockProgress?
 
-    /// The latest order item (where the takedown stands).
-    var latestOrderItem: OrderItem? { orderItems.last }
-
     static func load(caseID: UUID, subject: Subject?, normalizer: BlockNameNormalizer, on db: any Database) async throws -> CaseFollowUp {
         let items = try await OrderItemModel.query(on: db).filter(\.$caseID == caseID).sort(\.$id).all()
         let orders = Dictionary(try await OrderModel.query(on: db).filter(\.$id ~~ Set(items.map(\.orderID))).all().map { ($0.id!, $0) },
@@ -46,8 +43,7 @@ struct CaseFollowUp: Sendable {
                 BlockProposal(id: $0.id!, number: $0.number, kind: $0.proposalKind, state: $0.proposalState, entries: entries[$0.id!] ?? [])
             }
         }
-        let names = subject.flatMap(NetworkBlockTarget.of)?.entries(normalizer: normalizer) ?? []
-        let progress = names.isEmpty ? nil : NetworkBlockProgress.of(newestEntries: try await newestEntries(names, on: db).map(\.entryState))
+        let progress = try await blockProgress(of: subject, normalizer: normalizer, on: db)
         return CaseFollowUp(
             orderItems: items.compactMap { item in
                 orders[item.orderID].map {
@@ -55,6 +51,21 @@ struct CaseFollowUp: Sendable {
                 }
             },
             blocks: blocks, blockProgress: progress)
+    }
+
+    /// Where the case's takedown stands (its latest order item) and how far a
+    /// block of its subject has got: all a reporter's ticket needs.
+    static func outcome(caseID: UUID, subject: Subject?, normalizer: BlockNameNormalizer,
+                        on db: any Database) async throws -> (orderItem: OrderItemStatus?, block: NetworkBlockProgress?) {
+        let item = try await OrderItemModel.query(on: db).filter(\.$caseID == caseID).sort(\.$id, .descending).first()
+        return (item?.itemStatus, try await blockProgress(of: subject, normalizer: normalizer, on: db))
+    }
+
+    /// How far a block of the subject's site or app has got (nil: it names nothing to block).
+    static func blockProgress(of subject: Subject?, normalizer: BlockNameNormalizer, on db: any Database) async throws -> NetworkBlockProgress? {
+        let names = subject.flatMap(NetworkBlockTarget.of)?.entries(normalizer: normalizer) ?? []
+        guard !names.isEmpty else { return nil }
+        return NetworkBlockProgress.of(newestEntries: try await newestEntries(names, on: db).map(\.entryState))
     }
 
     /// The newest entry of each name (live ones through the live index,

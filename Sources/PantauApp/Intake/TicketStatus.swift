@@ -28,9 +28,9 @@ enum TicketQueries {
             .filter(\.$state ~~ DecisionState.inForce.map(\.rawValue))
             .sort(\.$decidedAt, .descending).first() : nil
         // Where the takedown order or the network block of this case stands.
-        let followUp = decision == nil ? nil : try await CaseFollowUp.load(caseID: caseID, subject: caseSubject, normalizer: normalizer, on: database.db)
+        let followUp = decision == nil ? nil : try await CaseFollowUp.outcome(caseID: caseID, subject: caseSubject, normalizer: normalizer, on: database.db)
         let outcome = PublicOutcome.of(status: status, verdict: decision?.decisionVerdict, action: decision?.proposedAction,
-                                       orderItem: followUp?.latestOrderItem?.status, block: followUp?.blockProgress)
+                                       orderItem: followUp?.orderItem, block: followUp?.block)
         return ReportStatusDTO(
             ticket: ticket, status: status.rawValue, outcome: outcome.rawValue,
             statusLabel: .init(id: outcome.label.id, en: outcome.label.en),
