@@ -102,7 +102,7 @@ public struct PantauServer {
                              publicBaseURL: configuration.publicBaseURL).register(on: routes)
         EvidenceAPIController(store: intake.evidence).register(on: routes)
         MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
-        StatsAPIController(database: database).register(on: routes)
+        StatsAPIController(stats: IntakeStats(database: database)).register(on: routes)
         ReportWebController(intake: intake, database: database, blockNames: services.blocklist.normalizer, csrf: csrf).register(on: routes)
         // Accounts
         StaffWebController(accounts: services.accounts, csrf: csrf, secureCookies: configuration.secureCookies).register(on: routes)

@@ -67,3 +67,22 @@ final class AuditEventModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// One audit event as the audit log shows it (a plain value, not the row).
+struct AuditEventRow: Sendable {
+    let occurredAt: Date
+    let actor: String
+    let kind: String
+    let target: String
+    let address: String
+    let payload: String
+
+    init(_ model: AuditEventModel) {
+        occurredAt = model.occurredAt
+        actor = model.actor
+        kind = model.kind
+        target = model.target
+        address = model.address
+        payload = model.payload
+    }
+}

@@ -64,13 +64,13 @@ struct AccountService: Sendable {
     // MARK: Audit
 
     /// A page of the audit log, newest first (100 events), and where the next page starts.
-    func auditEvents(before: UUID?, pageSize: Int = 100) async throws -> (events: [AuditEventModel], olderThan: UUID?) {
+    func auditEvents(before: UUID?, pageSize: Int = 100) async throws -> (events: [AuditEventRow], olderThan: UUID?) {
         var query = AuditEventModel.query(on: database.db).sort(\.$id, .descending).limit(pageSize + 1)
         if let before { query = query.filter(\.$id < before) }
         var events = try await query.all()
         let hasMore = events.count > pageSize
         if hasMore { events.removeLast() }
-        return (events, hasMore ? events.last?.id : nil)
+        return (events.map(AuditEventRow.init), hasMore ? events.last?.id : nil)
     }
 
     static func audit(_ kind: String, actor: String, target: String, address: String = "", payload: [String: String] = [:],

@@ -103,7 +103,7 @@ struct ChangePasswordView {
 struct AuditLogView {
     let language: Language
     let identity: Identity
-    let events: [AuditEventModel]
+    let events: [AuditEventRow]
     let olderThan: String?
 
     func render() -> String {

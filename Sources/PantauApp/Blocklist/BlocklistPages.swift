@@ -9,36 +9,36 @@ struct BlocklistPages: Sendable {
 
     struct Home: Sendable {
         let active: Int
-        let pending: [BlockProposalModel]
-        let recent: [BlockProposalModel]
-        let apps: [BlockAppModel]
-        let allow: [AllowEntryModel]
-        let bases: [LegalBasisModel]
-        let secondaries: [DNSTransferModel]
+        let pending: [BlockProposalRow]
+        let recent: [BlockProposalRow]
+        let apps: [BlockAppRow]
+        let allow: [AllowEntryRow]
+        let bases: [LegalBasisRow]
+        let secondaries: [SecondaryRow]
         /// The "network block recommended" sanction a proposal follows from.
-        let sanction: SanctionModel?
+        let sanction: SanctionRow?
     }
 
     func home(sanction sanctionID: UUID?) async throws -> Home {
         Home(active: try await BlockEntryModel.query(on: database.db).active().count(),
-             pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == BlockProposalState.pending.rawValue).sort(\.$proposedAt).all(),
+             pending: try await BlockProposalModel.query(on: database.db).filter(\.$state == BlockProposalState.pending.rawValue).sort(\.$proposedAt).all().map(BlockProposalRow.init),
              recent: try await BlockProposalModel.query(on: database.db).filter(\.$state != BlockProposalState.pending.rawValue)
-                .sort(\.$proposedAt, .descending).limit(30).all(),
-             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all(),
-             allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all(),
-             bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all(),
-             secondaries: try await DNSTransferModel.query(on: database.db).sort(\.$id).all(),
-             sanction: try await sanctionID.asyncFlatMap { try await SanctionModel.find($0, on: database.db) })
+                .sort(\.$proposedAt, .descending).limit(30).all().map(BlockProposalRow.init),
+             apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all().map(BlockAppRow.init),
+             allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all().map(AllowEntryRow.init),
+             bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all().map(LegalBasisRow.init),
+             secondaries: try await secondaries().map(SecondaryRow.init),
+             sanction: try await sanctionID.asyncFlatMap { try await SanctionModel.find($0, on: database.db) }.map(SanctionRow.init))
     }
 
     struct Proposal: Sendable {
-        let proposal: BlockProposalModel
+        let proposal: BlockProposalRow
         /// The entries it blocks, or lifts.
-        let entries: [BlockEntryModel]
-        let events: [BlockEventModel]
-        let app: BlockAppModel?
+        let entries: [BlockEntryRow]
+        let events: [BlockEventRow]
+        let app: BlockAppRow?
         /// The cases it acts for.
-        let cases: [CaseModel]
+        let cases: [CaseLinkRow]
     }
 
     func proposal(_ id: UUID) async throws -> Proposal? {
@@ -48,7 +48,8 @@ struct BlocklistPages: Sendable {
         let links = try await BlockProposalCaseModel.query(on: database.db).filter(\.$proposalID == id).all().map(\.caseID)
         let cases = links.isEmpty ? [] : try await CaseModel.query(on: database.db).filter(\.$id ~~ links).sort(\.$createdAt).all()
         let app = try await proposal.appID.asyncFlatMap { try await BlockAppModel.find($0, on: database.db) }
-        return Proposal(proposal: proposal, entries: entries, events: events, app: app, cases: cases)
+        return Proposal(proposal: BlockProposalRow(proposal), entries: entries.map(BlockEntryRow.init), events: events.map(BlockEventRow.init),
+                        app: app.map(BlockAppRow.init), cases: cases.map(CaseLinkRow.init))
     }
 
     /// The DNS secondaries and the last serial each transferred.
@@ -71,15 +72,15 @@ struct BlocklistPages: Sendable {
     }
 
     struct App: Sendable {
-        let app: BlockAppModel
-        let entries: [BlockEntryModel]
-        let events: [BlockEventModel]
+        let app: BlockAppRow
+        let entries: [BlockEntryRow]
+        let events: [BlockEventRow]
     }
 
     func app(slug: String) async throws -> App? {
         guard let app = try await BlockAppModel.query(on: database.db).filter(\.$slug == slug).first() else { return nil }
         let entries = try await BlockEntryModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$sortKey).all()
         let events = try await BlockEventModel.query(on: database.db).filter(\.$appID == app.id!).sort(\.$occurredAt).sort(\.$id).all()
-        return App(app: app, entries: entries, events: events)
+        return App(app: BlockAppRow(app), entries: entries.map(BlockEntryRow.init), events: events.map(BlockEventRow.init))
     }
 }

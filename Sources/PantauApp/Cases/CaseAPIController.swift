@@ -298,10 +298,10 @@ struct CaseDTO: Encodable {
 
     init(_ d: CaseDetail) {
         let m = d.model
-        id = UUIDText.lower(m.id!)
+        id = UUIDText.lower(m.id)
         subjectKey = m.subjectKey
         subjectURL = m.subjectURL
-        status = m.status
+        status = m.status.rawValue
         category = m.categoryID
         priority = m.priority
         reportCount = m.reportCount
@@ -310,23 +310,23 @@ struct CaseDTO: Encodable {
         highImpact = d.highImpact
         reports = d.reports.map {
             Report(ticket: $0.ticket, channel: $0.channel, claimedCategory: $0.claimedCategory, description: $0.description,
-                   receivedAt: $0.receivedAt, evidence: (d.evidence[$0.id!] ?? []).map(\.sha256), hasContact: $0.reporterContact != nil)
+                   receivedAt: $0.receivedAt, evidence: $0.evidence.map(\.sha256), hasContact: $0.hasContact)
         }
         decisions = d.decisions.map {
-            Decision(id: UUIDText.lower($0.id!), verdict: $0.verdict, category: $0.categoryID, legalBases: $0.legalBasisCodes, statement: $0.statement,
+            Decision(id: UUIDText.lower($0.id), verdict: $0.verdict.rawValue, category: $0.categoryID, legalBases: $0.legalBases, statement: $0.statement,
                      publicReason: $0.publicReason, automatedDetection: $0.automatedDetection, automatedDecision: $0.automatedDecision,
-                     action: $0.action, state: $0.state, decidedBy: $0.decidedByEmail, decidedAt: $0.decidedAt,
+                     action: $0.action.rawValue, state: $0.state.rawValue, decidedBy: $0.decidedByEmail, decidedAt: $0.decidedAt,
                      reviewedBy: $0.reviewedByEmail, reviewReason: $0.reviewReason)
         }
-        comments = d.comments.map { Comment(id: UUIDText.lower($0.id!), author: $0.authorEmail, body: $0.body, pinned: $0.pinned, createdAt: $0.createdAt) }
-        appeals = d.appeals.map { Appeal(reference: $0.reference, source: $0.source, reason: $0.reason, filedAt: $0.filedAt, dueAt: $0.dueAt, state: $0.state) }
+        comments = d.comments.map { Comment(id: UUIDText.lower($0.id), author: $0.authorEmail, body: $0.body, pinned: $0.pinned, createdAt: $0.createdAt) }
+        appeals = d.appeals.map { Appeal(reference: $0.reference, source: $0.source, reason: $0.reason, filedAt: $0.filedAt, dueAt: $0.dueAt, state: $0.state.rawValue) }
         orderItems = d.followUp.orderItems.map {
             OrderItem(orderID: UUIDText.lower($0.orderID), order: $0.orderNumber, itemID: UUIDText.lower($0.itemID), status: $0.status.rawValue,
                       dueAt: $0.dueAt)
         }
         blockProposals = d.followUp.blocks.map { p in
             BlockProposal(id: UUIDText.lower(p.id), number: p.number, kind: p.kind.rawValue, state: p.state.rawValue,
-                          entries: p.entries.map { .init(id: UUIDText.lower($0.id!), name: $0.name, kind: $0.kind, state: $0.state) })
+                          entries: p.entries.map { .init(id: UUIDText.lower($0.id), name: $0.name, kind: $0.kind.rawValue, state: $0.state.rawValue) })
         }
         related = d.related.map(\.subjectKey)
         events = d.events.map { Event(sequence: $0.sequence, kind: $0.kind, actor: $0.actor, occurredAt: $0.occurredAt, payload: $0.payload, hash: $0.hash) }

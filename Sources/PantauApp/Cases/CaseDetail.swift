@@ -5,17 +5,18 @@ import SQLKit
 
 /// Everything the case page (and the case API) shows about one case.
 struct CaseDetail: Sendable {
-    let model: CaseModel
-    let reports: [ReportModel]
-    let evidence: [UUID: [ReportEvidenceModel]]
-    let events: [CaseEventModel]
+    let model: CaseRow
+    let reports: [CaseReportRow]
+    let events: [CaseEventRow]
     let chainBreaks: [EventChain.Break]
-    let comments: [CaseCommentModel]
-    let decisions: [DecisionModel]
-    let appeals: [AppealModel]
+    let comments: [CaseCommentRow]
+    let decisions: [DecisionRow]
+    let appeals: [AppealRow]
     /// The order items and block proposals the case set in motion.
     let followUp: CaseFollowUp
-    let related: [CaseModel]
+    let related: [CaseLinkRow]
+    /// Decisions on it need a supervisor's approval (by kind or by mark).
+    let highImpact: Bool
     let assigneeEmail: String?
     let dueAt: Date
     /// Reports per WIB day over the last `chartDays` days, oldest first.
@@ -28,8 +29,7 @@ struct CaseDetail: Sendable {
     static let timelineLimit = 300
     static let chartDays = 30
 
-    var pendingDecision: DecisionModel? { decisions.first { $0.decisionState == .pending } }
-    var highImpact: Bool { DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact) }
+    var pendingDecision: DecisionRow? { decisions.first { $0.state == .pending } }
 
     static func load(_ id: UUID, database: PantauDatabase, queue: CaseQueue, normalizer: BlockNameNormalizer, now: Date,
                      reportsBefore: UUID? = nil) async throws -> CaseDetail? {
@@ -62,9 +62,14 @@ struct CaseDetail: Sendable {
             perDay[QueueFilter.formatDay(event.occurredAt), default: 0] += 1
         }
         let days = (0..<chartDays).reversed().map { QueueFilter.formatDay(now.addingTimeInterval(-Double($0) * 86_400)) }
+        let evidenceByReport = Dictionary(grouping: evidence, by: \.reportID)
         return CaseDetail(
-            model: model, reports: reports, evidence: Dictionary(grouping: evidence, by: \.reportID), events: events, chainBreaks: breaks,
-            comments: comments, decisions: decisions, appeals: appeals, followUp: followUp, related: related, assigneeEmail: assigneeEmail,
+            model: CaseRow(model), reports: reports.map { CaseReportRow($0, evidence: evidenceByReport[$0.id!] ?? []) },
+            events: events.map(CaseEventRow.init), chainBreaks: breaks, comments: comments.map(CaseCommentRow.init),
+            decisions: decisions.map(DecisionRow.init), appeals: appeals.map(AppealRow.init), followUp: followUp,
+            related: related.map(CaseLinkRow.init),
+            highImpact: DecisionRules.isHighImpact(kind: SubjectKind(rawValue: model.subjectKind) ?? .url, marked: model.highImpact),
+            assigneeEmail: assigneeEmail,
             dueAt: queue.dueAt(categoryID: model.categoryID, firstReportAt: model.firstReportAt, appealDueAt: model.appealDueAt),
             reportsPerDay: days.map { ($0, perDay[$0] ?? 0) },
             olderReports: reports.count == reportLimit ? reports.last?.id : nil)
@@ -86,12 +91,5 @@ struct CaseDetail: Sendable {
         }
         found[model.id!] = nil
         return found.values.sorted { $0.lastReportAt > $1.lastReportAt }
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

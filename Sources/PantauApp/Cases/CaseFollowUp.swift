@@ -19,7 +19,16 @@ struct CaseFollowUp: Sendable {
         let number: String
         let kind: BlockProposalKind
         let state: BlockProposalState
-        let entries: [BlockEntryModel]
+        let entries: [BlockEntry]
+    }
+
+    struct BlockEntry: Sendable {
+        let id: UUID
+        let name: String
+        let kind: BlockEntryKind
+        let state: BlockEntryState
+
+        var writtenName: String { kind.written(name) }
     }
 
     let orderItems: [OrderItem]
@@ -40,7 +49,8 @@ struct CaseFollowUp: Sendable {
             let entries = Dictionary(grouping: try await BlockEntryModel.query(on: db).filter(\.$proposalID ~~ proposalIDs).sort(\.$sortKey).all(),
                                      by: { $0.proposalID! })
             blocks = try await BlockProposalModel.query(on: db).filter(\.$id ~~ proposalIDs).sort(\.$proposedAt).all().map {
-                BlockProposal(id: $0.id!, number: $0.number, kind: $0.proposalKind, state: $0.proposalState, entries: entries[$0.id!] ?? [])
+                BlockProposal(id: $0.id!, number: $0.number, kind: $0.proposalKind, state: $0.proposalState,
+                              entries: (entries[$0.id!] ?? []).map { BlockEntry(id: $0.id!, name: $0.name, kind: $0.entryKind, state: $0.entryState) })
             }
         }
         let progress = try await blockProgress(of: subject, normalizer: normalizer, on: db)

@@ -217,8 +217,8 @@ struct CaseQueue: Sendable {
 // MARK: Saved filters and approvals
 
 extension CaseQueue {
-    func savedFilters(of user: UUID) async throws -> [SavedFilterModel] {
-        try await SavedFilterModel.query(on: database.db).filter(\.$userID == user).sort(\.$name).all()
+    func savedFilters(of user: UUID) async throws -> [SavedFilterRow] {
+        try await SavedFilterModel.query(on: database.db).filter(\.$userID == user).sort(\.$name).all().map(SavedFilterRow.init)
     }
 
     /// Saves a queue filter under a name (the same name replaces it).
@@ -240,11 +240,11 @@ extension CaseQueue {
     }
 
     /// Decisions waiting for a second person, oldest first, with their cases' subject keys.
-    func pendingApprovals() async throws -> [(decision: DecisionModel, subjectKey: String)] {
+    func pendingApprovals() async throws -> [(decision: DecisionRow, subjectKey: String)] {
         let pending = try await DecisionModel.query(on: database.db).filter(\.$state == DecisionState.pending.rawValue)
             .sort(\.$decidedAt).limit(500).all()
         let keys = Dictionary(try await CaseModel.query(on: database.db).filter(\.$id ~~ pending.map(\.caseID)).all().map { ($0.id!, $0.subjectKey) },
                               uniquingKeysWith: { a, _ in a })
-        return pending.map { ($0, keys[$0.caseID] ?? "") }
+        return pending.map { (DecisionRow($0), keys[$0.caseID] ?? "") }
     }
 }

@@ -381,10 +381,10 @@ struct CaseService: Sendable {
     }
 
     /// The legal bases decisions may cite (`activeOnly`) or all of them, in their order.
-    func legalBases(activeOnly: Bool) async throws -> [LegalBasisModel] {
+    func legalBases(activeOnly: Bool) async throws -> [LegalBasisRow] {
         var query = LegalBasisModel.query(on: database.db)
         if activeOnly { query = query.filter(\.$active == true) }
-        return try await query.sort(\.$position).all()
+        return try await query.sort(\.$position).all().map(LegalBasisRow.init)
     }
 
     /// Adds or changes one legal basis (by code); every change is an audit event.

@@ -10,7 +10,7 @@ struct QueueView {
     let page: QueuePage
     let categories: CategoryIndex
     let assignees: [Assignee]
-    let savedFilters: [SavedFilterModel]
+    let savedFilters: [SavedFilterRow]
     let now: Date
     var notice: String?
 
@@ -189,7 +189,7 @@ struct CasePageView {
     let identity: Identity
     let detail: CaseDetail
     let categories: CategoryIndex
-    let legalBases: [LegalBasisModel]
+    let legalBases: [LegalBasisRow]
     let assignees: [Assignee]
     let now: Date
     var decisionErrors: [String: String] = [:]
@@ -202,9 +202,9 @@ struct CasePageView {
     func render() -> String {
         let l = language
         let m = detail.model
-        let status = m.caseStatus
+        let status = m.status
         let category = categories[m.categoryID]
-        return PageLayout(title: l.t("Kasus ", "Case ") + m.subjectKey, language: l, path: SitePath.Cases.page(m.id!), identity: identity, wide: true,
+        return PageLayout(title: l.t("Kasus ", "Case ") + m.subjectKey, language: l, path: SitePath.Cases.page(m.id), identity: identity, wide: true,
                           content: .div(
             .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("← Antrean", "← Queue")))),
             .h1(.code(.text(m.subjectKey))),
@@ -249,30 +249,30 @@ struct CasePageView {
         .form(.method(.post), .action(language.link(path)), StaffUI.csrfField(identity), .group(content))
     }
 
-    private var base: String { SitePath.Cases.page(detail.model.id!) }
+    private var base: String { SitePath.Cases.page(detail.model.id) }
 
     private var actionsSection: Node<HTML.BodyContext> {
         let l = language
         let m = detail.model
-        let status = m.caseStatus
+        let status = m.status
         return .section(.class("card"), .h2(.text(l.t("Tindakan", "Actions"))),
             .if(identity.may(.decideCases) && CaseWorkflow.allows(.assign, from: status) && m.assigneeID != identity.userID,
-                post(SitePath.Cases.claim(m.id!), .button(.type(.submit), .id("claim"), .text(l.t("Ambil kasus ini", "Claim this case"))))),
+                post(SitePath.Cases.claim(m.id), .button(.type(.submit), .id("claim"), .text(l.t("Ambil kasus ini", "Claim this case"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.assign, from: status),
-                post(SitePath.Cases.assign(m.id!),
+                post(SitePath.Cases.assign(m.id),
                      .div(.class("field"), .label(.for("assign-to"), .text(l.t("Tugaskan ke", "Assign to"))),
                           .select(.attribute(named: "name", value: "assignee"), .id("assign-to"), .forEach(assignees) { .choice(UUIDText.lower($0.id), $0.email, selected: false) })),
                      .button(.type(.submit), .class("secondary"), .text(l.t("Tugaskan", "Assign"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.unassign, from: status),
-                post(SitePath.Cases.unassign(m.id!), .button(.type(.submit), .class("secondary"), .text(l.t("Lepaskan penugasan", "Unassign"))))),
+                post(SitePath.Cases.unassign(m.id), .button(.type(.submit), .class("secondary"), .text(l.t("Lepaskan penugasan", "Unassign"))))),
             .if(identity.may(.triageCases) && CaseWorkflow.allows(.escalate, from: status),
-                post(SitePath.Cases.escalate(m.id!),
+                post(SitePath.Cases.escalate(m.id),
                      .div(.class("field"), .label(.for("escalate-reason"), .text(l.t("Alasan eskalasi", "Reason to escalate"))),
                           .input(.type(.text), .name("reason"), .id("escalate-reason"), .required(true))),
                      .button(.type(.submit), .class("secondary"), .text(l.t("Eskalasi ke supervisor", "Escalate to a supervisor"))))),
             .if(identity.may(.triageCases) && status.isActive,
-                post(SitePath.Cases.highImpact(m.id!), .input(.type(.hidden), .name("high_impact"), .value(m.highImpact ? "0" : "1")),
-                     .button(.type(.submit), .class("link"), .text(m.highImpact ? l.t("Hapus tanda dampak luas", "Remove the high-impact mark")
+                post(SitePath.Cases.highImpact(m.id), .input(.type(.hidden), .name("high_impact"), .value(m.markedHighImpact ? "0" : "1")),
+                     .button(.type(.submit), .class("link"), .text(m.markedHighImpact ? l.t("Hapus tanda dampak luas", "Remove the high-impact mark")
                                                                      : l.t("Tandai berdampak luas (empat mata)", "Mark high impact (four eyes)"))))),
             .unwrap(detail.pendingDecision) { pending in
                 .div(.p(.strong(.text(l.t("Putusan menunggu persetujuan", "Decision awaiting approval")))),
@@ -282,9 +282,9 @@ struct CasePageView {
             })
     }
 
-    private func reviewForm(_ pending: DecisionModel) -> Node<HTML.BodyContext> {
+    private func reviewForm(_ pending: DecisionRow) -> Node<HTML.BodyContext> {
         let l = language
-        return post(SitePath.Cases.reviewDecision(pending.id!),
+        return post(SitePath.Cases.reviewDecision(pending.id),
                     .div(.class("field"), .label(.for("review-reason"), .text(l.t("Alasan (wajib bila menolak)", "Reason (required to reject)"))),
                          .textarea(.name("reason"), .id("review-reason"))),
                     .button(.type(.submit), .name("approve"), .value("1"), .id("approve"), .text(l.t("Setujui", "Approve"))),
@@ -322,15 +322,15 @@ struct CasePageView {
                     .tr(.td(.text(StaffUI.time(r.receivedAt)), .br(), .code(.text(r.ticket))),
                         .td(.text(r.channel), .br(), .span(.class("hint"), .text(categories[r.claimedCategory].map { l.t($0.nameID, $0.nameEN) } ?? r.claimedCategory))),
                         .td(.text(r.description)),
-                        .td(.forEach(detail.evidence[r.id!] ?? []) { e in
+                        .td(.forEach(r.evidence) { e in
                             .a(.href(SitePath.Cases.evidence(e.sha256)), .title("sha256 " + e.sha256),
                                e.mediaType.hasPrefix("image/") ? .img(.src(SitePath.Cases.evidence(e.sha256)), .class("thumb"),
                                                                      .alt(l.t("Bukti ", "Evidence ") + e.sha256.prefix(12)))
                                                                : .text(e.mediaType + " " + e.sha256.prefix(12)))
                         }),
-                        .td(r.reporterContact == nil ? .text("—")
+                        .td(!r.hasContact ? .text("—")
                             : identity.may(.viewReporterContact)
-                                ? .a(.href(l.link(SitePath.Cases.contact(detail.model.id!, r.id!))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
+                                ? .a(.href(l.link(SitePath.Cases.contact(detail.model.id, r.id))), .text(l.t("Lihat (tercatat di log audit)", "View (written to the audit log)")))
                                 : .text(l.t("dirahasiakan", "confidential"))))
                 })
             ),
@@ -345,11 +345,10 @@ struct CasePageView {
             .if(detail.decisions.isEmpty, .p(.text(l.t("Belum ada putusan.", "No decision yet.")))),
             .forEach(detail.decisions) { d in
                 .div(.class("card"),
-                     .p(.strong(.text((Verdict(rawValue: d.verdict).map { l.t($0.label.id, $0.label.en) } ?? d.verdict)
-                                      + " · " + (ProposedAction(rawValue: d.action).map { l.t($0.label.id, $0.label.en) } ?? d.action))),
+                     .p(.strong(.text(l.t(d.verdict.label.id, d.verdict.label.en) + " · " + l.t(d.action.label.id, d.action.label.en))),
                         .text(" · " + decisionState(d))),
                      .p(.class("hint"), .text(StaffUI.time(d.decidedAt) + " · " + d.decidedByEmail
-                                              + (d.legalBases.isEmpty ? "" : " · " + d.legalBasisCodes.joined(separator: ", "))
+                                              + (d.legalBases.isEmpty ? "" : " · " + d.legalBases.joined(separator: ", "))
                                               + (d.automatedDetection ? l.t(" · deteksi otomatis", " · automated detection") : "")
                                               + (d.automatedDecision ? l.t(" · keputusan otomatis", " · automated decision") : ""))),
                      .p(.text(d.statement)),
@@ -360,7 +359,7 @@ struct CasePageView {
             .forEach(detail.appeals) { a in
                 .div(.class("card"), .p(.strong(.text(l.t("Banding ", "Appeal ") + a.reference)),
                                         .text(" · " + (AppealRules.Source(rawValue: a.source).map { l.t($0.label.id, $0.label.en) } ?? a.source)
-                                              + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + l.t(a.appealState.label.id, a.appealState.label.en))),
+                                              + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + l.t(a.state.label.id, a.state.label.en))),
                      .p(.text(a.reason)))
             })
     }
@@ -384,13 +383,13 @@ struct CasePageView {
                     .li(.a(.href(l.link(SitePath.Blocklist.proposal(proposal.id))), .text(proposal.number)),
                         .text(" · " + l.t(proposal.kind.label.id, proposal.kind.label.en) + " · " + l.t(proposal.state.label.id, proposal.state.label.en)),
                         .ul(.forEach(proposal.entries) { entry in
-                            .li(.code(.text(entry.writtenName)), .text(" · " + l.t(entry.entryState.label.id, entry.entryState.label.en)))
+                            .li(.code(.text(entry.writtenName)), .text(" · " + l.t(entry.state.label.id, entry.state.label.en)))
                         }))
                 }))))
     }
 
-    private func decisionState(_ d: DecisionModel) -> String {
-        language.t(d.decisionState.label.id, d.decisionState.label.en).lowercased()
+    private func decisionState(_ d: DecisionRow) -> String {
+        language.t(d.state.label.id, d.state.label.en).lowercased()
     }
 
     private var decisionForm: Node<HTML.BodyContext> {
@@ -402,7 +401,7 @@ struct CasePageView {
             .h2(.text(l.t("Putuskan", "Decide"))),
             .if(detail.highImpact, .p(.class("hint"), .text(l.t("Kasus berdampak luas: putusan final menunggu persetujuan supervisor lain.",
                                                                 "High-impact case: a final verdict waits for another supervisor's approval.")))),
-            post(SitePath.Cases.decide(detail.model.id!),
+            post(SitePath.Cases.decide(detail.model.id),
                  .fieldset(.class(e["verdict"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Putusan", "Verdict"))]),
                            .unwrap(e["verdict"]) { .p(.class("error"), .text($0)) },
                            .forEach(Verdict.allCases) { v in
@@ -416,7 +415,7 @@ struct CasePageView {
                  .fieldset(.class(e["legal_basis"] == nil ? "" : "invalid"), .element(named: "legend", nodes: [.text(l.t("Dasar hukum", "Legal basis"))]),
                            .unwrap(e["legal_basis"]) { .p(.class("error"), .text($0)) },
                            .forEach(legalBases) { b in
-                               StaffUI.option(.checkbox, "legal_basis", b.id ?? "", checked: input?.legalBases.contains(b.id ?? "") == true,
+                               StaffUI.option(.checkbox, "legal_basis", b.code, checked: input?.legalBases.contains(b.code) == true,
                                               b.title + " — " + b.article)
                            }),
                  .div(.class(e["statement"] == nil ? "field" : "field invalid"),
@@ -450,12 +449,12 @@ struct CasePageView {
                      .p(.class("hint"), .text(StaffUI.time(c.createdAt) + " · " + c.authorEmail + (c.pinned ? l.t(" · disematkan", " · pinned") : ""))),
                      .p(.text(c.body)),
                      .if(identity.may(.commentOnCases),
-                         .form(.method(.post), .action(l.link(SitePath.Cases.pinComment(c.id!))), .class("inline"),
+                         .form(.method(.post), .action(l.link(SitePath.Cases.pinComment(c.id))), .class("inline"),
                                StaffUI.csrfField(identity), .input(.type(.hidden), .name("pinned"), .value(c.pinned ? "0" : "1")),
                                .button(.type(.submit), .class("link"), .text(c.pinned ? l.t("Lepas sematan", "Unpin") : l.t("Sematkan", "Pin"))))))
             },
             .if(identity.may(.commentOnCases),
-                post(SitePath.Cases.comment(detail.model.id!),
+                post(SitePath.Cases.comment(detail.model.id),
                      .div(.class("field"), .label(.for("comment-body"), .text(l.t("Komentar baru", "New comment"))),
                           .textarea(.name("body"), .id("comment-body"), .required(true))),
                      .label(.input(.type(.checkbox), .name("pinned"), .value("1")), .text(l.t(" Sematkan", " Pin"))),
@@ -467,7 +466,7 @@ struct CasePageView {
         return .section(.class("card"), .h2(.text(l.t("Kasus terkait", "Related cases"))),
             .if(detail.related.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .ul(.forEach(detail.related) { c in
-                .li(.a(.href(l.link(SitePath.Cases.page(c.id!))), .code(.text(c.subjectKey))), .text(" · " + StaffUI.status(c.caseStatus, l) + " · \(c.reportCount)"))
+                .li(.a(.href(l.link(SitePath.Cases.page(c.id))), .code(.text(c.subjectKey))), .text(" · " + StaffUI.status(c.status, l) + " · \(c.reportCount)"))
             }))
     }
 
@@ -512,7 +511,7 @@ enum EventText {
 struct ApprovalsView {
     let language: Language
     let identity: Identity
-    let pending: [(decision: DecisionModel, subjectKey: String)]
+    let pending: [(decision: DecisionRow, subjectKey: String)]
 
     func render() -> String {
         let l = language
@@ -521,8 +520,8 @@ struct ApprovalsView {
             .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .table(.tbody(.forEach(pending) { item in
                 .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .code(.text(item.subjectKey)))),
-                    .td(.text(l.t(item.decision.decisionVerdict.label.id, item.decision.decisionVerdict.label.en) + " · "
-                             + l.t(item.decision.proposedAction.label.id, item.decision.proposedAction.label.en))), .td(.text(item.decision.decidedByEmail)),
+                    .td(.text(l.t(item.decision.verdict.label.id, item.decision.verdict.label.en) + " · "
+                             + l.t(item.decision.action.label.id, item.decision.action.label.en))), .td(.text(item.decision.decidedByEmail)),
                     .td(.text(StaffUI.time(item.decision.decidedAt))))
             }))
         )).render()
@@ -604,7 +603,7 @@ struct AppealFiledView {
 struct LegalBasesView {
     let language: Language
     let identity: Identity
-    let bases: [LegalBasisModel]
+    let bases: [LegalBasisRow]
     var error: String?
     var notice: String?
 
@@ -620,10 +619,10 @@ struct LegalBasesView {
                 .thead(.tr(.th(.text(l.t("Kode", "Code"))), .th(.text(l.t("Peraturan", "Law"))), .th(.text(l.t("Pasal", "Article"))),
                            .th(.text(l.t("Aktif", "Active"))), .th(.text(l.t("Ubah", "Edit"))))),
                 .tbody(.forEach(bases) { b in
-                    .tr(.td(.code(.text(b.id ?? ""))), .td(.text(b.title)), .td(.text(b.article)),
+                    .tr(.td(.code(.text(b.code))), .td(.text(b.title)), .td(.text(b.article)),
                         .td(.text(b.active ? l.t("ya", "yes") : l.t("tidak", "no"))),
                         .td(.form(.method(.post), .action(l.link(SitePath.Staff.legalBases)), StaffUI.csrfField(identity),
-                                  .input(.type(.hidden), .name("code"), .value(b.id ?? "")),
+                                  .input(.type(.hidden), .name("code"), .value(b.code)),
                                   .input(.type(.hidden), .name("title"), .value(b.title)),
                                   .input(.type(.hidden), .name("article"), .value(b.article)),
                                   .input(.type(.hidden), .name("active"), .value(b.active ? "0" : "1")),

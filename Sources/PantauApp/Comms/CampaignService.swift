@@ -149,16 +149,16 @@ struct CampaignService: Sendable {
 
     /// A post beside its account, with how it measures up.
     struct PostView: Sendable {
-        let post: CampaignPostModel
-        let account: OfficialAccountModel?
+        let post: CampaignPostRow
+        let account: OfficialAccountRow?
         let flag: CampaignFlag
     }
 
     struct Detail: Sendable {
-        let campaign: CampaignModel
+        let campaign: CampaignRow
         let posts: [PostView]
         /// Active accounts without a post in a released campaign (left out).
-        let leftOut: [OfficialAccountModel]
+        let leftOut: [OfficialAccountRow]
         var flags: [CampaignFlag] { posts.map(\.flag) + leftOut.map { _ in .leftOut } }
         var isFair: Bool { CampaignFairness.isFair(flags) }
     }
@@ -401,18 +401,18 @@ struct CampaignService: Sendable {
         return campaigns.map { campaign in
             let posts = postsByCampaign[campaign.id!] ?? []
             let views = posts.map { post in
-                PostView(post: post, account: accounts[post.accountID],
+                PostView(post: CampaignPostRow(post), account: accounts[post.accountID].map(OfficialAccountRow.init),
                          flag: CampaignFairness.flag(status: post.postStatus, publishedAt: post.publishedAt, scheduledAt: campaign.scheduledAt,
                                                      lateAfterMinutes: campaign.lateAfterMinutes, now: now))
             }.sorted { ($0.post.platform, $0.account?.handle ?? "") < ($1.post.platform, $1.account?.handle ?? "") }
-            var leftOut: [OfficialAccountModel] = []
+            var leftOut: [OfficialAccountRow] = []
             if campaign.campaignStatus == .released {
                 let covered = Set(posts.map(\.accountID))
                 // Active accounts registered before the release that got no post.
                 leftOut = accounts.values.filter { $0.active && !covered.contains($0.id!) && $0.createdAt <= (campaign.releasedAt ?? now) }
-                    .sorted { ($0.platform, $0.handle) < ($1.platform, $1.handle) }
+                    .sorted { ($0.platform, $0.handle) < ($1.platform, $1.handle) }.map(OfficialAccountRow.init)
             }
-            return Detail(campaign: campaign, posts: views, leftOut: leftOut)
+            return Detail(campaign: CampaignRow(campaign), posts: views, leftOut: leftOut)
         }
     }
 }

@@ -9,7 +9,7 @@ struct OrderPages: Sendable {
     var database: PantauDatabase { tracking.database }
 
     struct OrderList: Sendable {
-        let orders: [(order: OrderModel, items: Int)]
+        let orders: [(order: OrderRow, items: Int)]
         let overdueItems: Int
     }
 
@@ -24,14 +24,14 @@ struct OrderPages: Sendable {
             for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all() { counts[item.orderID, default: 0] += 1 }
         }
         let overdue = try await OrderItemModel.query(on: database.db).filter(\.$status == OrderItemStatus.overdue.rawValue).count()
-        return OrderList(orders: orders.map { ($0, counts[$0.id!] ?? 0) }, overdueItems: overdue)
+        return OrderList(orders: orders.map { (OrderRow($0), counts[$0.id!] ?? 0) }, overdueItems: overdue)
     }
 
     struct OrderDetail: Sendable {
-        let order: OrderModel
-        let items: [OrderItemModel]
-        let attempts: [DeliveryAttemptModel]
-        let events: [PlatformEventModel]
+        let order: OrderRow
+        let items: [OrderItemRow]
+        let attempts: [DeliveryAttemptRow]
+        let events: [PlatformEventRow]
         /// The liaison's address when the order waits to be sent by hand.
         let awaitingManualSend: String?
     }
@@ -46,21 +46,22 @@ struct OrderPages: Sendable {
         if outbox.contains(where: { $0.status == OutboxStatus.manual.rawValue }) {
             manual = try await PlatformDeliveryModel.find(order.platformID, on: database.db)?.liaisonEmail ?? "—"
         }
-        return OrderDetail(order: order, items: try await tracking.items(of: id), attempts: attempts, events: events, awaitingManualSend: manual)
+        return OrderDetail(order: OrderRow(order), items: try await tracking.items(of: id).map(OrderItemRow.init), attempts: attempts.map(DeliveryAttemptRow.init),
+                           events: events.map(PlatformEventRow.init), awaitingManualSend: manual)
     }
 
     struct Letter: Sendable {
-        let order: OrderModel
-        let items: [OrderItemModel]
-        let bases: [String: LegalBasisModel]
+        let order: OrderRow
+        let items: [OrderItemRow]
+        let bases: [String: LegalBasisRow]
         let platformName: String
     }
 
     func letter(_ id: UUID) async throws -> Letter? {
         guard let order = try? await tracking.order(id, platform: nil) else { return nil }
-        let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let bases = Dictionary(try await LegalBasisModel.query(on: database.db).all().map { ($0.id!, LegalBasisRow($0)) }, uniquingKeysWith: { a, _ in a })
         let platformName = try await PlatformModel.find(order.platformID, on: database.db)?.name ?? StaffUI.platformName(order.platformID)
-        return Letter(order: order, items: try await tracking.items(of: id), bases: bases, platformName: platformName)
+        return Letter(order: OrderRow(order), items: try await tracking.items(of: id).map(OrderItemRow.init), bases: bases, platformName: platformName)
     }
 
     /// The order of an item (a re-check goes back to its order's page).
@@ -71,22 +72,22 @@ struct OrderPages: Sendable {
     struct PlatformCompliance: Sendable {
         let compliance: OrderTrackingService.Compliance
         /// Items a sanction may cite (`SanctionRules.citable`), oldest deadline first.
-        let citable: [(item: OrderItemModel, order: OrderModel)]
-        let sanctions: [SanctionModel]
+        let citable: [CitedItem]
+        let sanctions: [SanctionRow]
         let nextLevel: SanctionLevel?
-        let events: [PlatformEventModel]
+        let events: [PlatformEventRow]
     }
 
     func platformCompliance(_ platform: Platform, period: CompliancePeriod) async throws -> PlatformCompliance {
         let compliance = try await tracking.compliance(platform: platform.rawValue, from: period.from, to: period.to)
         let orders = try await OrderModel.query(on: database.db).filter(\.$platformID == platform.rawValue)
             .filter(\.$status ~~ [OrderStatus.overdue, .answered, .sent, .acknowledged].map(\.rawValue)).sort(\.$createdAt, .descending).limit(500).all()
-        let byID = Dictionary(orders.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        var citable: [(item: OrderItemModel, order: OrderModel)] = []
+        let byID = Dictionary(orders.map { ($0.id!, OrderRow($0)) }, uniquingKeysWith: { a, _ in a })
+        var citable: [CitedItem] = []
         for chunk in Array(byID.keys).chunked(500).map(Array.init) {
             for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk)
                 .filter(\.$status ~~ SanctionRules.citable.map(\.rawValue)).all() {
-                citable.append((item, byID[item.orderID]!))
+                citable.append(CitedItem(item: OrderItemRow(item), order: byID[item.orderID]!))
             }
         }
         citable.sort { ($0.item.dueAt ?? .distantPast) < ($1.item.dueAt ?? .distantPast) }
@@ -94,8 +95,8 @@ struct OrderPages: Sendable {
         let issued = sanctions.filter { $0.sanctionState == .issued }.map(\.sanctionLevel).max()
         let events = try await PlatformEventModel.query(on: database.db).filter(\.$platformID == platform.rawValue)
             .sort(\.$occurredAt, .descending).sort(\.$id, .descending).limit(100).all()
-        return PlatformCompliance(compliance: compliance, citable: Array(citable.prefix(500)), sanctions: sanctions,
-                                  nextLevel: SanctionLevel.next(after: issued), events: events)
+        return PlatformCompliance(compliance: compliance, citable: Array(citable.prefix(500)), sanctions: sanctions.map(SanctionRow.init),
+                                  nextLevel: SanctionLevel.next(after: issued), events: events.map(PlatformEventRow.init))
     }
 
     /// Every platform's delivery channel, liaison, deadline overrides and
@@ -113,32 +114,38 @@ struct OrderPages: Sendable {
         }
     }
 
-    func sanctions() async throws -> [SanctionModel] {
-        try await SanctionModel.query(on: database.db).sort(\.$proposedAt, .descending).limit(500).all()
+    func sanctions() async throws -> [SanctionRow] {
+        try await SanctionModel.query(on: database.db).sort(\.$proposedAt, .descending).limit(500).all().map(SanctionRow.init)
     }
 
     struct Sanction: Sendable {
-        let sanction: SanctionModel
-        let items: [(item: OrderItemModel, order: OrderModel)]
+        let sanction: SanctionRow
+        let items: [CitedItem]
     }
 
     /// A sanction with the items it cites and their orders.
     func sanction(_ id: UUID) async throws -> Sanction? {
         guard let sanction = try await SanctionModel.find(id, on: database.db) else { return nil }
         let items = try await OrderItemModel.query(on: database.db).filter(\.$id ~~ sanction.items).all()
-        let orders = Dictionary(try await OrderModel.query(on: database.db).filter(\.$id ~~ Array(Set(items.map(\.orderID)))).all().map { ($0.id!, $0) },
+        let orders = Dictionary(try await OrderModel.query(on: database.db).filter(\.$id ~~ Array(Set(items.map(\.orderID)))).all().map { ($0.id!, OrderRow($0)) },
                                 uniquingKeysWith: { a, _ in a })
-        return Sanction(sanction: sanction, items: items.compactMap { item in orders[item.orderID].map { (item, $0) } })
+        return Sanction(sanction: SanctionRow(sanction), items: items.compactMap { item in orders[item.orderID].map { CitedItem(item: OrderItemRow(item), order: $0) } })
     }
 
     /// A platform's open orders with their items (soonest deadline first) and its latest orders.
-    func portal(platform: String) async throws -> (open: [(order: OrderModel, items: [OrderItemModel])], recent: [OrderModel]) {
-        let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300)
-        var open: [(order: OrderModel, items: [OrderItemModel])] = []
-        for order in orders where OrderStatus(rawValue: order.status)?.isOpen ?? false || order.status == OrderStatus.dispatching.rawValue {
-            open.append((order, try await tracking.items(of: order.id!)))
+    func portal(platform: String) async throws -> (open: [(order: OrderRow, items: [OrderItemRow])], recent: [OrderRow]) {
+        let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300).map(OrderRow.init)
+        var open: [(order: OrderRow, items: [OrderItemRow])] = []
+        for order in orders where order.status.isOpen || order.status == .dispatching {
+            open.append((order, try await tracking.items(of: order.id).map(OrderItemRow.init)))
         }
         open.sort { ($0.order.deadlineAt ?? .distantFuture) < ($1.order.deadlineAt ?? .distantFuture) }
         return (open, Array(orders.prefix(50)))
+    }
+
+    /// One order of a platform's, for its portal page.
+    func portalOrder(_ id: UUID, platform: String) async throws -> (order: OrderRow, items: [OrderItemRow])? {
+        guard let order = try? await tracking.order(id, platform: platform) else { return nil }
+        return (OrderRow(order), try await tracking.items(of: id).map(OrderItemRow.init))
     }
 }

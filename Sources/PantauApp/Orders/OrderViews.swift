@@ -10,10 +10,8 @@ enum OrderUI {
         return l.t(known.title.id, known.title.en)
     }
 
-    static func status(_ status: String, _ l: Language) -> Node<HTML.BodyContext> {
-        let parsed = OrderStatus(rawValue: status)
-        let text = parsed.map { l.t($0.label.id, $0.label.en) } ?? status
-        return .span(.class(parsed == .overdue ? "badge overdue" : "badge"), .text(text))
+    static func status(_ status: OrderStatus, _ l: Language) -> Node<HTML.BodyContext> {
+        .span(.class(status == .overdue ? "badge overdue" : "badge"), .text(l.t(status.label.id, status.label.en)))
     }
 
     static func itemStatus(_ status: OrderItemStatus, _ l: Language) -> Node<HTML.BodyContext> {
@@ -78,7 +76,7 @@ enum OrderUI {
 struct OrderListView {
     let language: Language
     let identity: Identity
-    let orders: [(order: OrderModel, items: Int)]
+    let orders: [(order: OrderRow, items: Int)]
     let platform: String?
     let status: OrderStatus?
     let overdueItems: Int
@@ -108,13 +106,13 @@ struct OrderListView {
                 .thead(.tr(.th(.text(l.t("Nomor", "Number"))), .th(.text("Platform")), .th(.text("Status")), .th(.text(l.t("Butir", "Items"))),
                            .th(.text(l.t("Dikirim", "Sent"))), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(orders) { row in
-                    .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id!))), .code(.text(row.order.number))),
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id))), .code(.text(row.order.number))),
                             .if(row.order.urgent, .span(.class("badge overdue"), .text(l.t(" mendesak", " urgent"))))),
                         .td(.text(StaffUI.platformName(row.order.platformID))),
                         .td(OrderUI.status(row.order.status, l)),
                         .td(.text(String(row.items))),
                         .td(.text(row.order.sentAt.map(StaffUI.time) ?? "—")),
-                        .td(.unwrap(row.order.deadlineAt) { StaffUI.deadlineBadge($0, active: OrderStatus(rawValue: row.order.status)?.isOpen ?? false, now: now, l) }))
+                        .td(.unwrap(row.order.deadlineAt) { StaffUI.deadlineBadge($0, active: row.order.isOpen, now: now, l) }))
                 })
             )
         )).render()
@@ -125,10 +123,10 @@ struct OrderListView {
 struct OrderPageView {
     let language: Language
     let identity: Identity
-    let order: OrderModel
-    let items: [OrderItemModel]
-    let attempts: [DeliveryAttemptModel]
-    let events: [PlatformEventModel]
+    let order: OrderRow
+    let items: [OrderItemRow]
+    let attempts: [DeliveryAttemptRow]
+    let events: [PlatformEventRow]
     let now: Date
     /// The liaison's address, when the order waits to be sent by hand.
     var awaitingManualSend: String?
@@ -138,7 +136,7 @@ struct OrderPageView {
     func render() -> String {
         let l = language
         let mayRecheck = identity.may(.recheckOrderItems)
-        return PageLayout(title: order.number, language: l, path: SitePath.Orders.page(order.id!), identity: identity, wide: true, content: .div(
+        return PageLayout(title: order.number, language: l, path: SitePath.Orders.page(order.id), identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Perintah ", "Order ") + order.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
@@ -150,13 +148,13 @@ struct OrderPageView {
                 (l.t("Dikirim", "Sent"), .text(order.sentAt.map(StaffUI.time) ?? l.t("belum", "not yet"))),
                 (l.t("Diterima platform", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? "—")),
                 (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
-            ]), .p(.a(.href(l.link(SitePath.Orders.letter(order.id!))), .text(l.t("Surat Perintah Takedown (cetak) →", "Takedown order letter (print) →"))))),
+            ]), .p(.a(.href(l.link(SitePath.Orders.letter(order.id))), .text(l.t("Surat Perintah Takedown (cetak) →", "Takedown order letter (print) →"))))),
             .unwrap(awaitingManualSend) { address in
                 .section(.class("card"), .h2(.text(l.t("Menunggu pengiriman manual", "Waiting to be sent by hand"))),
                     .p(.text(l.t("Platform ini belum punya webhook dan relai SMTP tidak diatur. Kirim surat (cetak atau PDF) ke ",
                                  "This platform has no webhook and no SMTP relay is set. Send the letter (printed or as PDF) to ")), .strong(.text(address)),
                        .text(l.t(", lalu catat di sini: tenggat mulai berjalan saat itu.", ", then record it here: the deadline starts then."))),
-                    .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.markSent(order.id!))),
+                    .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.markSent(order.id))),
                         StaffUI.csrfField(identity),
                         StaffUI.field("manual-note", l.t("Dikirim ke / lewat", "Sent to / by"),
                                       .input(.type(.text), .name("note"), .id("manual-note"), .placeholder("e-mail ke legal@platform, 1 Des 10.00"))),
@@ -169,16 +167,16 @@ struct OrderPageView {
                 .tbody(.forEach(items) { item in
                     .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.caseID))), .code(.text(item.subjectKey))), .br(),
                             .span(.class("hint"), .text(item.subjectURL))),
-                        .td(.text(item.categoryID), .br(), .span(.class("hint"), .text(item.legalBases.replacingOccurrences(of: ",", with: ", ")))),
-                        .td(OrderUI.itemStatus(item.itemStatus, l),
-                            .if((item.stillOnlineCount ?? 0) > 0, .span(.class("badge overdue"), .text(l.t(" masih daring ×\(item.stillOnlineCount ?? 0)",
-                                                                                                              " found online ×\(item.stillOnlineCount ?? 0)"))))),
-                        .td(.unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.itemStatus.isOpen, now: now, l) }),
+                        .td(.text(item.categoryID), .br(), .span(.class("hint"), .text(item.legalBases.joined(separator: ", ")))),
+                        .td(OrderUI.itemStatus(item.status, l),
+                            .if(item.stillOnlineCount > 0, .span(.class("badge overdue"), .text(l.t(" masih daring ×\(item.stillOnlineCount)",
+                                                                                                              " found online ×\(item.stillOnlineCount)"))))),
+                        .td(.unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.status.isOpen, now: now, l) }),
                         .td(.text(answerText(item))),
-                        .td(.if(mayRecheck && OrderRules.mayRecheck(item.itemStatus), .form(
-                            .method(.post), .action(l.link(SitePath.Orders.recheck(item.id!))), StaffUI.csrfField(identity),
-                            .label(.for("ev-" + UUIDText.lower(item.id!)), .text(l.t("Masih daring? Bukti:", "Still online? Evidence:"))),
-                            .textarea(.name("evidence"), .id("ev-" + UUIDText.lower(item.id!)), .attribute(named: "rows", value: "2"),
+                        .td(.if(mayRecheck && OrderRules.mayRecheck(item.status), .form(
+                            .method(.post), .action(l.link(SitePath.Orders.recheck(item.id))), StaffUI.csrfField(identity),
+                            .label(.for("ev-" + UUIDText.lower(item.id)), .text(l.t("Masih daring? Bukti:", "Still online? Evidence:"))),
+                            .textarea(.name("evidence"), .id("ev-" + UUIDText.lower(item.id)), .attribute(named: "rows", value: "2"),
                                       .attribute(named: "required", value: "required")),
                             .input(.type(.text), .name("evidence_sha256"), .placeholder(l.t("SHA-256 berkas bukti (opsional)", "SHA-256 of an evidence file (optional)"))),
                             .button(.type(.submit), .class("secondary"), .text(l.t("Tandai masih daring", "Mark still online")))))))
@@ -187,7 +185,7 @@ struct OrderPageView {
             .h2(.text(l.t("Pengiriman", "Delivery attempts"))),
             .if(attempts.isEmpty, .p(.text(l.t("Belum ada percobaan.", "No attempts yet.")))),
             .table(.tbody(.forEach(attempts) { a in
-                .tr(.td(.text("#\(a.attempt)")), .td(.text(a.channel ?? "webhook")), .td(.text(StaffUI.time(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
+                .tr(.td(.text("#\(a.attempt)")), .td(.text(a.channel)), .td(.text(StaffUI.time(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
                     .td(.text(a.httpStatus.map { "HTTP \($0)" } ?? "—")), .td(.text(a.error ?? "OK")), .td(.code(.text(a.worker))))
             })),
             .h2(.text(l.t("Riwayat", "History"))),
@@ -197,11 +195,11 @@ struct OrderPageView {
         )).render()
     }
 
-    private func answerText(_ item: OrderItemModel) -> String {
+    private func answerText(_ item: OrderItemRow) -> String {
         let l = language
-        guard let at = item.answeredAt, !item.itemStatus.isOpen else { return "—" }
+        guard let at = item.answeredAt, !item.status.isOpen else { return "—" }
         var text = StaffUI.time(at)
-        if item.answeredLate == true { text += l.t(" (terlambat)", " (late)") }
+        if item.answeredLate { text += l.t(" (terlambat)", " (late)") }
         if let removed = item.removedAt { text += l.t(" · diturunkan ", " · removed ") + StaffUI.time(removed) }
         if let reason = item.answerReason { text += " · " + reason }
         if let appeal = item.appealReference { text += l.t(" · banding ", " · appeal ") + appeal }
@@ -212,16 +210,16 @@ struct OrderPageView {
 /// The printable *Surat Perintah Takedown*.
 struct OrderLetterView {
     let language: Language
-    let order: OrderModel
-    let items: [OrderItemModel]
-    let bases: [String: LegalBasisModel]
+    let order: OrderRow
+    let items: [OrderItemRow]
+    let bases: [String: LegalBasisRow]
     let platformName: String
 
     func render() -> String {
         let l = language
         let issued = order.dispatchedAt ?? order.createdAt
-        let allBases = Array(Set(items.flatMap { $0.legalBases.split(separator: ",").map(String.init) })).sorted()
-        return PageLayout(title: order.number, language: l, path: SitePath.Orders.letter(order.id!), content: .article(.class("letter card"),
+        let allBases = Array(Set(items.flatMap(\.legalBases))).sorted()
+        return PageLayout(title: order.number, language: l, path: SitePath.Orders.letter(order.id), content: .article(.class("letter card"),
             .p(.class("letterhead"), .strong(.text(l.t("KEMENTERIAN KOMUNIKASI DAN INFORMATIKA — PANTAU", "MINISTRY OF COMMUNICATION AND INFORMATICS — PANTAU")))),
             .h1(.text(l.t("Surat Perintah Takedown", "Takedown Order"))),
             .p(.text(l.t("Nomor: ", "Number: ")), .code(.text(order.number))),
@@ -235,7 +233,7 @@ struct OrderLetterView {
                            .th(.text(l.t("Dasar hukum", "Legal basis"))), .th(.text(l.t("Alasan", "Reason"))), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(Array(items.enumerated())) { index, item in
                     .tr(.td(.text("\(index + 1)")), .td(.code(.text(item.subjectKey)), .br(), .text(item.subjectURL)), .td(.text(item.categoryID)),
-                        .td(.text(item.legalBases.replacingOccurrences(of: ",", with: ", "))), .td(.text(item.publicReason)),
+                        .td(.text(item.legalBases.joined(separator: ", "))), .td(.text(item.publicReason)),
                         .td(.text(item.dueAt.map(StaffUI.time) ?? l.t("sejak diterima + ", "from receipt + ")
                                   + (order.urgent ? "4" : "24") + l.t(" jam", " h"))))
                 })
@@ -293,10 +291,10 @@ struct PlatformComplianceView {
     let identity: Identity
     let period: CompliancePeriod
     let compliance: OrderTrackingService.Compliance
-    let citable: [(item: OrderItemModel, order: OrderModel)]
-    let sanctions: [SanctionModel]
+    let citable: [CitedItem]
+    let sanctions: [SanctionRow]
     let nextLevel: SanctionLevel?
-    let events: [PlatformEventModel]
+    let events: [PlatformEventRow]
     var notice: String?
     var error: String?
 
@@ -304,7 +302,7 @@ struct PlatformComplianceView {
         let l = language
         let f = compliance.figures
         let platform = compliance.platform
-        let pending = sanctions.first { $0.sanctionState.isAwaitingReview }
+        let pending = sanctions.first { $0.state.isAwaitingReview }
         return PageLayout(title: l.t("Kepatuhan ", "Compliance of ") + StaffUI.platformName(platform), language: l,
                           path: SitePath.Orders.platformCompliance(platform), identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Kepatuhan ", "Compliance of ") + StaffUI.platformName(platform))),
@@ -329,7 +327,7 @@ struct PlatformComplianceView {
             .p(.text(l.t("Tahap berikutnya: ", "Next step: ") + (nextLevel.map { l.t($0.label.id, $0.label.en) } ?? l.t("tahapan selesai", "ladder complete")))),
             .unwrap(pending) { p in
                 .p(.class("card"), .text(l.t("Menunggu persetujuan: ", "Awaiting approval: ")),
-                   .a(.href(l.link(SitePath.Orders.sanction(p.id!))), .text(p.number)))
+                   .a(.href(l.link(SitePath.Orders.sanction(p.id))), .text(p.number)))
             },
             .if(identity.may(.proposeSanctions) && nextLevel != nil && pending == nil && !citable.isEmpty, proposeForm),
             .if(citable.isEmpty, .p(.class("hint"), .text(l.t("Tidak ada butir lewat tenggat atau ditolak yang dapat dikutip.",
@@ -338,8 +336,8 @@ struct PlatformComplianceView {
                 .thead(.tr(.th(.text(l.t("Sanksi", "Sanction"))), .th(.text(l.t("Tahap", "Level"))), .th(.text("Status")),
                            .th(.text(l.t("Denda", "Fine"))), .th(.text(l.t("Diusulkan", "Proposed"))), .th(.text(l.t("Ditinjau", "Reviewed"))))),
                 .tbody(.forEach(sanctions) { s in
-                    .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))),
-                        .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.sanctionState, l))),
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id))), .code(.text(s.number)))),
+                        .td(.text(l.t(s.level.label.id, s.level.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
                         .td(.text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
                         .td(.text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
                         .td(.text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? ""))))
@@ -358,8 +356,8 @@ struct PlatformComplianceView {
             .h3(.text(l.t("Usulkan ", "Propose ") + (nextLevel.map { l.t($0.label.id, $0.label.en) } ?? ""))),
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Butir yang dikutip (lewat tenggat atau ditolak)", "Items cited (overdue or refused)"))]),
                 .forEach(citable) { row in
-                    StaffUI.option(.checkbox, "item", UUIDText.lower(row.item.id!), checked: true,
-                                   "\(row.order.number) · \(row.item.subjectKey) · \(l.t(row.item.itemStatus.label.id, row.item.itemStatus.label.en))")
+                    StaffUI.option(.checkbox, "item", UUIDText.lower(row.item.id), checked: true,
+                                   "\(row.order.number) · \(row.item.subjectKey) · \(l.t(row.item.status.label.id, row.item.status.label.en))")
                 }),
             StaffUI.field("sanction-reason", l.t("Alasan (minimal \(SanctionRules.minimumReasonLength) karakter)", "Reason (at least \(SanctionRules.minimumReasonLength) characters)"),
                           .textarea(.name("reason"), .id("sanction-reason"))),
@@ -373,7 +371,7 @@ struct PlatformComplianceView {
 struct SanctionListView {
     let language: Language
     let identity: Identity
-    let sanctions: [SanctionModel]
+    let sanctions: [SanctionRow]
 
     func render() -> String {
         let l = language
@@ -381,8 +379,8 @@ struct SanctionListView {
             .h1(.text(l.t("Sanksi platform", "Platform sanctions"))),
             .if(sanctions.isEmpty, .p(.text(l.t("Belum ada sanksi.", "No sanctions yet.")))),
             .table(.tbody(.forEach(sanctions) { s in
-                .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id!))), .code(.text(s.number)))), .td(.text(StaffUI.platformName(s.platformID))),
-                    .td(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))), .td(.text(SanctionView.stateLabel(s.sanctionState, l))),
+                .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id))), .code(.text(s.number)))), .td(.text(StaffUI.platformName(s.platformID))),
+                    .td(.text(l.t(s.level.label.id, s.level.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
                     .td(.text(StaffUI.time(s.proposedAt))))
             }))
         )).render()
@@ -393,8 +391,8 @@ struct SanctionListView {
 struct SanctionView {
     let language: Language
     let identity: Identity
-    let sanction: SanctionModel
-    let items: [(item: OrderItemModel, order: OrderModel)]
+    let sanction: SanctionRow
+    let items: [CitedItem]
     var error: String?
     var notice: String?
 
@@ -403,31 +401,31 @@ struct SanctionView {
     func render() -> String {
         let l = language
         let s = sanction
-        return PageLayout(title: s.number, language: l, path: SitePath.Orders.sanction(s.id!), identity: identity, wide: true, content: .div(
-            .h1(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en) + " · " + s.number)),
+        return PageLayout(title: s.number, language: l, path: SitePath.Orders.sanction(s.id), identity: identity, wide: true, content: .div(
+            .h1(.text(l.t(s.level.label.id, s.level.label.en) + " · " + s.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .div(.class("card"), StaffUI.dl([
                 ("Platform", .a(.href(l.link(SitePath.Orders.platformCompliance(s.platformID))), .text(StaffUI.platformName(s.platformID)))),
-                ("Status", .text(Self.stateLabel(s.sanctionState, l))),
+                ("Status", .text(Self.stateLabel(s.state, l))),
                 (l.t("Alasan", "Reason"), .text(s.reason)),
                 (l.t("Denda administratif", "Administrative fine"), .text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
                 (l.t("Diusulkan oleh", "Proposed by"), .text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
                 (l.t("Ditinjau oleh", "Reviewed by"), .text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? "")
                                                             + (s.reviewReason.map { " · " + $0 } ?? ""))),
-            ]), .if(s.sanctionState == .issued, .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id!))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
-                .if(s.sanctionLevel == .blockRecommended, .p(.class("hint"), .text(l.t(
+            ]), .if(s.state == .issued, .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
+                .if(s.level == .blockRecommended, .p(.class("hint"), .text(l.t(
                     "Rekomendasi ini menjadi dasar usulan pemutusan akses (blokir DNS) atas layanan platform. ",
                     "This recommendation is the basis of a proposal to block the platform's service at network level (DNS). ")),
-                    .if(s.sanctionState == .issued, .a(.href(l.link(SitePath.Blocklist.staff + "?sanksi=" + UUIDText.lower(s.id!))),
+                    .if(s.state == .issued, .a(.href(l.link(SitePath.Blocklist.staff + "?sanksi=" + UUIDText.lower(s.id))),
                                                .text(l.t("Usulkan pemblokiran aplikasi platform →", "Propose blocking the platform's app →"))))))),
             .h2(.text(l.t("Butir yang dikutip", "Items cited"))),
             .table(.tbody(.forEach(items) { row in
-                .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id!))), .code(.text(row.order.number)))), .td(.code(.text(row.item.subjectKey))),
-                    .td(OrderUI.itemStatus(row.item.itemStatus, l)), .td(.text(row.item.answerReason ?? "")))
+                .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id))), .code(.text(row.order.number)))), .td(.code(.text(row.item.subjectKey))),
+                    .td(OrderUI.itemStatus(row.item.status, l)), .td(.text(row.item.answerReason ?? "")))
             })),
-            .if(s.sanctionState.isAwaitingReview && identity.may(.approveSanctions), .form(
-                .method(.post), .action(l.link(SitePath.Orders.sanctionReview(s.id!))), .class("card"), StaffUI.csrfField(identity),
+            .if(s.state.isAwaitingReview && identity.may(.approveSanctions), .form(
+                .method(.post), .action(l.link(SitePath.Orders.sanctionReview(s.id))), .class("card"), StaffUI.csrfField(identity),
                 .h2(.text(l.t("Tinjau (empat mata)", "Review (four eyes)"))),
                 StaffUI.field("review-reason", l.t("Catatan (wajib bila ditolak)", "Note (required to reject)"), .textarea(.name("reason"), .id("review-reason"))),
                 .button(.type(.submit), .name("approve"), .value("1"), .text(l.t("Setujui dan terbitkan", "Approve and issue"))),
@@ -440,13 +438,13 @@ struct SanctionView {
 /// The printable sanction letter (ST1, ST2, ST3, block recommendation).
 struct SanctionLetterView {
     let language: Language
-    let sanction: SanctionModel
-    let items: [(item: OrderItemModel, order: OrderModel)]
+    let sanction: SanctionRow
+    let items: [CitedItem]
 
     func render() -> String {
         let l = language
         let s = sanction
-        let body: (String, String) = switch s.sanctionLevel {
+        let body: (String, String) = switch s.level {
         case .st1: ("Platform tidak menindaklanjuti perintah takedown berikut dalam batas waktu. Dengan surat ini platform diberi teguran pertama dan wajib segera menurunkan konten tersebut.",
                     "The platform did not act on the takedown orders below within the deadline. This letter is a first warning; the content must be taken down at once.")
         case .st2: ("Teguran pertama tidak diindahkan. Platform wajib menyatakan komitmen membayar denda administratif sebesar jumlah di bawah dan segera menurunkan konten tersebut.",
@@ -456,9 +454,9 @@ struct SanctionLetterView {
         case .blockRecommended: ("Teguran ketiga tidak diindahkan. Direkomendasikan pemutusan akses terhadap layanan platform di Indonesia sampai platform memenuhi kewajibannya.",
                                  "The third warning was not heeded. Blocking access to the platform's service in Indonesia is recommended until it meets its obligations.")
         }
-        return PageLayout(title: s.number, language: l, path: SitePath.Orders.sanctionLetter(s.id!), content: .article(.class("letter card"),
+        return PageLayout(title: s.number, language: l, path: SitePath.Orders.sanctionLetter(s.id), content: .article(.class("letter card"),
             .p(.class("letterhead"), .strong(.text(l.t("KEMENTERIAN KOMUNIKASI DAN INFORMATIKA — PANTAU", "MINISTRY OF COMMUNICATION AND INFORMATICS — PANTAU")))),
-            .h1(.text(l.t(s.sanctionLevel.label.id, s.sanctionLevel.label.en))),
+            .h1(.text(l.t(s.level.label.id, s.level.label.en))),
             .p(.text(l.t("Nomor: ", "Number: ")), .code(.text(s.number))),
             .p(.text(l.t("Kepada: ", "To: ") + StaffUI.platformName(s.platformID))),
             .p(.text(l.t("Tanggal: ", "Date: ") + StaffUI.time(s.reviewedAt ?? s.proposedAt))),
@@ -469,7 +467,7 @@ struct SanctionLetterView {
                 .thead(.tr(.th(.text(l.t("Perintah", "Order"))), .th(.text(l.t("Konten", "Content"))), .th(.text("Status")), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(items) { row in
                     .tr(.td(.code(.text(row.order.number))), .td(.code(.text(row.item.subjectKey))),
-                        .td(.text(l.t(row.item.itemStatus.label.id, row.item.itemStatus.label.en))), .td(.text(row.item.dueAt.map(StaffUI.time) ?? "—")))
+                        .td(.text(l.t(row.item.status.label.id, row.item.status.label.en))), .td(.text(row.item.dueAt.map(StaffUI.time) ?? "—")))
                 })),
             .p(.text(l.t("Dasar: Permenkominfo 5/2020 tentang Penyelenggara Sistem Elektronik Lingkup Privat.",
                          "Basis: Permenkominfo 5/2020 on private electronic system operators."))),
@@ -482,8 +480,8 @@ struct SanctionLetterView {
 struct PortalView {
     let language: Language
     let identity: Identity
-    let open: [(order: OrderModel, items: [OrderItemModel])]
-    let recent: [OrderModel]
+    let open: [(order: OrderRow, items: [OrderItemRow])]
+    let recent: [OrderRow]
     let now: Date
 
     func render() -> String {
@@ -498,13 +496,13 @@ struct PortalView {
             .table(
                 .thead(.tr(.th(.text(l.t("Nomor", "Number"))), .th(.text("Status")), .th(.text(l.t("Butir terbuka", "Open items"))), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(open) { row in
-                    .tr(.td(.a(.href(l.link(SitePath.Portal.order(row.order.id!))), .code(.text(row.order.number)))),
-                        .td(OrderUI.status(row.order.status, l)), .td(.text(String(row.items.filter { $0.itemStatus.isOpen }.count))),
+                    .tr(.td(.a(.href(l.link(SitePath.Portal.order(row.order.id))), .code(.text(row.order.number)))),
+                        .td(OrderUI.status(row.order.status, l)), .td(.text(String(row.items.filter { $0.status.isOpen }.count))),
                         .td(.unwrap(row.order.deadlineAt) { StaffUI.deadlineBadge($0, active: true, now: now, l) }))
                 })),
             .h2(.text(l.t("Terbaru", "Recent"))),
             .table(.tbody(.forEach(recent) { order in
-                .tr(.td(.a(.href(l.link(SitePath.Portal.order(order.id!))), .code(.text(order.number)))), .td(OrderUI.status(order.status, l)),
+                .tr(.td(.a(.href(l.link(SitePath.Portal.order(order.id))), .code(.text(order.number)))), .td(OrderUI.status(order.status, l)),
                     .td(.text(order.sentAt.map(StaffUI.time) ?? "—")))
             }))
         )).render()
@@ -515,15 +513,15 @@ struct PortalView {
 struct PortalOrderView {
     let language: Language
     let identity: Identity
-    let order: OrderModel
-    let items: [OrderItemModel]
+    let order: OrderRow
+    let items: [OrderItemRow]
     let now: Date
     var notice: String?
     var error: String?
 
     func render() -> String {
         let l = language
-        return PageLayout(title: order.number, language: l, path: SitePath.Portal.order(order.id!), identity: identity, wide: true, content: .div(
+        return PageLayout(title: order.number, language: l, path: SitePath.Portal.order(order.id), identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Perintah ", "Order ") + order.number)),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
@@ -531,26 +529,26 @@ struct PortalOrderView {
                 ("Status", OrderUI.status(order.status, l)),
                 (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
                 (l.t("Diterima", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? l.t("belum", "not yet"))),
-            ]), .if(order.acknowledgedAt == nil, .form(.method(.post), .action(l.link(SitePath.Portal.acknowledge(order.id!))), StaffUI.csrfField(identity),
+            ]), .if(order.acknowledgedAt == nil, .form(.method(.post), .action(l.link(SitePath.Portal.acknowledge(order.id))), StaffUI.csrfField(identity),
                                                        .button(.type(.submit), .text(l.t("Konfirmasi penerimaan", "Acknowledge receipt")))))),
             .forEach(items) { item in
                 .section(.class("card"),
                     .h2(.code(.text(item.subjectKey))),
                     .p(.a(.href(item.subjectURL), .text(item.subjectURL))),
                     .p(.text(l.t("Kategori: ", "Category: ") + item.categoryID + " · " + l.t("Dasar hukum: ", "Legal basis: ")
-                             + item.legalBases.replacingOccurrences(of: ",", with: ", "))),
+                             + item.legalBases.joined(separator: ", "))),
                     .p(.text(l.t("Alasan: ", "Reason: ") + item.publicReason)),
-                    .p(OrderUI.itemStatus(item.itemStatus, l), .text(" "),
-                       .unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.itemStatus.isOpen, now: now, l) }),
-                    .if(item.itemStatus.isOpen, answerForm(item)))
+                    .p(OrderUI.itemStatus(item.status, l), .text(" "),
+                       .unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.status.isOpen, now: now, l) }),
+                    .if(item.status.isOpen, answerForm(item)))
             }
         )).render()
     }
 
-    private func answerForm(_ item: OrderItemModel) -> Node<HTML.BodyContext> {
+    private func answerForm(_ item: OrderItemRow) -> Node<HTML.BodyContext> {
         let l = language
-        let key = UUIDText.lower(item.id!)
-        return .form(.method(.post), .action(l.link(SitePath.Portal.answer(order.id!, item.id!))), StaffUI.csrfField(identity),
+        let key = UUIDText.lower(item.id)
+        return .form(.method(.post), .action(l.link(SitePath.Portal.answer(order.id, item.id))), StaffUI.csrfField(identity),
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Jawaban", "Answer"))]),
                 StaffUI.option(.radio, "answer", OrderItemAnswer.complied.rawValue, checked: true, l.t("Sudah diturunkan", "Taken down")),
                 StaffUI.option(.radio, "answer", OrderItemAnswer.rejected.rawValue, checked: false, l.t("Ditolak (dengan alasan)", "Refused (with a reason)")),

@@ -213,7 +213,7 @@ struct OrderWebController: Sendable {
 
     func sanctionLetter(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        guard let page = try await pages.sanction(try pathID(context, request)), page.sanction.sanctionState == .issued else {
+        guard let page = try await pages.sanction(try pathID(context, request)), page.sanction.state == .issued else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Surat hanya ada untuk sanksi yang diterbitkan.",
                                                                                           "Letters exist for issued sanctions only."))
         }
@@ -240,8 +240,8 @@ struct OrderWebController: Sendable {
     func portalOrder(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
                      notice: String? = nil, error: String? = nil) async throws -> Response {
         let language = Language(request: request)
-        guard let order = try? await tracking.order(id, platform: try ownPlatform(context, language)) else { throw notFound(language) }
-        let view = PortalOrderView(language: language, identity: context.identity!, order: order, items: try await tracking.items(of: id),
+        guard let page = try await pages.portalOrder(id, platform: try ownPlatform(context, language)) else { throw notFound(language) }
+        let view = PortalOrderView(language: language, identity: context.identity!, order: page.order, items: page.items,
                                    now: tracking.clock.now(), notice: notice, error: error)
         return htmlResponse(view.render(), status: status)
     }
