@@ -24,6 +24,14 @@ public enum MentionKind: String, Sendable, CaseIterable {
     }
 }
 
+/// What became of a mention of an official account when it arrived.
+public enum MentionOutcome: String, Sendable, CaseIterable {
+    /// It named content to report: it became reports.
+    case reported
+    /// It reported nothing (a question, thanks): it waits in the comms inbox.
+    case ignored
+}
+
 /// What comms staff did with an inbox mention.
 public enum MentionHandling: String, Sendable, CaseIterable {
     /// A reply was posted on the platform (its text, and its link if known, recorded).

@@ -377,7 +377,7 @@ struct CampaignService: Sendable {
 
     func campaigns(includeUnreleased: Bool, limit: Int = 100) async throws -> [CampaignModel] {
         var query = CampaignModel.query(on: database.db).sort(\.$scheduledAt, .descending).limit(limit)
-        if !includeUnreleased { query = query.filter(\.$status == "released") }
+        if !includeUnreleased { query = query.filter(\.$status == CampaignStatus.released.rawValue) }
         return try await query.all()
     }
 

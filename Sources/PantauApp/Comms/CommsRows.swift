@@ -94,14 +94,14 @@ struct CampaignPostRow: Sendable {
 
 /// How a mention of an official account was answered (or closed).
 struct MentionReplyRow: Sendable {
-    let handling: String
+    let handling: MentionHandling
     let text: String
     let replyURL: String?
     let actor: String
     let handledAt: Date
 
     init(_ model: MentionReplyModel) {
-        handling = model.handling
+        handling = MentionHandling(rawValue: model.handling) ?? .closed
         text = model.text
         replyURL = model.replyURL
         actor = model.actor

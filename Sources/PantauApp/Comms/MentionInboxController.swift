@@ -93,7 +93,7 @@ struct MentionInboxController: Sendable {
         var o = JSONObjectText()
         o.add("actor", reply.actor)
         o.add("handled_at", isoTimestamp(reply.handledAt))
-        o.add("handling", reply.handling)
+        o.add("handling", reply.handling.rawValue)
         if let url = reply.replyURL { o.add("reply_url", url) } else { o.addNull("reply_url") }
         o.add("text", reply.text)
         return o

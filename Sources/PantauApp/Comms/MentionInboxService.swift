@@ -44,13 +44,16 @@ struct MentionInboxService: Sendable {
             }
             after = (Date(timeIntervalSince1970: seconds), id)
         }
-        var query = SQLQueryString("""
-            SELECT m.id FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id WHERE m.outcome = 'ignored'
-            """)
+        var query = SQLQueryString("SELECT m.id FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id WHERE m.outcome = ")
+        query.appendInterpolation(bind: MentionOutcome.ignored.rawValue)
         switch status {
         case .open: query.appendLiteral(" AND r.id IS NULL")
-        case .answered: query.appendLiteral(" AND r.handling = 'answered'")
-        case .closed: query.appendLiteral(" AND r.handling = 'closed'")
+        case .answered:
+            query.appendLiteral(" AND r.handling = ")
+            query.appendInterpolation(bind: MentionHandling.answered.rawValue)
+        case .closed:
+            query.appendLiteral(" AND r.handling = ")
+            query.appendInterpolation(bind: MentionHandling.closed.rawValue)
         case .all: break
         }
         if let platform {
@@ -86,7 +89,8 @@ struct MentionInboxService: Sendable {
     /// How many mentions wait for an answer (the staff link shows it).
     func openCount() async throws -> Int {
         let row = try await database.sql.raw("""
-            SELECT COUNT(*) AS n FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id WHERE m.outcome = 'ignored' AND r.id IS NULL
+            SELECT COUNT(*) AS n FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id
+            WHERE m.outcome = \(bind: MentionOutcome.ignored.rawValue) AND r.id IS NULL
             """).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
@@ -101,7 +105,7 @@ struct MentionInboxService: Sendable {
             guard let mention = try await MentionInboxModel.find(id, on: db) else {
                 throw Problem(status: 404, code: "not_found", field: nil, id: "Sebutan tidak ditemukan.", en: "No such mention.")
             }
-            guard mention.outcome == "ignored" else {
+            guard mention.outcome == MentionOutcome.ignored.rawValue else {
                 throw Problem(status: 409, code: "is_report", field: nil, id: "Sebutan ini sudah menjadi aduan; tanggapi lewat kasusnya.",
                               en: "This mention became a report; it is answered through its case.")
             }

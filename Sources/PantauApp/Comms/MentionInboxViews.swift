@@ -66,7 +66,7 @@ struct MentionInboxView {
                                    .text(" · " + item.kind.label(l) + " · " + formatWIBMinute(item.mentionedAt ?? item.receivedAt))),
                                 .blockquote(.text(item.text)),
                                 .unwrap(item.reply, { reply in
-                                    .p(.class("reply"), .text((reply.handling == "answered" ? l.t("Dibalas: ", "Answered: ") : l.t("Ditutup: ", "Closed: ")) + reply.text),
+                                    .p(.class("reply"), .text((reply.handling == .answered ? l.t("Dibalas: ", "Answered: ") : l.t("Ditutup: ", "Closed: ")) + reply.text),
                                        .unwrap(reply.replyURL) { .group(.text(" "), .a(.href($0), .text(l.t("Lihat balasan", "View the reply")))) },
                                        .text(" — " + reply.actor + ", " + formatWIBMinute(reply.handledAt)))
                                 }, else: answerForm(item)))

@@ -87,7 +87,7 @@ struct IntakeService: Sendable {
             drafts: drafts,
             idempotency: IdempotencyClaim(scope: "mention:\(platform.rawValue)", key: mention.id, fingerprint: nil),
             mention: MentionRecordDraft(platform: platform.rawValue, mentionID: mention.id, text: mention.text, mentionedAt: mention.createdAt,
-                                        outcome: drafts.isEmpty ? "ignored" : "reported", reason: reason),
+                                        outcome: (drafts.isEmpty ? MentionOutcome.ignored : .reported).rawValue, reason: reason),
             note: reason)
         let outcome = try await writer.submit(job)
         if case .stored(let record) = outcome { metrics.recordAccepted(channel: .mention, count: record.reports.count) }
