@@ -142,23 +142,46 @@ public enum RouteAccess: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Sign-in throttling: after `maximumFailures` failed attempts within
-/// `window` for one account, or from one address, further attempts are
-/// refused until the oldest failure leaves the window.
+/// Sign-in throttling. Every attempt is counted *before* the password is
+/// checked (so parallel guesses cannot all slip past a count read too early),
+/// in fixed windows, in three scopes: one account from one address (the
+/// ordinary limit: someone else's guessing does not lock the owner out from
+/// their own address), one address whatever the account (spraying), and one
+/// account whatever the address (the backstop against guessing from many
+/// addresses). A successful sign-in takes its own attempt back, so only
+/// failures add up.
 public struct LoginThrottlePolicy: Sendable {
-    public var maximumFailures = 10
+    public enum Scope: String, CaseIterable, Sendable {
+        case accountFromAddress = "pair"
+        case address
+        case account
+    }
+
     public var window: Double = 15 * 60
+    public var limits: [Scope: Int] = [.accountFromAddress: 10, .address: 50, .account: 100]
 
     public init() {}
 
-    /// Seconds to wait, or nil when an attempt is allowed. `failures` are the
-    /// times (seconds since 1970) of recent failures, any order.
-    public func retryAfter(failures: [Double], now: Double) -> Double? {
-        let recent = failures.filter { $0 > now - window }.sorted()
-        guard recent.count >= maximumFailures else { return nil }
-        // Allowed again once enough failures have aged out of the window.
-        let oldestThatMustExpire = recent[recent.count - maximumFailures]
-        return max(1, oldestThatMustExpire + window - now)
+    /// The counter a scope keeps for this attempt.
+    public static func key(_ scope: Scope, email: String, address: String) -> String {
+        switch scope {
+        case .accountFromAddress: "pair:" + email + " " + address
+        case .address: "address:" + address
+        case .account: "account:" + email
+        }
+    }
+
+    /// A counter after one more attempt: a window that has run out starts
+    /// again at this attempt.
+    public func afterAttempt(count: Int, windowStart: Double, now: Double) -> (count: Int, windowStart: Double) {
+        windowStart <= now - window ? (1, now) : (count + 1, windowStart)
+    }
+
+    /// Seconds to wait, or nil when the attempt may go on. `attempts` counts
+    /// this one too; the window started at `windowStart`.
+    public func retryAfter(_ scope: Scope, attempts: Int, windowStart: Double, now: Double) -> Double? {
+        guard attempts > limits[scope] ?? .max else { return nil }
+        return max(1, windowStart + window - now)
     }
 }
 
@@ -193,5 +216,33 @@ public enum PasswordPolicy {
     public static func generate() -> String {
         var random = SecureRandom()
         return generate(using: &random)
+    }
+}
+
+/// Where a sign-in may send people back to: only a path on this site. A
+/// value is taken as it is or not at all (never repaired), and only when
+/// every character is one a URL path, query or fragment may hold as is, so
+/// nothing a browser strips or reinterprets (tabs, newlines, backslashes,
+/// spaces) can turn `/\t/evil.example` into `//evil.example`.
+public enum SameSitePath {
+    public static let maximumLength = 2_000
+
+    public static func accept(_ candidate: String) -> String? {
+        let bytes = Array(candidate.utf8)
+        guard bytes.count >= 1, bytes.count <= maximumLength, bytes[0] == UInt8(ascii: "/") else { return nil }
+        // "//host" and "/\host" name another site; so would their encoded forms once decoded by a lenient proxy.
+        if bytes.count >= 2, bytes[1] == UInt8(ascii: "/") || bytes[1] == UInt8(ascii: "\\") { return nil }
+        guard bytes.allSatisfy(isAllowed) else { return nil }
+        let lowered = candidate.lowercased()
+        if lowered.hasPrefix("/%2f") || lowered.hasPrefix("/%5c") { return nil }
+        return candidate
+    }
+
+    /// RFC 3986 unreserved and sub-delimiters, `:@/?#` and `%` (escapes).
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "-._~!$&'()*+,;=:@/?#%".utf8.contains(byte)
+        }
     }
 }

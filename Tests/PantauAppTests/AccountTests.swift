@@ -187,6 +187,79 @@ func csrfToken(in html: String) -> String? {
     }
 
     @Test(arguments: Backend.available)
+    func signInSendsPeopleBackOnlyToAPathOfThisSite(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            _ = try await accounts.createUser(email: "next@kominfo.test", role: .analyst, platform: nil, password: "correct-horse-battery", actor: "test")
+            for (next, expected) in [("%2Fkasus%3Fq%3Djudi", "/kasus?q=judi"), ("%2F%09%2Fevil.example", "/staf"), ("%2F%2Fevil.example", "/staf"),
+                                     ("https%3A%2F%2Fevil.example", "/staf"), ("%2F%5Cevil.example", "/staf")] {
+                let page = try await client.execute(uri: "/masuk", method: .get)
+                let csrfCookie = String(try #require(page.headers[.setCookie]).split(separator: ";")[0])
+                let token = try #require(csrfToken(in: page.text))
+                let response = try await client.execute(uri: "/masuk", method: .post,
+                                                        headers: [.contentType: "application/x-www-form-urlencoded", .cookie: csrfCookie],
+                                                        body: ByteBuffer(string: "_csrf=\(token)&email=next%40kominfo.test&password=correct-horse-battery&next=\(next)"))
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == expected, "next=\(next)")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func parallelGuessesCannotRaceTheThrottle(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            _ = try await accounts.createUser(email: "race@kominfo.test", role: .supervisor, platform: nil, password: "correct-horse-battery", actor: "test")
+            // Forty sign-ins at once, the right password among them: at most ten
+            // may reach the password check, every other one is refused.
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await signIn(client, email: "race@kominfo.test", password: index == 20 ? "correct-horse-battery" : "wrong-password-\(index)").0.status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            let checked = statuses.filter { $0 == .unauthorized || $0 == .seeOther }.count
+            #expect(checked <= 10)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 40 - checked)
+            #expect(try await db.count("audit_events", where: "WHERE kind IN ('login_failed', 'login')") == checked)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aGuesserElsewhereDoesNotLockTheOwnerOutButGuessesFromManyAddressesDo(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { _, _, accounts, _ in
+            let email = "owner@kominfo.test", right = "correct-horse-battery"
+            _ = try await accounts.createUser(email: email, role: .analyst, platform: nil, password: right, actor: "test")
+            func attempt(_ password: String, from address: String) async throws -> String {
+                switch try await accounts.signIn(email: email, password: password, address: address) {
+                case .signedIn: "signed in"
+                case .invalid: "invalid"
+                case .throttled: "throttled"
+                }
+            }
+            for _ in 0..<10 { #expect(try await attempt("wrong-password-1", from: "203.0.113.9") == "invalid") }
+            // The guesser's address is stopped, even with the right password ...
+            #expect(try await attempt(right, from: "203.0.113.9") == "throttled")
+            // ... while the owner, elsewhere, signs in.
+            #expect(try await attempt(right, from: "198.51.100.7") == "signed in")
+            // A success takes its attempt back: nine more failures from there still pass.
+            for _ in 0..<9 { #expect(try await attempt("wrong-password-2", from: "198.51.100.7") == "invalid") }
+            #expect(try await attempt(right, from: "198.51.100.7") == "signed in")
+            // The backstop: a hundred failures from many addresses stop the account everywhere.
+            for index in 0..<80 { _ = try await attempt("wrong-password-3", from: "192.0.2.\(index)") }
+            #expect(try await attempt(right, from: "198.51.100.8") == "throttled")
+            // One address guessing at many accounts is stopped too.
+            for index in 0..<50 {
+                _ = try await accounts.signIn(email: "nobody\(index)@kominfo.test", password: "wrong-password-4", address: "203.0.113.50")
+            }
+            guard case .throttled = try await accounts.signIn(email: "someone@kominfo.test", password: "x", address: "203.0.113.50") else {
+                Issue.record("the spraying address was not stopped")
+                return
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func tokensAreStoredHashedAndStopWorkingWhenRevokedOrTheAccountIsDisabled(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
             _ = try await accounts.createUser(email: "conn@tiktok.test", role: .platform, platform: .tiktok, password: "platform-password-1", actor: "test")

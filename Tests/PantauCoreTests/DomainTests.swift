@@ -254,16 +254,34 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(!RouteAccess.staff(.useOwnAccount).allows(nil))
     }
 
-    @Test func throttleAllowsNineFailuresAndRefusesTheTenthUntilOneAgesOut() {
+    @Test func throttleCountsAttemptsInWindowsAndRefusesOverTheLimitOfEachScope() {
         let policy = LoginThrottlePolicy()
         let now = 10_000.0
-        let nine = (0..<9).map { now - 60 * Double($0) }
-        #expect(policy.retryAfter(failures: nine, now: now) == nil)
-        let ten = nine + [now - 600]
-        let wait = policy.retryAfter(failures: ten, now: now)
-        #expect(wait == 300) // the failure 600 s ago leaves the 900 s window in 300 s
-        // Failures older than the window do not count.
-        #expect(policy.retryAfter(failures: nine + [now - 901], now: now) == nil)
+        // Ten attempts from one address at one account pass; the eleventh waits
+        // until the window that began with the first one ends.
+        #expect(policy.retryAfter(.accountFromAddress, attempts: 10, windowStart: now - 600, now: now) == nil)
+        #expect(policy.retryAfter(.accountFromAddress, attempts: 11, windowStart: now - 600, now: now) == 300)
+        // The address and the account keep wider limits.
+        #expect(policy.retryAfter(.address, attempts: 50, windowStart: now, now: now) == nil)
+        #expect(policy.retryAfter(.address, attempts: 51, windowStart: now, now: now) == 900)
+        #expect(policy.retryAfter(.account, attempts: 100, windowStart: now, now: now) == nil)
+        #expect(policy.retryAfter(.account, attempts: 101, windowStart: now - 899.5, now: now) == 1)
+        // A window that has run out starts again at the next attempt.
+        #expect(policy.afterAttempt(count: 40, windowStart: now - 900, now: now) == (1, now))
+        #expect(policy.afterAttempt(count: 4, windowStart: now - 60, now: now) == (5, now - 60))
+        // The pair's key holds both the account and the address.
+        #expect(LoginThrottlePolicy.key(.accountFromAddress, email: "a@b.id", address: "10.0.0.1") == "pair:a@b.id 10.0.0.1")
+    }
+
+    @Test func onlySameSitePathsAreTakenAsTheyAre() {
+        for good in ["/staf", "/kasus?status=new&q=judi", "/kasus/0b5c?lang=en#riwayat", "/a/b%20c", "/"] {
+            #expect(SameSitePath.accept(good) == good, "\(good)")
+        }
+        for bad in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "https://evil.example",
+                    "evil.example", "", "/%2F/evil.example", "/%5cevil.example", "javascript:alert(1)", "/staf\u{0}", "/ok\"><h1>",
+                    "/" + String(repeating: "a", count: 2_000)] {
+            #expect(SameSitePath.accept(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func passwordsNeedLengthAndOneTimePasswordsAreLongAndVaried() {

@@ -45,16 +45,6 @@ final class APITokenModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class LoginFailureModel: Model, @unchecked Sendable {
-    static let schema = "login_failures"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "email") var email: String
-    @Field(key: "address") var address: String
-    @Field(key: "occurred_at") var occurredAt: Date
-
-    init() {}
-}
-
 final class AuditEventModel: Model, @unchecked Sendable {
     static let schema = "audit_events"
     @ID(key: .id) var id: UUID?

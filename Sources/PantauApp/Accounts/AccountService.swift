@@ -201,16 +201,12 @@ struct AccountService: Sendable {
     func signIn(email rawEmail: String, password: String, address: String) async throws -> SignInResult {
         let email = (try? Self.normalisedEmail(rawEmail)) ?? String(rawEmail.lowercased().prefix(254))
         let now = clock.now()
-        let since = now.addingTimeInterval(-throttle.window)
-        let recent = try await LoginFailureModel.query(on: database.db)
-            .filter(\.$occurredAt > since)
-            .group(.or) { $0.filter(\.$email == email).filter(\.$address == address) }
-            .all()
-        let byAccount = recent.filter { $0.email == email }
-        let byAddress = recent.filter { $0.address == address }
-        let nowSeconds = now.timeIntervalSince1970
-        let waits = [byAccount, byAddress].compactMap { failures in
-            throttle.retryAfter(failures: failures.map(\.occurredAt.timeIntervalSince1970), now: nowSeconds)
+        // Counted before the password is checked: parallel guesses each see
+        // the ones before them.
+        let keys = LoginThrottlePolicy.Scope.allCases.map { ($0, LoginThrottlePolicy.key($0, email: email, address: address)) }
+        let counters = try await countAttempt(keys.map(\.1), at: now)
+        let waits = keys.compactMap { scope, key in
+            counters[key].flatMap { throttle.retryAfter(scope, attempts: $0.count, windowStart: $0.windowStart, now: now.timeIntervalSince1970) }
         }
         if let wait = waits.max() {
             try await Self.audit("login_throttled", actor: "anonymous", target: "user:\(email)", address: address, at: now, on: database.db)
@@ -223,18 +219,16 @@ struct AccountService: Sendable {
         if let hash = user?.passwordHash { stored = hash } else { stored = try await decoy() }
         let matches = try await verify(password, hash: stored)
         guard let user, let userID = user.id, matches, !user.disabled else {
-            try await database.db.transaction { db in
-                let failure = LoginFailureModel()
-                failure.id = OrderedID.make(at: now)
-                failure.email = email
-                failure.address = address
-                failure.occurredAt = now
-                try await failure.create(on: db)
-                let reason = user == nil ? "unknown_account" : (user!.disabled && matches ? "account_disabled" : "wrong_password")
-                try await Self.audit("login_failed", actor: "anonymous", target: "user:\(email)", address: address,
-                                     payload: ["reason": reason], at: now, on: db)
-            }
+            let reason = user == nil ? "unknown_account" : (user!.disabled && matches ? "account_disabled" : "wrong_password")
+            try await Self.audit("login_failed", actor: "anonymous", target: "user:\(email)", address: address,
+                                 payload: ["reason": reason], at: now, on: database.db)
             return .invalid
+        }
+        // A success is not a failure: it takes its own attempt back.
+        try await database.writeTransaction { db in
+            try await (db as! any SQLDatabase).raw("""
+                UPDATE login_attempts SET "count" = "count" - 1 WHERE "key" IN (\(binds: keys.map(\.1))) AND "count" > 0
+                """).run()
         }
         let token = Self.randomToken()
         let session = SessionModel()
@@ -250,6 +244,32 @@ struct AccountService: Sendable {
             try await Self.audit("login", actor: "user:\(email)", target: "user:\(email)", address: address, at: now, on: db)
         }
         return .signedIn(sessionToken: token, user: user)
+    }
+
+    /// Adds one attempt to each counter, atomically (one upsert each, in one
+    /// write transaction), and returns each counter as it now stands.
+    private func countAttempt(_ keys: [String], at now: Date) async throws -> [String: (count: Int, windowStart: Double)] {
+        let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        let cutoffMillis = nowMillis - Int64(throttle.window * 1000)
+        return try await database.writeTransaction { db in
+            var counters: [String: (count: Int, windowStart: Double)] = [:]
+            for key in keys {
+                // The same rule as `LoginThrottlePolicy.afterAttempt`, in SQL so
+                // that it happens in one step.
+                let row = try await (db as! any SQLDatabase).raw("""
+                    INSERT INTO login_attempts ("key", "count", window_start_ms) VALUES (\(bind: key), 1, \(bind: nowMillis))
+                    ON CONFLICT ("key") DO UPDATE SET
+                        "count" = CASE WHEN login_attempts.window_start_ms <= \(bind: cutoffMillis) THEN 1 ELSE login_attempts."count" + 1 END,
+                        window_start_ms = CASE WHEN login_attempts.window_start_ms <= \(bind: cutoffMillis) THEN \(bind: nowMillis)
+                                               ELSE login_attempts.window_start_ms END
+                    RETURNING "count", window_start_ms
+                    """).first()
+                guard let row else { continue }
+                counters[key] = (Int(try row.decode(column: "count", as: Int64.self)),
+                                 Double(try row.decode(column: "window_start_ms", as: Int64.self)) / 1000)
+            }
+            return counters
+        }
     }
 
     /// The identity behind a session cookie, if the session is alive.

@@ -32,9 +32,9 @@ struct StaffWebController: Sendable {
     }
 
     /// Where to go after signing in: only a path on this site.
+    /// Where to go after signing in: a same-site path, or the staff home.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count <= 2000 else { return SitePath.Staff.home }
-        return next
+        next.flatMap(SameSitePath.accept) ?? SitePath.Staff.home
     }
 
     private func address(_ context: AppRequestContext) -> String {

@@ -130,7 +130,7 @@ struct CaseWebController: Sendable {
         let language = Language(request: request)
         let identity = context.identity!
         let form = try await parseStaffForm(request, context, language: language)
-        let back = StaffWebController.safeNext(form.fields["back"]).hasPrefix(SitePath.Cases.queue) ? form.fields["back"]! : SitePath.Cases.queue
+        let back = form.fields["back"].flatMap(SameSitePath.accept).flatMap { $0.hasPrefix(SitePath.Cases.queue) ? $0 : nil } ?? SitePath.Cases.queue
         let ids = form.values("case").compactMap(UUIDText.parse)
         guard !ids.isEmpty, ids.count == form.values("case").count else {
             throw WebErrorPage(status: .unprocessableContent, language: language,

@@ -89,7 +89,7 @@ public final class PantauDatabase: Sendable {
         CreateAppeals(), CreateSavedFilters(), AddPlatformDelivery(), CreateOrders(),
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
-        CreateCampaigns(), CreateDNSTransfers(), CountInsertsPerStatement(), CreateBlockProposalCases(),
+        CreateCampaigns(), CreateDNSTransfers(), CountInsertsPerStatement(), CreateBlockProposalCases(), CreateLoginAttempts(),
     ]
 
     private func migrator(first count: Int? = nil) -> Migrator {
