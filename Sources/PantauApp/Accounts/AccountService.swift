@@ -224,12 +224,6 @@ struct AccountService: Sendable {
                                  payload: ["reason": reason], at: now, on: database.db)
             return .invalid
         }
-        // A success is not a failure: it takes its own attempt back.
-        try await database.writeTransaction { db in
-            try await (db as! any SQLDatabase).raw("""
-                UPDATE login_attempts SET "count" = "count" - 1 WHERE "key" IN (\(binds: keys.map(\.1))) AND "count" > 0
-                """).run()
-        }
         let token = Self.randomToken()
         let session = SessionModel()
         session.id = Self.digest(token)
@@ -239,9 +233,14 @@ struct AccountService: Sendable {
         session.lastSeenAt = now
         session.expiresAt = now.addingTimeInterval(sessionLifetime)
         session.address = address
-        try await database.db.transaction { db in
+        let counterKeys = keys.map(\.1)
+        try await database.writeTransaction { db in
             try await session.create(on: db)
             try await Self.audit("login", actor: "user:\(email)", target: "user:\(email)", address: address, at: now, on: db)
+            // A success is not a failure: it takes its own attempt back.
+            try await (db as! any SQLDatabase).raw("""
+                UPDATE login_attempts SET "count" = "count" - 1 WHERE "key" IN (\(binds: counterKeys)) AND "count" > 0
+                """).run()
         }
         return .signedIn(sessionToken: token, user: user)
     }
