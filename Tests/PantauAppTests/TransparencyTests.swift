@@ -137,6 +137,49 @@ import Testing
         }
     }
 
+    /// Many decisions in one second, some at the very same instant and the
+    /// rest a tenth of a microsecond apart (finer than a `Date` read back
+    /// from SQLite, which rounds to the microsecond): paging 500 at a time
+    /// must give each exactly once and in order.
+    @Test(arguments: Backend.available)
+    func statementsPageAcrossBoundariesWithManyRowsInOneSecond(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.halaman@kominfo.test", .analyst)
+            let (_, caseID) = try await fileReport(client, url: "https://www.tiktok.com/@z/video/7301234567890300009", category: "perjudian")
+            let decided = try await client.execute(uri: "/api/v1/cases/\(caseID)/decisions", method: .post, headers: analyst.auth, body: ByteBuffer(string: """
+                {"verdict":"violating","category":"perjudian","legal_bases":["uu-ite-27-2"],"statement":"\(statement)","public_reason":"Promosi perjudian daring.","action":"takedown_order"}
+                """))
+            #expect(decided.status == .created, "\(decided.text)")
+            let first = try #require(try await DecisionModel.query(on: db.db).first())
+            let second = Date(timeIntervalSince1970: 1_764_892_800.25)
+            try await db.db.transaction { tx in
+                for n in 0..<1_299 {
+                    let copy = DecisionModel()
+                    copy.id = UUID()
+                    (copy.verdict, copy.categoryID, copy.legalBases, copy.statement) = (first.verdict, first.categoryID, first.legalBases, first.statement)
+                    (copy.publicReason, copy.action, copy.state, copy.decidedByEmail) = (first.publicReason, first.action, first.state, first.decidedByEmail)
+                    copy.caseID = first.caseID
+                    copy.automatedDetection = false
+                    copy.automatedDecision = false
+                    copy.needsApproval = false
+                    copy.decidedBy = first.decidedBy
+                    // Every third shares its instant with the one before.
+                    copy.decidedAt = second.addingTimeInterval(Double(n - n % 3) * 1e-7)
+                    try await copy.create(on: tx)
+                }
+            }
+            let lines = try await client.execute(uri: "/api/v1/statements", method: .get)
+            let ids = lines.text.split(separator: "\n").compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["uuid"] as? String
+            }
+            #expect(ids.count == 1_300, "every decision once, across three page boundaries")
+            #expect(Set(ids).count == ids.count, "no statement repeated at a page boundary")
+            let decidedAt = Dictionary(uniqueKeysWithValues: try await DecisionModel.query(on: db.db).all().map { (UUIDText.lower($0.id!), $0.decidedAt) })
+            let times = ids.compactMap { decidedAt[$0] }
+            #expect(times.count == ids.count && zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "in the order decisions were made")
+        }
+    }
+
     @Test(arguments: Backend.available)
     func theRegisterListsBlocksAndTheirNormalisation(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, _ in

@@ -36,15 +36,16 @@ struct MentionInboxService: Sendable {
 
     /// Newest first, keyset-paginated by (received_at, id).
     func page(status: Status, platform: Platform?, cursor: String?) async throws -> Page {
-        var after: (Date, UUID)?
+        let sqlite = database.isSQLite
+        var after: (time: String, id: UUID)?
         if let cursor {
             let parts = cursor.split(separator: "_")
-            guard parts.count == 2, let seconds = Double(parts[0]), let id = UUIDText.parse(String(parts[1])) else {
+            guard parts.count == 2, StoredTime.isValid(String(parts[0]), sqlite: sqlite), let id = UUIDText.parse(String(parts[1])) else {
                 throw Problem(status: 400, code: "invalid_cursor", field: "cursor", id: "Penanda halaman tidak sah.", en: "'cursor' is not valid.")
             }
-            after = (Date(timeIntervalSince1970: seconds), id)
+            after = (String(parts[0]), id)
         }
-        var query = SQLQueryString("SELECT m.id FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id WHERE m.outcome = ")
+        var query = SQLQueryString("SELECT m.id, \(unsafeRaw: StoredTime.select("m.received_at", as: "received_key", sqlite: sqlite)) FROM mentions m LEFT JOIN mention_replies r ON r.mention_id = m.id WHERE m.outcome = ")
         query.appendInterpolation(bind: MentionOutcome.ignored.rawValue)
         switch status {
         case .open: query.appendLiteral(" AND r.id IS NULL")
@@ -60,17 +61,19 @@ struct MentionInboxService: Sendable {
             query.appendLiteral(" AND m.platform = ")
             query.appendInterpolation(bind: platform.rawValue)
         }
-        if let (time, id) = after {
+        if let after {
+            let time = StoredTime.value(after.time, sqlite: sqlite)
             query.appendLiteral(" AND (m.received_at < ")
-            query.appendInterpolation(bind: time)
+            query.appendInterpolation(time)
             query.appendLiteral(" OR (m.received_at = ")
-            query.appendInterpolation(bind: time)
+            query.appendInterpolation(time)
             query.appendLiteral(" AND m.id < ")
-            query.appendInterpolation(bind: id)
+            query.appendInterpolation(bind: after.id)
             query.appendLiteral("))")
         }
         query.appendLiteral(" ORDER BY m.received_at DESC, m.id DESC LIMIT \(Self.pageSize + 1)")
-        let ids = try await database.sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let rows = try await database.sql.raw(query).all()
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         let pageIDs = Array(ids.prefix(Self.pageSize))
         guard !pageIDs.isEmpty else { return Page(items: [], next: nil) }
         let mentions = Dictionary(try await MentionInboxModel.query(on: database.db).filter(\.$id ~~ pageIDs).all().map { ($0.id!, $0) },
@@ -82,7 +85,11 @@ struct MentionInboxService: Sendable {
             return Item(id: id, platform: m.platform, mentionID: m.mentionID, text: m.text, mentionedAt: m.mentionedAt, receivedAt: m.receivedAt,
                         kind: MentionKind.classify(m.text), reply: replies[id].map(MentionReplyRow.init))
         }
-        let next = ids.count > Self.pageSize ? items.last.map { "\($0.receivedAt.timeIntervalSince1970)_\(UUIDText.lower($0.id))" } : nil
+        var next: String?
+        if ids.count > Self.pageSize {
+            let last = rows[Self.pageSize - 1]
+            next = "\(try StoredTime.decode(last, alias: "received_key", sqlite: sqlite))_\(UUIDText.lower(pageIDs[Self.pageSize - 1]))"
+        }
         return Page(items: items, next: next)
     }
 

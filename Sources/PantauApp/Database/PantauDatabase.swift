@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -177,8 +178,14 @@ public final class PantauDatabase: Sendable {
     }
 
     public func shutdown() async {
+        closed.withLockedValue { $0 = true }
         await databases.shutdownAsync()
     }
+
+    /// Set once shutdown begins: background services stop using the
+    /// database instead of asking a closed one for a connection.
+    private let closed = NIOLockedValueBox(false)
+    var isOpen: Bool { !closed.withLockedValue { $0 } }
 }
 
 /// Lets one task through at a time, in arrival order, without blocking a thread.

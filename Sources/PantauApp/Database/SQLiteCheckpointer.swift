@@ -23,6 +23,7 @@ struct SQLiteCheckpointer: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             // Ends the wait as soon as shutdown starts.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            guard database.isOpen else { return }
             do {
                 try await database.sql.raw("PRAGMA wal_checkpoint(PASSIVE)").run()
                 database.walCatchUp.request()
@@ -30,6 +31,7 @@ struct SQLiteCheckpointer: Service {
                 logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
             }
         }
+        guard database.isOpen else { return }
         try? await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
     }
 }

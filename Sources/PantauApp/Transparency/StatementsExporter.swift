@@ -22,7 +22,7 @@ struct StatementsExporter: Sendable {
         var citation: [String: String] = [:]
         for basis in bases { citation[basis.id ?? ""] = "\(basis.title), \(basis.article)" }
         if format == .csv { try await write(StatementOfReasons.csvHeader) }
-        var after: (Date, String)? = nil
+        var after: (time: String, id: UUID)? = nil
         while true {
             let page = try await self.page(since: since, until: until, after: after)
             if page.isEmpty { break }
@@ -38,10 +38,12 @@ struct StatementsExporter: Sendable {
         }
     }
 
-    /// One page after the cursor (decided_at, id), by the index on those columns.
-    private func page(since: Date?, until: Date?, after: (Date, String)?) async throws -> [(source: StatementOfReasons.Source, cursor: (Date, String))] {
+    /// One page after the cursor (decided_at as stored, id), by the index on those columns.
+    private func page(since: Date?, until: Date?, after: (time: String, id: UUID)?) async throws
+        -> [(source: StatementOfReasons.Source, cursor: (time: String, id: UUID))] {
+        let sqlite = database.isSQLite
         var query = SQLQueryString("""
-            SELECT d.id, d.verdict, d.action, d.category_id, d.legal_bases, d.public_reason, d.automated_detection, d.automated_decision,
+            SELECT \(unsafeRaw: StoredTime.select("d.decided_at", as: "decided_key", sqlite: sqlite)), d.id, d.verdict, d.action, d.category_id, d.legal_bases, d.public_reason, d.automated_detection, d.automated_decision,
                    d.state, d.decided_at, d.reviewed_at, c.subject_key, c.subject_platform, c.subject_kind,
                    (SELECT r.channel FROM reports r WHERE r.case_id = c.id ORDER BY r.received_at LIMIT 1) AS first_channel,
                    (SELECT o.number FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.decision_id = d.id LIMIT 1) AS order_number,
@@ -51,13 +53,14 @@ struct StatementsExporter: Sendable {
             """)
         if let since { query.appendInterpolation(unsafeRaw: " AND d.decided_at >= "); query.appendInterpolation(bind: since) }
         if let until { query.appendInterpolation(unsafeRaw: " AND d.decided_at < "); query.appendInterpolation(bind: until) }
-        if let (date, id) = after {
+        if let after {
+            let time = StoredTime.value(after.time, sqlite: sqlite)
             query.appendInterpolation(unsafeRaw: " AND (d.decided_at > ")
-            query.appendInterpolation(bind: date)
+            query.appendInterpolation(time)
             query.appendInterpolation(unsafeRaw: " OR (d.decided_at = ")
-            query.appendInterpolation(bind: date)
+            query.appendInterpolation(time)
             query.appendInterpolation(unsafeRaw: " AND d.id > ")
-            query.appendInterpolation(bind: UUIDText.parse(id)!)
+            query.appendInterpolation(bind: after.id)
             query.appendInterpolation(unsafeRaw: "))")
         }
         query.appendInterpolation(unsafeRaw: " ORDER BY d.decided_at, d.id LIMIT \(Self.pageSize)")
@@ -80,7 +83,7 @@ struct StatementsExporter: Sendable {
                 firstChannel: try row.decode(column: "first_channel", as: String?.self),
                 orderNumber: try row.decode(column: "order_number", as: String?.self),
                 orderItemStatus: try row.decode(column: "item_status", as: String?.self))
-            return (source, (decidedAt, UUIDText.lower(id)))
+            return (source, (try StoredTime.decode(row, alias: "decided_key", sqlite: sqlite), id))
         }
     }
 }
