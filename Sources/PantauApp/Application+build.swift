@@ -80,6 +80,8 @@ public struct PantauServer {
         let database = services.database
         let csrf = CSRFProtection(secret: services.contactCipher.csrfSecret, secureCookies: configuration.secureCookies)
         let router = Router(context: AppRequestContext.self)
+        let routes = Routes(router: router)
+        router.add(middleware: ProtocolMiddleware(routes: routes))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: services.accounts))
@@ -87,10 +89,10 @@ public struct PantauServer {
         var ownHosts: Set<String> = [configuration.host.lowercased()]
         if let url = configuration.publicBaseURL.flatMap(URLComponents.init(string:)), let host = url.host { ownHosts.insert(host.lowercased()) }
         router.add(middleware: BlockLandingMiddleware(checker: services.checker, landingHost: configuration.landingHost, ownHosts: ownHosts))
-        let routes = Routes(router: router)
         routes.get(SitePath.healthz, .everyone) { _, _ in "ok" }
-        routes.get(SitePath.metrics, .everyone) { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+        routes.get(SitePath.metrics, .everyone) { request, context in
+            try MetricsAccess(token: configuration.metricsToken).check(request, remoteAddress: context.remoteAddress)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         routes.get(SitePath.openAPI, .everyone) { _, _ in
@@ -99,7 +101,7 @@ public struct PantauServer {
         }
         // Intake
         ReportsAPIController(intake: intake, database: database, blockNames: services.blocklist.normalizer, maxBodyBytes: configuration.maxJSONBodyBytes,
-                             publicBaseURL: configuration.publicBaseURL).register(on: routes)
+                             publicAddress: configuration.publicAddress).register(on: routes)
         EvidenceAPIController(store: intake.evidence).register(on: routes)
         MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
         StatsAPIController(stats: IntakeStats(database: database)).register(on: routes)

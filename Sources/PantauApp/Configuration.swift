@@ -98,8 +98,12 @@ public struct AppConfiguration: Sendable {
     /// Whether `PANTAU_OFFICIAL_HANDLES` was given: its handles then replace the stored ones at start.
     public var officialHandlesOverride = false
     public var logLevel = "info"
-    /// Mark cookies `Secure` (set when Pantau is served over TLS).
+    /// Mark cookies `Secure`: by default whenever the public URL is https
+    /// (`PANTAU_SECURE_COOKIES` overrides).
     public var secureCookies = false
+    /// Bearer token `/metrics` asks for (`PANTAU_METRICS_TOKEN`); without
+    /// one, only a client on this machine that no proxy forwarded may read it.
+    public var metricsToken: String?
     /// Bcrypt work factor for staff passwords (tests use the minimum, 4).
     public var bcryptCost = 12
     /// A staff session ends this long after sign-in…
@@ -110,6 +114,13 @@ public struct AppConfiguration: Sendable {
     public var initialAdminEmail = "admin@pantau.local"
     /// Public base URL used in links returned by the API.
     public var publicBaseURL: String?
+    /// The address links in answers start with: the configured public URL,
+    /// else the address Pantau listens on — never the request's `Host`
+    /// header, which the client chooses.
+    public var publicAddress: String {
+        if let publicBaseURL { return publicBaseURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
     /// SQLite commit durability: `full` (default) fsyncs every intake commit,
     /// so an acknowledged report survives a power cut; `normal` survives a
     /// crash of Pantau but may lose the last commits on a power cut.
@@ -265,7 +276,20 @@ public struct AppConfiguration: Sendable {
             }
             config.secureCookies = secure == "1" || secure == "true"
         }
-        config.publicBaseURL = env("PANTAU_PUBLIC_URL")
+        if let url = env("PANTAU_PUBLIC_URL") {
+            guard let parts = URLComponents(string: url), ["http", "https"].contains(parts.scheme?.lowercased() ?? ""), parts.host?.isEmpty == false,
+                  parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil else {
+                throw ConfigurationError("PANTAU_PUBLIC_URL: expected http(s)://host[:port][/path], without user, password, query or fragment")
+            }
+            config.publicBaseURL = url
+            if env("PANTAU_SECURE_COOKIES") == nil { config.secureCookies = parts.scheme?.lowercased() == "https" }
+        }
+        if let token = env("PANTAU_METRICS_TOKEN") {
+            guard token.count >= 16, token.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+                throw ConfigurationError("PANTAU_METRICS_TOKEN: expected at least 16 visible ASCII characters")
+            }
+            config.metricsToken = token
+        }
         if let sync = env("PANTAU_SQLITE_SYNCHRONOUS")?.lowercased() {
             guard ["full", "normal"].contains(sync) else {
                 throw ConfigurationError("PANTAU_SQLITE_SYNCHRONOUS: expected full or normal, got '\(sync)'")

@@ -60,6 +60,8 @@ public enum MentionParser {
                 if let subject = try? SubjectCanonicalizer.handle(handle, platform: platform) { add(subject, word) }
             } else if looksLikeURL(word) {
                 urlsInText.append(word)
+            } else if let domain = bareDomain(word) {
+                urlsInText.append("http://" + domain)
             }
         }
         for url in urls + urlsInText {
@@ -111,6 +113,29 @@ public enum MentionParser {
         guard let slash = lower.firstIndex(of: "/") else { return false }
         let host = lower[..<slash]
         return host.containsASCII(".") && host.split(separator: ".").last.map { $0.count >= 2 && $0.allSatisfy(\.isLetter) } == true
+    }
+
+    /// Top-level domains that are also common file extensions: a bare
+    /// `video.mov`, `foto.zip` or `skrip.sh` in a sentence is a file, not a
+    /// site (with a scheme or a path such names are still taken as links).
+    static let fileExtensionDomains: Set<String> = ["zip", "mov", "sh", "py", "md", "pl", "rs", "so", "ps"]
+
+    /// A website named as people write it, without a scheme ("ada situs judi
+    /// namasitus.com"): letters, digits and hyphens in dot-separated labels,
+    /// under a listed public suffix with a registered name before it.
+    /// Numbers ("1.350.000"), times ("09.00"), abbreviations ("a.n.", "dll.")
+    /// and file names ("video.mp4") are not.
+    static func bareDomain(_ word: String) -> String? {
+        let host = word.lowercased()
+        guard host.count <= 253, host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."),
+              host.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "." })
+        else { return nil }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.allSatisfy({ (1...63).contains($0.count) && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
+              let tld = labels.last, tld.allSatisfy(\.isLetter) || tld.hasPrefix("xn--"), !fileExtensionDomains.contains(String(tld)),
+              PublicSuffix.registeredDomain(of: host) != nil
+        else { return nil }
+        return host
     }
 
     private static func trimPunctuation(_ word: String) -> String {

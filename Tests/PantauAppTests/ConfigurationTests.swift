@@ -11,6 +11,16 @@ import Testing
         #expect(config.officialHandles[.tiktok] == "kemkominfo")
     }
 
+    /// Cookies are `Secure` whenever the public address is https, unless said otherwise.
+    @Test func cookiesAreSecureWhenThePublicAddressIsHTTPS() throws {
+        #expect(try AppConfiguration.load(environment: [:]).secureCookies == false)
+        let https = try AppConfiguration.load(environment: ["PANTAU_PUBLIC_URL": "https://aduan.example.go.id/"])
+        #expect(https.secureCookies && https.publicAddress == "https://aduan.example.go.id")
+        #expect(try AppConfiguration.load(environment: ["PANTAU_PUBLIC_URL": "http://10.1.2.3:8080"]).secureCookies == false)
+        #expect(try AppConfiguration.load(environment: ["PANTAU_PUBLIC_URL": "https://a.example", "PANTAU_SECURE_COOKIES": "false"]).secureCookies == false)
+        #expect(try AppConfiguration.load(environment: ["PANTAU_HOST": "::1", "PANTAU_PORT": "8081"]).publicAddress == "http://[::1]:8081")
+    }
+
     @Test func flagsWinOverTheEnvironment() throws {
         let config = try AppConfiguration.load(environment: ["PANTAU_PORT": "9000", "PANTAU_DATABASE_URL": "sqlite:///tmp/a.sqlite"],
                                                port: 9100, databaseURL: "sqlite://b.sqlite")
@@ -31,6 +41,9 @@ import Testing
         (["PANTAU_DNS_ALLOW_TRANSFER": "10.0.0.0/33"], "PANTAU_DNS_ALLOW_TRANSFER"),
         (["PANTAU_DNS_TSIG_KEYS": "isp-a:c2hvcnQ="], "PANTAU_DNS_TSIG_KEYS"),
         (["PANTAU_DNS_TCP_PER_CLIENT": "0"], "PANTAU_DNS_TCP_PER_CLIENT"),
+        (["PANTAU_PUBLIC_URL": "javascript:alert(1)"], "PANTAU_PUBLIC_URL"),
+        (["PANTAU_PUBLIC_URL": "https://user:pw@aduan.example"], "PANTAU_PUBLIC_URL"),
+        (["PANTAU_METRICS_TOKEN": "short"], "PANTAU_METRICS_TOKEN"),
     ])
     func badValuesStopStartUpNamingTheVariable(environment: [String: String], variable: String) {
         do {

@@ -379,7 +379,19 @@ import Testing
             #expect(unknown.status == .notFound)
             let bad = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"","text":"x"}]}"#, headers: xToken)
             #expect(bad.status == .unprocessableContent)
+            for id in [#"m\u0000x"#, #"m\u007fx"#, "m x"] {
+                let control = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"\#(id)","text":"@kemkominfo x"}]}"#, headers: xToken)
+                #expect(control.status == .unprocessableContent && control.text.contains("mentions[0].id"), "\(id)")
+            }
+            let nulAuthor = try await client.postJSON("/api/v1/platforms/x/mentions", #"{"mentions":[{"id":"m-9","author":"a\u0000b","text":"x"}]}"#, headers: xToken)
+            #expect(nulAuthor.status == .unprocessableContent && nulAuthor.text.contains("mentions[0].author"))
             #expect(try await db.count("reports") == 4)
+            // A website named without a scheme, as people write it.
+            let bare = try await client.postJSON("/api/v1/platforms/x/mentions",
+                                                 #"{"mentions":[{"id":"m-bare","text":"@kemkominfo ada situs judi namasitus.com, lihat video.mp4 juga"}]}"#, headers: xToken)
+            let bareReports = try #require(try bare.json()["reports"] as? [[String: Any]])
+            #expect(bareReports.compactMap { ($0["subject"] as? [String: Any])?["key"] as? String } == ["web:domain:namasitus.com"], "\(bare.text)")
+            #expect(try await db.count("reports") == 5)
         }
     }
 
@@ -426,8 +438,65 @@ import Testing
         }
     }
 
+    /// `/metrics` is this machine's (a client a proxy forwarded is not), or
+    /// whoever holds the metrics token.
+    @Test func metricsAreForThisMachineOrTheTokenHolder() async throws {
+        try await withApp(.sqlite, testing: .live) { client, _, _ in
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .ok, "a client on 127.0.0.1")
+            let forwarded = try await client.execute(uri: "/metrics", method: .get, headers: [.init("X-Forwarded-For")!: "203.0.113.9"])
+            #expect(forwarded.status == .forbidden && !forwarded.text.contains("pantau_"))
+        }
+        let token = "metrik-rahasia-0123456789"
+        try await withApp(.sqlite, configure: { $0.metricsToken = token }) { client, _, _ in
+            let anonymous = try await client.execute(uri: "/metrics", method: .get)
+            #expect(anonymous.status == .unauthorized && !anonymous.text.contains("pantau_"))
+            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-0123456789"]).status == .unauthorized)
+            let scraped = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(scraped.status == .ok && scraped.text.contains("pantau_"))
+        }
+    }
+
+    /// The smaller findings of the security run, each refused.
+    @Test(arguments: Backend.available)
+    func theAPITakesOnlyStrictJSONSaysNosniffAndLinksToItsOwnAddress(backend: Backend) async throws {
+        try await withApp(backend, configure: { $0.publicBaseURL = "https://aduan.example.go.id" }) { client, _, db in
+            let report = #"{"url":"https://www.tiktok.com/@a/video/7301234567890300123","category":"perjudian"}"#
+            // A form on another site can post text/plain: refused before the body is read.
+            let plain = try await client.execute(uri: "/api/v1/reports", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: report))
+            #expect(plain.status == .unsupportedMediaType && plain.text.contains("unsupported_media_type"))
+            let none = try await client.execute(uri: "/api/v1/reports", method: .post, body: ByteBuffer(string: report))
+            #expect(none.status == .unsupportedMediaType)
+            // Only JSON every reader agrees on.
+            for bad in [#"{"url":"https://x.example/","category":"hoaks",}"#, #"{"url":"https://x.example/","category":"hoaks"} x"#,
+                        #"{"url":'https://x.example/',"category":"hoaks"}"#, #"{"url":"https://x.example/","category":"hoaks","n":01}"#,
+                        String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
+                let response = try await client.execute(uri: "/api/v1/reports", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: bad))
+                #expect(response.status == .badRequest && response.text.contains("invalid_json"), "\(bad.prefix(60)) → \(response.status)")
+            }
+            #expect(try await db.count("reports") == 0, "nothing written")
+            // The status link uses the configured address, not the Host header the client chose.
+            let created = try await client.execute(uri: "/api/v1/reports", method: .post,
+                                                   headers: [.contentType: "application/json; charset=utf-8"], body: ByteBuffer(string: report))
+            #expect(created.status == .created, "\(created.text)")
+            let statusURL = try #require(try json(created)["status_url"] as? String)
+            #expect(statusURL.hasPrefix("https://aduan.example.go.id/aduan/"), "\(statusURL)")
+            // Every answer, not only pages, says nosniff.
+            for uri in ["/api/v1/stats", "/openapi.yaml", "/static/pantau.css", "/api/v1/nothing-here", "/tidak-ada"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.headers[.init("X-Content-Type-Options")!] == "nosniff", "\(uri)")
+            }
+            // A path that exists for other methods answers 405 with Allow; one that does not, 404.
+            let trace = try await client.execute(uri: "/api/v1/reports", method: .init("TRACE")!)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "POST" && trace.text.contains("method_not_allowed"))
+            let delete = try await client.execute(uri: "/lapor", method: .delete)
+            #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "GET, POST" && delete.text.contains("<html"))
+            #expect(try await client.execute(uri: "/api/v1/reports/ADU-20261124-0000000000", method: .put).status == .methodNotAllowed)
+            #expect(try await client.execute(uri: "/api/v1/nothing-here", method: .init("TRACE")!).status == .notFound)
+        }
+    }
+
     @Test func serviceEndpoints() async throws {
-        try await withApp(.sqlite) { client, _, _ in
+        try await withApp(.sqlite, testing: .live) { client, _, _ in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok && health.text == "ok")
             _ = try await client.postJSON("/api/v1/reports", #"{"url":"https://metrics.example/","category":"hoaks"}"#)

@@ -20,6 +20,32 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(result.categoryHint == "perjudian")
     }
 
+    /// Websites as people write them, without a scheme, and what only looks like one.
+    @Test(arguments: [
+        ("ada situs judi namasitus.com tolong diblokir", ["namasitus.com"]),
+        ("cek Slot-Gacor88.co.id, bahaya!", ["slot-gacor88.co.id"]),
+        ("link: www.judi-online.xyz.", ["www.judi-online.xyz"]),
+        ("dua situs (bokepviral.net) dan judi.online", ["bokepviral.net", "judi.online"]),
+        ("lihat video.mp4 dan foto.zip di sini", []),
+        ("transfer a.n. Budi Rp1.350.000 jam 09.00 dll.", []),
+        ("domain co.id dan go.id itu milik negara", []),
+        ("baca README.md dan jalankan install.sh", []),
+        ("nama.tanpa-tld-nyata dan x..com dan -a.com", []),
+    ])
+    func findsBareDomainsButNotFileNamesNumbersOrAbbreviations(text: String, hosts: [String]) {
+        let result = MentionParser.parse(text: "@kemkominfo " + text, urls: [], inReplyTo: nil, platform: .x, officialHandles: ["kemkominfo"], categories: categories)
+        #expect(result.targets.map(\.subject.key) == hosts.map { "web:domain:" + $0 }, "\(text)")
+    }
+
+    @Test func registeredDomainsFollowThePublicSuffixList() {
+        #expect(PublicSuffix.registeredDomain(of: "www.namasitus.co.id") == "namasitus.co.id")
+        #expect(PublicSuffix.registeredDomain(of: "a.b.example.com") == "example.com")
+        #expect(PublicSuffix.registeredDomain(of: "co.id") == nil && PublicSuffix.registeredDomain(of: "com") == nil)
+        #expect(PublicSuffix.registeredDomain(of: "judi.tidak-ada-tld") == nil)
+        #expect(PublicSuffix.suffix(of: "x.y.ck") == "y.ck", "a wildcard rule (*.ck)")
+        #expect(PublicSuffix.registeredDomain(of: "www.ck") == "www.ck", "an exception rule (!www.ck)")
+    }
+
     @Test func mostSevereHintWins() {
         #expect(MentionParser.categoryHint(in: "ini hoax dan juga konten pedofil", categories: categories) == "pornografi_anak")
         #expect(MentionParser.categoryHint(in: "Scam! penipuan investasi", categories: categories) == "penipuan")
@@ -292,5 +318,26 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         let generated = (0..<50).map { _ in PasswordPolicy.generate() }
         #expect(Set(generated).count == 50)
         #expect(generated.allSatisfy { $0.count == 20 && PasswordPolicy.problem(with: $0, email: "a@b.id") == nil })
+    }
+}
+
+@Suite struct StrictJSONTests {
+    @Test(arguments: [#"{}"#, #"[]"#, #" {"a":[1,-2.5e+3,0,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9"]} "#, #""é""#, "0", "-0.1E2"])
+    func acceptsWhatRFC8259Allows(text: String) throws {
+        try StrictJSON.validate(Array(text.utf8))
+    }
+
+    @Test(arguments: [(#"{"a":1,}"#, 7), (#"[1,]"#, 3), (#"{"a":1} x"#, 8), (#"{'a':1}"#, 1), (#"[01]"#, 2), (#"[1.]"#, 3), (#"["a\x"]"#, 4),
+                      ("[\"a\u{01}\"]", 3), (#"[tru]"#, 4), (#"{"a" 1}"#, 5), ("", 0), (#"[NaN]"#, 1), (#"[+1]"#, 1)])
+    func refusesEverythingElseNamingTheByte(text: String, offset: Int) {
+        #expect(throws: StrictJSON.SyntaxError.self) { try StrictJSON.validate(Array(text.utf8)) }
+        do { try StrictJSON.validate(Array(text.utf8)) } catch { #expect(error.offset == offset, "\(text): \(error.reason)") }
+    }
+
+    @Test func refusesNestingDeeperThanAnyRequestNeeds() {
+        let deep = String(repeating: "[", count: StrictJSON.maximumDepth + 1) + String(repeating: "]", count: StrictJSON.maximumDepth + 1)
+        #expect(throws: StrictJSON.SyntaxError.self) { try StrictJSON.validate(Array(deep.utf8)) }
+        let fine = String(repeating: "[", count: StrictJSON.maximumDepth) + String(repeating: "]", count: StrictJSON.maximumDepth)
+        #expect(throws: Never.self) { try StrictJSON.validate(Array(fine.utf8)) }
     }
 }

@@ -58,7 +58,7 @@ struct MentionsAPIController: Sendable {
             throw APIError(.forbidden, code: "access_denied",
                            message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
         }
-        let body = try await collectBody(request, limit: maxBodyBytes, api: true)
+        let body = try await collectJSONBody(request, limit: maxBodyBytes)
         let batch = try decodeJSON(MentionBatchRequest.self, from: Array(buffer: body))
         guard batch.mentions.count <= Self.maxMentionsPerBatch else {
             throw APIError(.unprocessableContent, code: "too_many", message: "At most \(Self.maxMentionsPerBatch) mentions per request.", field: "mentions")
@@ -70,12 +70,18 @@ struct MentionsAPIController: Sendable {
             func bad(_ field: String, _ message: String) -> APIError {
                 APIError(.unprocessableContent, code: "invalid_mention", message: "mentions[\(i)].\(field): \(message)", field: "mentions[\(i)].\(field)")
             }
-            guard (1...128).contains(id.count), id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else { throw bad("id", "1–128 visible ASCII characters") }
+            guard (1...128).contains(id.count), id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+                throw bad("id", "1–128 visible ASCII characters")
+            }
             guard seen.insert(id).inserted else { throw bad("id", "the same id appears twice in this batch") }
             guard m.text.count <= 10_000, !m.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) else {
                 throw bad("text", "at most 10,000 characters, without control characters")
             }
-            if let author = m.author { guard (1...100).contains(author.count) else { throw bad("author", "1–100 characters") } }
+            if let author = m.author {
+                guard (1...100).contains(author.count), !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                    throw bad("author", "1–100 characters, without control characters")
+                }
+            }
             let urls = m.urls ?? []
             guard urls.count <= 20, urls.allSatisfy({ $0.count <= SubjectCanonicalizer.maximumInputLength }) else { throw bad("urls", "at most 20 URLs of 2,048 characters") }
             var createdAt: Date?

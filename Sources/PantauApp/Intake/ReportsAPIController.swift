@@ -69,7 +69,8 @@ struct ReportsAPIController: Sendable {
     /// The blocklist's names: a ticket follows a block of its site or app.
     let blockNames: BlockNameNormalizer
     let maxBodyBytes: Int
-    let publicBaseURL: String?
+    /// Where links in answers point (`AppConfiguration.publicAddress`).
+    let publicAddress: String
 
     func register(on routes: Routes) {
         routes.post(SitePath.API.reports, .everyone) { request, context in try await create(request, context) }
@@ -77,7 +78,7 @@ struct ReportsAPIController: Sendable {
     }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let body = try await collectBody(request, limit: maxBodyBytes, api: true)
+        let body = try await collectJSONBody(request, limit: maxBodyBytes)
         let bytes = Array(buffer: body)
         let dto: CreateReportRequest = try decodeJSON(CreateReportRequest.self, from: bytes)
         var claim: IdempotencyClaim?
@@ -101,7 +102,7 @@ struct ReportsAPIController: Sendable {
                            message: "This Idempotency-Key was already used for a different request.", field: "Idempotency-Key")
         }
         let response = CreateReportResponse(
-            ticket: report.ticket, statusURL: absoluteURL(SitePath.ticket(report.ticket), request: request),
+            ticket: report.ticket, statusURL: publicAddress + SitePath.ticket(report.ticket),
             caseID: report.caseID, caseReportCount: report.caseReportCount, subject: subject)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .location: SitePath.API.report(report.ticket)]
         if case .replayed = outcome { headers[.init("Idempotent-Replayed")!] = "true" }
@@ -116,11 +117,6 @@ struct ReportsAPIController: Sendable {
         return try jsonResponse(status, status: .ok)
     }
 
-    func absoluteURL(_ path: String, request: Request) -> String {
-        if let base = publicBaseURL { return base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path }
-        if let host = request.head.authority { return "http://\(host)\(path)" }
-        return path
-    }
 }
 
 /// The public status of one report (no reporter data, no other reporters,

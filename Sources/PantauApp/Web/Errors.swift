@@ -155,5 +155,23 @@ func apiPathID(_ context: AppRequestContext, _ name: String = "id") throws -> UU
 
 /// A JSON request body of at most `limit` bytes, decoded.
 func decodeJSONBody<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T {
-    try decodeJSON(type, from: Array(buffer: try await collectBody(request, limit: limit, api: true)))
+    try decodeJSON(type, from: Array(buffer: try await collectJSONBody(request, limit: limit)))
+}
+
+/// A JSON request body of at most `limit` bytes. It must say it is JSON
+/// (checked before a byte is read): a form on any other site can send
+/// `text/plain`, but not `application/json` without the browser asking first.
+func collectJSONBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
+    guard isJSONMediaType(request.headers[.contentType]) else {
+        throw APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                       message: "Send the body as JSON, with the header Content-Type: application/json.", field: "Content-Type")
+    }
+    return try await collectBody(request, limit: limit, api: true)
+}
+
+/// `application/json`, or a `+json` type, with any parameters.
+func isJSONMediaType(_ header: String?) -> Bool {
+    guard let header else { return false }
+    let type = header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
 }

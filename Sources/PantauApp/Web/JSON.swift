@@ -9,6 +9,11 @@ func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         throw APIError(.badRequest, code: "invalid_utf8", message: "The request body is not valid UTF-8.")
     }
     do {
+        try StrictJSON.validate(bytes)
+    } catch {
+        throw APIError(.badRequest, code: "invalid_json", message: "The request body is not valid JSON: \(error.reason) at byte \(error.offset).")
+    }
+    do {
         return try JSONDecoder().decode(T.self, from: Data(bytes))
     } catch let DecodingError.typeMismatch(_, context) {
         let field = fieldName(context.codingPath)

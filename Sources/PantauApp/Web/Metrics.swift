@@ -1,4 +1,6 @@
 import CoreMetrics
+import Hummingbird
+import NIOCore
 import Foundation
 import Metrics
 import PantauCore
@@ -52,4 +54,41 @@ final class PantauMetrics: Sendable {
     }
 
     func render() -> String { registry.emitToString() }
+}
+
+/// Who may read `/metrics` (request counts, queue depths and timings say much
+/// about the regulator's work): with `PANTAU_METRICS_TOKEN` set, whoever sends
+/// it as a bearer token; without, only a client on this machine that no proxy
+/// forwarded — a reverse proxy on the same host connects from loopback too.
+struct MetricsAccess {
+    let token: String?
+
+    func check(_ request: Request, remoteAddress: SocketAddress?) throws {
+        if let token {
+            let sent = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            guard let sent, constantTimeEqual(Array(sent.utf8), Array(token.utf8)) else {
+                throw APIError(.unauthorized, code: "unauthorized", message: "Send the metrics token as 'Authorization: Bearer <token>'.")
+            }
+            return
+        }
+        let forwarded = request.headers[.init("X-Forwarded-For")!] != nil || request.headers[.init("Forwarded")!] != nil
+        guard let remoteAddress, Self.isLoopback(remoteAddress), !forwarded else {
+            throw APIError(.forbidden, code: "metrics_restricted", message: "Metrics are served to this machine only; set PANTAU_METRICS_TOKEN to read them from elsewhere.")
+        }
+    }
+
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4(let v4): v4.address.sin_addr.s_addr.bigEndian >> 24 == 127
+        case .v6: address.ipAddress == "::1"
+        case .unixDomainSocket: true
+        }
+    }
+}
+
+private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for i in a.indices { difference |= a[i] ^ b[i] }
+    return difference == 0
 }

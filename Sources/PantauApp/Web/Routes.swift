@@ -21,6 +21,19 @@ final class Routes: @unchecked Sendable {
         self.router = router
     }
 
+    /// The methods registered for a concrete path (`:name` segments match
+    /// any one segment); empty when no route has this path.
+    func methods(forPath path: String) -> Set<HTTPRequest.Method> {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: Set<HTTPRequest.Method> = []
+        for entry in entries {
+            let pattern = entry.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard pattern.count == segments.count else { continue }
+            if zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }) { methods.insert(entry.method) }
+        }
+        return methods
+    }
+
     typealias Handler<Output> = @Sendable (Request, AppRequestContext) async throws -> Output
 
     func get<Output: ResponseGenerator>(_ path: String, _ access: RouteAccess, use handler: @escaping Handler<Output>) {
@@ -103,6 +116,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext,
                 next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
+        // `/metrics` reads its own token (`MetricsAccess`), not a staff one.
+        if request.uri.path == SitePath.metrics { return try await next(request, context) }
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
