@@ -203,7 +203,47 @@ public enum PasswordPolicy {
         if password.lowercased() == email.lowercased() {
             return ("Kata sandi tidak boleh sama dengan alamat e-mail.", "The password must not be the e-mail address.")
         }
+        if isGuessable(password, email: email) {
+            return ("Kata sandi ini mudah ditebak (kata sandi yang umum dipakai, nama dari alamat e-mail, atau karakter yang berulang atau berurutan). Pakailah beberapa kata acak.",
+                    "This password is easy to guess (a common password, the name in the e-mail address, or repeated or sequential characters). Use a few random words.")
+        }
         return nil
+    }
+
+    /// The passwords guessers try first (zxcvbn's list of the 30,000 most
+    /// common, plus Indonesian favourites), lower case.
+    static let commonPasswords: Set<Substring> = Set(CommonPasswordsData.list.split(separator: "\n"))
+
+    /// True for a password that a guesser reaches early whatever its length:
+    /// one from the common list, or a common one decorated with capitals,
+    /// look-alike digits (`p@ssw0rd`) and digits or symbols before or after
+    /// it (`Password1234`, `!!qwerty2026`), a word repeated (`qwertyqwerty`),
+    /// few distinct characters (`aaaaaaaaaaaa`), a straight run
+    /// (`abcdefghijkl`, `987654321098`), or the name of the e-mail address.
+    public static func isGuessable(_ password: String, email: String) -> Bool {
+        let lower = password.lowercased()
+        if Set(lower).count < 5 || isStraightRun(lower) { return true }
+        let core = lower.trimmingNonLetters()
+        let localPart = email.lowercased().split(separator: "@").first.map(String.init)?.trimmingNonLetters() ?? ""
+        for candidate in [lower, core, core.withoutLookAlikes(), lower.withoutLookAlikes().trimmingNonLetters()] where !candidate.isEmpty {
+            let unit = candidate.repeatedUnit
+            if commonPasswords.contains(Substring(candidate)) || commonPasswords.contains(Substring(unit)) { return true }
+            if !localPart.isEmpty && (candidate == localPart || unit == localPart) { return true }
+        }
+        return false
+    }
+
+    /// Each character one after (or one before) the previous one, digits
+    /// wrapping 9 → 0, as on a keyboard's number row.
+    static func isStraightRun(_ text: String) -> Bool {
+        let values = text.unicodeScalars.map { Int($0.value) }
+        guard values.count > 2 else { return false }
+        func step(_ a: Int, _ b: Int, _ direction: Int) -> Bool {
+            if b - a == direction { return true }
+            let zero = Int(UInt8(ascii: "0")), nine = Int(UInt8(ascii: "9"))
+            return direction == 1 ? (a == nine && b == zero) : (a == zero && b == nine)
+        }
+        return [1, -1].contains { direction in zip(values, values.dropFirst()).allSatisfy { step($0, $1, direction) } }
     }
 
     /// A random password for one-time use: 20 characters from an alphabet
@@ -244,5 +284,33 @@ public enum SameSitePath {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
         default: "-._~!$&'()*+,;=:@/?#%".utf8.contains(byte)
         }
+    }
+}
+
+extension String {
+    /// Without the digits, punctuation and spaces around its letters.
+    fileprivate func trimmingNonLetters() -> String {
+        guard let first = firstIndex(where: \.isLetter), let last = lastIndex(where: \.isLetter) else { return "" }
+        return String(self[first...last])
+    }
+
+    /// Look-alike digits and symbols read as the letters they stand for.
+    fileprivate func withoutLookAlikes() -> String {
+        let letters: [Character: Character] = ["0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                                               "8": "b", "9": "g", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"]
+        return String(map { letters[$0] ?? $0 })
+    }
+
+    /// The shortest piece this text repeats (`qwerty` for `qwertyqwerty`),
+    /// or the text itself.
+    fileprivate var repeatedUnit: String {
+        let characters = Array(self)
+        for length in 1...max(1, characters.count / 2) where characters.count % length == 0 {
+            let unit = characters[0..<length]
+            if stride(from: length, to: characters.count, by: length).allSatisfy({ characters[$0..<$0 + length] == unit }) {
+                return String(unit)
+            }
+        }
+        return self
     }
 }

@@ -138,6 +138,17 @@ func csrfToken(in html: String) -> String? {
                                                  body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=short"))
             #expect(short.status == .unprocessableContent)
             #expect(short.text.contains("minimal 12 karakter"))
+            // Long enough but guessable: a common password dressed up, or one character repeated.
+            for guessable in ["Password1234", "aaaaaaaaaaaa", "Analis2026!!!"] {
+                let refused = try await client.execute(uri: "/akun/sandi", method: .post,
+                                                       headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                       body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=\(guessable)"))
+                #expect(refused.status == .unprocessableContent, "\(guessable)")
+                #expect(refused.text.contains("mudah ditebak"), "\(guessable)")
+            }
+            await #expect(throws: AccountError.self) {
+                _ = try await accounts.createUser(email: "lain@kominfo.test", role: .analyst, platform: nil, password: "Qwerty123456", actor: "test")
+            }
             let changed = try await client.execute(uri: "/akun/sandi", method: .post,
                                                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
                                                    body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=a-much-better-password"))

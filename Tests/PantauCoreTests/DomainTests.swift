@@ -315,6 +315,17 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(PasswordPolicy.problem(with: "a@b.id.a@b.id", email: "A@B.ID.A@B.ID") != nil)
         #expect(PasswordPolicy.problem(with: String(repeating: "x", count: 73), email: "a@b.id") != nil)
         #expect(PasswordPolicy.problem(with: "correct horse battery", email: "a@b.id") == nil)
+        // Long enough, yet among the first a guesser tries.
+        for guessable in ["aaaaaaaaaaaa", "Password1234", "PASSWORD1234!", "p@ssw0rd2026", "qwertyuiop12", "1234567890123",
+                          "abcdefghijkl", "987654321098", "qwertyqwerty", "ababababab12", "iloveyou2026", "2026Bismillah",
+                          "Indonesia2026!", "sitirahma2026", "S1t1rahma!!!!", "trustno1trustno1"] {
+            #expect(PasswordPolicy.isGuessable(guessable, email: "sitirahma@kominfo.go.id"), "\(guessable)")
+            #expect(PasswordPolicy.problem(with: guessable, email: "sitirahma@kominfo.go.id") != nil, "\(guessable)")
+        }
+        for fine in ["correct horse battery", "analyst-password-1", "kopi-tubruk-di-bogor", "Rapat3Desember!kantor", "a-much-better-password"] {
+            #expect(!PasswordPolicy.isGuessable(fine, email: "sitirahma@kominfo.go.id"), "\(fine)")
+        }
+        #expect(PasswordPolicy.commonPasswords.count >= 10_000)
         let generated = (0..<50).map { _ in PasswordPolicy.generate() }
         #expect(Set(generated).count == 50)
         #expect(generated.allSatisfy { $0.count == 20 && PasswordPolicy.problem(with: $0, email: "a@b.id") == nil })
