@@ -20,6 +20,9 @@ Usage: scripts/browser-test.py --binary .build/debug/pantau --screenshots ci-art
 import argparse, hashlib, hmac, http.server, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
+# The platform's webhook and the publishing desk are this test's own servers on
+# loopback, which Pantau refuses to reach unless told so.
+os.environ["PANTAU_OUTBOUND_ALLOW_INTERNAL"] = "true"
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException

@@ -91,6 +91,10 @@ public struct AppConfiguration: Sendable {
     /// Run the delivery worker inside `pantau serve` (turn off when separate
     /// `pantau worker` processes deliver).
     public var embeddedWorker = true
+    /// Let webhooks reach loopback, private and link-local addresses
+    /// (`PANTAU_OUTBOUND_ALLOW_INTERNAL=true`): for tests and a deliberately
+    /// local set-up only; by default Pantau sends only to the public internet.
+    public var outboundAllowInternal = false
     /// Official account handles per platform (`PANTAU_OFFICIAL_HANDLES=tiktok=kemkominfo,x=kemkominfo`).
     public var officialHandles: [Platform: String] = AppConfiguration.defaultOfficialHandles
     /// Print the phases of a bulk blocklist import (`PANTAU_IMPORT_TIMINGS=1`).
@@ -269,6 +273,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("LOG_LEVEL: expected trace, debug, info, notice, warning, error or critical, got '\(level)'")
             }
             config.logLevel = level
+        }
+        if let allow = env("PANTAU_OUTBOUND_ALLOW_INTERNAL") {
+            guard ["1", "true", "0", "false"].contains(allow) else {
+                throw ConfigurationError("PANTAU_OUTBOUND_ALLOW_INTERNAL: expected true or false")
+            }
+            config.outboundAllowInternal = allow == "1" || allow == "true"
         }
         if let secure = env("PANTAU_SECURE_COOKIES") {
             guard ["1", "true", "0", "false"].contains(secure) else {

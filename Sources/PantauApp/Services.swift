@@ -65,7 +65,7 @@ struct Services: Sendable {
             exporter: BlocklistExporter(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost),
             transparency: TransparencyService(database: database, clock: clock, memory: checker.memory),
             campaigns: CampaignService(database: database, clock: clock),
-            officialAccounts: OfficialAccountService(database: database, clock: clock),
+            officialAccounts: OfficialAccountService(database: database, clock: clock, allowInternalWebhooks: configuration.outboundAllowInternal),
             mentionInbox: MentionInboxService(database: database, clock: clock))
     }
 
@@ -81,7 +81,7 @@ struct Services: Sendable {
         return Worker(jobs: [
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
             .deliverOutbox(delivery),
-        ], logger: logger)
+        ], logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
     }
 
     /// The DNS primary of the RPZ zone, when one is configured.

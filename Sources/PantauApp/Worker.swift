@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -28,7 +27,7 @@ enum WorkerJob: Sendable {
     }
 
     /// Does what is due; returns how much it did (0: nothing was due).
-    func runDue(client: HTTPClient) async throws -> Int {
+    func runDue(client: OutboundHTTP) async throws -> Int {
         switch self {
         case .closeOrderBatches(let orders): try await orders.closeDueBatches()
         case .markOverdueItems(let orders): try await orders.markOverdueItems()
@@ -47,10 +46,12 @@ enum WorkerJob: Sendable {
 struct Worker: Service {
     let jobs: [WorkerJob]
     let logger: Logger
+    /// Whether webhooks may reach internal addresses (`OutboundHTTP`).
+    var allowInternalAddresses = false
     var idlePause: Duration = .milliseconds(250)
 
     func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = OutboundHTTP(allowInternal: allowInternalAddresses)
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
@@ -67,7 +68,7 @@ struct Worker: Service {
                 }
             }
         } onGracefulShutdown: {}
-        try? await client.shutdown()
+        await client.shutdown()
     }
 
     /// The jobs of a pass that failed (the others ran).
@@ -78,7 +79,7 @@ struct Worker: Service {
     /// One pass over every job; returns how much was done. A failing job
     /// does not stop the others; the pass then throws what failed.
     @discardableResult
-    func runOnce(client: HTTPClient) async throws -> Int {
+    func runOnce(client: OutboundHTTP) async throws -> Int {
         var done = 0
         var errors: [(job: String, error: any Error)] = []
         for job in jobs {

@@ -57,23 +57,45 @@ final class PublishingReceiver: Sendable {
     /// releases campaigns and publishes their posts (short retries; it gives
     /// up after `giveUpAfter` seconds).
     func withCampaigns(_ backend: Backend, giveUpAfter: Double = 3600,
-                       _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PublishingReceiver, Staff, Worker, HTTPClient) async throws -> Void) async throws {
+                       _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PublishingReceiver, Staff, Worker, OutboundHTTP) async throws -> Void) async throws {
         let receiver = PublishingReceiver()
         try await receiver.start()
         try await withAppAndRoutes(backend, configure: { $0.embeddedWorker = false }) { client, _, accounts, db in
             let worker = try await testWorker(db, giveUpAfter: giveUpAfter, configure: { $0.orderBatchMinutes = 0 })
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = OutboundHTTP(allowInternal: true)
             let comms = try await Staff.make(accounts, "humas@kominfo.test", .comms)
             do {
                 try await body(client, accounts, db, receiver, comms, worker, http)
             } catch {
-                try? await http.shutdown()
+                await http.shutdown()
                 await receiver.stop()
                 throw error
             }
-            try? await http.shutdown()
+            await http.shutdown()
         }
         await receiver.stop()
+    }
+
+    @Test(arguments: Backend.available)
+    func aPublishingWebhookMayNotPointInside(backend: Backend) async throws {
+        try await withAppAndRoutes(backend, configure: { $0.embeddedWorker = false; $0.outboundAllowInternal = false }) { client, _, accounts, db in
+            let comms = try await Staff.make(accounts, "humas@kominfo.test", .comms)
+            let listed = try json(try await client.execute(uri: "/api/v1/accounts", method: .get))["accounts"] as? [[String: Any]] ?? []
+            let id = try #require(listed.first?["id"] as? String)
+            for inside in ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:22/", "http://[::1]:6379/", "http://10.0.0.1/",
+                           "http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://0177.0.0.1/", "https://user:pw@desk.example/",
+                           "http://localhost:8080/", "http://[::ffff:169.254.169.254]/", "http://192.168.1.1/", "http://0.0.0.0:8080/",
+                           "ftp://desk.example/"] {
+                let body = #"{"publish_webhook_url":"\#(inside)","publish_webhook_secret":"a-long-enough-signing-secret"}"#
+                let response = try await client.execute(uri: "/api/v1/accounts/\(id)", method: .post, headers: comms.auth, body: ByteBuffer(string: body))
+                #expect(response.status == .unprocessableContent, "\(inside): \(response.text)")
+                #expect((try json(response)["error"] as? [String: Any])?["code"] as? String == "invalid_webhook_url", "\(inside)")
+            }
+            #expect(try await AccountConnectorModel.query(on: db.db).filter(\.$publishWebhookURL != nil).count() == 0, "nothing was stored")
+            let fine = #"{"publish_webhook_url":"https://desk.kominfo.example/publish","publish_webhook_secret":"a-long-enough-signing-secret"}"#
+            let accepted = try await client.execute(uri: "/api/v1/accounts/\(id)", method: .post, headers: comms.auth, body: ByteBuffer(string: fine))
+            #expect(accepted.status == .ok, "\(accepted.text)")
+        }
     }
 
     /// Points every active account but those in `except` at the receiver, through the API.
@@ -104,7 +126,7 @@ final class PublishingReceiver: Sendable {
         return try json(response)
     }
 
-    func run(_ worker: Worker, _ http: HTTPClient, _ db: PantauDatabase) async throws {
+    func run(_ worker: Worker, _ http: OutboundHTTP, _ db: PantauDatabase) async throws {
         try await worker.runOnce(client: http)  // releases the due campaigns
         try await deliverAll(worker, client: http, database: db)
     }

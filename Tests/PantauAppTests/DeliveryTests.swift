@@ -74,7 +74,7 @@ func startLocalServer(_ router: Router<BasicRequestContext>, port requested: Int
 }
 
 /// Drives the delivery worker until every outbox message is delivered (or a limit).
-func deliverAll(_ worker: Worker, client: HTTPClient, database: PantauDatabase, seconds: Double = 20) async throws {
+func deliverAll(_ worker: Worker, client: OutboundHTTP, database: PantauDatabase, seconds: Double = 20) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         try await worker.runOnce(client: client)
@@ -88,22 +88,22 @@ func deliverAll(_ worker: Worker, client: HTTPClient, database: PantauDatabase, 
     /// A fresh database with the app's services, a platform webhook pointing
     /// at the receiver, and a worker with short retries.
     func withDelivery(_ backend: Backend, batchMinutes: Int = 0,
-                      _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PlatformReceiver, Worker, HTTPClient) async throws -> Void) async throws {
+                      _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, PlatformReceiver, Worker, OutboundHTTP) async throws -> Void) async throws {
         let receiver = PlatformReceiver(secret: "whsec-test-secret")
         try await receiver.start()
         try await withAppAndRoutes(backend, configure: { $0.orderBatchMinutes = batchMinutes; $0.embeddedWorker = false }) { client, _, accounts, db in
             try await PlatformDeliveryModel.query(on: db.db).filter(\.$id == "tiktok")
                 .set(\.$webhookURL, to: "http://127.0.0.1:\(receiver.port)/webhook").set(\.$webhookSecret, to: receiver.secret).update()
             let worker = try await testWorker(db, configure: { $0.orderBatchMinutes = batchMinutes })
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = OutboundHTTP(allowInternal: true)
             do {
                 try await body(client, accounts, db, receiver, worker, http)
             } catch {
-                try? await http.shutdown()
+                await http.shutdown()
                 await receiver.stop()
                 throw error
             }
-            try? await http.shutdown()
+            await http.shutdown()
         }
         await receiver.stop()
     }
@@ -141,6 +141,43 @@ func deliverAll(_ worker: Worker, client: HTTPClient, database: PantauDatabase, 
             // Another pass sends nothing more.
             try await worker.runOnce(client: http)
             #expect(receiver.deliveries.count == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func webhooksReachOnlyThePublicInternetCheckedWhenConnecting(backend: Backend) async throws {
+        try await withDelivery(backend) { client, accounts, db, receiver, worker, _ in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            // A name that resolves to this machine, as one an attacker controls would.
+            try await PlatformDeliveryModel.query(on: db.db).filter(\.$id == "tiktok")
+                .set(\.$webhookURL, to: "http://orders.tiktok.example:\(receiver.port)/webhook").update()
+            let names: @Sendable (String) async -> [NetworkAddress] = { host in
+                host == "orders.tiktok.example" ? [NetworkAddress("127.0.0.1")!] : []
+            }
+            let strict = OutboundHTTP(allowInternal: false, resolve: names)
+            _ = try await decideTakedown(client, analyst, video: 1)
+            try await worker.runOnce(client: strict)
+            #expect(receiver.deliveries.isEmpty, "nothing reached the internal address")
+            let refused = try #require(try await DeliveryAttemptModel.query(on: db.db).first()?.error)
+            #expect(refused.contains("internal network (loopback)"), "\(refused)")
+            #expect(!refused.contains("127.0.0.1") && !refused.contains(String(receiver.port)), "no address or port in the error: \(refused)")
+            await strict.shutdown()
+
+            // Allowed (tests, a local set-up), the request goes to the very
+            // address that was checked: this name exists nowhere but here.
+            let local = OutboundHTTP(allowInternal: true, resolve: names)
+            try await deliverAll(worker, client: local, database: db)
+            #expect(receiver.deliveries.count == 1)
+
+            // A port where nothing listens: the error says so in words, without socket details.
+            try await PlatformDeliveryModel.query(on: db.db).filter(\.$id == "tiktok")
+                .set(\.$webhookURL, to: "http://127.0.0.1:1/webhook").update()
+            _ = try await decideTakedown(client, analyst, video: 2)
+            try await worker.runOnce(client: local)
+            let failed = try await DeliveryAttemptModel.query(on: db.db).filter(\.$error != nil).all().compactMap(\.error)
+            #expect(failed.contains("could not connect"), "\(failed)")
+            #expect(failed.allSatisfy { !$0.contains("127.0.0.1") && !$0.contains(":1") && !$0.lowercased().contains("errno") }, "\(failed)")
+            await local.shutdown()
         }
     }
 
@@ -227,7 +264,7 @@ func deliverAll(_ worker: Worker, client: HTTPClient, database: PantauDatabase, 
             for video in 1...24 { _ = try await decideTakedown(client, analyst, video: video) }
             let second = try await testWorker(db, tune: { $0.name = "second-worker"; $0.batchSize = 3 }, configure: { $0.orderBatchMinutes = 0 })
             let first = try await testWorker(db, tune: { $0.name = "first-worker"; $0.batchSize = 3 }, configure: { $0.orderBatchMinutes = 0 })
-            let http2 = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http2 = OutboundHTTP(allowInternal: true)
             async let a: Void = deliverAll(first, client: http, database: db)
             async let b: Void = deliverAll(second, client: http2, database: db)
             _ = try await (a, b)

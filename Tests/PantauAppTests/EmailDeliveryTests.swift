@@ -81,19 +81,19 @@ final class SMTPReceiver: Sendable {
     /// A worker for platforms without a webhook: TikTok's liaison has an
     /// e-mail address, and the SMTP relay is `mailer` (nil: none configured).
     func withLiaisonOnly(_ backend: Backend, mailer: SMTPMailer?,
-                         _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, Worker, HTTPClient) async throws -> Void) async throws {
+                         _ body: @Sendable (any TestClientProtocol, AccountService, PantauDatabase, Worker, OutboundHTTP) async throws -> Void) async throws {
         try await withAppAndRoutes(backend, configure: { $0.orderBatchMinutes = 0; $0.embeddedWorker = false }) { client, _, accounts, db in
             try await PlatformDeliveryModel.query(on: db.db).filter(\.$id == "tiktok")
                 .set(\.$liaisonName, to: "Tim Legal TikTok").set(\.$liaisonEmail, to: "legal@tiktok.test").update()
             let worker = try await testWorker(db, tune: { $0.mailer = mailer }, configure: { $0.orderBatchMinutes = 0 })
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = OutboundHTTP(allowInternal: true)
             do {
                 try await body(client, accounts, db, worker, http)
             } catch {
-                try? await http.shutdown()
+                await http.shutdown()
                 throw error
             }
-            try? await http.shutdown()
+            await http.shutdown()
         }
     }
 

@@ -31,7 +31,7 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
 
     /// Three TikTok takedown orders, delivered; returns (order ids, tickets) in decision order.
     func threeDeliveredOrders(_ client: any TestClientProtocol, _ accounts: AccountService, _ db: PantauDatabase, _ worker: Worker,
-                              _ http: HTTPClient) async throws -> (orders: [OrderModel], tickets: [String], analyst: Staff) {
+                              _ http: OutboundHTTP) async throws -> (orders: [OrderModel], tickets: [String], analyst: Staff) {
         let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
         var tickets: [String] = []
         for video in 1...3 {

@@ -37,6 +37,8 @@ struct TestEnvironment: Sendable {
         config.secretKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
         config.logLevel = "warning"
         config.bcryptCost = 4
+        // The tests' webhook receivers listen on loopback.
+        config.outboundAllowInternal = true
         switch backend {
         case .sqlite:
             config.database = .sqlite(path: directory + "/pantau.sqlite")
@@ -128,6 +130,7 @@ extension TestResponse {
 func testWorker(_ db: PantauDatabase, giveUpAfter: Double = 3600, tune: (inout OutboxDelivery) -> Void = { _ in },
                 configure: (inout AppConfiguration) -> Void = { _ in }) async throws -> Worker {
     var configuration = AppConfiguration()
+    configuration.outboundAllowInternal = true
     configure(&configuration)
     let services = try await Services.make(database: db, configuration: configuration, clock: SystemClock(), logger: quietLogger, contactCipher: nil)
     return services.makeWorker {

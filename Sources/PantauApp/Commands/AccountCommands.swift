@@ -274,7 +274,8 @@ struct OfficialAccountsCommand: AsyncParsableCommand {
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    let service = OfficialAccountService(database: database, clock: CommandEnvironment.clock)
+                    let service = OfficialAccountService(database: database, clock: CommandEnvironment.clock,
+                                                         allowInternalWebhooks: config.outboundAllowInternal)
                     guard let account = try await service.accounts().first(where: { $0.platform == p.rawValue && $0.handle == wanted }) else {
                         throw ValidationError("no official account @\(wanted) on \(p.rawValue) is registered (see `pantau official-accounts list`)")
                     }

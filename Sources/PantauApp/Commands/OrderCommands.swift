@@ -116,7 +116,7 @@ struct PlatformCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a platform's webhook URL; prints a new signing secret once (or reads one from stdin).")
         @Option(help: "Platform: \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", "))") var platform: String
-        @Option(help: "https:// (or http:// for local testing) URL that receives the orders") var url: String
+        @Option(help: "https:// URL that receives the orders (a public address; PANTAU_OUTBOUND_ALLOW_INTERNAL=true allows local ones)") var url: String
         @Flag(help: "Read the signing secret from the first line of stdin") var secretStdin = false
         @OptionGroup var db: DatabaseOptions
 
@@ -124,12 +124,12 @@ struct PlatformCommand: AsyncParsableCommand {
             guard let p = Platform(rawValue: platform.lowercased()), p != .web else {
                 throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(platform)'")
             }
-            guard let parsed = URL(string: url), ["https", "http"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-                throw ValidationError("--url: expected an http(s) URL, got '\(url)'")
-            }
             let secret = try signingSecret(fromStdin: secretStdin)
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
+                    if case .failure(let refusal) = OutboundPolicy.check(url: url, allowInternal: config.outboundAllowInternal) {
+                        throw ValidationError("--url: \(refusal.message.en) Got '\(url)'.")
+                    }
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
                     try await database.db.transaction { tx in
                         try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)

@@ -282,16 +282,17 @@ struct DispatchBench: AsyncParsableCommand {
                             var delivery = OutboxDelivery(database: database, orders: service, clock: CommandEnvironment.clock, logger: logger)
                             delivery.name = "bench-worker-\(n + 1)"
                             let worker = Worker(jobs: [.closeOrderBatches(service), .deliverOutbox(delivery)], logger: logger)
-                            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+                            // The receiver is this machine's own, on loopback.
+                            let client = OutboundHTTP(allowInternal: true)
                             do {
                                 while try await OutboxModel.query(on: database.db).filter(\.$status == OutboxStatus.pending.rawValue).count() > 0 {
                                     if try await worker.runOnce(client: client) == 0 { try await Task.sleep(for: .milliseconds(20)) }
                                 }
                             } catch {
-                                try? await client.shutdown()
+                                await client.shutdown()
                                 throw error
                             }
-                            try await client.shutdown()
+                            await client.shutdown()
                         }
                     }
                     try await group.waitForAll()

@@ -59,7 +59,7 @@ protocol CampaignConnector: Sendable {
     /// Publishes once. `body` is the message as JSON (the outbox's copy),
     /// `idempotencyKey` the same on every retry of this post.
     func publish(_ message: CampaignPostMessage, body: String, idempotencyKey: String, account: ConnectorAccount,
-                 client: HTTPClient, timeout: TimeAmount) async -> ConnectorOutcome
+                 client: OutboundHTTP, timeout: TimeAmount) async -> ConnectorOutcome
 }
 
 /// The built-in connector: POSTs the post to the account's configured
@@ -70,7 +70,7 @@ struct WebhookCampaignConnector: CampaignConnector {
     let name = "webhook"
 
     func publish(_ message: CampaignPostMessage, body: String, idempotencyKey: String, account: ConnectorAccount,
-                 client: HTTPClient, timeout: TimeAmount) async -> ConnectorOutcome {
+                 client: OutboundHTTP, timeout: TimeAmount) async -> ConnectorOutcome {
         guard let url = account.webhookURL, !url.isEmpty, let secret = account.webhookSecret, !secret.isEmpty else {
             return .unavailable("no publishing webhook configured for \(account.platform) @\(account.handle)")
         }

@@ -8,6 +8,9 @@ import PantauCore
 struct OfficialAccountService: Sendable {
     let database: PantauDatabase
     let clock: any PantauClock
+    /// Whether a publishing webhook may point at an internal address
+    /// (`PANTAU_OUTBOUND_ALLOW_INTERNAL`; tests and local set-ups only).
+    var allowInternalWebhooks = false
 
     struct Problem: Error, Sendable {
         let status: HTTPResponse.Status
@@ -88,8 +91,9 @@ struct OfficialAccountService: Sendable {
                           en: "Unknown connector (known: \(connectors.names.joined(separator: ", "))).")
         }
         if let url = changes.publishWebhookURL, !url.isEmpty {
-            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""), components.host?.isEmpty == false else {
-                throw Problem(status: .unprocessableContent, code: "invalid_webhook_url", id: "Alamat webhook harus http(s).", en: "The webhook address must be http(s).")
+            if case .failure(let refusal) = OutboundPolicy.check(url: url, allowInternal: allowInternalWebhooks) {
+                throw Problem(status: .unprocessableContent, code: "invalid_webhook_url", id: "Alamat webhook: " + refusal.message.id,
+                              en: "Webhook address: " + refusal.message.en)
             }
         }
         if let secret = changes.publishWebhookSecret, !secret.isEmpty, secret.count < 16 {

@@ -47,7 +47,7 @@ struct OutboxDelivery: Sendable {
 
     /// Leases and sends what is due. Returns the number of messages attempted.
     @discardableResult
-    func runDue(client: HTTPClient) async throws -> Int {
+    func runDue(client: OutboundHTTP) async throws -> Int {
         let leased = try await lease()
         guard !leased.isEmpty else { return 0 }
         let platforms = Dictionary(try await PlatformDeliveryModel.query(on: database.db).all().map { ($0.id ?? "", $0) }, uniquingKeysWith: { a, _ in a })
@@ -116,7 +116,7 @@ struct OutboxDelivery: Sendable {
 
     /// Sends one message by the platform's channel (webhook, else e-mail to
     /// the liaison) and records the outcome.
-    func deliver(_ message: LeasedMessage, platform: PlatformDeliveryModel?, client: HTTPClient) async throws {
+    func deliver(_ message: LeasedMessage, platform: PlatformDeliveryModel?, client: OutboundHTTP) async throws {
         let started = clock.now()
         let startNanos = DispatchTime.now().uptimeNanoseconds
         var status: Int?
@@ -170,7 +170,7 @@ struct OutboxDelivery: Sendable {
     /// Publishes one campaign post through its account's connector and
     /// records the outcome (an account without a connector waits for comms
     /// staff, like an order without a webhook).
-    func publish(_ message: LeasedMessage, post postID: UUID, client: HTTPClient) async throws {
+    func publish(_ message: LeasedMessage, post postID: UUID, client: OutboundHTTP) async throws {
         let started = clock.now()
         let startNanos = DispatchTime.now().uptimeNanoseconds
         let outcome: Outcome
