@@ -27,11 +27,18 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
             name: "PantauCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Decoding checks for evidence images with Debian's libpng and
+        // libjpeg-turbo (libpng-dev, libjpeg62-turbo-dev).
+        .target(
+            name: "CImageCheck",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
         .target(
             name: "PantauDNS",
@@ -48,6 +55,7 @@ let package = Package(
             dependencies: [
                 "PantauCore",
                 "PantauDNS",
+                "CImageCheck",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -70,6 +78,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ]
         ),
         .executableTarget(
@@ -94,6 +103,7 @@ let package = Package(
                 "PantauDNS",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             // Expected exports, read by the golden-file tests from the source tree.
             exclude: ["Golden"]

@@ -102,10 +102,13 @@ public struct PantauServer {
         // Intake
         ReportsAPIController(intake: intake, database: database, blockNames: services.blocklist.normalizer, maxBodyBytes: configuration.maxJSONBodyBytes,
                              publicAddress: configuration.publicAddress).register(on: routes)
-        EvidenceAPIController(store: intake.evidence).register(on: routes)
+        let uploads = UploadGuard(concurrentLimit: configuration.maxConcurrentUploads,
+                                  filesPerAddressPerHour: configuration.uploadsPerAddressPerHour)
+        EvidenceAPIController(store: intake.evidence, ledger: services.evidenceLedger, uploads: uploads).register(on: routes)
         MentionsAPIController(intake: intake, maxBodyBytes: configuration.maxJSONBodyBytes).register(on: routes)
         StatsAPIController(stats: IntakeStats(database: database)).register(on: routes)
-        ReportWebController(intake: intake, database: database, blockNames: services.blocklist.normalizer, csrf: csrf).register(on: routes)
+        ReportWebController(intake: intake, database: database, blockNames: services.blocklist.normalizer, csrf: csrf,
+                            uploads: uploads, ledger: services.evidenceLedger).register(on: routes)
         // Accounts
         StaffWebController(accounts: services.accounts, csrf: csrf, secureCookies: configuration.secureCookies).register(on: routes)
         // Cases

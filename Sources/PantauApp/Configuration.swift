@@ -55,6 +55,14 @@ public struct AppConfiguration: Sendable {
     /// beside the SQLite database.
     public var secretKey: String?
     public var maxEvidenceBytes = 10 * 1024 * 1024
+    /// Uploads (report form with files, evidence API) streaming in at once;
+    /// more are answered 503 before their body is read.
+    public var maxConcurrentUploads = 8
+    /// Evidence files one address may send in an hour (429 beyond).
+    public var uploadsPerAddressPerHour = 30
+    /// How long an uploaded evidence file waits for a report to name it
+    /// before the worker removes it.
+    public var evidenceGraceHours = 24
     public var maxJSONBodyBytes = 1024 * 1024
     /// Reports written in one transaction at most.
     public var intakeBatchSize = 512
@@ -204,6 +212,9 @@ public struct AppConfiguration: Sendable {
             config.secretKey = key
         }
         if let mib = try int("PANTAU_MAX_EVIDENCE_MB", 1...1024) { config.maxEvidenceBytes = mib * 1024 * 1024 }
+        if let n = try int("PANTAU_MAX_CONCURRENT_UPLOADS", 1...1024) { config.maxConcurrentUploads = n }
+        if let n = try int("PANTAU_UPLOADS_PER_ADDRESS_HOUR", 1...100_000) { config.uploadsPerAddressPerHour = n }
+        if let n = try int("PANTAU_EVIDENCE_GRACE_HOURS", 1...8760) { config.evidenceGraceHours = n }
         if let n = try int("PANTAU_INTAKE_BATCH", 1...5000) { config.intakeBatchSize = n }
         if let n = try int("PANTAU_INTAKE_WRITERS", 1...64) { config.intakeWriters = n }
         if let n = try int("PANTAU_BCRYPT_COST", 4...31) { config.bcryptCost = n }

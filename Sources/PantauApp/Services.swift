@@ -16,6 +16,10 @@ struct Services: Sendable {
     let categories: CategoryIndex
     /// Seals and opens reporter contacts (unavailable in processes that never touch them).
     let contactCipher: ContactCipher
+    // Intake
+    /// Evidence files on disk, and when each was uploaded.
+    let evidence: EvidenceStore
+    let evidenceLedger: EvidenceLedger
 
     // Accounts
     let accounts: AccountService
@@ -52,8 +56,11 @@ struct Services: Sendable {
         let blocklist = BlocklistService(database: database, clock: clock, normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone))
         let checker = BlockCheck(database: database, normalizer: blocklist.normalizer,
                                  memory: configuration.blocklistInMemory ? blocklist.memory : nil)
+        let evidence = EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes)
         return Services(
             database: database, configuration: configuration, clock: clock, logger: logger, categories: categories, contactCipher: cipher,
+            evidence: evidence,
+            evidenceLedger: EvidenceLedger(database: database, store: evidence, clock: clock, grace: Double(configuration.evidenceGraceHours) * 3600),
             accounts: AccountService(database: database, clock: clock, configuration: configuration),
             cases: CaseService(database: database, clock: clock, categories: categories, ledger: ledger, appeals: appeals,
                                orders: orders, blocklist: blocklist),
@@ -80,7 +87,7 @@ struct Services: Sendable {
         tune(&delivery)
         return Worker(jobs: [
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
-            .deliverOutbox(delivery),
+            .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)),
         ], logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
     }
 
@@ -106,7 +113,7 @@ struct Services: Sendable {
                                       lanes: configuration.intakeWriters, sqliteSynchronous: configuration.sqliteSynchronous,
                                       metrics: metrics, logger: logger)
         let intake = IntakeService(writer: writer, categories: categories, cipher: contactCipher,
-                                   evidence: EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes),
+                                   evidence: evidence,
                                    clock: clock, officialHandles: official, metrics: metrics)
         return (intake, writer)
     }

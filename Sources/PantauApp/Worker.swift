@@ -14,6 +14,8 @@ enum WorkerJob: Sendable {
     case releaseCampaigns(CampaignService)
     /// Orders and Comms: sends what waits in the outbox.
     case deliverOutbox(OutboxDelivery)
+    /// Intake: removes evidence files no report named within the grace period (hourly).
+    case sweepEvidence(EvidenceJanitor)
 
     /// The job's name in logs.
     var name: String {
@@ -23,6 +25,7 @@ enum WorkerJob: Sendable {
         case .applyBlockSchedule: "apply-block-schedule"
         case .releaseCampaigns: "release-campaigns"
         case .deliverOutbox: "deliver-outbox"
+        case .sweepEvidence: "sweep-evidence"
         }
     }
 
@@ -34,6 +37,7 @@ enum WorkerJob: Sendable {
         case .applyBlockSchedule(let blocklist): try await blocklist.applySchedule() == nil ? 0 : 1
         case .releaseCampaigns(let campaigns): try await campaigns.releaseDue()
         case .deliverOutbox(let delivery): try await delivery.runDue(client: client)
+        case .sweepEvidence(let janitor): try await janitor.runDue()
         }
     }
 }

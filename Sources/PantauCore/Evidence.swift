@@ -14,4 +14,16 @@ public enum EvidenceType {
         if starts(Array("%PDF-".utf8)) { return "application/pdf" }
         return nil
     }
+
+    /// The format's name as people know it (PNG, JPEG, GIF, WebP, PDF).
+    public static func title(_ mediaType: String) -> String {
+        switch mediaType {
+        case "image/png": "PNG"
+        case "image/jpeg": "JPEG"
+        case "image/gif": "GIF"
+        case "image/webp": "WebP"
+        case "application/pdf": "PDF"
+        default: mediaType
+        }
+    }
 }

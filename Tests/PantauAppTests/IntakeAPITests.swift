@@ -398,7 +398,7 @@ import Testing
     @Test(arguments: Backend.available)
     func evidenceIsStoredByHashAndLinked(backend: Backend) async throws {
         try await withApp(backend) { client, env, db in
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("screenshot".utf8)
+            let png = EvidenceFixtures.png
             let upload = try await client.execute(uri: "/api/v1/evidence", method: .post, headers: [.contentType: "image/png"], body: ByteBuffer(bytes: png))
             #expect(upload.status == .created)
             let sha = try #require(try upload.json()["sha256"] as? String)

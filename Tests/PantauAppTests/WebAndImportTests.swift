@@ -38,7 +38,7 @@ import Testing
     func formFilesAReportWithEvidenceAndShowsTheTicket(backend: Backend) async throws {
         try await withApp(backend) { client, _, db in
             let (token, cookie) = try await csrf(client)
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+            let png = EvidenceFixtures.png
             let (body, type) = multipart([("_csrf", token), ("target", "@judi_slot88"), ("platform", "instagram"), ("category", "perjudian"),
                                           ("description", "Akun promosi judi slot"), ("reporter.email", "pelapor@example.id")],
                                          files: [("evidence", "bukti.png", png)])

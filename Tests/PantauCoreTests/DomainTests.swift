@@ -165,15 +165,15 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(throws: CSVReader.ParseError.self) { try CSVReader.parse("a,\"b\nc") }
     }
 
-    @Test func multipartParsesFieldsAndFiles() throws {
-        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nhttps://a.com\r\n--XyZ\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"s.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG\r\n--XyZ--\r\n"
-        let boundary = MultipartForm.boundary(fromContentType: "multipart/form-data; boundary=XyZ")
-        #expect(boundary == "XyZ")
-        let parts = try MultipartForm.parse(Array(body.utf8), boundary: "XyZ")
-        #expect(parts.map(\.name) == ["url", "evidence"])
-        #expect(parts[0].text == "https://a.com")
-        #expect(parts[1].filename == "s.png")
-        #expect(throws: MultipartForm.ParseError.self) { try MultipartForm.parse(Array("garbage".utf8), boundary: "XyZ") }
+    @Test func multipartHeadersGiveTheBoundaryAndTheDisposition() {
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; boundary=XyZ") == "XyZ")
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; boundary=\"a b\"") == "a b")
+        #expect(MultipartHeaders.boundary(fromContentType: "text/plain; boundary=XyZ") == nil)
+        #expect(MultipartHeaders.boundary(fromContentType: "multipart/form-data; boundary=" + String(repeating: "x", count: 71)) == nil)
+        let disposition = "form-data; name=\"evidence\"; filename=\"s.png\""
+        #expect(MultipartHeaders.parameter("name", in: disposition) == "evidence")
+        #expect(MultipartHeaders.parameter("filename", in: disposition) == "s.png")
+        #expect(MultipartHeaders.parameter("filename", in: "form-data; name=url") == nil)
     }
 
     @Test func evidenceTypeIsSniffedFromContent() {

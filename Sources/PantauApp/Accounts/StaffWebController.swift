@@ -56,7 +56,7 @@ struct StaffWebController: Sendable {
     func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let body = try await collectBody(request, limit: 16 * 1024, api: false)
-        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        let form = try await parseWebForm(request: request, body: Array(buffer: body), language: language)
         guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
             throw WebErrorPage(status: .forbidden, language: language)
         }

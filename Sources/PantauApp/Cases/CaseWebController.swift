@@ -304,7 +304,7 @@ struct CaseWebController: Sendable {
     func fileAppeal(_ request: Request) async throws -> Response {
         let language = Language(request: request)
         let body = try await collectBody(request, limit: 64 * 1024, api: false)
-        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+        let form = try await parseWebForm(request: request, body: Array(buffer: body), language: language)
         guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
             throw WebErrorPage(status: .forbidden, language: language)
         }

@@ -6,19 +6,53 @@ import PantauCore
 import SQLKit
 
 /// `POST /api/v1/evidence`: an image or PDF as the raw body; answers its
-/// sha256, to be named in a report's `evidence` list.
+/// sha256, to be named in a report's `evidence` list. The body streams to
+/// disk (never held whole); its declared size and the upload limits are
+/// checked before a byte is read, and the file must decode as its type.
 struct EvidenceAPIController: Sendable {
     let store: EvidenceStore
+    let ledger: EvidenceLedger
+    let uploads: UploadGuard
 
     func register(on routes: Routes) {
-        routes.post(SitePath.API.evidence, .everyone) { request, _ in
-            let body = try await collectBody(request, limit: store.maxBytes, api: true)
-            do {
-                let stored = try store.store(Array(buffer: body))
+        routes.post(SitePath.API.evidence, .everyone) { request, context in try await receive(request, context) }
+    }
+
+    func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let tooLarge = APIError(.contentTooLarge, code: "body_too_large", message: "Evidence files may be at most \(store.maxBytes / 1024 / 1024) MiB.")
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > store.maxBytes { throw tooLarge }
+        do {
+            return try await uploads.admitted(address: context.remoteAddress?.ipAddress ?? "unknown") {
+                let writer = try IncomingEvidence(store: store)
+                let received: ReceivedEvidence
+                do {
+                    for try await chunk in request.body {
+                        try writer.write(chunk.readableBytesView)
+                        // Past the limit the rest is not worth reading.
+                        if writer.size > store.maxBytes { throw tooLarge }
+                    }
+                    received = try writer.finish()
+                } catch {
+                    writer.discard()
+                    throw error
+                }
+                defer { received.discard() }
+                if let rejection = store.check(received) {
+                    throw APIError(.unprocessableContent, code: rejection.code, message: rejection.message, field: "body")
+                }
+                let stored = try store.keep(received)
+                try await ledger.recordUploads([stored])
                 struct Answer: Encodable { let sha256: String; let media_type: String; let size: Int64 }
-                return try jsonResponse(Answer(sha256: stored.sha256, media_type: stored.mediaType, size: stored.size), status: .created)
-            } catch let rejection as EvidenceStore.Rejection {
-                throw APIError(.unprocessableContent, code: rejection.code, message: rejection.message, field: "body")
+                return (try jsonResponse(Answer(sha256: stored.sha256, media_type: stored.mediaType, size: stored.size), status: .created), 1)
+            }
+        } catch let refusal as UploadGuard.Refusal {
+            switch refusal {
+            case .busy:
+                throw APIError(.serviceUnavailable, code: "uploads_busy", message: "Many uploads are in progress; try again in a few seconds.",
+                               retryAfter: UploadGuard.busyRetryAfter)
+            case .tooMany(let seconds):
+                throw APIError(.tooManyRequests, code: "upload_limit", message: "This address has sent its evidence files for the hour.",
+                               retryAfter: seconds)
             }
         }
     }

@@ -10,11 +10,14 @@ struct ReportWebController: Sendable {
     /// The blocklist's names: a ticket follows a block of its site or app.
     let blockNames: BlockNameNormalizer
     let csrf: CSRFProtection
+    /// Bounds on anonymous uploads (shared with the evidence API).
+    let uploads: UploadGuard
+    let ledger: EvidenceLedger
 
     func register(on routes: Routes) {
         routes.get(SitePath.home, .everyone) { request, _ in htmlResponse(HomeView(language: Language(request: request)).render()) }
         routes.get(SitePath.reportForm, .everyone) { request, _ in showForm(request) }
-        routes.post(SitePath.reportForm, .everyone) { request, _ in try await submit(request) }
+        routes.post(SitePath.reportForm, .everyone) { request, context in try await submit(request, context) }
         routes.get(SitePath.ticketLookup, .everyone) { request, _ in lookup(request) }
         routes.get(SitePath.ticket, .everyone) { request, context in try await showTicket(request, context) }
         routes.get(SitePath.style, .everyone) { _, _ in
@@ -35,13 +38,58 @@ struct ReportWebController: Sendable {
         renderForm(request, model: ReportFormModel(), status: .ok)
     }
 
-    func submit(_ request: Request) async throws -> Response {
+    /// The report form arrives as multipart (files stream to disk; the CSRF
+    /// cookie, the declared size and the upload limits are checked before a
+    /// byte of the body is read, the form's token as its first field) or,
+    /// without files, URL-encoded.
+    func submit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let body = try await collectBody(request, limit: intake.evidence.maxBytes * ReportValidator.maximumEvidenceCount + 1024 * 1024, api: false)
-        let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
-        guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
+        guard let boundary = MultipartHeaders.boundary(fromContentType: request.headers[.contentType] ?? "") else {
+            let body = try await collectBody(request, limit: 256 * 1024, api: false)
+            let form = try await parseWebForm(request: request, body: Array(buffer: body), language: language)
+            guard csrf.verify(request: request, formToken: form.fields[CSRFProtection.fieldName]) else {
+                throw WebErrorPage(status: .forbidden, language: language)
+            }
+            return try await file(form, evidence: [], droppedFiles: 0, request: request, language: language)
+        }
+        guard let cookie = request.cookies[CSRFProtection.cookieName]?.value, csrf.isValid(cookie) else {
             throw WebErrorPage(status: .forbidden, language: language)
         }
+        let limits = FormStreamLimits(totalBytes: intake.evidence.maxBytes * ReportValidator.maximumEvidenceCount + 1024 * 1024,
+                                      maximumFiles: ReportValidator.maximumEvidenceCount)
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limits.totalBytes {
+            throw WebErrorPage(status: .contentTooLarge, language: language)
+        }
+        do {
+            return try await uploads.admitted(address: context.remoteAddress?.ipAddress ?? "unknown") {
+                let streamed: StreamedForm
+                do {
+                    streamed = try await receiveMultipartForm(request.body, boundary: boundary, limits: limits, store: intake.evidence,
+                                                              firstField: (CSRFProtection.fieldName, { csrf.verify(request: request, formToken: $0) }))
+                } catch {
+                    switch error as? FormStreamFailure {
+                    case .forbidden?: throw WebErrorPage(status: .forbidden, language: language)
+                    case .tooLarge?: throw WebErrorPage(status: .contentTooLarge, language: language)
+                    default: throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Formulir rusak.", "The form data is malformed."))
+                    }
+                }
+                defer { streamed.discardFiles() }
+                let response = try await file(streamed.form, evidence: streamed.files, droppedFiles: streamed.droppedFiles,
+                                              request: request, language: language)
+                return (response, streamed.files.count + streamed.droppedFiles)
+            }
+        } catch let refusal as UploadGuard.Refusal {
+            switch refusal {
+            case .busy: throw WebErrorPage(status: .serviceUnavailable, language: language, retryAfter: UploadGuard.busyRetryAfter)
+            case .tooMany(let seconds): throw WebErrorPage(status: .tooManyRequests, language: language, retryAfter: seconds)
+            }
+        }
+    }
+
+    /// Validates the fields and the evidence; files the report, or shows the
+    /// form again with every value kept. Evidence files still in `incoming/`
+    /// afterwards are the caller's to discard.
+    private func file(_ form: ParsedForm, evidence: [ReceivedEvidence], droppedFiles: Int, request: Request, language: Language) async throws -> Response {
         var model = ReportFormModel()
         model.target = form.fields["target"] ?? ""
         model.platform = form.fields["platform"] ?? ""
@@ -62,19 +110,20 @@ struct ReportWebController: Sendable {
             model.errors[error.field == "url" || error.field == "handle" ? "target" : error.field] = language == .en ? error.message : error.messageID
             return renderForm(request, model: model, status: .unprocessableContent)
         }
-        // Evidence is checked in full before any file is written.
-        let files = form.files.filter { !$0.body.isEmpty }
-        guard files.count <= ReportValidator.maximumEvidenceCount else {
+        // Evidence is checked in full before any file is kept.
+        guard droppedFiles == 0 else {
             model.errors["evidence"] = language.t("Paling banyak \(ReportValidator.maximumEvidenceCount) berkas.", "At most \(ReportValidator.maximumEvidenceCount) files.")
             return renderForm(request, model: model, status: .unprocessableContent)
         }
-        for file in files {
-            if let rejection = intake.evidence.check(file.body) {
+        for file in evidence {
+            if let rejection = intake.evidence.check(file) {
                 model.errors["evidence"] = "\(file.filename ?? "berkas"): " + (language == .en ? rejection.message : rejection.messageID)
                 return renderForm(request, model: model, status: .unprocessableContent)
             }
         }
-        let stored = try files.map { try intake.evidence.store($0.body) }
+        var stored: [StoredEvidence] = []
+        for file in evidence { stored.append(try intake.evidence.keep(file)) }
+        try await ledger.recordUploads(stored)
         let outcome = try await intake.submit(input, channel: .web, uploadedEvidence: stored)
         guard let ticket = outcome.record?.reports.first?.ticket else { throw WebErrorPage(status: .internalServerError, language: language) }
         // Post/redirect/get: a reload of the confirmation never re-sends the report.
@@ -114,7 +163,6 @@ struct ParsedForm {
     var fields: [String: String] = [:]
     /// Every value in order (check boxes and multiple selects repeat a name).
     var pairs: [(String, String)] = []
-    var files: [MultipartForm.Part] = []
 
     func values(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
 
@@ -125,23 +173,20 @@ struct ParsedForm {
 }
 
 /// The fields (and files) of a posted form, multipart or URL-encoded.
-func parseWebForm(request: Request, body: [UInt8], language: Language) throws -> ParsedForm {
+func parseWebForm(request: Request, body: [UInt8], language: Language) async throws -> ParsedForm {
     let contentType = request.headers[.contentType] ?? ""
     var form = ParsedForm()
-    if let boundary = MultipartForm.boundary(fromContentType: contentType) {
-        let parts: [MultipartForm.Part]
-        do { parts = try MultipartForm.parse(body, boundary: boundary) } catch {
-            throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Formulir rusak.", "The form data is malformed."))
+    if let boundary = MultipartHeaders.boundary(fromContentType: contentType) {
+        // Staff forms carry no files here: file parts are skipped.
+        let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+            continuation.yield(ByteBuffer(bytes: body))
+            continuation.finish()
         }
-        for part in parts {
-            if part.filename != nil {
-                if part.name == "evidence" { form.files.append(part) }
-            } else {
-                guard let text = String(validating: part.body, as: UTF8.self) else {
-                    throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Teks bukan UTF-8.", "The text is not valid UTF-8."))
-                }
-                form.add(part.name, text)
-            }
+        do {
+            form = try await receiveMultipartForm(chunks, boundary: boundary, limits: FormStreamLimits(totalBytes: body.count, maximumFiles: 0),
+                                                  store: nil, firstField: nil).form
+        } catch {
+            throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Formulir rusak.", "The form data is malformed."))
         }
     } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
         guard let text = String(validating: body, as: UTF8.self) else {

@@ -56,7 +56,7 @@ struct CSRFProtection: Sendable {
 /// with it (API tokens carry no ambient credential, so they need none).
 func parseStaffForm(_ request: Request, _ context: AppRequestContext, language: Language, limit: Int = 256 * 1024) async throws -> ParsedForm {
     let body = try await collectBody(request, limit: limit, api: false)
-    let form = try parseWebForm(request: request, body: Array(buffer: body), language: language)
+    let form = try await parseWebForm(request: request, body: Array(buffer: body), language: language)
     if case .session(_, let expected) = context.identity?.credential {
         guard let given = form.fields[CSRFProtection.fieldName], constantTimeEqual(given, expected) else {
             throw WebErrorPage(status: .forbidden, language: language)

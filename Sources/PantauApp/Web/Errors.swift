@@ -10,12 +10,15 @@ struct APIError: Error, HTTPResponseError {
     let code: String
     let message: String
     var field: String?
+    /// Seconds to wait before trying again (429, 503), sent as `Retry-After`.
+    var retryAfter: Int?
 
-    init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
+    init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     init(_ error: ReportInputError) {
@@ -26,6 +29,7 @@ struct APIError: Error, HTTPResponseError {
         var fields: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if code == "access_denied" { fields[accessDeniedHeader.name] = accessDeniedHeader.value }
         if status == .unauthorized { fields[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
         return fields
     }
 
@@ -90,6 +94,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Reads the whole body up to `limit` bytes, answering 413 beyond it.
 func collectBody(_ request: Request, limit: Int, api: Bool) async throws -> ByteBuffer {
     do {
+        // A body declared larger than the limit is refused before any of it is read.
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw HTTPError(.contentTooLarge) }
         return try await request.body.collect(upTo: limit)
     } catch {
         if api {

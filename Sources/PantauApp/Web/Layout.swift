@@ -86,15 +86,18 @@ struct WebErrorPage: Error, HTTPResponseError {
     let language: Language
     var detail: String?
     var kind: Kind = .general
+    /// Seconds to wait before trying again (429, 503), sent as `Retry-After`.
+    var retryAfter: Int?
 
     /// What went wrong, where the status alone does not say it.
     enum Kind: Sendable { case general, accessDenied }
 
-    init(status: HTTPResponse.Status, language: Language, detail: String? = nil, kind: Kind = .general) {
+    init(status: HTTPResponse.Status, language: Language, detail: String? = nil, kind: Kind = .general, retryAfter: Int? = nil) {
         self.status = status
         self.language = language
         self.detail = detail
         self.kind = kind
+        self.retryAfter = retryAfter
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -108,6 +111,11 @@ struct WebErrorPage: Error, HTTPResponseError {
                          l.t("Alamat ini tidak ada. Periksa kembali tautannya.", "This address does not exist. Check the link."))
         case .contentTooLarge: (l.t("Berkas terlalu besar", "File too large"),
                                 l.t("Kiriman Anda melebihi batas ukuran.", "What you sent is larger than allowed."))
+        case .tooManyRequests: (l.t("Terlalu banyak kiriman", "Too many submissions"),
+                                l.t("Dari alamat Anda sudah banyak berkas terkirim. Coba lagi nanti.", "Many files were sent from your address. Try again later."))
+        case .serviceUnavailable: (l.t("Sedang sibuk", "Busy"),
+                                   l.t("Banyak berkas sedang dikirim. Coba lagi sebentar lagi; isian Anda tidak tersimpan.",
+                                       "Many files are being sent right now. Try again in a moment; nothing you sent was kept."))
         case .forbidden: (l.t("Formulir kedaluwarsa", "Form expired"),
                           l.t("Muat ulang formulir lalu kirim lagi.", "Reload the form and send it again."))
         case .internalServerError: (l.t("Terjadi kesalahan", "Something went wrong"),
@@ -122,6 +130,7 @@ struct WebErrorPage: Error, HTTPResponseError {
         ))
         var extra: HTTPFields = [:]
         if kind == .accessDenied { extra[accessDeniedHeader.name] = accessDeniedHeader.value }
+        if let retryAfter { extra[.retryAfter] = String(retryAfter) }
         return htmlResponse(page.render(), status: status, headers: extra)
     }
 }
