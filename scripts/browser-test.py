@@ -17,7 +17,7 @@ given by --screenshots.
 Needs: chromium, chromium-driver (Debian) and selenium (PyPI).
 Usage: scripts/browser-test.py --binary .build/debug/pantau --screenshots ci-artifacts/screenshots
 """
-import argparse, hashlib, hmac, http.server, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import argparse, hashlib, hmac, http.server, json, os, shutil, signal, struct, subprocess, sys, tempfile, threading, time, zlib
 
 os.environ.setdefault("SE_AVOID_STATS", "true")
 # The platform's webhook and the publishing desk are this test's own servers on
@@ -73,6 +73,15 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def small_png(width, height):
+    """A real PNG (grey gradient), as a phone's screenshot would be, but small."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes((x * 255 // width) for x in range(width)) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def main():
@@ -168,6 +177,10 @@ def main():
         driver.find_element(By.ID, "target").send_keys("https://www.tiktok.com/@akunviral/video/7301234567890123456")
         Select(driver.find_element(By.ID, "category")).select_by_value("pornografi")
         driver.find_element(By.ID, "description").send_keys("Video berisi konten pornografi yang disebarkan luas.")
+        screenshot_file = os.path.join(work, "tangkapan-layar.png")
+        with open(screenshot_file, "wb") as f:
+            f.write(small_png(40, 30))
+        driver.find_element(By.ID, "evidence").send_keys(screenshot_file)
         submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         ticket = driver.find_element(By.CSS_SELECTOR, ".ticket").text.strip()
         check("the report gets a ticket", ticket.startswith("ADU-"), ticket)
@@ -185,6 +198,10 @@ def main():
         check("the case is in the queue", len(links) == 1)
         submit(links[0])
         shot("05-kasus.png")
+        thumbs = driver.find_elements(By.CSS_SELECTOR, "img.thumb")
+        check("the uploaded screenshot is on the case page and loads",
+              len(thumbs) == 1 and driver.execute_script("return arguments[0].naturalWidth", thumbs[0]) == 40,
+              f"{len(thumbs)} thumbnails")
 
         # 3. Claim and decide "violating" with reasons.
         submit(driver.find_element(By.ID, "claim"))
