@@ -400,6 +400,10 @@ def main():
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+    # What the walk decided, as statements of reasons, under the DSA Transparency Database's rules.
+    r = subprocess.run([binary, "export", "statements", "--check"], cwd=work, capture_output=True, text=True, timeout=120)
+    check("the walk's decisions are statements the DSA Transparency Database's rules accept",
+          r.returncode == 0 and "all valid" in r.stdout and not r.stdout.startswith("0 statements"), r.stdout[-800:] + r.stderr)
     print(f"{e2e.passed} passed, {e2e.failed} failed; screenshots in {shots}")
     if e2e.failed:
         with open(os.path.join(work, "serve.out")) as f:

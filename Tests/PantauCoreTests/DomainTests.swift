@@ -352,3 +352,38 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(throws: Never.self) { try StrictJSON.validate(Array(fine.utf8)) }
     }
 }
+
+@Suite struct DSATransparencyRulesTests {
+    /// A statement as Pantau wrote it before (one value per field, old
+    /// categories, `:` in the puid, "NONE" values, no facts, no content date).
+    @Test func theRulesRefuseWhatTheDatabaseRefuses() {
+        let old: [String: Any] = [
+            "decision_visibility": "DECISION_VISIBILITY_NONE", "decision_ground": "DECISION_GROUND_NONE",
+            "category": "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT", "category_specification": "pornografi",
+            "content_type": "CONTENT_TYPE_VIDEO", "territorial_scope": ["ID"], "source_type": "SOURCE_ARTICLE_16",
+            "automated_detection": "No", "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED", "application_date": "2026-11-30",
+            "puid": "tiktok:video:7301234567890400001",
+        ]
+        let fields = Set(DSATransparencyRules.problems(in: old).map { String($0.prefix { $0 != ":" }) })
+        #expect(fields == ["decision_visibility", "decision_ground", "category", "category_specification", "content_type",
+                           "territorial_scope", "content_date", "decision_facts", "puid"])
+        let good: [String: Any] = [
+            "decision_visibility": ["DECISION_VISIBILITY_CONTENT_REMOVED"], "decision_ground": "DECISION_GROUND_ILLEGAL_CONTENT",
+            "illegal_content_legal_ground": "UU ITE Pasal 27", "illegal_content_explanation": "Promosi judi.", "decision_facts": "Dilaporkan.",
+            "category": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "category_specification": ["KEYWORD_PHISHING"],
+            "content_type": ["CONTENT_TYPE_OTHER"], "content_type_other": "Website", "content_date": "2026-11-01", "application_date": "2026-11-30",
+            "source_type": "SOURCE_ARTICLE_16", "automated_detection": "No", "automated_decision": "AUTOMATED_DECISION_NOT_AUTOMATED",
+            "puid": "a1b2-c3_d4",
+        ]
+        #expect(DSATransparencyRules.problems(in: good).isEmpty)
+        var missingOther = good
+        missingOther["content_type_other"] = nil
+        #expect(DSATransparencyRules.problems(in: missingOther) == ["content_type_other: is required"])
+        var badDate = good
+        badDate["content_date"] = "1999-12-31"
+        #expect(DSATransparencyRules.problems(in: badDate) == ["content_date: before 2000-01-01"])
+        var tooLong = good
+        tooLong["illegal_content_explanation"] = String(repeating: "x", count: 2_001)
+        #expect(DSATransparencyRules.problems(in: tooLong) == ["illegal_content_explanation: longer than 2000 characters"])
+    }
+}

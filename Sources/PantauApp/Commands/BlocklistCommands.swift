@@ -13,6 +13,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("since"), help: "statements: decisions made from this day on (YYYY-MM-DD, WIB)") var since: String?
     @Option(name: .customLong("until"), help: "statements: decisions made up to and including this day (YYYY-MM-DD, WIB)") var until: String?
     @Option(name: .customLong("format"), help: "statements: jsonl or csv") var statementsFormat: String = "jsonl"
+    @Flag(name: .customLong("check"),
+          help: "statements: check every statement against the EU DSA Transparency Database's submission rules instead of writing them; exit 1 if any fails")
+    var check = false
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -25,13 +28,17 @@ struct ExportCommand: AsyncParsableCommand {
         guard BlocklistExporter.Format(rawValue: format) != nil else {
             throw ValidationError("format: expected one of \(BlocklistExporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), or statements, got '\(format)'")
         }
-        guard since == nil, until == nil else { throw ValidationError("--since and --until belong to `pantau export statements`") }
+        guard since == nil, until == nil, !check else { throw ValidationError("--since, --until and --check belong to `pantau export statements`") }
     }
 
     func run() async throws {
         try await withStartupErrors {
             try await db.withMaintenanceDatabase { database, config in
                 try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                if format == "statements" && check {
+                    try await checkStatements(database)
+                    return
+                }
                 let exporter = BlocklistExporter(database: database, zoneName: config.rpzZone, landingHost: config.landingHost)
                 let handle: FileHandle
                 if output == "-" {
@@ -68,6 +75,33 @@ struct ExportCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension ExportCommand {
+    /// Runs the export through `DSATransparencyRules` (all but the
+    /// territorial scope, Pantau's one documented departure) and says how
+    /// many statements passed, or which failed and why.
+    func checkStatements(_ database: PantauDatabase) async throws {
+        var checked = 0
+        var failures: [String] = []
+        try await StatementsExporter(database: database).export(
+            since: since.flatMap(QueueFilter.parseDay), until: until.flatMap(QueueFilter.parseDay).map { $0.addingTimeInterval(86_400) },
+            format: .jsonl) { text in
+                for line in text.split(separator: "\n") {
+                    checked += 1
+                    guard let statement = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                        failures.append("statement \(checked): not a JSON object")
+                        continue
+                    }
+                    let problems = DSATransparencyRules.problems(in: statement, territorialScope: false)
+                    if !problems.isEmpty { failures.append("\(statement["uuid"] ?? "statement \(checked)"): \(problems.joined(separator: "; "))") }
+                }
+            }
+        for failure in failures.prefix(50) { print(failure) }
+        print("\(checked) statements checked against the DSA Transparency Database's rules: \(failures.isEmpty ? "all valid" : "\(failures.count) invalid")"
+              + " (territorial_scope [\"ID\"] is the one departure)")
+        if !failures.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -3,9 +3,10 @@ import Foundation
 import PantauCore
 import SQLKit
 
-/// Every decision in force (final, or approved under four eyes) as a
-/// statement of reasons, page by page in the order decisions were made —
-/// the API streams them, `pantau export statements` writes a file.
+/// Every decision in force (final, or approved under four eyes) that
+/// restricts something (a takedown order, a network block) as a statement
+/// of reasons, page by page in the order decisions were made — the API
+/// streams them, `pantau export statements` writes a file.
 struct StatementsExporter: Sendable {
     let database: PantauDatabase
     static let pageSize = 500
@@ -21,6 +22,8 @@ struct StatementsExporter: Sendable {
         let bases = try await LegalBasisModel.query(on: database.db).all()
         var citation: [String: String] = [:]
         for basis in bases { citation[basis.id ?? ""] = "\(basis.title), \(basis.article)" }
+        var categoryNames: [String: String] = [:]
+        for category in try await CategoryModel.query(on: database.db).all() { categoryNames[category.id ?? ""] = category.nameEN }
         if format == .csv { try await write(StatementOfReasons.csvHeader) }
         var after: (time: String, id: UUID)? = nil
         while true {
@@ -28,8 +31,8 @@ struct StatementsExporter: Sendable {
             if page.isEmpty { break }
             var text = ""
             for (source, _) in page {
-                let statement = StatementOfReasons(source, platformName: Platform(rawValue: source.subjectPlatform)?.displayName ?? source.subjectPlatform,
-                                                   legalBasisText: { citation[$0] ?? $0 })
+                guard let statement = StatementOfReasons(source, platformName: Platform(rawValue: source.subjectPlatform)?.displayName ?? source.subjectPlatform,
+                                                         legalBasisText: { citation[$0] ?? $0 }, categoryName: { categoryNames[$0] ?? $0 }) else { continue }
                 text += format == .csv ? statement.csvLine() : statement.jsonLine()
             }
             try await write(text)
@@ -46,10 +49,12 @@ struct StatementsExporter: Sendable {
             SELECT \(unsafeRaw: StoredTime.select("d.decided_at", as: "decided_key", sqlite: sqlite)), d.id, d.verdict, d.action, d.category_id, d.legal_bases, d.public_reason, d.automated_detection, d.automated_decision,
                    d.state, d.decided_at, d.reviewed_at, c.subject_key, c.subject_platform, c.subject_kind,
                    (SELECT r.channel FROM reports r WHERE r.case_id = c.id ORDER BY r.received_at LIMIT 1) AS first_channel,
+                   (SELECT MIN(r.received_at) FROM reports r WHERE r.case_id = c.id) AS first_reported_at,
+                   (SELECT COUNT(*) FROM reports r WHERE r.case_id = c.id) AS report_count,
                    (SELECT o.number FROM order_items i JOIN orders o ON o.id = i.order_id WHERE i.decision_id = d.id LIMIT 1) AS order_number,
                    (SELECT i.status FROM order_items i WHERE i.decision_id = d.id LIMIT 1) AS item_status
             FROM decisions d JOIN cases c ON c.id = d.case_id
-            WHERE d.state IN ('final', 'approved')
+            WHERE d.state IN ('final', 'approved') AND d.verdict = 'violating' AND d.action IN ('takedown_order', 'network_block')
             """)
         if let since { query.appendInterpolation(unsafeRaw: " AND d.decided_at >= "); query.appendInterpolation(bind: since) }
         if let until { query.appendInterpolation(unsafeRaw: " AND d.decided_at < "); query.appendInterpolation(bind: until) }
@@ -81,6 +86,8 @@ struct StatementsExporter: Sendable {
                 subjectPlatform: try row.decode(column: "subject_platform", as: String.self),
                 subjectKind: try row.decode(column: "subject_kind", as: String.self),
                 firstChannel: try row.decode(column: "first_channel", as: String?.self),
+                firstReportedAt: try row.decode(column: "first_reported_at", as: Date?.self),
+                reportCount: try row.decode(column: "report_count", as: Int.self),
                 orderNumber: try row.decode(column: "order_number", as: String?.self),
                 orderItemStatus: try row.decode(column: "item_status", as: String?.self))
             return (source, (try StoredTime.decode(row, alias: "decided_key", sqlite: sqlite), id))

@@ -22,14 +22,14 @@ extension OpenAPIDocument {
   /api/v1/statements:
     get:
       security: []
-      summary: 'Statements of reasons: every decision in force, in a schema modelled on the EU DSA Transparency Database (public, no personal data), streamed.'
+      summary: 'Statements of reasons: every decision in force that restricts something, valid under the EU DSA Transparency Database submission rules except territorial_scope ["ID"] (public, no personal data), streamed.'
       parameters:
         - { name: since, in: query, required: false, description: 'decisions made from this day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
         - { name: until, in: query, required: false, description: 'decisions made up to and including this day', schema: { type: string, format: date } }
         - { name: format, in: query, required: false, schema: { type: string, enum: [jsonl, csv], default: jsonl } }
       responses:
         '200':
-          description: 'One statement a line (JSON Lines) or a CSV with a header: uuid, decision_visibility, decision_ground, illegal_content_legal_ground, illegal_content_explanation, category, category_specification, content_type, territorial_scope, source_type, automated_detection, automated_decision, application_date, platform_name, puid, pantau_verdict, pantau_action, pantau_order_number, pantau_order_item_status'
+          description: 'One statement a line (JSON Lines) or a CSV with a header: uuid, decision_visibility, decision_ground, illegal_content_legal_ground, illegal_content_explanation, decision_facts, category, category_specification, category_specification_other, content_type, content_type_other, content_date, application_date, territorial_scope, source_type, automated_detection, automated_decision, puid, platform_name, pantau_subject, pantau_category, pantau_action, pantau_order_number, pantau_order_item_status (lists as JSON arrays)'
           content:
             application/x-ndjson: { schema: { type: string } }
             text/csv: { schema: { type: string } }
