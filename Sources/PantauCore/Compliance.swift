@@ -214,8 +214,23 @@ public struct CompliancePeriod: Sendable, Equatable {
         }
     }
 
+    /// `period` (empty: the quarter, or custom when a day is given) and the
+    /// days `from` and `to`, each checked whenever given. A custom period
+    /// without `to` ends today; without `from` it spans 91 days.
     public static func parse(_ kind: String?, from: String?, to: String?, now: Date) -> Result<CompliancePeriod, Problem> {
-        let chosen = kind.flatMap { $0.isEmpty ? nil : $0 } ?? ((from ?? "").isEmpty ? "quarter" : "custom")
+        func day(_ text: String?, _ name: String) -> Result<Date?, Problem> {
+            guard let text, !text.isEmpty else { return .success(nil) }
+            guard let parsed = QueueFilter.parseDay(text) else {
+                return .failure(Problem(id: "'\(name)' harus tanggal YYYY-MM-DD.", en: "'\(name)' must be a day (YYYY-MM-DD)."))
+            }
+            return .success(parsed)
+        }
+        let start: Date?, end: Date?
+        switch (day(from, "from"), day(to, "to")) {
+        case (.failure(let problem), _), (_, .failure(let problem)): return .failure(problem)
+        case (.success(let first), .success(let last)): (start, end) = (first, last)
+        }
+        let chosen = kind.flatMap { $0.isEmpty ? nil : $0 } ?? (start == nil && end == nil ? "quarter" : "custom")
         guard let parsed = Kind(rawValue: chosen) else {
             return .failure(Problem(id: "Periode harus month, quarter, year atau custom.", en: "'period' must be month, quarter, year or custom."))
         }
@@ -224,15 +239,13 @@ public struct CompliancePeriod: Sendable, Equatable {
         case .quarter: return .success(CompliancePeriod(kind: parsed, from: now.addingTimeInterval(-91 * 86_400), to: now))
         case .year: return .success(CompliancePeriod(kind: parsed, from: now.addingTimeInterval(-365 * 86_400), to: now))
         case .custom:
-            guard let start = from.flatMap(QueueFilter.parseDay), let end = to.flatMap(QueueFilter.parseDay) else {
-                return .failure(Problem(id: "Periode khusus perlu tanggal dari dan sampai (YYYY-MM-DD).",
-                                        en: "A custom period needs 'from' and 'to' days (YYYY-MM-DD)."))
-            }
-            guard start <= end, end.timeIntervalSince(start) <= 3 * 366 * 86_400 else {
+            let last = end ?? QueueFilter.parseDay(QueueFilter.formatDay(now)) ?? now
+            let first = start ?? last.addingTimeInterval(-90 * 86_400)
+            guard first <= last, last.timeIntervalSince(first) <= 3 * 366 * 86_400 else {
                 return .failure(Problem(id: "Tanggal dari harus sebelum tanggal sampai, paling lama 3 tahun.",
                                         en: "'from' must not be after 'to', and a period spans at most 3 years."))
             }
-            return .success(CompliancePeriod(kind: parsed, from: start, to: end.addingTimeInterval(86_400)))
+            return .success(CompliancePeriod(kind: parsed, from: first, to: last.addingTimeInterval(86_400)))
         }
     }
 }

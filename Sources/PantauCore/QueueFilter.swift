@@ -69,19 +69,20 @@ public struct QueueFilter: Sendable, Equatable {
     /// Reads query parameters; unknown values are errors naming the parameter.
     public static func parse(_ parameters: [(String, String)], categories: Set<String>) -> Result<QueueFilter, QueueFilterError> {
         var filter = QueueFilter()
-        for (name, rawValue) in parameters {
-            let value = rawValue.trimmingCharacters(in: .whitespaces)
+        for (name, value) in parameters {
+            // An empty value is no filter (a form's "any" choice); others are taken exactly.
             if value.isEmpty { continue }
             switch name {
             case "status":
-                for part in value.split(separator: ",") {
+                for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     if part == "all" { filter.allStatuses = true; continue }
                     if part == "active" { continue }
                     guard let status = CaseStatus(rawValue: String(part)) else { return .failure(.init(parameter: name, value: value)) }
                     if !filter.statuses.contains(status) { filter.statuses.append(status) }
                 }
             case "category":
-                guard categories.contains(value) else { return .failure(.init(parameter: name, value: value)) }
+                // A well-formed slug that is no category simply matches nothing.
+                guard categories.contains(value) || isSlug(value) else { return .failure(.init(parameter: name, value: value)) }
                 filter.category = value
             case "platform":
                 guard let platform = Platform(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
@@ -108,8 +109,10 @@ public struct QueueFilter: Sendable, Equatable {
                 guard let day = Self.parseDay(value) else { return .failure(.init(parameter: name, value: value)) }
                 if name == "from" { filter.from = day } else { filter.to = day.addingTimeInterval(86_400) }
             case "q":
-                guard value.count <= maximumTextLength else { return .failure(.init(parameter: name, value: String(value.prefix(40)) + "…")) }
-                filter.text = value
+                guard value.unicodeScalars.count <= maximumTextLength else { return .failure(.init(parameter: name, value: String(value.prefix(40)) + "…")) }
+                // Spaces around typed words are not part of the search.
+                let words = value.trimmingCharacters(in: .whitespaces)
+                if !words.isEmpty { filter.text = words }
             case "sort":
                 guard let sort = Sort(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
                 filter.sort = sort
@@ -120,10 +123,19 @@ public struct QueueFilter: Sendable, Equatable {
                 continue // lang, page chrome and the like
             }
         }
-        if let from = filter.from, let to = filter.to, to <= from {
-            return .failure(.init(parameter: "to", value: "before 'from'"))
-        }
+        // `to` before `from` is an empty range: no cases, not an error.
         return .success(filter)
+    }
+
+    /// A category slug's shape: lower-case letters, digits and underscores.
+    public static func isSlug(_ text: String) -> Bool {
+        (1...40).contains(text.count) && text.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" }
+    }
+
+    /// The OpenAPI pattern of `status`: comma-separated statuses, `all` or `active`.
+    public static var statusPattern: String {
+        let words = (["all", "active"] + CaseStatus.allCases.map(\.rawValue)).joined(separator: "|")
+        return "^((\(words))(,(\(words)))*)?$"
     }
 
     /// The filter as query parameters (without the page position), in a
@@ -156,7 +168,7 @@ public struct QueueFilter: Sendable, Equatable {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1970...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+              (0...9999).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
         return Date(timeIntervalSince1970: Double(daysFromCivil(year: year, month: month, day: day)) * 86_400 - 7 * 3600)
     }
@@ -176,7 +188,7 @@ public struct QueueFilter: Sendable, Equatable {
         return "\(stamp.prefix(4))-\(stamp.dropFirst(4).prefix(2))-\(stamp.suffix(2))"
     }
 
-    private static func daysIn(month: Int, year: Int) -> Int {
+    static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -185,7 +197,7 @@ public struct QueueFilter: Sendable, Equatable {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -214,12 +226,38 @@ public struct QueueCursor: Sendable, Equatable {
         self.id = id
     }
 
+    /// The cursor's shape (unanchored), for the API description: a plain
+    /// decimal number (as `text` writes it), `_`, a UUID.
+    public static let pattern = "-?[0-9]{1,20}(\\.[0-9]{1,20})?(e[-+]?[0-9]{1,2})?_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
     public init?(_ text: String) {
-        guard let underscore = text.lastIndex(of: "_"), let value = Double(text[..<underscore]), value.isFinite,
+        guard let underscore = text.lastIndex(of: "_"), Self.isPlainDecimal(text[..<underscore]),
+              let value = Double(text[..<underscore]), value.isFinite,
               let id = UUIDText.parse(String(text[text.index(after: underscore)...]))
         else { return nil }
         self.init(value: value, id: id)
     }
 
     public var text: String { "\(value)_\(UUIDText.lower(id))" }
+
+    /// `-?D{1,20}(.D{1,20})?(e[-+]?D{1,2})?`: what `text` writes, nothing else
+    /// `Double` would read (hex, `inf`, a leading `+`).
+    public static func isPlainDecimal(_ text: Substring) -> Bool {
+        var rest = text[...]
+        func digits(_ range: ClosedRange<Int>) -> Bool {
+            let run = rest.prefix { $0.isASCII && $0.isNumber }
+            guard range.contains(run.count) else { return false }
+            rest = rest.dropFirst(run.count)
+            return true
+        }
+        if rest.first == "-" { rest = rest.dropFirst() }
+        guard digits(1...20) else { return false }
+        if rest.first == "." { rest = rest.dropFirst(); guard digits(1...20) else { return false } }
+        if rest.first == "e" {
+            rest = rest.dropFirst()
+            if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+            guard digits(1...2) else { return false }
+        }
+        return rest.isEmpty
+    }
 }

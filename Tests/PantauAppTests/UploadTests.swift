@@ -256,3 +256,42 @@ final class RawConnection {
         }
     }
 }
+
+/// What Schemathesis found that the other tests had not.
+@Suite(.serialized) struct APIDescriptionFindingsTests {
+    @Test(arguments: Backend.available)
+    func aQueueCursorBeyondAnyCountIsAnsweredNotTrappedOn(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            let analyst = try await Staff.make(accounts, "analis.cursor@kominfo.test", .analyst)
+            _ = try await fileReport(client, url: "https://www.tiktok.com/@a/video/7301234567890777001", category: "perjudian")
+            for value in ["2.9591e68", "-2.9591e68", "9223372036854775807", "1.5"] {
+                let response = try await client.execute(uri: "/api/v1/cases?sort=most_reported&after=\(value)_17efbefe-9f88-40ae-12fe-867c7cb1beec",
+                                                        method: .get, headers: analyst.auth)
+                #expect(response.status == .ok, "\(value): \(response.text)")
+            }
+            // Values the description does not allow are refused, not guessed at.
+            for bad in ["inf_17efbefe-9f88-40ae-12fe-867c7cb1beec", "0x1p3_17efbefe-9f88-40ae-12fe-867c7cb1beec", "+1_17efbefe-9f88-40ae-12fe-867c7cb1beec"] {
+                let response = try await client.execute(uri: "/api/v1/cases?after=\(bad)", method: .get, headers: analyst.auth)
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func periodsTakeOneDayOrNoneAndCheckEveryDayGiven(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, _ in
+            let supervisor = try await Staff.make(accounts, "sup.period@kominfo.test", .supervisor)
+            for query in ["period=custom", "period=custom&from=2026-01-01", "period=custom&to=2026-06-30", "period=", "from=2026-01-01"] {
+                for path in ["/api/v1/compliance", "/api/v1/transparency", "/api/v1/trends"] {
+                    let response = try await client.execute(uri: "\(path)?\(query)", method: .get, headers: supervisor.auth)
+                    #expect(response.status == .ok, "\(path)?\(query): \(response.text)")
+                }
+            }
+            // A day that is no day is refused whatever the period.
+            for path in ["/api/v1/compliance", "/api/v1/transparency", "/api/v1/trends"] {
+                let response = try await client.execute(uri: "\(path)?period=month&to=kemarin", method: .get, headers: supervisor.auth)
+                #expect(response.status == .badRequest, "\(path): \(response.text)")
+            }
+        }
+    }
+}

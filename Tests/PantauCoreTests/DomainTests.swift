@@ -387,3 +387,21 @@ let categories = CategoryIndex(CategoryCatalog.defaults)
         #expect(DSATransparencyRules.problems(in: tooLong) == ["illegal_content_explanation: longer than 2000 characters"])
     }
 }
+
+@Suite struct RFC3339Tests {
+    @Test func readsEveryFormTheDescriptionAllows() throws {
+        let base = try #require(RFC3339.parse("2026-11-24T08:00:00Z"))
+        #expect(base.timeIntervalSince1970 == 1_795_507_200)
+        #expect(RFC3339.parse("2026-11-24t08:00:00z") == base)
+        #expect(RFC3339.parse("2026-11-24T15:00:00+07:00") == base)
+        #expect(RFC3339.parse("2026-11-24T08:00:00.250Z")?.timeIntervalSince(base) == 0.25)
+        // Offsets up to 23:59 and any year are RFC 3339; Foundation's parser refuses some.
+        #expect(abs((RFC3339.parse("2026-11-24T08:00:00-23:14")?.timeIntervalSince(base) ?? 0) - (23 * 3600 + 14 * 60)) < 0.001)
+        #expect(RFC3339.parse("0049-01-15T17:02:13Z") != nil)
+        #expect(RFC3339.parse("2026-12-31T23:59:60Z") != nil)
+        for bad in ["2026-11-24", "2026-11-24T08:00:00", "2026-02-30T08:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T08:00:00+24:00",
+                    "2026-11-24 08:00:00Z", "2026-11-24T08:00:00.Z", " 2026-11-24T08:00:00Z", "2026-11-24T08:00:00Zjunk"] {
+            #expect(RFC3339.parse(bad) == nil, "\(bad)")
+        }
+    }
+}

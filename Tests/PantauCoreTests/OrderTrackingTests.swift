@@ -85,7 +85,13 @@ import Testing
         #expect(custom.kind == .custom && custom.from == QueueFilter.parseDay("2026-11-01") && custom.to == QueueFilter.parseDay("2026-12-01"))
         #expect((try? CompliancePeriod.parse("decade", from: nil, to: nil, now: now).get()) == nil)
         #expect((try? CompliancePeriod.parse("custom", from: "2026-12-02", to: "2026-12-01", now: now).get()) == nil)
-        #expect((try? CompliancePeriod.parse("custom", from: "2026-11-01", to: nil, now: now).get()) == nil)
+        // One day given: the other is today, or 90 days before `to`.
+        let fromOnly = try CompliancePeriod.parse("custom", from: "2026-11-01", to: nil, now: now).get()
+        #expect(fromOnly.from == QueueFilter.parseDay("2026-11-01") && fromOnly.to == QueueFilter.parseDay(QueueFilter.formatDay(now))!.addingTimeInterval(86_400))
+        let toOnly = try CompliancePeriod.parse(nil, from: nil, to: "2026-11-30", now: now).get()
+        #expect(toOnly.kind == .custom && toOnly.from == QueueFilter.parseDay("2026-09-01"))
+        // A day that is no day is refused even when the period does not use it.
+        #expect((try? CompliancePeriod.parse("month", from: nil, to: "kemarin", now: now).get()) == nil)
     }
 }
 

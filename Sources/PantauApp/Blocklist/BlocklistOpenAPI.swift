@@ -7,7 +7,7 @@ extension OpenAPIDocument {
     get:
       security: []
       summary: Is this name blocked, and why? (public). Any URL or name; answered for its normalised form.
-      parameters: [{ name: name, in: query, required: true, schema: { type: string }, example: 'https://v16.tiktok.com/video' }]
+      parameters: [{ name: name, in: query, required: true, description: 'A domain (Unicode or punycode), a URL or an app name.', schema: { type: string, minLength: 1, maxLength: 2048 }, example: 'https://v16.tiktok.com/video' }]
       responses:
         '200':
           description: 'status: blocked | allowed | not_blocked; blocked_by: entry (e.g. *.tiktok.com), matched_by (exact | subdomains | ip), since, reason, legal_bases, app, proposal, appeal (link); allowed_by: entry, reason, since'

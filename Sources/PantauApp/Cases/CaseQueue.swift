@@ -98,7 +98,9 @@ struct CaseQueue: Sendable {
         case .mostReported:
             order = "cases.report_count DESC, cases.id DESC"
             if let c = filter.cursor {
-                conditions.append("(cases.report_count < \(bind: Int(c.value)) OR (cases.report_count = \(bind: Int(c.value)) AND cases.id < \(bind: c.id)))")
+                // A cursor comes from the client: a count beyond Int's range is clamped, never trapped on.
+                let count = c.value >= 9.2e18 ? Int.max : c.value <= -9.2e18 ? Int.min : Int(c.value)
+                conditions.append("(cases.report_count < \(bind: count) OR (cases.report_count = \(bind: count) AND cases.id < \(bind: c.id)))")
             }
         case .newest:
             order = "cases.id DESC"

@@ -7,18 +7,18 @@ extension OpenAPIDocument {
     get:
       summary: The triage queue (keyset-paginated), with counts per status, platform and category.
       parameters:
-        - { name: status, in: query, schema: { type: string }, description: 'Comma-separated statuses, "all", or empty for the active ones.' }
-        - { name: category, in: query, schema: { type: string } }
-        - { name: platform, in: query, schema: { type: string } }
-        - { name: channel, in: query, schema: { type: string } }
-        - { name: priority, in: query, schema: { type: string, enum: \#(values(QueueFilter.PriorityBand.self)) } }
-        - { name: assignee, in: query, schema: { type: string }, description: 'mine, unassigned, or a user id.' }
-        - { name: deadline, in: query, schema: { type: string, enum: \#(values(QueueFilter.DeadlineState.self)) } }
-        - { name: from, in: query, schema: { type: string, format: date } }
-        - { name: to, in: query, schema: { type: string, format: date } }
-        - { name: q, in: query, schema: { type: string }, description: Text in the subject key or a report's description. }
-        - { name: sort, in: query, schema: { type: string, enum: \#(values(QueueFilter.Sort.self)) } }
-        - { name: after, in: query, schema: { type: string }, description: The next_cursor of the previous page. }
+        - { name: status, in: query, schema: { type: string, pattern: '\#(QueueFilter.statusPattern)' }, description: 'Comma-separated statuses, "all", or empty for the active ones.' }
+        - { name: category, in: query, schema: { type: string, pattern: '^([a-z0-9_]{1,40})?$' }, description: 'A category slug (one that is no category matches nothing).' }
+        - { name: platform, in: query, schema: { type: string, enum: \#(valuesOrEmpty(Platform.self)) } }
+        - { name: channel, in: query, schema: { type: string, enum: \#(valuesOrEmpty(ReportChannel.self)) } }
+        - { name: priority, in: query, schema: { type: string, enum: \#(valuesOrEmpty(QueueFilter.PriorityBand.self)) } }
+        - { name: assignee, in: query, schema: { type: string, pattern: '^(any|mine|unassigned|\#(uuid))?$' }, description: 'mine, unassigned, or a user id.' }
+        - { name: deadline, in: query, schema: { type: string, enum: \#(valuesOrEmpty(QueueFilter.DeadlineState.self)) } }
+        - { name: from, in: query, schema: \#(orEmpty("{ type: string, format: date }")), description: 'First report on or after this day (WIB).' }
+        - { name: to, in: query, schema: \#(orEmpty("{ type: string, format: date }")), description: 'First report on or before this day (a day before from: no cases).' }
+        - { name: q, in: query, schema: { type: string, maxLength: 200 }, description: Text in the subject key or a report's description. }
+        - { name: sort, in: query, schema: { type: string, enum: \#(valuesOrEmpty(QueueFilter.Sort.self)) } }
+        - { name: after, in: query, schema: { type: string, pattern: '^(\#(QueueCursor.pattern))?$' }, description: The next_cursor of the previous page. }
       responses:
         '200': { description: 'cases[], next_cursor, counts{status, platform, category, mine}' }
         '400': { $ref: '#/components/responses/Error' }
@@ -99,6 +99,7 @@ extension OpenAPIDocument {
       security: []
       summary: An appeal (banding) against a decision; reopens the case for a different analyst with a deadline.
       requestBody:
+        required: true
         content:
           application/json:
             schema:
@@ -107,7 +108,7 @@ extension OpenAPIDocument {
               properties:
                 reference: { type: string, description: 'Ticket number, case id, or the content URL.' }
                 reason: { type: string, minLength: 20 }
-                contact: { type: object, properties: { name: { type: string }, email: { type: string } } }
+                contact: { type: object, properties: { name: { type: string }, email: { type: string, format: email } } }
       responses:
         '201': { description: 'reference (BDG-…), case_id, due_at' }
         '404': { $ref: '#/components/responses/Error' }

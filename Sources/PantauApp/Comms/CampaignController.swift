@@ -29,7 +29,7 @@ struct CampaignController: Sendable {
 
     /// An ISO 8601 time, or `YYYY-MM-DDTHH:MM` in WIB (what a form sends).
     static func parseTime(_ text: String) -> Date? {
-        QueueFilter.parseMinute(text) ?? (try? Date(text, strategy: .iso8601))
+        QueueFilter.parseMinute(text) ?? RFC3339.parse(text)
     }
 
     func register(on routes: Routes) {

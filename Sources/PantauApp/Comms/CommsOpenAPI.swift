@@ -20,10 +20,10 @@ extension OpenAPIDocument {
               required: [platform, handle, owner_unit]
               properties:
                 platform: { type: string, enum: \#(values(Platform.self)) }
-                handle: { type: string, example: kemkominfo }
+                handle: { type: string, pattern: '^@?[A-Za-z0-9._-]{1,100}$', example: kemkominfo }
                 verified: { type: boolean, default: false }
                 since: { type: string, format: date }
-                owner_unit: { type: string, example: Biro Humas }
+                owner_unit: { type: string, pattern: '\S', example: Biro Humas }
       responses:
         '201': { description: The account }
         '401': { $ref: '#/components/responses/Error' }
@@ -72,7 +72,7 @@ extension OpenAPIDocument {
               properties:
                 verified: { type: boolean }
                 since: { type: string, format: date }
-                owner_unit: { type: string }
+                owner_unit: { type: string, pattern: '\S' }
                 active: { type: boolean, description: 'an inactive account gets no campaign posts' }
                 connector: { type: string, default: webhook, description: 'the name of a connector this server knows (built in: webhook)' }
                 publish_webhook_url: { type: string, description: 'where the built-in connector POSTs campaign posts; empty removes it' }
@@ -156,8 +156,8 @@ extension OpenAPIDocument {
       summary: "Mentions of the official accounts that are not reports (questions, thanks), newest first, for comms staff to answer."
       parameters:
         - { name: status, in: query, required: false, schema: { type: string, enum: \#(values(MentionInboxService.Status.self)), default: open } }
-        - { name: platform, in: query, required: false, schema: { type: string, enum: \#(values(Platform.self, except: [.web])) } }
-        - { name: cursor, in: query, required: false, schema: { type: string } }
+        - { name: platform, in: query, required: false, schema: { type: string, enum: \#(valuesOrEmpty(Platform.self)) } }
+        - { name: cursor, in: query, required: false, description: 'The next cursor of the previous page.', schema: { type: string, pattern: '^(\#(QueueCursor.pattern))?$' } }
       responses:
         '200': { description: 'mentions (id, platform, mention_id, text, kind (question, thanks, other), mentioned_at, received_at, reply (handling, text, reply_url, actor, handled_at) or null), next_cursor' }
         '400': { $ref: '#/components/responses/Error' }
@@ -176,7 +176,7 @@ extension OpenAPIDocument {
               required: [text]
               properties:
                 handling: { type: string, enum: \#(values(MentionHandling.self)), default: answered }
-                text: { type: string, maxLength: 2000, description: 'the reply sent, or why none is needed' }
+                text: { type: string, minLength: 1, maxLength: 2000, pattern: '\S', description: 'the reply sent, or why none is needed' }
                 reply_url: { type: string, format: uri }
       responses:
         '201': { description: The recorded reply }

@@ -38,7 +38,7 @@ struct MentionInboxService: Sendable {
     func page(status: Status, platform: Platform?, cursor: String?) async throws -> Page {
         let sqlite = database.isSQLite
         var after: (time: String, id: UUID)?
-        if let cursor {
+        if let cursor, !cursor.isEmpty {
             let parts = cursor.split(separator: "_")
             guard parts.count == 2, StoredTime.isValid(String(parts[0]), sqlite: sqlite), let id = UUIDText.parse(String(parts[1])) else {
                 throw Problem(status: 400, code: "invalid_cursor", field: "cursor", id: "Penanda halaman tidak sah.", en: "'cursor' is not valid.")

@@ -42,12 +42,13 @@ struct OfficialAccountService: Sendable {
         guard let p = Platform(rawValue: platform) else {
             throw Problem(status: .unprocessableContent, code: "invalid_platform", id: "Platform tidak dikenal.", en: "Unknown platform.")
         }
-        let handle = (rawHandle.hasPrefix("@") ? String(rawHandle.dropFirst()) : rawHandle).trimmingCharacters(in: .whitespaces).lowercased()
-        guard !handle.isEmpty, handle.count <= 100, handle.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
-            throw Problem(status: .unprocessableContent, code: "invalid_handle", id: "Nama akun hanya huruf, angka, titik, garis bawah atau tanda hubung.",
-                          en: "A handle holds letters, digits, dots, underscores or hyphens only.")
+        let handle = (rawHandle.hasPrefix("@") ? String(rawHandle.dropFirst()) : rawHandle).lowercased()
+        guard (1...100).contains(handle.unicodeScalars.count),
+              handle.unicodeScalars.allSatisfy({ ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || "._-".unicodeScalars.contains($0) }) else {
+            throw Problem(status: .unprocessableContent, code: "invalid_handle", id: "Nama akun hanya huruf Latin, angka, titik, garis bawah atau tanda hubung.",
+                          en: "A handle holds Latin letters, digits, dots, underscores or hyphens only.")
         }
-        let unit = ownerUnit.trimmingCharacters(in: .whitespaces)
+        let unit = ownerUnit.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !unit.isEmpty else { throw Problem(status: .unprocessableContent, code: "owner_unit_required", id: "Unit pemilik wajib diisi.", en: "'owner_unit' is required.") }
         if try await OfficialAccountModel.query(on: database.db).filter(\.$platform == platform).filter(\.$handle == handle).first() != nil {
             throw Problem(status: .conflict, code: "account_exists", id: "Akun ini sudah terdaftar.", en: "This account is registered already.")
@@ -83,7 +84,7 @@ struct OfficialAccountService: Sendable {
     /// Verifies, deactivates or re-activates an account, or sets its
     /// publishing connector. Audited with what changed (never the secret).
     func update(_ id: UUID, _ changes: Changes, actor: String, connectors: CampaignConnectors = .builtIn) async throws -> (OfficialAccountModel, AccountConnectorModel) {
-        if let unit = changes.ownerUnit, unit.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let unit = changes.ownerUnit, unit.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw Problem(status: .unprocessableContent, code: "owner_unit_required", id: "Unit pemilik wajib diisi.", en: "'owner_unit' is required.")
         }
         if let name = changes.connector, connectors.connector(named: name) == nil {
@@ -190,7 +191,7 @@ struct OfficialAccountService: Sendable {
 
     /// A day (`YYYY-MM-DD`, its start in WIB) or an ISO 8601 time.
     static func parseTime(_ text: String) -> Date? {
-        QueueFilter.parseDay(text) ?? (try? Date(text, strategy: .iso8601))
+        QueueFilter.parseDay(text) ?? RFC3339.parse(text)
     }
 
     func exists(_ id: UUID) async throws -> Bool {

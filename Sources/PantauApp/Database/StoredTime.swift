@@ -1,3 +1,4 @@
+import PantauCore
 import Foundation
 import SQLKit
 
@@ -22,13 +23,16 @@ enum StoredTime {
 
     /// Whether `text` is a value `decode` could have written.
     static func isValid(_ text: String, sqlite: Bool) -> Bool {
-        sqlite ? Double(text).map(\.isFinite) ?? false : Int64(text) != nil
+        // The same shape on both databases (a plain decimal number), so the
+        // API describes one cursor; PostgreSQL's are whole microseconds.
+        guard QueueCursor.isPlainDecimal(text[...]), let value = Double(text), value.isFinite else { return false }
+        return sqlite || abs(value) < 9.2e18
     }
 
     /// The SQL for the value of cursor text (checked with `isValid`), to
     /// compare with the column itself so its index serves the comparison.
     static func value(_ text: String, sqlite: Bool) -> SQLQueryString {
         if sqlite { return "\(bind: Double(text) ?? 0)" }
-        return "(TIMESTAMPTZ 'epoch' + \(bind: Int64(text) ?? 0) * INTERVAL '1 microsecond')"
+        return "(TIMESTAMPTZ 'epoch' + \(bind: Int64(text) ?? Int64(Double(text) ?? 0)) * INTERVAL '1 microsecond')"
     }
 }

@@ -99,28 +99,33 @@ struct MentionsAPIController: Sendable {
         }
         var mentions: [IntakeService.Mention] = []
         var seen: Set<String> = []
+        var repeated: [String] = []
         for (i, m) in batch.mentions.enumerated() {
-            let id = m.id.trimmingCharacters(in: .whitespaces)
+            let id = m.id
             func bad(_ field: String, _ message: String) -> APIError {
                 APIError(.unprocessableContent, code: "invalid_mention", message: "mentions[\(i)].\(field): \(message)", field: "mentions[\(i)].\(field)")
             }
             guard (1...128).contains(id.count), id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
                 throw bad("id", "1–128 visible ASCII characters")
             }
-            guard seen.insert(id).inserted else { throw bad("id", "the same id appears twice in this batch") }
-            guard m.text.count <= 10_000, !m.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) else {
+            // The same mention twice in one batch is one mention, as it is across batches.
+            guard seen.insert(id).inserted else {
+                repeated.append(id)
+                continue
+            }
+            guard m.text.unicodeScalars.count <= 10_000, !m.text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) }) else {
                 throw bad("text", "at most 10,000 characters, without control characters")
             }
             if let author = m.author {
-                guard (1...100).contains(author.count), !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                guard (1...100).contains(author.unicodeScalars.count), !author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                     throw bad("author", "1–100 characters, without control characters")
                 }
             }
             let urls = m.urls ?? []
-            guard urls.count <= 20, urls.allSatisfy({ $0.count <= SubjectCanonicalizer.maximumInputLength }) else { throw bad("urls", "at most 20 URLs of 2,048 characters") }
+            guard urls.count <= 20, urls.allSatisfy({ $0.unicodeScalars.count <= SubjectCanonicalizer.maximumInputLength }) else { throw bad("urls", "at most 20 URLs of 2,048 characters") }
             var createdAt: Date?
             if let text = m.createdAt {
-                guard let date = try? Date(text, strategy: .iso8601) else { throw bad("created_at", "expected an RFC 3339 time such as 2026-11-24T08:00:00Z") }
+                guard let date = parseTimestamp(text) else { throw bad("created_at", "expected an RFC 3339 time such as 2026-11-24T08:00:00Z") }
                 createdAt = date
             }
             if let reply = m.inReplyTo { guard reply.count <= SubjectCanonicalizer.maximumInputLength else { throw bad("in_reply_to", "too long") } }
@@ -132,7 +137,7 @@ struct MentionsAPIController: Sendable {
         struct IgnoredItem: Encodable { let mention_id: String; let reason: String }
         struct Answer: Encodable { let accepted: Int; let reports: [ReportItem]; let ignored: [IgnoredItem] }
         var reports: [ReportItem] = []
-        var ignored: [IgnoredItem] = []
+        var ignored: [IgnoredItem] = repeated.map { IgnoredItem(mention_id: $0, reason: "the same mention appears earlier in this batch") }
         for result in results {
             switch result {
             case .reported(let id, let stored):

@@ -54,7 +54,7 @@ extension OpenAPIDocument {
         required: true
         content:
           application/octet-stream:
-            schema: { type: string, format: binary }
+            schema: { type: string, format: binary, minLength: 1 }
       responses:
         '201':
           description: Stored, addressed by its SHA-256 (the same file is stored once).
@@ -68,6 +68,8 @@ extension OpenAPIDocument {
                   media_type: { type: string }
                   size: { type: integer }
         '413': { $ref: '#/components/responses/Error' }
+        '429': { $ref: '#/components/responses/Error' }
+        '503': { $ref: '#/components/responses/Error' }
         '422': { $ref: '#/components/responses/Error' }
   /api/v1/platforms/{platform}/mentions:
     post:
@@ -206,11 +208,11 @@ extension OpenAPIDocument {
       type: object
       required: [id, text]
       properties:
-        id: { type: string, maxLength: 128 }
-        author: { type: string, maxLength: 100 }
-        text: { type: string, maxLength: 10000 }
+        id: { type: string, pattern: '^[!-~]{1,128}$', description: 'the platform id of the mention: 1–128 visible ASCII characters' }
+        author: { type: string, pattern: '^[^\x00-\x1F\x7F-\x9F]{1,100}$', description: '1–100 characters, no control characters' }
+        text: { type: string, maxLength: 10000, pattern: '^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$', description: 'no control characters but line breaks and tabs' }
         created_at: { type: string, format: date-time }
-        urls: { type: array, maxItems: 20, items: { type: string } }
+        urls: { type: array, maxItems: 20, items: { type: string, maxLength: 2048 } }
         in_reply_to: { type: string, description: 'id, @handle or URL of the post the mention answers' }
     MentionResult:
       type: object

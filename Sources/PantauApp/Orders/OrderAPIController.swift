@@ -68,7 +68,7 @@ struct OrderAPIController: Sendable {
         // Staff side.
         routes.get(SitePath.API.orders, .staff(.viewOrders)) { request, context in
             let platform = request.uri.queryParameters.get("platform").map { String($0) }
-            let status = try request.uri.queryParameters.get("status").map { text -> OrderStatus in
+            let status = try request.uri.queryParameters.get("status").flatMap { $0.isEmpty ? nil : $0 }.map { text -> OrderStatus in
                 guard let status = OrderStatus(rawValue: String(text)) else {
                     throw APIError(.badRequest, code: "invalid_status",
                                    message: "'status' must be one of: " + OrderStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "status")
@@ -177,9 +177,9 @@ extension Result {
     }
 }
 
-/// RFC 3339 with or without fractional seconds.
+/// An RFC 3339 time, as the API description's `date-time` means it.
 func parseTimestamp(_ text: String) -> Date? {
-    (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+    RFC3339.parse(text)
 }
 
 // MARK: JSON shapes

@@ -7,7 +7,7 @@ extension OpenAPIDocument {
     get:
       summary: The calling platform's takedown orders (token of role `platform`; other platforms' orders are never listed).
       parameters:
-        - { name: status, in: query, required: false, schema: { type: string, enum: \#(values(OrderStatus.self, except: [.queued])) } }
+        - { name: status, in: query, required: false, schema: { type: string, enum: \#(values(OrderStatus.self)) } }
         - { name: since, in: query, required: false, description: 'Orders created at or after this RFC 3339 time.', schema: { type: string, format: date-time } }
       responses:
         '200':
@@ -59,8 +59,8 @@ extension OpenAPIDocument {
     get:
       summary: All takedown orders (staff).
       parameters:
-        - { name: platform, in: query, required: false, schema: { type: string } }
-        - { name: status, in: query, required: false, schema: { type: string } }
+        - { name: platform, in: query, required: false, description: 'A platform id (another value matches nothing).', schema: { type: string } }
+        - { name: status, in: query, required: false, schema: { type: string, enum: \#(valuesOrEmpty(OrderStatus.self)) } }
       responses:
         '200': { description: 'orders: newest first, at most 200' }
   /api/v1/orders/{id}:
@@ -107,9 +107,9 @@ extension OpenAPIDocument {
     get:
       summary: Every platform's compliance over a period (orders by the time they were sent).
       parameters:
-        - { name: period, in: query, required: false, schema: { type: string, enum: \#(values(CompliancePeriod.Kind.self)), default: quarter } }
-        - { name: from, in: query, required: false, description: 'First day (YYYY-MM-DD, WIB), with period=custom.', schema: { type: string } }
-        - { name: to, in: query, required: false, description: 'Last day (YYYY-MM-DD, WIB), included.', schema: { type: string } }
+        - { name: period, in: query, required: false, description: 'Empty: the quarter, or custom when a day is given.', schema: { type: string, enum: \#(valuesOrEmpty(CompliancePeriod.Kind.self)), default: quarter } }
+        - { name: from, in: query, required: false, description: 'First day (YYYY-MM-DD, WIB) of a custom period (91 days before to when left out); not after to, at most 3 years before it.', schema: \#(orEmpty("{ type: string, format: date }")) }
+        - { name: to, in: query, required: false, description: 'Last day (YYYY-MM-DD, WIB), included (today when left out).', schema: \#(orEmpty("{ type: string, format: date }")) }
       responses:
         '200':
           description: 'from, to, platforms: platform, items, items_by_status, orders_by_status, on_time_rate (0–1), median_hours_to_comply, rejected_share, objected_share, overdue_now, found_online_again'

@@ -8,9 +8,9 @@ extension OpenAPIDocument {
       security: []
       summary: 'The public figures of /transparansi for a period (open data, public). Counts of 1-4 concerning people (reports, decisions, appeals) are suppressed: value null, suppressed true.'
       parameters:
-        - { name: period, in: query, required: false, schema: { type: string, enum: \#(values(CompliancePeriod.Kind.self)), default: quarter } }
-        - { name: from, in: query, required: false, description: 'custom period, first day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
-        - { name: to, in: query, required: false, description: 'custom period, last day (YYYY-MM-DD, WIB)', schema: { type: string, format: date } }
+        - { name: period, in: query, required: false, description: 'Empty: the quarter, or custom when a day is given.', schema: { type: string, enum: \#(valuesOrEmpty(CompliancePeriod.Kind.self)), default: quarter } }
+        - { name: from, in: query, required: false, description: 'custom period, first day (YYYY-MM-DD, WIB); not after to, at most 3 years before it', schema: \#(orEmpty("{ type: string, format: date }")) }
+        - { name: to, in: query, required: false, description: 'custom period, last day (YYYY-MM-DD, WIB)', schema: \#(orEmpty("{ type: string, format: date }")) }
         - { name: format, in: query, required: false, schema: { type: string, enum: [json, csv], default: json } }
       responses:
         '200':
@@ -40,7 +40,7 @@ extension OpenAPIDocument {
       summary: 'The public register of block decisions, normalisations (with their conditions) and list imports, newest first.'
       parameters:
         - { name: q, in: query, required: false, description: 'a decision number, words of the reason, an app, or a blocked name', schema: { type: string } }
-        - { name: page, in: query, required: false, schema: { type: integer, minimum: 1, default: 1 } }
+        - { name: page, in: query, required: false, schema: { type: integer, minimum: 1, maximum: 100000, default: 1 } }
       responses:
         '200': { description: 'entries (number, kind block|lift|import, app, names, effective_at, until, reason, legal_bases, conditions, approved_at, lifted_by), page, has_more', content: { application/json: { schema: { type: object } } } }
         '400': { $ref: '#/components/responses/Error' }
@@ -48,10 +48,10 @@ extension OpenAPIDocument {
     get:
       summary: 'Staff trend monitoring: reports and verified violations per platform and per category in a period, against the period of the same length just before.'
       parameters:
-        - { name: period, in: query, required: false, schema: { type: string, enum: \#(values(CompliancePeriod.Kind.self)), default: quarter } }
-        - { name: from, in: query, required: false, schema: { type: string, format: date } }
-        - { name: to, in: query, required: false, schema: { type: string, format: date } }
-        - { name: platform, in: query, required: false, schema: { type: string, enum: \#(values(Platform.self)) } }
+        - { name: period, in: query, required: false, description: 'Empty: the quarter, or custom when a day is given.', schema: { type: string, enum: \#(valuesOrEmpty(CompliancePeriod.Kind.self)), default: quarter } }
+        - { name: from, in: query, required: false, schema: \#(orEmpty("{ type: string, format: date }")) }
+        - { name: to, in: query, required: false, schema: \#(orEmpty("{ type: string, format: date }")) }
+        - { name: platform, in: query, required: false, schema: { type: string, enum: \#(valuesOrEmpty(Platform.self)) } }
         - { name: category, in: query, required: false, schema: { type: string } }
       responses:
         '200': { description: 'from, to, weeks (Mondays), by_platform and by_category: key, reports, previous_reports, reports_change (ratio - 1, null when nothing before), violations, previous_violations, violations_change, weekly_reports, weekly_violations', content: { application/json: { schema: { type: object } } } }

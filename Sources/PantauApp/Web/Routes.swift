@@ -25,11 +25,17 @@ final class Routes: @unchecked Sendable {
     /// any one segment); empty when no route has this path.
     func methods(forPath path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // The most specific patterns win, as in the router: `/cases/bulk`
+        // is that path's own, not an `/cases/:id`.
+        var best = -1
         var methods: Set<HTTPRequest.Method> = []
         for entry in entries {
             let pattern = entry.path.split(separator: "/", omittingEmptySubsequences: false)
-            guard pattern.count == segments.count else { continue }
-            if zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }) { methods.insert(entry.method) }
+            guard pattern.count == segments.count,
+                  zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }) else { continue }
+            let constants = pattern.filter { !$0.hasPrefix(":") }.count
+            if constants > best { best = constants; methods = [] }
+            if constants == best { methods.insert(entry.method) }
         }
         return methods
     }
