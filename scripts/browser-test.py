@@ -395,11 +395,7 @@ def main():
         if driver:
             driver.quit()
         receiver.shutdown()
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
     # What the walk decided, as statements of reasons, under the DSA Transparency Database's rules.
     r = subprocess.run([binary, "export", "statements", "--check"], cwd=work, capture_output=True, text=True, timeout=120)
     check("the walk's decisions are statements the DSA Transparency Database's rules accept",

@@ -233,11 +233,7 @@ def accounts(binary):
         r2 = cli("user", "list")
         check("user disable and list", r.returncode == 0 and "analis@kominfo.test\tanalyst\tdisabled" in r2.stdout, r.stdout + r2.stdout + r2.stderr)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
         log.close()
 
 

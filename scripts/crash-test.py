@@ -8,6 +8,7 @@ Only talks to 127.0.0.1; bounded in time.
 import argparse, json, os, random, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 
+import e2e
 from e2e import free_port
 
 
@@ -86,11 +87,7 @@ def main():
             except urllib.error.HTTPError as e:
                 missing.append((ticket, e.code))
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
     verify = subprocess.run([binary, "verify-history"], cwd=workdir, env=env, capture_output=True, text=True)
     print(verify.stdout.strip())
     failed = len(missing) + (0 if verify.returncode == 0 else 1) + (1 if not tickets else 0)

@@ -202,11 +202,7 @@ rpz:
     finally:
         stop(unbound)
         stop(named)
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     if e2e.failed:
         for name in ["serve.out", "named.out", "unbound.out"]:

@@ -1,7 +1,7 @@
 """Small helpers shared by the end-to-end scripts (cli-test, crash-test,
 browser-test, resolver-test, dns-secondary-test): named checks with a tally, a free
 port, waiting for /healthz, the JSON API with a token, dig, a local DNS root."""
-import json, os, socket, subprocess, time, urllib.error, urllib.request
+import json, os, signal, socket, subprocess, time, urllib.error, urllib.request
 
 passed, failed = 0, 0
 
@@ -32,6 +32,16 @@ def wait_up(port, seconds=30):
             pass
         time.sleep(0.1)
     return False
+
+
+def stop_server(server, seconds=20):
+    """Stops a `pantau` process the way an operator would (SIGINT, a graceful
+    shutdown), and kills it only if it has not ended in time."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 SENTINEL = "192.0.2.1"

@@ -150,11 +150,7 @@ rpz:
                 unbound.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 unbound.kill()
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     sys.exit(1 if e2e.failed else 0)
 

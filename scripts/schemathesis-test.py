@@ -5,7 +5,7 @@ SQLite database, with an admin's token. Fails on any failure Schemathesis
 reports: an undocumented status code, a valid request refused, an invalid
 one accepted, a method answered wrongly, a 5xx, a response that does not
 match its schema."""
-import argparse, os, signal, subprocess, sys, tempfile
+import argparse, os, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e
@@ -51,11 +51,7 @@ def main():
         print(run.stderr[-3000:])
         e2e.check("Schemathesis finds no failure", run.returncode == 0, f"exit {run.returncode}")
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        e2e.stop_server(server)
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     if e2e.failed:
         with open(os.path.join(work, "serve.out")) as f:
