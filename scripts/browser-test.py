@@ -300,7 +300,7 @@ def main():
         check("the issued sanction is counted", "ST1" in driver.find_element(By.ID, "sanctions").text, driver.find_element(By.ID, "sanctions").text)
         check("one report in a category is shown as < 5", "< 5" in driver.find_element(By.ID, "decisions").text)
         shot("21-transparansi.png")
-        Select(driver.find_element(By.ID, "period-kind")).select_by_value("year")
+        Select(driver.find_element(By.ID, "period")).select_by_value("year")
         submit(driver.find_element(By.XPATH, "//form[@id='period']//button"))
         check("the period selector shows a year", "period=year" in driver.current_url)
         driver.get(base + "/transparansi/blokir")

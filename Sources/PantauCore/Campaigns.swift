@@ -31,42 +31,52 @@ public struct CampaignInput: Sendable, Equatable {
         public let en: String
     }
 
-    /// What keeps the campaign from being scheduled, if anything.
+    /// What keeps the campaign from being scheduled, if anything: the first problem.
+    public func problem(now: Date, platforms: Set<Platform>) -> Problem? { problems(now: now, platforms: platforms).first }
+
+    /// Everything that keeps the campaign from being scheduled, at most one per field.
     /// `platforms` are those of the active official accounts: one message
     /// goes to all of them, so it must fit the strictest one's limit.
-    public func problem(now: Date, platforms: Set<Platform>) -> Problem? {
-        if title.isEmpty { return Problem(field: "title", id: "Judul kampanye wajib diisi.", en: "'title' is required.") }
-        if title.count > Self.maximumTitleLength {
-            return Problem(field: "title", id: "Judul paling panjang \(Self.maximumTitleLength) karakter.", en: "'title' is at most \(Self.maximumTitleLength) characters.")
+    public func problems(now: Date, platforms: Set<Platform>) -> [Problem] {
+        var found: [Problem] = []
+        if title.isEmpty {
+            found.append(Problem(field: "title", id: "Judul kampanye wajib diisi.", en: "'title' is required."))
+        } else if title.count > Self.maximumTitleLength {
+            found.append(Problem(field: "title", id: "Judul paling panjang \(Self.maximumTitleLength) karakter (judul ini \(title.count)).",
+                                 en: "'title' is at most \(Self.maximumTitleLength) characters (this one has \(title.count))."))
         }
-        if message.isEmpty { return Problem(field: "message", id: "Pesan kampanye wajib diisi.", en: "'message' is required.") }
-        if message.count > Self.maximumMessageLength {
-            return Problem(field: "message", id: "Pesan paling panjang \(Self.maximumMessageLength) karakter.", en: "'message' is at most \(Self.maximumMessageLength) characters.")
-        }
-        if let strictest = platforms.sorted(by: { Self.messageLimit($0) < Self.messageLimit($1) }).first, message.count > Self.messageLimit(strictest) {
+        if message.isEmpty {
+            found.append(Problem(field: "message", id: "Pesan kampanye wajib diisi.", en: "'message' is required."))
+        } else if message.count > Self.maximumMessageLength {
+            found.append(Problem(field: "message", id: "Pesan paling panjang \(HumanFormat.number(Self.maximumMessageLength, english: false)) karakter.",
+                                 en: "'message' is at most \(HumanFormat.number(Self.maximumMessageLength, english: true)) characters."))
+        } else if let strictest = platforms.sorted(by: { Self.messageLimit($0) < Self.messageLimit($1) }).first, message.count > Self.messageLimit(strictest) {
             let limit = Self.messageLimit(strictest)
-            return Problem(field: "message",
-                           id: "Pesan yang sama dikirim ke semua akun; \(strictest.displayName) menerima paling banyak \(limit) karakter (pesan ini \(message.count)).",
-                           en: "The same message goes to every account; \(strictest.displayName) takes at most \(limit) characters (this one has \(message.count)).")
+            found.append(Problem(field: "message",
+                                 id: "Pesan yang sama dikirim ke semua akun; \(strictest.displayName) menerima paling banyak \(limit) karakter (pesan ini \(message.count)).",
+                                 en: "The same message goes to every account; \(strictest.displayName) takes at most \(limit) characters (this one has \(message.count))."))
         }
         if mediaURLs.count > Self.maximumMedia {
-            return Problem(field: "media_urls", id: "Paling banyak \(Self.maximumMedia) media.", en: "At most \(Self.maximumMedia) media.")
-        }
-        for url in mediaURLs {
-            guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-                  let host = components.host, !host.isEmpty, url.count <= 2_048 else {
-                return Problem(field: "media_urls", id: "Media harus alamat http(s): \(url.prefix(80))", en: "Media must be http(s) addresses: \(url.prefix(80))")
-            }
+            found.append(Problem(field: "media_urls", id: "Paling banyak \(Self.maximumMedia) media.", en: "At most \(Self.maximumMedia) media."))
+        } else if let bad = mediaURLs.first(where: { !Self.isWebAddress($0) }) {
+            found.append(Problem(field: "media_urls", id: "Media harus alamat http(s): \(bad.prefix(80))", en: "Media must be http(s) addresses: \(bad.prefix(80))"))
         }
         if !(0...(7 * 24 * 60)).contains(lateAfterMinutes) {
-            return Problem(field: "late_after_minutes", id: "Batas terlambat 0 sampai 10080 menit.", en: "'late_after_minutes' is 0 to 10080.")
+            found.append(Problem(field: "late_after_minutes", id: "Batas terlambat 0 sampai 10080 menit.", en: "'late_after_minutes' is 0 to 10080."))
         }
         // A few minutes of clock skew between the form and the server is fine;
         // a schedule in the past is a mistake.
         if scheduledAt < now.addingTimeInterval(-5 * 60) {
-            return Problem(field: "scheduled_at", id: "Waktu tayang sudah lewat.", en: "'scheduled_at' is in the past.")
+            found.append(Problem(field: "scheduled_at", id: "Waktu tayang sudah lewat.", en: "'scheduled_at' is in the past."))
         }
-        return nil
+        return found
+    }
+
+    /// An http(s) address with a host, at most 2,048 characters.
+    public static func isWebAddress(_ url: String) -> Bool {
+        guard url.count <= 2_048, let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty else { return false }
+        return true
     }
 
     /// The longest text a post on the platform takes (X counts 280; the

@@ -207,10 +207,13 @@ public struct CompliancePeriod: Sendable, Equatable {
     public struct Problem: Error, Equatable, Sendable {
         public let id: String
         public let en: String
+        /// The parameter the problem is about: `period`, `from` or `to`.
+        public let field: String
 
-        public init(id: String, en: String) {
+        public init(id: String, en: String, field: String = "period") {
             self.id = id
             self.en = en
+            self.field = field
         }
     }
 
@@ -221,7 +224,7 @@ public struct CompliancePeriod: Sendable, Equatable {
         func day(_ text: String?, _ name: String) -> Result<Date?, Problem> {
             guard let text, !text.isEmpty else { return .success(nil) }
             guard let parsed = QueueFilter.parseDay(text) else {
-                return .failure(Problem(id: "'\(name)' harus tanggal YYYY-MM-DD.", en: "'\(name)' must be a day (YYYY-MM-DD)."))
+                return .failure(Problem(id: "Tanggal \(name == "from" ? "dari" : "sampai") harus tanggal yang sah (TTTT-BB-HH).", en: "'\(name)' must be a day (YYYY-MM-DD).", field: name))
             }
             return .success(parsed)
         }
@@ -243,7 +246,7 @@ public struct CompliancePeriod: Sendable, Equatable {
             let first = start ?? last.addingTimeInterval(-90 * 86_400)
             guard first <= last, last.timeIntervalSince(first) <= 3 * 366 * 86_400 else {
                 return .failure(Problem(id: "Tanggal dari harus sebelum tanggal sampai, paling lama 3 tahun.",
-                                        en: "'from' must not be after 'to', and a period spans at most 3 years."))
+                                        en: "'from' must not be after 'to', and a period spans at most 3 years.", field: "from"))
             }
             return .success(CompliancePeriod(kind: parsed, from: first, to: last.addingTimeInterval(86_400)))
         }

@@ -19,10 +19,10 @@ public struct AccountSnapshotInput: Sendable, Equatable {
     }
 
     /// Why the figures cannot be stored, or nil.
-    public func problem(now: Date) -> (id: String, en: String)? {
-        if takenAt > now.addingTimeInterval(300) { return ("Waktu pengambilan tidak boleh di masa depan.", "'taken_at' must not be in the future.") }
-        if followers < 0 || (posts ?? 0) < 0 || (likes ?? 0) < 0 || (views ?? 0) < 0 {
-            return ("Angka tidak boleh negatif.", "Figures must not be negative.")
+    public func problem(now: Date) -> (id: String, en: String, field: String)? {
+        if takenAt > now.addingTimeInterval(300) { return ("Waktu pengambilan tidak boleh di masa depan.", "'taken_at' must not be in the future.", "taken_at") }
+        for (field, value) in [("followers", followers), ("posts", posts ?? 0), ("likes", likes ?? 0), ("views", views ?? 0)] where value < 0 {
+            return ("Angka tidak boleh negatif.", "Figures must not be negative.", field)
         }
         return nil
     }

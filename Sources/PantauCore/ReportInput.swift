@@ -97,105 +97,128 @@ public enum ReportValidator {
 
     /// Checks every field; the first problem found is thrown.
     public static func validate(_ input: ReportInput, categories: CategoryIndex, requireCategory: Bool = true) throws(ReportInputError) -> ValidatedReport {
+        let (report, problems) = check(input, categories: categories, requireCategory: requireCategory)
+        guard let report else { throw problems[0] }
+        return report
+    }
+
+    /// Every problem with the report, at most one per field (a form shows them all at once).
+    public static func problems(_ input: ReportInput, categories: CategoryIndex, requireCategory: Bool = true) -> [ReportInputError] {
+        check(input, categories: categories, requireCategory: requireCategory).problems
+    }
+
+    /// Checks every field, collecting all problems (in field order) before failing.
+    static func check(_ input: ReportInput, categories: CategoryIndex, requireCategory: Bool) -> (report: ValidatedReport?, problems: [ReportInputError]) {
+        var found: [ReportInputError] = []
         let url = trimmed(input.url)
         let handle = trimmed(input.handle)
         let platformText = trimmed(input.platform)
 
         var platform: Platform?
         if let platformText {
-            guard let p = Platform(rawValue: platformText.lowercased()) else {
-                throw ReportInputError(field: "platform", code: "unknown_platform",
-                                       message: "Unknown platform '\(clip(platformText))'. Use one of: \(Platform.allCases.map(\.rawValue).joined(separator: ", ")).",
-                                       messageID: "Platform '\(clip(platformText))' tidak dikenal.")
+            if let p = Platform(rawValue: platformText.lowercased()) {
+                platform = p
+            } else {
+                found.append(ReportInputError(field: "platform", code: "unknown_platform",
+                                              message: "Unknown platform '\(clip(platformText))'. Use one of: \(Platform.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                              messageID: "Platform '\(clip(platformText))' tidak dikenal."))
             }
-            platform = p
         }
 
-        let subject: Subject
-        let target: String
+        var subject: Subject?
+        var target = ""
         switch (url, handle) {
         case (nil, nil):
-            throw ReportInputError(field: "url", code: "missing_target", message: "Give the link (url) or the account (handle and platform) you are reporting.",
-                                   messageID: "Isi tautan (URL) atau nama akun yang dilaporkan.")
+            found.append(ReportInputError(field: "url", code: "missing_target", message: "Give the link (url) or the account (handle and platform) you are reporting.",
+                                          messageID: "Isi tautan (URL) atau nama akun yang dilaporkan."))
         case (.some, .some):
-            throw ReportInputError(field: "url", code: "ambiguous_target", message: "Give either url or handle, not both.",
-                                   messageID: "Isi tautan atau nama akun, jangan keduanya.")
+            found.append(ReportInputError(field: "url", code: "ambiguous_target", message: "Give either url or handle, not both.",
+                                          messageID: "Isi tautan atau nama akun, jangan keduanya."))
         case (let url?, nil):
             do { subject = try SubjectCanonicalizer.canonicalize(url) } catch {
-                throw ReportInputError(field: "url", code: "invalid_url", message: error.message, messageID: SubjectErrorText.indonesian(error))
+                found.append(ReportInputError(field: "url", code: "invalid_url", message: error.message, messageID: SubjectErrorText.indonesian(error)))
             }
             target = url
         case (nil, let handle?):
-            guard let platform else {
-                throw ReportInputError(field: "platform", code: "missing_platform", message: "A handle needs its platform.",
-                                       messageID: "Nama akun perlu disertai platformnya.")
-            }
-            do { subject = try SubjectCanonicalizer.handle(handle, platform: platform) } catch {
-                throw ReportInputError(field: "handle", code: "invalid_handle", message: error.message, messageID: SubjectErrorText.indonesian(error))
+            if let platform {
+                do { subject = try SubjectCanonicalizer.handle(handle, platform: platform) } catch {
+                    found.append(ReportInputError(field: "handle", code: "invalid_handle", message: error.message, messageID: SubjectErrorText.indonesian(error)))
+                }
+            } else if platformText == nil {
+                found.append(ReportInputError(field: "platform", code: "missing_platform", message: "A handle needs its platform.",
+                                              messageID: "Nama akun perlu disertai platformnya."))
             }
             target = handle
         }
 
-        let category: String
+        var category = CategoryCatalog.fallbackSlug
         if let slug = trimmed(input.category) {
-            guard categories[slug] != nil else {
-                throw ReportInputError(field: "category", code: "unknown_category",
-                                       message: "Unknown category '\(clip(slug))'. Use one of: \(categories.all.map(\.slug).joined(separator: ", ")).",
-                                       messageID: "Kategori '\(clip(slug))' tidak dikenal.")
+            if categories[slug] != nil {
+                category = slug
+            } else {
+                found.append(ReportInputError(field: "category", code: "unknown_category",
+                                              message: "Unknown category '\(clip(slug))'. Use one of: \(categories.all.map(\.slug).joined(separator: ", ")).",
+                                              messageID: "Kategori '\(clip(slug))' tidak dikenal."))
             }
-            category = slug
         } else if requireCategory {
-            throw ReportInputError(field: "category", code: "missing_category", message: "Choose a category.", messageID: "Pilih kategori.")
-        } else {
-            category = CategoryCatalog.fallbackSlug
+            found.append(ReportInputError(field: "category", code: "missing_category", message: "Choose a category.", messageID: "Pilih kategori."))
         }
 
         let description = input.description.map(trimmedWhitespace) ?? ""
-        guard description.count <= maximumDescriptionLength else {
-            throw ReportInputError(field: "description", code: "too_long", message: "The description is longer than \(maximumDescriptionLength) characters.",
-                                   messageID: "Uraian lebih dari \(maximumDescriptionLength) karakter.")
-        }
-        guard !containsControlCharacters(description, allowingNewlines: true) else {
-            throw ReportInputError(field: "description", code: "control_characters", message: "The description contains control characters.",
-                                   messageID: "Uraian berisi karakter kendali.")
+        if description.count > maximumDescriptionLength {
+            found.append(ReportInputError(field: "description", code: "too_long",
+                                          message: "The description is longer than \(HumanFormat.number(maximumDescriptionLength, english: true)) characters (it has \(HumanFormat.number(description.count, english: true))).",
+                                          messageID: "Uraian lebih dari \(HumanFormat.number(maximumDescriptionLength, english: false)) karakter (ada \(HumanFormat.number(description.count, english: false)))."))
+        } else if containsControlCharacters(description, allowingNewlines: true) {
+            found.append(ReportInputError(field: "description", code: "control_characters", message: "The description contains control characters.",
+                                          messageID: "Uraian berisi karakter kendali."))
         }
 
-        let contact = try validateContact(name: trimmed(input.reporterName), email: trimmed(input.reporterEmail), phone: trimmed(input.reporterPhone))
+        var contact: ReporterContact?
+        let contactProblems = contactProblems(name: trimmed(input.reporterName), email: trimmed(input.reporterEmail), phone: trimmed(input.reporterPhone))
+        if contactProblems.isEmpty {
+            let made = ReporterContact(name: trimmed(input.reporterName), email: trimmed(input.reporterEmail), phone: trimmed(input.reporterPhone))
+            contact = made.isEmpty ? nil : made
+        }
+        found += contactProblems
 
-        guard input.evidence.count <= maximumEvidenceCount else {
-            throw ReportInputError(field: "evidence", code: "too_many", message: "At most \(maximumEvidenceCount) evidence files per report.",
-                                   messageID: "Paling banyak \(maximumEvidenceCount) berkas bukti per aduan.")
+        if input.evidence.count > maximumEvidenceCount {
+            found.append(ReportInputError(field: "evidence", code: "too_many", message: "At most \(maximumEvidenceCount) evidence files per report.",
+                                          messageID: "Paling banyak \(maximumEvidenceCount) berkas bukti per aduan."))
+        } else if input.evidence.contains(where: { !isSHA256Hex($0) }) {
+            found.append(ReportInputError(field: "evidence", code: "invalid_hash", message: "Evidence must be given as the sha256 returned by POST /api/v1/evidence.",
+                                          messageID: "Bukti harus berupa sha256 dari unggahan bukti."))
         }
-        for hash in input.evidence where !isSHA256Hex(hash) {
-            throw ReportInputError(field: "evidence", code: "invalid_hash", message: "Evidence must be given as the sha256 returned by POST /api/v1/evidence.",
-                                   messageID: "Bukti harus berupa sha256 dari unggahan bukti.")
-        }
-        return ValidatedReport(subject: subject, target: target, category: category, description: description,
-                               contact: contact, evidence: Array(Set(input.evidence.map { $0.lowercased() })).sorted())
+        guard found.isEmpty, let subject else { return (nil, found) }
+        return (ValidatedReport(subject: subject, target: target, category: category, description: description,
+                                        contact: contact, evidence: Array(Set(input.evidence.map { $0.lowercased() })).sorted()), [])
     }
 
     static func validateContact(name: String?, email: String?, phone: String?) throws(ReportInputError) -> ReporterContact? {
-        if let name {
-            guard name.count <= maximumNameLength, !containsControlCharacters(name, allowingNewlines: false) else {
-                throw ReportInputError(field: "reporter.name", code: "invalid_name", message: "The name is too long or contains control characters.",
-                                       messageID: "Nama terlalu panjang atau berisi karakter kendali.")
-            }
+        if let problem = contactProblems(name: name, email: email, phone: phone).first { throw problem }
+        let contact = ReporterContact(name: name, email: email, phone: phone)
+        return contact.isEmpty ? nil : contact
+    }
+
+    /// Every problem with the reporter's contact details.
+    static func contactProblems(name: String?, email: String?, phone: String?) -> [ReportInputError] {
+        var found: [ReportInputError] = []
+        if let name, name.count > maximumNameLength || containsControlCharacters(name, allowingNewlines: false) {
+            found.append(ReportInputError(field: "reporter.name", code: "invalid_name", message: "The name is too long or contains control characters.",
+                                          messageID: "Nama terlalu panjang atau berisi karakter kendali."))
         }
-        if let email {
-            guard email.count <= maximumEmailLength, isPlausibleEmail(email) else {
-                throw ReportInputError(field: "reporter.email", code: "invalid_email", message: "'\(clip(email))' is not an e-mail address.",
-                                       messageID: "'\(clip(email))' bukan alamat surel yang sah.")
-            }
+        if let email, email.count > maximumEmailLength || !isPlausibleEmail(email) {
+            found.append(ReportInputError(field: "reporter.email", code: "invalid_email", message: "'\(clip(email))' is not an e-mail address.",
+                                          messageID: "'\(clip(email))' bukan alamat surel yang sah."))
         }
         if let phone {
             let digits = phone.filter(\.isNumber).count
-            guard phone.count <= maximumPhoneLength, digits >= 6, phone.allSatisfy({ $0.isASCII && ($0.isNumber || " +-().".contains($0)) }) else {
-                throw ReportInputError(field: "reporter.phone", code: "invalid_phone", message: "'\(clip(phone))' is not a phone number.",
-                                       messageID: "'\(clip(phone))' bukan nomor telepon yang sah.")
+            if !(phone.count <= maximumPhoneLength && digits >= 6 && phone.allSatisfy({ $0.isASCII && ($0.isNumber || " +-().".contains($0)) })) {
+                found.append(ReportInputError(field: "reporter.phone", code: "invalid_phone", message: "'\(clip(phone))' is not a phone number.",
+                                              messageID: "'\(clip(phone))' bukan nomor telepon yang sah."))
             }
         }
-        let contact = ReporterContact(name: name, email: email, phone: phone)
-        return contact.isEmpty ? nil : contact
+        return found
     }
 
     public static func isSHA256Hex(_ s: String) -> Bool {

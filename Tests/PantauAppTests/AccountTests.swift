@@ -135,23 +135,28 @@ func csrfToken(in html: String) -> String? {
             #expect(forged.status == .forbidden)
             let short = try await client.execute(uri: "/akun/sandi", method: .post,
                                                  headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
-                                                 body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=short"))
+                                                 body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=short&confirm=short"))
             #expect(short.status == .unprocessableContent)
             #expect(short.text.contains("minimal 12 karakter"))
             // Long enough but guessable: a common password dressed up, or one character repeated.
             for guessable in ["Password1234", "aaaaaaaaaaaa", "Analis2026!!!"] {
                 let refused = try await client.execute(uri: "/akun/sandi", method: .post,
                                                        headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
-                                                       body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=\(guessable)"))
+                                                       body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=\(guessable)&confirm=\(guessable)"))
                 #expect(refused.status == .unprocessableContent, "\(guessable)")
                 #expect(refused.text.contains("mudah ditebak"), "\(guessable)")
             }
             await #expect(throws: AccountError.self) {
                 _ = try await accounts.createUser(email: "lain@kominfo.test", role: .analyst, platform: nil, password: "Qwerty123456", actor: "test")
             }
+            // The new password is typed twice; a slip changes nothing and is said beside the second field.
+            let slip = try await client.execute(uri: "/akun/sandi", method: .post,
+                                                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
+                                                body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=a-much-better-password&confirm=a-much-better-pasword"))
+            #expect(slip.status == .unprocessableContent && slip.text.contains("id=\"confirm-error\"") && slip.text.contains("aria-invalid=\"true\""))
             let changed = try await client.execute(uri: "/akun/sandi", method: .post,
                                                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session],
-                                                   body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=a-much-better-password"))
+                                                   body: ByteBuffer(string: "_csrf=\(csrf)&current=\(password)&new=a-much-better-password&confirm=a-much-better-password"))
             #expect(changed.status == .seeOther)
 
             let staffHome = try await client.execute(uri: "/staf", method: .get, headers: [.cookie: session])

@@ -66,6 +66,8 @@ struct ChangePasswordView {
     let language: Language
     let identity: Identity
     var error: String?
+    /// The field the error is about (`current`, `new` or `confirm`); passwords themselves are never shown again.
+    var errorField = "new"
     var done = false
 
     func render() -> String {
@@ -77,25 +79,48 @@ struct ChangePasswordView {
                 "Anda masuk dengan kata sandi sekali pakai. Buat kata sandi Anda sendiri untuk melanjutkan.",
                 "You signed in with a one-time password. Choose your own password to continue.")))),
             .if(done, .p(.class("card"), .attribute(named: "role", value: "status"), .text(l.t("Kata sandi telah diganti.", "Your password has been changed.")))),
-            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
+            .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .a(.href("#" + errorField), .text($0)))) },
             .form(
                 .method(.post), .action(l.link(SitePath.Staff.password)),
                 .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
-                .div(.class("field"),
+                .div(.class(fieldClass("current")),
                      .label(.for("current"), .text(l.t("Kata sandi sekarang", "Current password"))),
-                     .input(.type(.password), .name("current"), .id("current"), .required(true),
+                     fieldError("current"),
+                     .input(.type(.password), .name("current"), .id("current"), .required(true), invalid("current"), described("current", hint: false),
                             .attribute(named: "autocomplete", value: "current-password"))),
-                .div(.class("field"),
+                .div(.class(fieldClass("new")),
                      .label(.for("new"), .text(l.t("Kata sandi baru", "New password"))),
                      .p(.class("hint"), .id("new-hint"), .text(l.t("Minimal \(PasswordPolicy.minimumLength) karakter; bukan kata sandi yang umum dipakai, bukan nama dari e-mail Anda, bukan karakter berulang atau berurutan. Beberapa kata acak paling mudah diingat.",
                                                                  "At least \(PasswordPolicy.minimumLength) characters; not a common password, not the name in your e-mail, not repeated or sequential characters. A few random words are easiest to remember."))),
+                     fieldError("new"),
                      .input(.type(.password), .name("new"), .id("new"), .required(true),
                             .attribute(named: "minlength", value: String(PasswordPolicy.minimumLength)),
-                            .attribute(named: "aria-describedby", value: "new-hint"),
+                            invalid("new"), described("new", hint: true),
+                            .attribute(named: "autocomplete", value: "new-password"))),
+                .div(.class(fieldClass("confirm")),
+                     .label(.for("confirm"), .text(l.t("Ulangi kata sandi baru", "New password again"))),
+                     fieldError("confirm"),
+                     .input(.type(.password), .name("confirm"), .id("confirm"), .required(true), invalid("confirm"), described("confirm", hint: false),
                             .attribute(named: "autocomplete", value: "new-password"))),
                 .button(.type(.submit), .text(l.t("Simpan", "Save")))
             )
         )).render()
+    }
+
+    private func fieldClass(_ name: String) -> String { error != nil && errorField == name ? "field invalid" : "field" }
+
+    private func fieldError(_ name: String) -> Node<HTML.FormContext> {
+        guard let error, errorField == name else { return .empty }
+        return .p(.class("error"), .id(name + "-error"), .text(error))
+    }
+
+    private func invalid(_ name: String) -> Attribute<HTML.InputContext> {
+        .attribute(named: "aria-invalid", value: error != nil && errorField == name ? "true" : nil)
+    }
+
+    private func described(_ name: String, hint: Bool) -> Attribute<HTML.InputContext> {
+        let ids = [hint ? name + "-hint" : nil, error != nil && errorField == name ? name + "-error" : nil].compactMap { $0 }
+        return .attribute(named: "aria-describedby", value: ids.isEmpty ? nil : ids.joined(separator: " "))
     }
 }
 

@@ -117,6 +117,13 @@ struct StaffWebController: Sendable {
         let language = Language(request: request)
         let identity = try sessionIdentity(context, language: language)
         let form = try await parseStaffForm(request, context, language: language, limit: 64 * 1024)
+        // The new password is typed twice; a slip is caught before anything is checked or stored.
+        guard form.fields["new"] == form.fields["confirm"] else {
+            return htmlResponse(ChangePasswordView(language: language, identity: identity,
+                                                   error: language.t("Kedua kata sandi baru tidak sama. Ketik ulang keduanya.",
+                                                                     "The two new passwords differ. Type both again."), errorField: "confirm").render(),
+                                status: .unprocessableContent)
+        }
         let result = try await accounts.changeOwnPassword(identity: identity, current: form.fields["current"] ?? "",
                                                           new: form.fields["new"] ?? "", address: address(context))
         switch result {
@@ -124,7 +131,7 @@ struct StaffWebController: Sendable {
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Staff.password + "?done=1")])
         case .wrongCurrentPassword:
             let html = ChangePasswordView(language: language, identity: identity,
-                                          error: language.t("Kata sandi sekarang salah.", "The current password is wrong.")).render()
+                                          error: language.t("Kata sandi sekarang salah.", "The current password is wrong."), errorField: "current").render()
             return htmlResponse(html, status: .unprocessableContent)
         case .rejected(let id, let en):
             return htmlResponse(ChangePasswordView(language: language, identity: identity, error: language.t(id, en)).render(),

@@ -21,6 +21,10 @@ struct BlocklistHomeView {
     var citedCase: UUID?
     var notice: String?
     var error: String?
+    /// A refused block proposal, as typed.
+    var proposalForm: FormState?
+    /// A refused allow-list entry, as typed.
+    var allowForm: FormState?
 
     /// Which ISP resolver holds which serial (the DNS primary's transfers).
     private var secondariesSection: Node<HTML.BodyContext> {
@@ -63,10 +67,7 @@ struct BlocklistHomeView {
                     .td(.if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link(SitePath.Blocklist.removeAllow(entry.id))), .class("inline"),
                                                              StaffUI.csrfField(identity), .button(.type(.submit), .class("link"), .text(l.t("Hapus", "Remove")))))))
             })),
-            .if(identity.may(.manageAllowList), .form(.method(.post), .action(l.link(SitePath.Blocklist.allowList)), .class("card bar"), StaffUI.csrfField(identity),
-                StaffUI.field("allow-name", l.t("Nama (*.nama untuk subdomain)", "Name (*.name for subdomains)"), .input(.type(.text), .name("name"), .id("allow-name"))),
-                StaffUI.field("allow-reason", l.t("Alasan", "Reason"), .input(.type(.text), .name("reason"), .id("allow-reason"))),
-                .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))),
+            .if(identity.may(.manageAllowList), allowListForm),
             .h2(.text(l.t("Usulan terakhir", "Recent proposals"))),
             .table(.tbody(.forEach(recent) { p in
                 .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id))), .code(.text(p.number)))), .td(.text(l.t(p.state.label.id, p.state.label.en))),
@@ -75,29 +76,52 @@ struct BlocklistHomeView {
         )).render()
     }
 
+    private var allowListForm: Node<HTML.BodyContext> {
+        let l = language
+        let state = allowForm ?? FormState()
+        func field(_ name: String, _ id: String, _ label: String) -> Node<HTML.FormContext> {
+            StaffUI.field(id, label, .input(.type(.text), .name(name), .id(id), .value(state[name]),
+                                             .attribute(named: "aria-invalid", value: state.error(name) == nil ? nil : "true"),
+                                             .attribute(named: "aria-describedby", value: state.error(name) == nil ? nil : id + "-error")),
+                          error: state.error(name))
+        }
+        return .form(.method(.post), .action(l.link(SitePath.Blocklist.allowList)), .class("card bar"), .id("allow-form"), StaffUI.csrfField(identity),
+                     field("name", "allow-name", l.t("Nama (*.nama untuk subdomain)", "Name (*.name for subdomains)")),
+                     field("reason", "allow-reason", l.t("Alasan", "Reason")),
+                     .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))
+    }
+
     private var proposeForm: Node<HTML.BodyContext> {
         let l = language
-        return .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), StaffUI.csrfField(identity),
+        var state = proposalForm ?? FormState()
+        if proposalForm == nil, let citedCase { state.values["cases"] = UUIDText.lower(citedCase) }
+        let action = BlockAction(rawValue: state["action"]) ?? .nxdomain
+        let chosenBases = Set(state.lists["legal_basis"] ?? [])
+        func legend(_ text: String, _ name: String) -> Node<HTML.FormContext> {
+            .group(.element(named: "legend", nodes: [.text(text)]),
+                   .unwrap(state.error(name)) { .p(.class("error"), .id(name + "-error"), .text($0)) })
+        }
+        return .group(FormUI.summary(state, l), .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), .id("block-form"), StaffUI.csrfField(identity),
             .h2(.text(l.t("Usulkan pemblokiran", "Propose a block"))),
             .unwrap(sanction) { sanction in
                 .group(.input(.type(.hidden), .name("sanction_id"), .value(UUIDText.lower(sanction.id))),
                        .p(.class("card"), .text(l.t("Menindaklanjuti sanksi ", "Following the sanction ") + sanction.number + " (" + StaffUI.platformName(sanction.platformID) + ")")))
             },
-            StaffUI.field("names", l.t("Nama, satu per baris (*.nama = nama dan semua subdomain; IP dan prefiks juga boleh)",
-                                       "Names, one a line (*.name = the name and all subdomains; IPs and prefixes too)"),
-                          .textarea(.name("names"), .id("names"))),
-            .fieldset(.element(named: "legend", nodes: [.text(l.t("Tindakan", "Action"))]),
-                      .forEach(BlockAction.allCases) { a in StaffUI.option(.radio, "action", a.rawValue, checked: a == .nxdomain, l.t(a.label.id, a.label.en)) }),
-            .fieldset(.element(named: "legend", nodes: [.text(l.t("Dasar hukum", "Legal basis"))]),
-                      .forEach(bases) { b in StaffUI.option(.checkbox, "legal_basis", b.code, checked: false, "\(b.title) — \(b.article)") }),
-            StaffUI.field("block-reason", l.t("Alasan (minimal 20 karakter)", "Reason (at least 20 characters)"), .textarea(.name("reason"), .id("block-reason"))),
-            StaffUI.field("block-cases", l.t("Kasus terkait (opsional): nomor aduan, ID kasus, atau URL konten, satu per baris",
-                                             "Related cases (optional): ticket number, case id or content address, one a line"),
-                          .textarea(.name("cases"), .id("block-cases"), .text(citedCase.map(UUIDText.lower) ?? ""))),
-            StaffUI.field("app-slug", l.t("Aplikasi (opsional): slug", "App (optional): slug"), .input(.type(.text), .name("app_slug"), .id("app-slug"))),
-            StaffUI.field("app-name", l.t("Nama aplikasi", "App name"), .input(.type(.text), .name("app_name"), .id("app-name"))),
+            FormUI.textarea("names", l.t("Nama, satu per baris", "Names, one a line"),
+                            hint: l.t("*.nama = nama dan semua subdomain; alamat IP dan prefiks juga boleh.", "*.name = the name and all its subdomains; IP addresses and prefixes too."),
+                            state),
+            .fieldset(.class(state.error("action") == nil ? "" : "invalid"), legend(l.t("Tindakan", "Action"), "action"),
+                      .forEach(BlockAction.allCases) { a in StaffUI.option(.radio, "action", a.rawValue, checked: a == action, l.t(a.label.id, a.label.en)) }),
+            .fieldset(.class(state.error("legal_basis") == nil ? "" : "invalid"), .id("legal_basis"), legend(l.t("Dasar hukum", "Legal basis"), "legal_basis"),
+                      .forEach(bases) { b in StaffUI.option(.checkbox, "legal_basis", b.code, checked: chosenBases.contains(b.code), "\(b.title) — \(b.article)") }),
+            FormUI.textarea("reason", l.t("Alasan (minimal 20 karakter)", "Reason (at least 20 characters)"), state),
+            FormUI.textarea("cases", l.t("Kasus terkait (opsional)", "Related cases (optional)"),
+                            hint: l.t("Nomor aduan, ID kasus, atau URL konten, satu per baris.", "Ticket number, case id or content address, one a line."), state),
+            FormUI.input("app_slug", l.t("Aplikasi (opsional): kode singkat", "App (optional): short code"),
+                         hint: l.t("Huruf kecil dan tanda hubung, mis. aplikasi-judi.", "Lower case and hyphens, e.g. gambling-app."), state),
+            FormUI.input("app_name", l.t("Nama aplikasi", "App name"), state),
             .p(.class("hint"), .text(l.t("Berlaku setelah disetujui supervisor lain (empat mata).", "Takes effect once another supervisor approves it (four eyes)."))),
-            .button(.type(.submit), .text(l.t("Usulkan", "Propose"))))
+            .button(.type(.submit), .text(l.t("Usulkan", "Propose")))))
     }
 }
 

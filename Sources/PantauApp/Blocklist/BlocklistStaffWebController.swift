@@ -38,13 +38,14 @@ struct BlocklistStaffWebController: Sendable {
     private func message(_ error: BlockActionError, _ l: Language) -> String { l.t(error.id, error.en) }
 
 
-    func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil) async throws -> Response {
+    func home(_ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok, error: String? = nil,
+              proposal: FormState? = nil, allow: FormState? = nil) async throws -> Response {
         let l = Language(request: request)
         let page = try await pages.home(sanction: request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) })
         let view = BlocklistHomeView(
             language: l, identity: context.identity!, serial: try await service.currentSerial(), page: page,
             citedCase: request.uri.queryParameters.get("kasus").flatMap { UUIDText.parse(String($0)) },
-            notice: request.uri.queryParameters.get("notice"), error: error)
+            notice: request.uri.queryParameters.get("notice"), error: error, proposalForm: proposal, allowForm: allow)
         return htmlResponse(view.render(), status: status)
     }
 
@@ -62,7 +63,21 @@ struct BlocklistStaffWebController: Sendable {
                 appName: slug.isEmpty ? nil : (form.fields["app_name"] ?? slug), effectiveAt: nil, until: nil), by: context.identity!)
             return redirect(SitePath.Blocklist.proposal(proposal.id!), l, ("Usulan dicatat; menunggu persetujuan supervisor lain.", "Proposal recorded; it awaits another supervisor's approval."))
         } catch let error as BlockActionError {
-            return try await home(request, context, status: error.kind.status, error: message(error, l))
+            // The form comes back as typed, the message beside the field it is about.
+            var state = FormState(form)
+            state.fail(Self.proposalField(error.field), message(error, l))
+            return try await home(request, context, status: error.kind.status, proposal: state)
+        }
+    }
+
+    /// The form's field for a refusal's field (the service speaks the API's names).
+    static func proposalField(_ field: String?) -> String {
+        switch field {
+        case "legal_bases": "legal_basis"
+        case "case_ids": "cases"
+        case "app": "app_slug"
+        case "names", "action", "reason", "until": field!
+        default: "names"
         }
     }
 
@@ -133,7 +148,9 @@ struct BlocklistStaffWebController: Sendable {
         do {
             _ = try await service.addAllow(form.fields["name"] ?? "", reason: form.fields["reason"] ?? "", by: context.identity!)
         } catch let error as BlockActionError {
-            return try await home(request, context, status: error.kind.status, error: message(error, l))
+            var state = FormState(form)
+            state.fail(error.field == "reason" ? "reason" : "name", message(error, l))
+            return try await home(request, context, status: error.kind.status, allow: state)
         }
         return redirect(SitePath.Blocklist.staff, l, ("Ditambahkan ke daftar izin.", "Added to the allow-list."))
     }

@@ -77,41 +77,23 @@ struct CampaignController: Sendable {
 
         // The site.
         routes.get(SitePath.Comms.campaigns, .everyone) { request, context in
-            let language = Language(request: request)
-            let staff = context.identity?.may(.runCampaigns) ?? false
-            let details = try await service.details(of: service.campaigns(includeUnreleased: staff))
-            let accounts = try await service.activeAccounts(on: service.database.db)
-            return htmlResponse(CampaignListView(language: language, identity: context.identity, campaigns: details, activeAccounts: accounts.map(OfficialAccountRow.init),
-                                                 csrfToken: staff ? Self.csrfToken(context) : nil).render())
+            try await listPage(Language(request: request), context, form: FormState(), status: .ok)
         }
         routes.post(SitePath.Comms.campaigns, .staff(.runCampaigns)) { request, context in
             let language = Language(request: request)
-            let form = try await parseStaffForm(request, context, language: language).fields
-            let scheduledText = form["scheduled_at"]?.trimmingCharacters(in: .whitespaces) ?? ""
-            let scheduledAt: Date
-            if scheduledText.isEmpty { scheduledAt = service.clock.now() } else {
-                guard let parsed = Self.parseTime(scheduledText) else {
-                    throw WebErrorPage(status: .unprocessableContent, language: language,
-                                       detail: language.t("Waktu tayang tidak terbaca (YYYY-MM-DD JJ:MM, WIB).", "The time could not be read (YYYY-MM-DD HH:MM, WIB)."))
-                }
-                scheduledAt = parsed
-            }
-            let late = form["late_after_minutes"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? CampaignInput.defaultLateAfterMinutes
-            let media = (form["media_urls"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
-            let input = CampaignInput(title: form["title"] ?? "", message: form["message"] ?? "", mediaURLs: media, scheduledAt: scheduledAt,
-                                      lateAfterMinutes: late)
+            var form = FormState(try await parseStaffForm(request, context, language: language))
+            let scheduledAt = form.minute("scheduled_at", language, label: language.t("Waktu tayang", "The time"))
+            let late = form.wholeNumber("late_after_minutes", required: false, language, label: language.t("Batas terlambat", "Late after"))
+            let media = form["media_urls"].split(whereSeparator: \.isNewline).map(String.init)
+            let input = CampaignInput(title: form["title"], message: form["message"], mediaURLs: media, scheduledAt: scheduledAt ?? service.clock.now(),
+                                      lateAfterMinutes: late.map { Int(clamping: $0) } ?? CampaignInput.defaultLateAfterMinutes)
+            for problem in try await service.problems(of: input) { form.fail(problem.field, language.t(problem.id, problem.en)) }
+            guard form.isValid else { return try await listPage(language, context, form: form, status: .unprocessableContent) }
             let campaign = try await answeringPage(language) { try await service.create(input, actor: context.identity!.actor) }
             return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(campaign.id!))])
         }
         routes.get(SitePath.Comms.campaign, .everyone) { request, context in
-            let language = Language(request: request)
-            let staff = context.identity?.may(.runCampaigns) ?? false
-            guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let detail = try await service.detail(id),
-                  staff || detail.campaign.status == .released else {
-                throw WebErrorPage(status: .notFound, language: language)
-            }
-            return htmlResponse(CampaignView(language: language, identity: context.identity, detail: detail,
-                                             csrfToken: staff ? Self.csrfToken(context) : nil).render())
+            try await campaignPage(Language(request: request), context, record: nil, status: .ok)
         }
         routes.post(SitePath.Comms.cancelCampaign, .staff(.runCampaigns)) { request, context in
             let language = Language(request: request)
@@ -122,24 +104,42 @@ struct CampaignController: Sendable {
         }
         routes.post(SitePath.Comms.recordPost, .staff(.runCampaigns)) { request, context in
             let language = Language(request: request)
-            let form = try await parseStaffForm(request, context, language: language).fields
+            var form = FormState(try await parseStaffForm(request, context, language: language))
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let post = context.parameters.get("post").flatMap(UUIDText.parse) else {
                 throw WebErrorPage(status: .notFound, language: language)
             }
-            let when = try form["published_at"].flatMap { text -> Date? in
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty { return nil }
-                guard let parsed = Self.parseTime(trimmed) else {
-                    throw WebErrorPage(status: .unprocessableContent, language: language,
-                                       detail: language.t("Waktu tayang tidak terbaca (YYYY-MM-DD JJ:MM, WIB).", "The time could not be read (YYYY-MM-DD HH:MM, WIB)."))
+            let when = form.minute("published_at", language, label: language.t("Waktu tayang", "The time"))
+            if form.isValid {
+                do {
+                    _ = try await service.recordManualPublication(campaign: id, post: post, url: form["url"], publishedAt: when, actor: context.identity!.actor)
+                    return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(id))])
+                } catch let problem as CommsProblem where problem.field != nil {
+                    form.fail(problem.field!, language.t(problem.id, problem.en))
                 }
-                return parsed
             }
-            _ = try await answeringPage(language) {
-                try await service.recordManualPublication(campaign: id, post: post, url: form["url"] ?? "", publishedAt: when, actor: context.identity!.actor)
-            }
-            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.campaign(id))])
+            return try await campaignPage(language, context, record: (post, form), status: .unprocessableContent)
         }
+    }
+
+    /// The list of campaigns, with the new-campaign form as typed (and its errors).
+    private func listPage(_ language: Language, _ context: AppRequestContext, form: FormState, status: HTTPResponse.Status) async throws -> Response {
+        let staff = context.identity?.may(.runCampaigns) ?? false
+        let details = try await service.details(of: service.campaigns(includeUnreleased: staff))
+        let accounts = try await service.activeAccounts(on: service.database.db)
+        return htmlResponse(CampaignListView(language: language, identity: context.identity, campaigns: details, activeAccounts: accounts.map(OfficialAccountRow.init),
+                                             csrfToken: staff ? Self.csrfToken(context) : nil, form: form).render(), status: status)
+    }
+
+    /// One campaign; `record` is a refused hand-recorded publication, shown again beside its post.
+    private func campaignPage(_ language: Language, _ context: AppRequestContext, record: (post: UUID, form: FormState)?,
+                              status: HTTPResponse.Status) async throws -> Response {
+        let staff = context.identity?.may(.runCampaigns) ?? false
+        guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let detail = try await service.detail(id),
+              staff || detail.campaign.status == .released else {
+            throw WebErrorPage(status: .notFound, language: language)
+        }
+        return htmlResponse(CampaignView(language: language, identity: context.identity, detail: detail,
+                                         csrfToken: staff ? Self.csrfToken(context) : nil, record: record).render(), status: status)
     }
 
     static func csrfToken(_ context: AppRequestContext) -> String? {

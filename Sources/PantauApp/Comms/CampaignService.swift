@@ -167,6 +167,12 @@ struct CampaignService: Sendable {
         try await OfficialAccountModel.query(on: db).filter(\.$active == true).sort(\.$platform).sort(\.$handle).all()
     }
 
+    /// Everything wrong with `input` against today's active accounts (one message fits the strictest).
+    func problems(of input: CampaignInput) async throws -> [CampaignInput.Problem] {
+        let platforms = Set(try await activeAccounts(on: database.db).compactMap { Platform(rawValue: $0.platform) })
+        return input.problems(now: clock.now(), platforms: platforms)
+    }
+
     /// Schedules a campaign: one post per active official account, no opting out.
     func create(_ input: CampaignInput, actor: String) async throws -> CampaignModel {
         let now = clock.now()
@@ -339,9 +345,9 @@ struct CampaignService: Sendable {
     func recordManualPublication(campaign campaignID: UUID, post postID: UUID, url: String, publishedAt: Date?, actor: String) async throws -> CampaignPostModel {
         let now = clock.now()
         let link = url.trimmingCharacters(in: .whitespaces)
-        guard let components = URLComponents(string: link), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
-              components.host?.isEmpty == false, link.count <= 2_048 else {
-            throw Problem(status: 422, code: "invalid_url", field: "url", id: "Tautan unggahan harus alamat http(s).", en: "'url' must be an http(s) address.")
+        guard CampaignInput.isWebAddress(link) else {
+            throw Problem(status: 422, code: "invalid_url", field: "url", id: "Tautan unggahan harus alamat http(s), mis. https://x.com/akun/status/123.",
+                          en: "'url' must be an http(s) address, e.g. https://x.com/account/status/123.")
         }
         let when = publishedAt ?? now
         guard when <= now.addingTimeInterval(5 * 60) else {

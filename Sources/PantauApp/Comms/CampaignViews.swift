@@ -33,26 +33,33 @@ struct CampaignListView {
     let campaigns: [CampaignService.Detail]
     let activeAccounts: [OfficialAccountRow]
     let csrfToken: String?
+    /// The new-campaign form as typed, with its errors.
+    var form = FormState()
 
-    private var form: Node<HTML.BodyContext> {
+    private var campaignForm: Node<HTML.BodyContext> {
         let l = language
         guard let csrfToken else { return .empty }
         let platforms = activeAccounts.compactMap { Platform(rawValue: $0.platform) }
         let strictest = Set(platforms).sorted { CampaignInput.messageLimit($0) < CampaignInput.messageLimit($1) }.first
-        return .form(.method(.post), .action(SitePath.Comms.campaigns), .class("card"), .id("campaign-form"),
+        var state = form
+        if state.values["late_after_minutes"] == nil { state.values["late_after_minutes"] = String(CampaignInput.defaultLateAfterMinutes) }
+        let messageHint = strictest.map {
+            l.t("Paling banyak \(l.number(CampaignInput.messageLimit($0))) karakter, batas \($0.displayName).",
+                "At most \(l.number(CampaignInput.messageLimit($0))) characters, the limit of \($0.displayName).")
+        }
+        return .form(.method(.post), .action(l.link(SitePath.Comms.campaigns)), .class("card"), .id("campaign-form"),
             .h2(.text(l.t("Kampanye baru", "New campaign"))),
             .p(.text(l.t("Satu pesan untuk semua \(activeAccounts.count) akun resmi yang aktif — tidak ada platform yang dilewati.",
                          "One message for all \(activeAccounts.count) active official accounts — no platform is left out."))),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
-            .div(.class("field"), .label(.for("title"), .text(l.t("Judul", "Title"))), .input(.type(.text), .name("title"), .id("title"))),
-            .div(.class("field"), .label(.for("message"), .text(l.t("Pesan", "Message") + (strictest.map { " (≤ \(CampaignInput.messageLimit($0))" + l.t(" karakter, batas ", " characters, the limit of ") + $0.displayName + ")" } ?? ""))),
-                 .textarea(.name("message"), .id("message"))),
-            .div(.class("field"), .label(.for("media_urls"), .text(l.t("Media (satu alamat per baris)", "Media (one address a line)"))),
-                 .textarea(.name("media_urls"), .id("media_urls"))),
-            .div(.class("field"), .label(.for("scheduled_at"), .text(l.t("Waktu tayang (WIB; kosong = sekarang)", "Time (WIB; empty = now)"))),
-                 .input(.type(.text), .name("scheduled_at"), .id("scheduled_at"), .placeholder("2026-12-08 09:00"))),
-            .div(.class("field"), .label(.for("late_after_minutes"), .text(l.t("Terlambat setelah (menit)", "Late after (minutes)"))),
-                 .input(.type(.text), .name("late_after_minutes"), .id("late_after_minutes"), .value(String(CampaignInput.defaultLateAfterMinutes)))),
+            FormUI.input("title", l.t("Judul", "Title"), state),
+            FormUI.textarea("message", l.t("Pesan", "Message"), hint: messageHint, state),
+            FormUI.textarea("media_urls", l.t("Media (satu alamat per baris)", "Media (one address a line)"), state),
+            FormUI.input("scheduled_at", l.t("Waktu tayang (WIB; kosong = sekarang)", "Time (WIB; empty = now)"),
+                         hint: l.t("Mis. 8 Desember 2026 09.00 atau 2026-12-08 09:00.", "E.g. 8 December 2026 09.00 or 2026-12-08 09:00."), state,
+                         placeholder: "8 Desember 2026 09.00"),
+            FormUI.input("late_after_minutes", l.t("Terlambat setelah (menit)", "Late after (minutes)"), state,
+                         inputMode: "numeric"),
             .button(.type(.submit), .text(l.t("Jadwalkan di semua akun", "Schedule on every account"))))
     }
 
@@ -73,7 +80,8 @@ struct CampaignListView {
                      campaigns.isEmpty ? .p(.text(l.t("Belum ada kampanye.", "No campaigns yet."))) :
                         .table(.class("data"), .thead(.tr(.th(.text(l.t("Kampanye", "Campaign"))), .th(.text(l.t("Jadwal", "Scheduled"))),
                                                           .th(.text(l.t("Tayang", "Published"))), .th(.text(l.t("Keadilan", "Fairness"))))), rows)),
-            form
+            FormUI.summary(form, l),
+            campaignForm
         )).render()
     }
 }
@@ -83,17 +91,28 @@ struct CampaignView {
     let identity: Identity?
     let detail: CampaignService.Detail
     let csrfToken: String?
+    /// A refused hand-recorded publication: its post, and the form as typed.
+    var record: (post: UUID, form: FormState)? = nil
 
     private func recordForm(_ view: CampaignService.PostView) -> Node<HTML.BodyContext> {
         let l = language
         guard let csrfToken, [.manual, .failed, .queued].contains(view.post.status) else { return .empty }
         let c = detail.campaign
-        return .form(.method(.post), .action(SitePath.Comms.recordPost(c.id, view.post.id)), .class("inline record-post"),
+        let state = record?.post == view.post.id ? record!.form : FormState()
+        func error(_ name: String) -> Node<HTML.FormContext> {
+            .unwrap(state.error(name)) { .p(.class("error"), .id(name + "-error"), .text($0)) }
+        }
+        return .form(.method(.post), .action(l.link(SitePath.Comms.recordPost(c.id, view.post.id))), .class("record-post"),
                      .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
-                     .input(.type(.text), .name("url"), .placeholder(l.t("Tautan unggahan", "Link of the post")),
-                            .attribute(named: "aria-label", value: l.t("Tautan unggahan", "Link of the post"))),
-                     .input(.type(.text), .name("published_at"), .placeholder(l.t("Waktu tayang (WIB)", "Published (WIB)")),
-                            .attribute(named: "aria-label", value: l.t("Waktu tayang", "Published at"))),
+                     error("url"),
+                     .input(.type(.url), .name("url"), .id(state.isValid ? "url-" + UUIDText.lower(view.post.id) : "url"), .value(state["url"]),
+                            .placeholder(l.t("Tautan unggahan (https://…)", "Link of the post (https://…)")),
+                            .attribute(named: "aria-label", value: l.t("Tautan unggahan", "Link of the post")), FormUI.invalid("url", state), FormUI.described("url", state)),
+                     error("published_at"),
+                     .input(.type(.text), .name("published_at"), .id(state.isValid ? "published_at-" + UUIDText.lower(view.post.id) : "published_at"),
+                            .value(state["published_at"]), .placeholder(l.t("Waktu tayang, mis. 5 Des 2026 09.00", "Published, e.g. 5 Dec 2026 09.00")),
+                            .attribute(named: "aria-label", value: l.t("Waktu tayang (WIB; kosong = sekarang)", "Published at (WIB; empty = now)")),
+                            FormUI.invalid("published_at", state), FormUI.described("published_at", state)),
                      .button(.type(.submit), .text(l.t("Catat tayang manual", "Record as published by hand"))))
     }
 

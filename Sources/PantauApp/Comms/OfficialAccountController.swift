@@ -92,15 +92,8 @@ struct OfficialAccountController: Sendable {
             return jsonResponse(Self.json(stored), status: .created)
         }
         routes.get(SitePath.Transparency.accounts, .everyone) { request, context in
-            let language = Language(request: request)
-            let accounts = try await service.accounts()
-            var series: [UUID: [AccountSnapshotRow]] = [:]
-            for account in accounts { series[account.id!] = try await service.snapshots(of: account.id!).map(AccountSnapshotRow.init) }
-            // The comms form carries the session's own CSRF token.
-            var token: String? = nil
-            if let identity = context.identity, identity.may(.manageOfficialAccounts), case .session(_, let csrf) = identity.credential { token = csrf }
-            return htmlResponse(OfficialAccountsView(language: language, identity: context.identity, accounts: accounts.map(OfficialAccountRow.init), series: series,
-                                                     csrfToken: token, notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
+            try await accountsPage(Language(request: request), context, notice: request.uri.queryParameters.get("notice").map { String($0) },
+                                   form: FormState(), status: .ok)
         }
         // Verify, deactivate or re-activate an account from the page.
         routes.post(SitePath.Transparency.accountChange, .staff(.manageOfficialAccounts)) { request, context in
@@ -126,29 +119,38 @@ struct OfficialAccountController: Sendable {
         }
         routes.post(SitePath.Transparency.accountFigures, .staff(.manageOfficialAccounts)) { request, context in
             let language = Language(request: request)
-            let form = try await parseStaffForm(request, context, language: language).fields
-            guard let id = form["account"].flatMap(UUIDText.parse), try await service.exists(id) else {
-                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih akun resmi.", "Choose an official account."))
-            }
-            guard let followers = form["followers"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }) else {
-                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Jumlah pengikut harus bilangan bulat.", "Followers must be a whole number."))
-            }
-            func optional(_ name: String) throws -> Int64? {
-                guard let text = form[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-                guard let value = Int64(text) else {
-                    throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("\(name) harus bilangan bulat.", "\(name) must be a whole number."))
+            var form = FormState(try await parseStaffForm(request, context, language: language))
+            let id = form.text("account").flatMap(UUIDText.parse)
+            if id == nil { form.fail("account", language.t("Pilih akun resmi.", "Choose an official account.")) }
+            let takenAt = form.day("taken_at", language, label: language.t("Tanggal", "The day"))
+            let followers = form.wholeNumber("followers", required: true, language, label: language.t("Jumlah pengikut", "Followers"))
+            let posts = form.wholeNumber("posts", required: false, language, label: language.t("Jumlah unggahan", "Posts"))
+            let likes = form.wholeNumber("likes", required: false, language, label: language.t("Jumlah suka", "Likes"))
+            let views = form.wholeNumber("views", required: false, language, label: language.t("Jumlah tayangan", "Views"))
+            if let id, let followers, form.isValid {
+                let input = AccountSnapshotInput(takenAt: takenAt ?? service.clock.now(), followers: followers, posts: posts, likes: likes, views: views)
+                do {
+                    _ = try await service.record([(accountID: id, snapshot: input)], source: "manual", actor: context.identity!.actor)
+                    return Response(status: .seeOther, headers: [.location: language.link(SitePath.Transparency.accounts + "?notice=saved")])
+                } catch let problem as OfficialAccountService.Problem {
+                    form.fail(problem.field ?? "account", language.t(problem.id, problem.en))
                 }
-                return value
             }
-            let takenAt = form["taken_at"].flatMap { $0.isEmpty ? nil : OfficialAccountService.parseTime($0) } ?? service.clock.now()
-            let input = AccountSnapshotInput(takenAt: takenAt, followers: followers, posts: try optional("posts"), likes: try optional("likes"), views: try optional("views"))
-            do {
-                _ = try await service.record([(accountID: id, snapshot: input)], source: "manual", actor: context.identity!.actor)
-            } catch let problem as OfficialAccountService.Problem {
-                throw WebErrorPage(status: problem.status, language: language, detail: language.t(problem.id, problem.en))
-            }
-            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Transparency.accounts + "?notice=saved")])
+            return try await accountsPage(language, context, notice: nil, form: form, status: .unprocessableContent)
         }
+    }
+
+    /// The public list of official accounts; comms staff also get the figures form, as typed.
+    private func accountsPage(_ language: Language, _ context: AppRequestContext, notice: String?, form: FormState,
+                              status: HTTPResponse.Status) async throws -> Response {
+        let accounts = try await service.accounts()
+        var series: [UUID: [AccountSnapshotRow]] = [:]
+        for account in accounts { series[account.id!] = try await service.snapshots(of: account.id!).map(AccountSnapshotRow.init) }
+        // The comms form carries the session's own CSRF token.
+        var token: String? = nil
+        if let identity = context.identity, identity.may(.manageOfficialAccounts), case .session(_, let csrf) = identity.credential { token = csrf }
+        return htmlResponse(OfficialAccountsView(language: language, identity: context.identity, accounts: accounts.map(OfficialAccountRow.init), series: series,
+                                                 csrfToken: token, notice: notice, form: form).render(), status: status)
     }
 
     private func mapProblems<T>(_ body: () async throws -> T) async throws -> T {

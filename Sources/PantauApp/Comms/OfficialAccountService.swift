@@ -17,6 +17,8 @@ struct OfficialAccountService: Sendable {
         let code: String
         let id: String
         let en: String
+        /// The form field the refusal is about, if any.
+        var field: String? = nil
     }
 
     func accounts() async throws -> [OfficialAccountModel] {
@@ -148,7 +150,9 @@ struct OfficialAccountService: Sendable {
     func record(_ items: [(accountID: UUID, snapshot: AccountSnapshotInput)], source: String, actor: String) async throws -> Int {
         let now = clock.now()
         for item in items {
-            if let problem = item.snapshot.problem(now: now) { throw Problem(status: .unprocessableContent, code: "invalid_snapshot", id: problem.id, en: problem.en) }
+            if let problem = item.snapshot.problem(now: now) {
+                throw Problem(status: .unprocessableContent, code: "invalid_snapshot", id: problem.id, en: problem.en, field: problem.field)
+            }
         }
         return try await database.db.transaction { db in
             for item in items {

@@ -9,6 +9,8 @@ struct OfficialAccountsView {
     let series: [UUID: [AccountSnapshotRow]]
     let csrfToken: String?
     let notice: String?
+    /// The figures form as typed, with its errors.
+    var form = FormState()
 
     /// Verify / deactivate buttons for comms staff.
     private func changeButtons(_ a: OfficialAccountRow) -> Node<HTML.BodyContext> {
@@ -29,16 +31,18 @@ struct OfficialAccountsView {
     private var entryForm: Node<HTML.BodyContext> {
         let l = language
         guard let csrfToken else { return .empty }
-        let select: Node<HTML.FormContext> = .select(.attribute(named: "name", value: "account"), .id("snapshot-account"),
-                                                     .forEach(accounts) { .choice(UUIDText.lower($0.id), $0.label, selected: false) })
-        return .form(.method(.post), .action(SitePath.Transparency.accountFigures), .class("card bar"), .id("snapshot-form"),
+        let choices = [(value: "", text: l.t("— pilih —", "— choose —"))] + accounts.map { (value: UUIDText.lower($0.id), text: $0.label) }
+        let numberHint = l.t("Boleh dengan titik, mis. 1.350.000.", "Grouping is fine, e.g. 1,350,000.")
+        return .form(.method(.post), .action(l.link(SitePath.Transparency.accountFigures)), .class("card"), .id("snapshot-form"),
+            .h2(.text(l.t("Catat angka akun", "Record an account's figures"))),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
-            .div(.class("field"), .label(.for("snapshot-account"), .text(l.t("Akun", "Account"))), select),
-            .div(.class("field"), .label(.for("taken_at"), .text(l.t("Tanggal", "Day"))), .input(.type(.date), .name("taken_at"), .id("taken_at"))),
-            .div(.class("field"), .label(.for("followers"), .text(l.t("Pengikut", "Followers"))), .input(.type(.text), .name("followers"), .id("followers"))),
-            .div(.class("field"), .label(.for("posts"), .text(l.t("Unggahan/video", "Posts/videos"))), .input(.type(.text), .name("posts"), .id("posts"))),
-            .div(.class("field"), .label(.for("likes"), .text(l.t("Suka", "Likes"))), .input(.type(.text), .name("likes"), .id("likes"))),
-            .div(.class("field"), .label(.for("views"), .text(l.t("Tayangan", "Views"))), .input(.type(.text), .name("views"), .id("views"))),
+            .div(.class("bar"),
+                 FormUI.select("account", l.t("Akun", "Account"), form, choices),
+                 FormUI.input("taken_at", l.t("Tanggal (kosong = hari ini)", "Day (empty = today)"), type: "date", form),
+                 FormUI.input("followers", l.t("Pengikut", "Followers"), hint: numberHint, form, inputMode: "numeric"),
+                 FormUI.input("posts", l.t("Unggahan/video", "Posts/videos"), form, inputMode: "numeric"),
+                 FormUI.input("likes", l.t("Suka", "Likes"), form, inputMode: "numeric"),
+                 FormUI.input("views", l.t("Tayangan", "Views"), form, inputMode: "numeric")),
             .button(.type(.submit), .text(l.t("Simpan angka", "Save figures"))))
     }
 
@@ -57,8 +61,8 @@ struct OfficialAccountsView {
             return .tr(.class(a.active ? "" : "inactive"),
                        .td(.a(.href(a.url), .text(a.label)), .if(!a.active, .text(l.t(" (nonaktif)", " (inactive)")))),
                        .td(.text(verified), changeButtons(a)), .td(.text(a.ownerUnit)),
-                       .td(.class("num"), .text(last.map { String($0.followers) } ?? "—")), .td(.class("num"), .text(last?.posts.map(String.init) ?? "—")),
-                       .td(.class("num"), .text(last?.likes.map(String.init) ?? "—")), .td(.text(last.map { QueueFilter.formatDay($0.takenAt) } ?? "—")))
+                       .td(.class("num"), .text(last.map { l.number($0.followers) } ?? "—")), .td(.class("num"), .text(last?.posts.map(l.number) ?? "—")),
+                       .td(.class("num"), .text(last?.likes.map(l.number) ?? "—")), .td(.text(last.map { l.day($0.takenAt) } ?? "—")))
         })
         return PageLayout(title: l.t("Akun resmi", "Official accounts"), language: l, path: SitePath.Transparency.accounts, identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Akun resmi regulator di setiap platform", "The regulator's official accounts on every platform"))),
@@ -68,6 +72,7 @@ struct OfficialAccountsView {
             .if(notice == "updated", .p(.class("ok"), .text(l.t("Akun diperbarui.", "Account updated.")))),
             .section(.class("card"), .id("accounts"), .table(.class("data"), header, body)),
             .section(.class("card"), .h2(.text(l.t("Pertumbuhan pengikut", "Growth of followers"))), .raw(chart)),
+            FormUI.summary(form, l),
             entryForm
         )).render()
     }

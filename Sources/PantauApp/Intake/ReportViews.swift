@@ -13,6 +13,31 @@ struct ReportFormModel {
     var phone = ""
     var errors: [String: String] = [:]
     var csrfToken = ""
+    /// Evidence that passed its check on an earlier try, held for this one.
+    var heldEvidence: [HeldEvidence] = []
+}
+
+/// An evidence file kept from a refused try of the report form, carried in
+/// the form as `sha256:filename` so the retry need not attach it again.
+struct HeldEvidence: Sendable, Equatable {
+    static let fieldName = "held_evidence"
+    let stored: StoredEvidence
+    let filename: String
+
+    init(stored: StoredEvidence, filename: String) {
+        self.stored = stored
+        // The name is only shown back to the person; keep it short and plain.
+        self.filename = String(filename.filter { !$0.isNewline && $0 != ":" }.prefix(120))
+    }
+
+    /// Reads `sha256:filename`; the size and type are looked up again in the store.
+    init?(formValue: String) {
+        let parts = formValue.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, ReportValidator.isSHA256Hex(String(parts[0])) else { return nil }
+        self.init(stored: StoredEvidence(sha256: parts[0].lowercased(), mediaType: "", size: 0), filename: String(parts[1]))
+    }
+
+    var formValue: String { stored.sha256 + ":" + filename }
 }
 
 struct ReportFormView {
@@ -28,52 +53,82 @@ struct ReportFormView {
             .h1(.text(l.t("Laporkan konten negatif", "Report negative content"))),
             .p(.text(l.t("Laporkan akun, video, unggahan atau situs yang melanggar. Anda akan menerima nomor aduan untuk memantau statusnya.",
                          "Report an account, video, post or website that breaks the law. You will get a ticket number to follow its status."))),
-            .if(hasErrors, .div(.class("card"), .attribute(named: "role", value: "alert"),
-                                .p(.class("error"), .text(l.t("Periksa isian yang ditandai di bawah.", "Please check the fields marked below."))))),
+            .if(hasErrors, .div(.class("card error-summary"), .attribute(named: "role", value: "alert"), .id("form-errors"),
+                                .p(.class("error"), .text(l.t("Periksa isian yang ditandai di bawah:", "Please check the fields marked below:"))),
+                                .ul(.forEach(Self.fieldOrder.filter { m.errors[$0] != nil }) { name in
+                                    .li(.a(.href("#" + name), .text(m.errors[name]!)))
+                                }))),
             .form(
-                .method(.post), .action(l.link(SitePath.reportForm)), .enctype(.multipartData),
+                .method(.post), .action(l.link(SitePath.reportForm)), .enctype(.multipartData), .id("report-form"),
+                // The server checks every field and shows all problems at once (a browser's own check stops at the first).
+                .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
                 .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(m.csrfToken)),
                 field("target", label: l.t("Tautan (URL) atau nama akun", "Link (URL) or account name"),
                       hint: l.t("Contoh: https://www.tiktok.com/@akun/video/123… atau @akun", "E.g. https://www.tiktok.com/@account/video/123… or @account"),
                       .input(.type(.text), .name("target"), .id("target"), .value(m.target), .required(true),
                              .attribute(named: "maxlength", value: "2048"), .attribute(named: "autocomplete", value: "off"),
-                             describedBy("target"))),
+                             describedBy("target"), invalid("target"))),
                 field("platform", label: l.t("Platform (wajib untuk nama akun)", "Platform (needed for an account name)"), hint: nil,
-                      .select(.attribute(named: "name", value: "platform"), .id("platform"), describedByNode("platform"),
+                      .select(.attribute(named: "name", value: "platform"), .id("platform"), describedByNode("platform"), invalidNode("platform"),
                               .choice("", l.t("Otomatis dari tautan", "Detect from the link"), selected: m.platform.isEmpty),
                               .forEach(Platform.allCases) { p in .choice(p.rawValue, p.displayName, selected: m.platform == p.rawValue) })),
                 field("category", label: l.t("Kategori", "Category"), hint: nil,
                       .select(.attribute(named: "name", value: "category"), .id("category"),
-                              .attribute(named: "required", value: nil, ignoreIfValueIsEmpty: false), describedByNode("category"),
+                              .attribute(named: "required", value: nil, ignoreIfValueIsEmpty: false), describedByNode("category"), invalidNode("category"),
                               .choice("", l.t("— pilih —", "— choose —"), selected: m.category.isEmpty),
                               .forEach(categories) { c in .choice(c.slug, l == .en ? c.nameEN : c.nameID, selected: m.category == c.slug) })),
                 field("description", label: l.t("Uraian", "Description"),
                       hint: l.t("Apa yang melanggar? (paling banyak 5.000 karakter)", "What is wrong with it? (at most 5,000 characters)"),
                       .textarea(.attribute(named: "name", value: "description"), .id("description"), .attribute(named: "maxlength", value: "5000"),
-                                describedByNode("description"),
+                                describedByNode("description"), invalidNode("description"),
                                 .text(m.description))),
                 field("evidence", label: l.t("Bukti (opsional)", "Evidence (optional)"),
                       hint: l.t("Tangkapan layar PNG/JPEG/GIF/WebP atau PDF, masing-masing maks. 10 MiB.", "PNG/JPEG/GIF/WebP screenshots or PDF, each at most 10 MiB."),
-                      .input(.type(.file), .name("evidence"), .id("evidence"), .multiple(true),
-                             .attribute(named: "accept", value: "image/png,image/jpeg,image/gif,image/webp,application/pdf"), describedBy("evidence"))),
+                      .group(
+                        .if(!m.heldEvidence.isEmpty, .div(.class("held-evidence"), .id("held-evidence"),
+                            .p(.text(l.t("Sudah terlampir dan disimpan untuk aduan ini (tidak perlu dipilih lagi):",
+                                         "Already attached and held for this report (no need to choose them again):"))),
+                            .ul(.forEach(m.heldEvidence) { item in
+                                .li(.label(.input(.type(.checkbox), .name(HeldEvidence.fieldName), .value(item.formValue), .checked(true)),
+                                           .text(" " + item.filename + " (" + Self.size(item.stored.size, l) + ")")))
+                            }))),
+                        .input(.type(.file), .name("evidence"), .id("evidence"), .multiple(true),
+                               .attribute(named: "accept", value: "image/png,image/jpeg,image/gif,image/webp,application/pdf"), describedBy("evidence"),
+                               .attribute(named: "aria-invalid", value: m.errors["evidence"] == nil ? nil : "true")))),
                 .fieldset(
                     .element(named: "legend", nodes: [.text(l.t("Kontak Anda (opsional, dirahasiakan)", "Your contact (optional, kept confidential)"))]),
                     .p(.class("hint"), .text(l.t("Hanya petugas berwenang yang dapat melihatnya. Tidak pernah dipublikasikan.",
                                                  "Only authorised staff can see it. Never published."))),
                     field("reporter.name", label: l.t("Nama", "Name"), hint: nil,
-                          .input(.type(.text), .name("reporter.name"), .id("reporter.name"), .value(m.name), .attribute(named: "autocomplete", value: "name"), describedBy("reporter.name"))),
+                          .input(.type(.text), .name("reporter.name"), .id("reporter.name"), .value(m.name), .attribute(named: "autocomplete", value: "name"), describedBy("reporter.name"), invalid("reporter.name"))),
                     field("reporter.email", label: l.t("Surel", "E-mail"), hint: nil,
-                          .input(.type(.email), .name("reporter.email"), .id("reporter.email"), .value(m.email), .attribute(named: "autocomplete", value: "email"), describedBy("reporter.email"))),
+                          .input(.type(.email), .name("reporter.email"), .id("reporter.email"), .value(m.email), .attribute(named: "autocomplete", value: "email"), describedBy("reporter.email"), invalid("reporter.email"))),
                     field("reporter.phone", label: l.t("Telepon", "Phone"), hint: nil,
-                          .input(.type(.tel), .name("reporter.phone"), .id("reporter.phone"), .value(m.phone), .attribute(named: "autocomplete", value: "tel"), describedBy("reporter.phone")))
+                          .input(.type(.tel), .name("reporter.phone"), .id("reporter.phone"), .value(m.phone), .attribute(named: "autocomplete", value: "tel"), describedBy("reporter.phone"), invalid("reporter.phone")))
                 ),
                 .button(.type(.submit), .text(l.t("Kirim aduan", "Send report")))
             )
         )).render()
     }
 
+    /// The form's fields in the order they appear, for the error summary.
+    static let fieldOrder = ["target", "platform", "category", "description", "evidence", "reporter.name", "reporter.email", "reporter.phone"]
+
+    static func size(_ bytes: Int64, _ l: Language) -> String {
+        bytes >= 1024 * 1024 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576).replacingOccurrences(of: ".", with: l == .en ? "." : ",")
+            : l.number(max(1, Int((Double(bytes) / 1024).rounded(.up)))) + " KiB"
+    }
+
     private func describedBy(_ name: String) -> Attribute<HTML.InputContext> {
         .attribute(named: "aria-describedby", value: model.errors[name] == nil ? nil : "\(name)-error")
+    }
+
+    private func invalid(_ name: String) -> Attribute<HTML.InputContext> {
+        .attribute(named: "aria-invalid", value: model.errors[name] == nil ? nil : "true")
+    }
+
+    private func invalidNode<C>(_ name: String) -> Node<C> {
+        .attribute(named: "aria-invalid", value: model.errors[name] == nil ? nil : "true")
     }
 
     private func describedByNode<C>(_ name: String) -> Node<C> {

@@ -87,8 +87,11 @@ struct ReportWebController: Sendable {
     }
 
     /// Validates the fields and the evidence; files the report, or shows the
-    /// form again with every value kept. Evidence files still in `incoming/`
-    /// afterwards are the caller's to discard.
+    /// form again with every value kept and every problem beside its field.
+    /// Evidence that passed its check is kept (and listed in the form by its
+    /// hash), so a retry does not ask for the files again; the ledger's sweep
+    /// removes it if the report is never sent. Evidence files still in
+    /// `incoming/` afterwards are the caller's to discard.
     private func file(_ form: ParsedForm, evidence: [ReceivedEvidence], droppedFiles: Int, request: Request, language: Language) async throws -> Response {
         var model = ReportFormModel()
         model.target = form.fields["target"] ?? ""
@@ -104,27 +107,48 @@ struct ReportWebController: Sendable {
         let input = ReportInput(url: isHandle ? nil : target, handle: isHandle ? target : nil, platform: model.platform.isEmpty ? nil : model.platform,
                                 category: model.category, description: model.description, reporterName: model.name,
                                 reporterEmail: model.email, reporterPhone: model.phone)
-        do {
-            _ = try ReportValidator.validate(input, categories: intake.categories)
-        } catch {
-            model.errors[error.field == "url" || error.field == "handle" ? "target" : error.field] = language == .en ? error.message : error.messageID
-            return renderForm(request, model: model, status: .unprocessableContent)
+        for problem in ReportValidator.problems(input, categories: intake.categories) {
+            let field = problem.field == "url" || problem.field == "handle" ? "target" : problem.field
+            if model.errors[field] == nil { model.errors[field] = language == .en ? problem.message : problem.messageID }
         }
-        // Evidence is checked in full before any file is kept.
-        guard droppedFiles == 0 else {
-            model.errors["evidence"] = language.t("Paling banyak \(ReportValidator.maximumEvidenceCount) berkas.", "At most \(ReportValidator.maximumEvidenceCount) files.")
-            return renderForm(request, model: model, status: .unprocessableContent)
-        }
-        for file in evidence {
-            if let rejection = intake.evidence.check(file) {
-                model.errors["evidence"] = "\(file.filename ?? "berkas"): " + (language == .en ? rejection.message : rejection.messageID)
-                return renderForm(request, model: model, status: .unprocessableContent)
+
+        // Files held from an earlier try of this form, by their hash.
+        var held: [HeldEvidence] = []
+        var lost: [String] = []
+        for value in form.values(HeldEvidence.fieldName).prefix(ReportValidator.maximumEvidenceCount) {
+            guard let parsed = HeldEvidence(formValue: value) else { continue }
+            if let stored = intake.evidence.lookup(parsed.stored.sha256) {
+                held.append(HeldEvidence(stored: stored, filename: parsed.filename))
+            } else {
+                lost.append(parsed.filename)
             }
         }
-        var stored: [StoredEvidence] = []
-        for file in evidence { stored.append(try intake.evidence.keep(file)) }
-        try await ledger.recordUploads(stored)
-        let outcome = try await intake.submit(input, channel: .web, uploadedEvidence: stored)
+        // New files are checked one by one; those that pass are kept, the others named.
+        var rejected: [String] = []
+        for file in evidence {
+            if let rejection = intake.evidence.check(file) {
+                rejected.append("\(file.filename ?? language.t("berkas", "file")): " + (language == .en ? rejection.message : rejection.messageID))
+            } else {
+                held.append(HeldEvidence(stored: try intake.evidence.keep(file), filename: file.filename ?? "bukti"))
+            }
+        }
+        var unique: [HeldEvidence] = []
+        for item in held where !unique.contains(where: { $0.stored.sha256 == item.stored.sha256 }) { unique.append(item) }
+        held = unique
+        try await ledger.recordUploads(held.map(\.stored))
+        if droppedFiles > 0 || held.count > ReportValidator.maximumEvidenceCount {
+            rejected.append(language.t("Paling banyak \(ReportValidator.maximumEvidenceCount) berkas.", "At most \(ReportValidator.maximumEvidenceCount) files."))
+            held = Array(held.prefix(ReportValidator.maximumEvidenceCount))
+        }
+        if !lost.isEmpty {
+            rejected.append(language.t("Berkas sebelumnya tidak lagi tersimpan, lampirkan lagi: ", "Earlier files are no longer held, attach them again: ")
+                            + lost.joined(separator: ", "))
+        }
+        if !rejected.isEmpty { model.errors["evidence"] = rejected.joined(separator: " · ") }
+        model.heldEvidence = held
+        guard model.errors.isEmpty else { return renderForm(request, model: model, status: .unprocessableContent) }
+
+        let outcome = try await intake.submit(input, channel: .web, uploadedEvidence: held.map(\.stored))
         guard let ticket = outcome.record?.reports.first?.ticket else { throw WebErrorPage(status: .internalServerError, language: language) }
         // Post/redirect/get: a reload of the confirmation never re-sends the report.
         let location = SitePath.ticket(ticket) + "?baru=1" + (language == .en ? "&lang=en" : "")

@@ -16,9 +16,19 @@ struct TransparencyController: Sendable {
     func register(on routes: Routes) {
         routes.get(SitePath.Transparency.page, .everyone) { request, _ in
             let language = Language(request: request)
-            let period = try webPeriod(request, language)
+            // A period that cannot be read shows the default quarter, with the form as typed and the message beside its field.
+            var form = FormState()
+            let period: CompliancePeriod
+            switch parsePeriod(request) {
+            case .success(let chosen): period = chosen
+            case .failure(let problem):
+                for name in ["period", "from", "to"] { form.values[name] = request.uri.queryParameters.get(name).map { String($0) } }
+                form.fail(problem.field, language.t(problem.id, problem.en))
+                period = try CompliancePeriod.parse(nil, from: nil, to: nil, now: service.clock.now()).get()
+            }
             let figures = try await service.figures(period)
-            return htmlResponse(TransparencyPageView(language: language, period: period, figures: figures, categories: categories).render())
+            return htmlResponse(TransparencyPageView(language: language, period: period, figures: figures, categories: categories, form: form).render(),
+                                status: form.isValid ? .ok : .badRequest)
         }
         routes.get(SitePath.Transparency.register, .everyone) { request, _ in
             let language = Language(request: request)
@@ -65,13 +75,6 @@ struct TransparencyController: Sendable {
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: format.contentType], body: body)
-        }
-    }
-
-    private func webPeriod(_ request: Request, _ language: Language) throws -> CompliancePeriod {
-        switch parsePeriod(request) {
-        case .success(let period): return period
-        case .failure(let problem): throw WebErrorPage(status: .badRequest, language: language, detail: language.t(problem.id, problem.en))
         }
     }
 

@@ -7,6 +7,8 @@ struct TransparencyPageView {
     let period: CompliancePeriod
     let figures: TransparencyFigures
     let categories: CategoryIndex
+    /// A period that could not be read, as typed.
+    var form = FormState()
 
     private func categoryName(_ slug: String) -> String {
         categories[slug].map { language.t($0.nameID, $0.nameEN) } ?? slug
@@ -131,16 +133,17 @@ struct TransparencyPageView {
         let custom = period.kind == .custom
         let choices = [("month", l.t("30 hari", "30 days")), ("quarter", l.t("Kuartal (91 hari)", "Quarter (91 days)")),
                        ("year", l.t("Setahun", "A year")), ("custom", l.t("Pilih tanggal", "Custom"))]
-        let select: Node<HTML.FormContext> = .select(.attribute(named: "name", value: "period"), .id("period-kind"), .forEach(choices) { value, text in
-            .choice(value, text, selected: period.kind.rawValue == value)
-        })
-        let from: Node<HTML.FormContext> = .input(.type(.date), .name("from"), .id("from"), .value(custom ? WIBDay.text(figures.fromDay) : ""))
-        let to: Node<HTML.FormContext> = .input(.type(.date), .name("to"), .id("to"), .value(custom ? WIBDay.text(figures.toDay - 1) : ""))
-        let form: Node<HTML.BodyContext> = .form(.method(.get), .action(SitePath.Transparency.page), .class("card bar"), .id("period"),
+        var state = self.form
+        if state.isValid {
+            state.values["period"] = period.kind.rawValue
+            state.values["from"] = custom ? WIBDay.text(figures.fromDay) : ""
+            state.values["to"] = custom ? WIBDay.text(figures.toDay - 1) : ""
+        }
+        let form: Node<HTML.BodyContext> = .form(.method(.get), .action(SitePath.Transparency.page), .class("card bar"), .id("period-form"),
             .if(l == .en, .input(.type(.hidden), .name("lang"), .value("en"))),
-            .div(.class("field"), .label(.for("period-kind"), .text(l.t("Periode", "Period"))), select),
-            .div(.class("field"), .label(.for("from"), .text(l.t("Dari (untuk pilih tanggal)", "From (custom)"))), from),
-            .div(.class("field"), .label(.for("to"), .text(l.t("Sampai", "To"))), to),
+            FormUI.select("period", l.t("Periode", "Period"), state, choices.map { (value: $0.0, text: $0.1) }),
+            FormUI.input("from", l.t("Dari (untuk pilih tanggal)", "From (custom)"), type: "date", state),
+            FormUI.input("to", l.t("Sampai", "To"), type: "date", state),
             .button(.type(.submit), .text(l.t("Tampilkan", "Show"))))
         let downloads: Node<HTML.BodyContext> = .p(.class("downloads"), .id("open-data"),
             .text(l.t("Data terbuka: ", "Open data: ")),
