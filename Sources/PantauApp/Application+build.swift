@@ -111,6 +111,9 @@ public struct PantauServer {
                             uploads: uploads, ledger: services.evidenceLedger).register(on: routes)
         // Accounts
         StaffWebController(accounts: services.accounts, csrf: csrf, secureCookies: configuration.secureCookies).register(on: routes)
+        AdminWebController(accounts: services.accounts,
+                           platforms: PlatformSettings(database: database, clock: services.accounts.clock,
+                                                       outboundAllowInternal: configuration.outboundAllowInternal)).register(on: routes)
         // Cases
         CaseWebController(cases: services.cases, queue: services.queue, accounts: services.accounts, evidence: intake.evidence, csrf: csrf)
             .register(on: routes)

@@ -77,6 +77,37 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case runCampaigns = "run_campaigns"
     /// The inbox of mentions that are not reports, and the replies (comms).
     case answerMentions = "answer_mentions"
+
+    /// What the permission allows, for people (the raw value stays in audit events).
+    public var label: (id: String, en: String) {
+        switch self {
+        case .useOwnAccount: ("Memakai akun sendiri (kata sandi, keluar)", "Use one's own account (password, sign-out)")
+        case .viewOwnIdentity: ("Melihat identitas sendiri lewat API", "See one's own identity through the API")
+        case .manageUsers: ("Mengelola pengguna, peran dan token API", "Manage users, roles and API tokens")
+        case .viewAuditLog: ("Membaca log audit", "Read the audit log")
+        case .viewCases: ("Melihat antrean dan halaman kasus", "See the queue and case pages")
+        case .triageCases: ("Mengambil, menugaskan dan memilah kasus", "Claim, assign and sort cases")
+        case .decideCases: ("Memutus kasus", "Decide cases")
+        case .approveDecisions: ("Menyetujui putusan (empat mata)", "Approve decisions (four eyes)")
+        case .viewReporterContact: ("Melihat kontak pelapor (tercatat di log audit)", "See a reporter's contact (recorded in the audit log)")
+        case .commentOnCases: ("Menulis catatan internal pada kasus", "Write internal notes on cases")
+        case .manageLegalBases: ("Mengelola daftar dasar hukum", "Manage the legal bases")
+        case .submitMentions: ("Mengirim sebutan akun resmi (konektor platform)", "Send mentions of the official account (platform connectors)")
+        case .viewOrders: ("Melihat perintah takedown, kepatuhan dan sanksi", "See takedown orders, compliance and sanctions")
+        case .sendOrdersManually: ("Mencatat perintah yang dikirim manual", "Record orders sent by hand")
+        case .recheckOrderItems: ("Menandai konten yang masih daring setelah dicek ulang", "Mark content still online after a re-check")
+        case .proposeSanctions: ("Mengusulkan sanksi", "Propose sanctions")
+        case .approveSanctions: ("Menyetujui sanksi (empat mata)", "Approve sanctions (four eyes)")
+        case .proposeBlocks: ("Mengusulkan pemblokiran dan normalisasi", "Propose blocks and lifts")
+        case .approveBlocks: ("Menyetujui pemblokiran dan normalisasi (empat mata)", "Approve blocks and lifts (four eyes)")
+        case .manageAllowList: ("Mengelola daftar izin", "Manage the allow-list")
+        case .downloadBlocklist: ("Mengunduh daftar blokir", "Download the blocklist")
+        case .answerOrders: ("Menjawab perintah untuk platformnya sendiri", "Answer orders for one's own platform")
+        case .manageOfficialAccounts: ("Mengelola akun resmi dan angkanya", "Manage the official accounts and their figures")
+        case .runCampaigns: ("Menjalankan kampanye di semua akun resmi", "Run campaigns on every official account")
+        case .answerMentions: ("Menjawab sebutan di kotak masuk", "Answer mentions in the inbox")
+        }
+    }
 }
 
 public enum PermissionTable {

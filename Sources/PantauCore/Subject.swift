@@ -16,6 +16,9 @@ public enum Platform: String, Sendable, CaseIterable, Codable, Hashable {
         case .web: "Situs web"
         }
     }
+
+    /// The platform's name in the page's language (only "Situs web" / "Website" differs).
+    public func name(english: Bool) -> String { english && self == .web ? "Website" : displayName }
 }
 
 /// What kind of thing a subject is on its platform.
@@ -40,6 +43,28 @@ public struct Subject: Sendable, Hashable, Codable {
     }
 
     public var key: String { "\(platform.rawValue):\(kind.rawValue):\(id)" }
+
+    /// What people read instead of the key: "Akun TikTok @judi.slot.gacor88",
+    /// "Video TikTok 7301234567890", "Situs judi.example".
+    public func title(english: Bool) -> String {
+        let name = platform.name(english: english)
+        switch kind {
+        case .account:
+            let handle = platform == .web ? id : "@" + id
+            return english ? "\(name) account \(handle)" : "Akun \(name) \(handle)"
+        case .channel: return english ? "\(name) channel \(id)" : "Kanal \(name) \(id)"
+        case .video: return english ? "\(name) video \(id)" : "Video \(name) \(id)"
+        case .post: return english ? "\(name) post \(id)" : "Unggahan \(name) \(id)"
+        case .shortlink: return english ? "\(name) short link \(id)" : "Tautan pendek \(name) \(id)"
+        case .domain: return english ? "Website \(id)" : "Situs \(id)"
+        case .url: return english ? "Web page \(id)" : "Halaman web \(id)"
+        }
+    }
+
+    /// The title of a stored key; a key that does not parse is shown as it is.
+    public static func title(ofKey key: String, english: Bool) -> String {
+        fromKey(key)?.title(english: english) ?? key
+    }
 
     /// Parses a subject key back into its parts (the URL is rebuilt).
     public static func fromKey(_ key: String) -> Subject? {

@@ -162,7 +162,7 @@ func csrfToken(in html: String) -> String? {
             let staffHome = try await client.execute(uri: "/staf", method: .get, headers: [.cookie: session])
             #expect(staffHome.status == .ok)
             #expect(staffHome.text.contains("analis@kominfo.test"))
-            #expect(staffHome.text.contains("decide_cases"))
+            #expect(staffHome.text.contains(StaffAction.decideCases.label.id), "permissions by their names")
             // The analyst may not read the audit log.
             let audit = try await client.execute(uri: "/admin/audit", method: .get, headers: [.cookie: session])
             #expect(audit.status == .forbidden)

@@ -297,6 +297,12 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             #expect(page.status == .ok && page.text.contains("HTTP 200") && page.text.contains(PlatformEventKind.orderSent.title.id), "attempts and history on the order page")
             let letter = try await client.execute(uri: "/perintah/\(orderID)/surat?lang=en", method: .get, headers: staff)
             #expect(letter.status == .ok && letter.text.contains("Takedown Order") && letter.text.contains(orders[0].number) && letter.text.contains("UU 44/2008"))
+            #expect(letter.text.contains("signatory-missing"), "a letter without a signatory says so")
+            #expect(!letter.text.contains(">uu-") && !letter.text.contains("; uu-"), "legal bases appear by name, not by code")
+            try await LetterSignatory(name: "Dr. Contoh Penanda", position: "Direktur Pengendalian Aptika", place: "Jakarta").save(db, actor: "test", at: Date())
+            let signed = try await client.execute(uri: "/perintah/\(orderID)/surat", method: .get, headers: staff).text
+            #expect(signed.contains("id=\"signature\"") && signed.contains("Dr. Contoh Penanda") && signed.contains("Direktur Pengendalian Aptika")
+                    && signed.contains("Jakarta, "))
             let compliance = try await client.execute(uri: "/kepatuhan", method: .get, headers: staff)
             #expect(compliance.status == .ok && compliance.text.contains("TikTok"))
             let platformPage = try await client.execute(uri: "/kepatuhan/tiktok?period=year", method: .get, headers: staff)

@@ -31,8 +31,17 @@ struct Identity: Sendable {
 }
 
 struct AccountError: Error, CustomStringConvertible {
+    /// English, as the CLI prints it.
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The same in Bahasa Indonesia, for the admin screens.
+    let id: String
+    /// The form field it is about, if any.
+    let field: String?
+    init(_ message: String, id: String? = nil, field: String? = nil) {
+        self.message = message
+        self.id = id ?? message
+        self.field = field
+    }
     var description: String { message }
 }
 
@@ -108,7 +117,7 @@ struct AccountService: Sendable {
 
     static func normalisedEmail(_ email: String) throws -> String {
         let e = email.trimmingCharacters(in: .whitespaces).lowercased()
-        guard ReportValidator.isPlausibleEmail(e), e.count <= 254 else { throw AccountError("'\(email)' is not an e-mail address.") }
+        guard ReportValidator.isPlausibleEmail(e), e.count <= 254 else { throw AccountError("'\(email)' is not an e-mail address.", id: "'\(email)' bukan alamat surel.", field: "email") }
         return e
     }
 
@@ -121,10 +130,12 @@ struct AccountService: Sendable {
     func createUser(email rawEmail: String, displayName: String? = nil, role: Role, platform: Platform?, password: String?,
                     actor: String) async throws -> (user: UserModel, oneTimePassword: String?) {
         let email = try Self.normalisedEmail(rawEmail)
-        if role.needsPlatform && platform == nil { throw AccountError("A platform account needs --platform (one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", "))).") }
-        if !role.needsPlatform && platform != nil { throw AccountError("Only accounts with role 'platform' are bound to a platform.") }
-        if try await user(email: email) != nil { throw AccountError("An account with e-mail \(email) already exists.") }
-        if let password, let problem = PasswordPolicy.problem(with: password, email: email) { throw AccountError(problem.en) }
+        if role.needsPlatform && platform == nil { throw AccountError("A platform account needs --platform (one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", "))).",
+                                                                         id: "Akun penghubung platform perlu platformnya.", field: "platform") }
+        if !role.needsPlatform && platform != nil { throw AccountError("Only accounts with role 'platform' are bound to a platform.",
+                                                                          id: "Hanya akun penghubung platform yang terikat pada platform.", field: "platform") }
+        if try await user(email: email) != nil { throw AccountError("An account with e-mail \(email) already exists.", id: "Sudah ada akun dengan surel \(email).", field: "email") }
+        if let password, let problem = PasswordPolicy.problem(with: password, email: email) { throw AccountError(problem.en, id: problem.id, field: "password") }
         let oneTime = password == nil ? PasswordPolicy.generate() : nil
         let now = clock.now()
         let user = UserModel()
@@ -150,8 +161,8 @@ struct AccountService: Sendable {
     /// Sets a new password (or a generated one-time password, returned) and
     /// ends the account's sessions.
     func resetPassword(email: String, password: String?, actor: String) async throws -> String? {
-        guard let user = try await user(email: email), let id = user.id else { throw AccountError("No account has e-mail \(email).") }
-        if let password, let problem = PasswordPolicy.problem(with: password, email: user.email) { throw AccountError(problem.en) }
+        guard let user = try await user(email: email), let id = user.id else { throw AccountError("No account has e-mail \(email).", id: "Tidak ada akun dengan surel \(email).", field: "email") }
+        if let password, let problem = PasswordPolicy.problem(with: password, email: user.email) { throw AccountError(problem.en, id: problem.id, field: "password") }
         let oneTime = password == nil ? PasswordPolicy.generate() : nil
         let hashed = try await hash(password ?? oneTime!)
         let now = clock.now()
@@ -169,7 +180,7 @@ struct AccountService: Sendable {
     /// Disables (or re-enables) an account; disabling ends its sessions and
     /// revokes its API tokens.
     func setDisabled(email: String, _ disabled: Bool, actor: String) async throws {
-        guard let user = try await user(email: email), let id = user.id else { throw AccountError("No account has e-mail \(email).") }
+        guard let user = try await user(email: email), let id = user.id else { throw AccountError("No account has e-mail \(email).", id: "Tidak ada akun dengan surel \(email).", field: "email") }
         let now = clock.now()
         try await database.db.transaction { db in
             user.disabled = disabled
@@ -180,6 +191,33 @@ struct AccountService: Sendable {
                 try await APITokenModel.query(on: db).filter(\.$userID == id).filter(\.$revokedAt == nil).set(\.$revokedAt, to: now).update()
             }
             try await Self.audit(disabled ? "user_disabled" : "user_enabled", actor: actor, target: "user:\(user.email)", at: now, on: db)
+        }
+    }
+
+    /// Changes an account's role (and the platform a liaison is bound to);
+    /// its sessions end so the new role applies at the next sign-in.
+    func setRole(email: String, role: Role, platform: Platform?, actor: String) async throws {
+        guard let user = try await user(email: email), let id = user.id else {
+            throw AccountError("No account has e-mail \(email).", id: "Tidak ada akun dengan surel \(email).", field: "email")
+        }
+        if role.needsPlatform && platform == nil {
+            throw AccountError("A platform account needs its platform.", id: "Akun penghubung platform perlu platformnya.", field: "platform")
+        }
+        if !role.needsPlatform && platform != nil {
+            throw AccountError("Only accounts with role 'platform' are bound to a platform.",
+                               id: "Hanya akun penghubung platform yang terikat pada platform.", field: "platform")
+        }
+        let before = user.role + (user.platformID.map { ":" + $0 } ?? "")
+        let now = clock.now()
+        try await database.db.transaction { db in
+            user.role = role.rawValue
+            user.platformID = platform?.rawValue
+            user.updatedAt = now
+            try await user.save(on: db)
+            try await SessionModel.query(on: db).filter(\.$userID == id).delete()
+            var payload = ["from": before, "role": role.rawValue]
+            if let platform { payload["platform"] = platform.rawValue }
+            try await Self.audit("role_changed", actor: actor, target: "user:\(user.email)", payload: payload, at: now, on: db)
         }
     }
 
@@ -326,10 +364,10 @@ struct AccountService: Sendable {
     /// Creates a token for an account; the token is returned once and only
     /// its SHA-256 is stored.
     func createToken(email: String, name: String, actor: String) async throws -> (token: String, model: APITokenModel) {
-        guard let user = try await user(email: email), let userID = user.id else { throw AccountError("No account has e-mail \(email).") }
-        guard !user.disabled else { throw AccountError("The account \(user.email) is disabled.") }
+        guard let user = try await user(email: email), let userID = user.id else { throw AccountError("No account has e-mail \(email).", id: "Tidak ada akun dengan surel \(email).", field: "email") }
+        guard !user.disabled else { throw AccountError("The account \(user.email) is disabled.", id: "Akun \(user.email) dinonaktifkan.", field: "email") }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(trimmed.count) else { throw AccountError("A token needs a name of 1–100 characters (--name).") }
+        guard (1...100).contains(trimmed.count) else { throw AccountError("A token needs a name of 1–100 characters (--name).", id: "Token perlu nama 1–100 karakter.", field: "name") }
         let token = Self.tokenPrefix + Self.randomToken()
         let now = clock.now()
         let model = APITokenModel()
@@ -349,7 +387,7 @@ struct AccountService: Sendable {
 
     func revokeToken(id: UUID, actor: String) async throws {
         guard let model = try await APITokenModel.find(id, on: database.db) else { throw AccountError("No API token has id \(id).") }
-        guard model.revokedAt == nil else { throw AccountError("The token \(model.tokenPrefix)… is already revoked.") }
+        guard model.revokedAt == nil else { throw AccountError("The token \(model.tokenPrefix)… is already revoked.", id: "Token \(model.tokenPrefix)… sudah dicabut.") }
         let now = clock.now()
         let owner = try await UserModel.find(model.userID, on: database.db)
         try await database.db.transaction { db in

@@ -33,30 +33,42 @@ struct SignInView {
     }
 }
 
-/// The staff start page: who is signed in and what the role allows.
+/// The staff start page: what waits for me (counters, each a link to the
+/// work), the workspace by stage of the loop, and what my role allows.
 struct StaffHomeView {
     let language: Language
     let identity: Identity
+    var counters: [StaffWorkload.Counter] = []
 
     func render() -> String {
         let l = language
         let role = identity.role.label
         let allowed = StaffAction.allCases.filter { identity.may($0) }
-        return PageLayout(title: l.t("Beranda petugas", "Staff home"), language: l, path: SitePath.Staff.home, identity: identity, content: .div(
+        let waiting: Node<HTML.BodyContext> = counters.isEmpty ? .empty : .section(
+            .h2(.text(l.t("Menunggu saya", "Waiting for me"))),
+            .div(.class("counters"), .id("counters"), .forEach(counters) { counter in
+                .a(.href(l.link(counter.link)), .class("counter" + (counter.urgent ? " urgent" : "") + (counter.count == 0 ? " zero" : "")),
+                   .attribute(named: "data-counter", value: counter.key),
+                   .span(.class("n"), .text(l.number(counter.count))), .text(l.t(counter.title.id, counter.title.en)))
+            }))
+        return PageLayout(title: l.t("Beranda petugas", "Staff home"), language: l, path: SitePath.Staff.home, identity: identity, wide: true, content: .div(
             .h1(.text(l.t("Selamat datang, ", "Welcome, ") + identity.displayName)),
             .p(.text(l.t("Masuk sebagai ", "Signed in as ") + identity.email + " · " + (l == .en ? role.en : role.id)
-                     + (identity.platform.map { " · " + $0.displayName } ?? ""))),
-            .h2(.text(l.t("Yang boleh dilakukan peran ini", "What this role may do"))),
-            .ul(.forEach(allowed) { .li(.code(.text($0.rawValue))) }),
-            .if(identity.may(.viewCases), .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("Antrean kasus", "Case queue"))))),
-            .if(identity.may(.viewOrders), .p(.a(.href(l.link(SitePath.Orders.list)), .text(l.t("Perintah takedown", "Takedown orders"))), .text(" · "),
-                                              .a(.href(l.link(SitePath.Orders.compliance)), .text(l.t("Kepatuhan platform", "Platform compliance"))), .text(" · "),
-                                              .a(.href(l.link(SitePath.Orders.platforms)), .text(l.t("Platform", "Platforms"))), .text(" · "),
-                                              .a(.href(l.link(SitePath.Orders.sanctions)), .text(l.t("Sanksi", "Sanctions"))))),
-            .if(identity.may(.answerOrders), .p(.a(.href(l.link(SitePath.Portal.home)), .text(l.t("Portal platform: perintah untuk platform Anda", "Platform portal: orders for your platform"))))),
-            .if(identity.may(.viewAuditLog), .p(.a(.href(l.link(SitePath.Staff.audit)), .text(l.t("Log audit", "Audit log"))))),
-            .if(identity.may(.manageLegalBases), .p(.a(.href(l.link(SitePath.Staff.legalBases)), .text(l.t("Dasar hukum", "Legal bases"))))),
-            .p(.a(.href(l.link(SitePath.Staff.password)), .text(l.t("Ganti kata sandi", "Change password"))))
+                     + (identity.platform.map { " · " + $0.name(english: l == .en) } ?? ""))),
+            waiting,
+            .section(.class("card"),
+                .h2(.text(l.t("Ruang kerja", "Workspace"))),
+                .forEach(StaffNavigation.groups(for: identity)) { group in
+                    .p(.strong(.text(l.t(group.title.id, group.title.en) + ": ")),
+                       .group(group.links.enumerated().map { index, link -> Node<HTML.BodyContext> in
+                           .group(.if(index > 0, .text(" · ")), .a(.href(l.link(link.path)), .text(l.t(link.title.id, link.title.en))))
+                       }))
+                },
+                .p(.a(.href(l.link(SitePath.Staff.password)), .text(l.t("Ganti kata sandi", "Change password"))))),
+            .element(named: "details", nodes: [
+                .element(named: "summary", text: l.t("Yang boleh dilakukan peran ini", "What this role may do")),
+                .ul(.id("permissions"), .forEach(allowed) { .li(.text(l.t($0.label.id, $0.label.en))) }),
+            ])
         )).render()
     }
 }

@@ -15,7 +15,9 @@ struct StaffWebController: Sendable {
         routes.post(SitePath.Staff.signIn, .everyone) { request, context in try await signIn(request, context) }
         routes.post(SitePath.Staff.signOut, .staff(.useOwnAccount)) { request, context in try await signOut(request, context) }
         routes.get(SitePath.Staff.home, .staff(.useOwnAccount)) { request, context in
-            htmlResponse(StaffHomeView(language: Language(request: request), identity: context.identity!).render())
+            let identity = context.identity!
+            let counters = try await StaffWorkload(database: accounts.database).counters(for: identity)
+            return htmlResponse(StaffHomeView(language: Language(request: request), identity: identity, counters: counters).render())
         }
         routes.get(SitePath.Staff.password, .staff(.useOwnAccount)) { request, context in try passwordPage(request, context) }
         routes.post(SitePath.Staff.password, .staff(.useOwnAccount)) { request, context in try await changePassword(request, context) }

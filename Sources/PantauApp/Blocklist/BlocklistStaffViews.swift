@@ -136,6 +136,7 @@ struct BlockProposalView {
     var cases: [CaseLinkRow] = []
     var notice: String?
     var error: String?
+    var names = Vocabulary()
 
     func render() -> String {
         let l = language
@@ -147,12 +148,12 @@ struct BlockProposalView {
             .div(.class("card"), StaffUI.dl([
                 ("Status", .text(l.t(p.state.label.id, p.state.label.en))),
                 (l.t("Kasus", "Cases"), cases.isEmpty ? .text("—") : .ul(.id("proposal-cases"), .forEach(cases) { c in
-                    .li(.a(.href(l.link(SitePath.Cases.page(c.id))), .code(.text(c.subjectKey))),
+                    .li(.a(.href(l.link(SitePath.Cases.page(c.id))), .text(StaffUI.subjectTitle(c.subjectKey, l))),
                         .text(" · " + l.t(c.status.label.id, c.status.label.en)))
                 })),
                 (l.t("Aplikasi", "App"), app.map { .a(.href(l.link(SitePath.Blocklist.app($0.slug))), .text($0.name)) } ?? .text("—")),
                 (p.isLift ? l.t("Syarat dan komitmen", "Conditions and commitments") : l.t("Alasan", "Reason"), .text(p.reason)),
-                (l.t("Dasar hukum", "Legal basis"), .text(p.legalBases.isEmpty ? "—" : p.legalBases.joined(separator: ", "))),
+                (l.t("Dasar hukum", "Legal basis"), .text(names.bases(p.legalBases))),
                 (l.t("Berlaku", "Effective"), .text(StaffUI.time(p.effectiveAt) + (p.untilAt.map { " → " + StaffUI.time($0) } ?? ""))),
                 (l.t("Diusulkan", "Proposed"), .text(p.proposedByEmail + " · " + StaffUI.time(p.proposedAt))),
                 (l.t("Ditinjau", "Reviewed"), .text((p.reviewedByEmail ?? "—") + (p.reviewedAt.map { " · " + StaffUI.time($0) } ?? "") + (p.reviewReason.map { " · " + $0 } ?? ""))),
@@ -207,7 +208,8 @@ struct BlockAppView {
 extension BlockUI {
     static func history(_ events: [BlockEventRow], _ l: Language) -> Node<HTML.BodyContext> {
         .ul(.class("timeline"), .forEach(events) { e in
-            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(BlockEventKind(rawValue: e.kind).map { l.t($0.title.id, $0.title.en) } ?? e.kind)), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(BlockEventKind(rawValue: e.kind).map { l.t($0.title.id, $0.title.en) } ?? e.kind)), .text(" · " + e.actor), .br(),
+                .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
         })
     }
 }

@@ -103,7 +103,8 @@ struct BlocklistStaffWebController: Sendable {
             throw WebErrorPage(status: .notFound, language: l, detail: l.t("Usulan tidak ditemukan.", "Proposal not found."))
         }
         return htmlResponse(BlockProposalView(language: l, identity: context.identity!, proposal: page.proposal, entries: page.entries,
-                                              events: page.events, app: page.app, cases: page.cases, notice: notice, error: error).render(), status: status)
+                                              events: page.events, app: page.app, cases: page.cases, notice: notice, error: error,
+                                              names: try await Vocabulary.load(database)).render(), status: status)
     }
 
     func review(_ request: Request, _ context: AppRequestContext) async throws -> Response {

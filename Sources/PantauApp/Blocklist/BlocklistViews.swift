@@ -3,7 +3,7 @@ import PantauCore
 import Plot
 
 enum BlockUI {
-    static func details(_ result: BlockCheck.Result, _ l: Language) -> Node<HTML.BodyContext> {
+    static func details(_ result: BlockCheck.Result, _ l: Language, names: Vocabulary) -> Node<HTML.BodyContext> {
         guard let entry = result.entry else { return .empty }
         let since = entry.activatedAt.map(StaffUI.time) ?? "—"
         let entryText = (entry.isSubdomains ? "*." : "") + entry.name
@@ -17,7 +17,7 @@ enum BlockUI {
                     : l.t("nama itu sendiri", "the name itself"))),
                 (l.t("Sejak", "Since"), .text(since)),
                 (l.t("Alasan", "Reason"), .text(entry.reason)),
-                (l.t("Dasar hukum", "Legal basis"), .text(entry.legalBases.replacingOccurrences(of: ",", with: ", "))),
+                (l.t("Dasar hukum", "Legal basis"), .text(names.bases(commaSeparated: entry.legalBases))),
                 (l.t("Aplikasi", "App"), .text(result.app?.name ?? "—")),
                 (l.t("Keputusan", "Decision"), .text(result.proposal.map { $0.number + " · " + ($0.reviewedAt.map(StaffUI.time) ?? "") } ?? "—")),
             ]),
@@ -31,6 +31,8 @@ struct CheckPageView {
     let query: String
     let result: BlockCheck.Result?
     let problem: String?
+    /// Names of the legal bases shown.
+    var names = Vocabulary()
 
     static func heading(_ status: BlockCheck.Status, _ l: Language) -> String {
         switch status {
@@ -52,7 +54,7 @@ struct CheckPageView {
             .unwrap(result) { result in
                 .section(.class("card"), .id("check-result"),
                     .h2(.text(Self.heading(result.status, l))),
-                    .if(result.status == .blocked, BlockUI.details(result, l)),
+                    .if(result.status == .blocked, BlockUI.details(result, l, names: names)),
                     .if(result.status == .allowed, .p(.text(l.t("“\(result.name)” ada di daftar izin: layanan ini tidak pernah diblokir. ",
                                                                "'\(result.name)' is on the allow-list: this service is never blocked. ") + (result.allow?.reason ?? "")))),
                     .if(result.status == .notBlocked, .p(.text(l.t("“\(result.name)” tidak ada di daftar blokir Pantau. Jika Anda tetap tidak dapat membukanya, hubungi penyedia internet Anda.",
@@ -66,6 +68,8 @@ struct LandingPageView {
     let language: Language
     let host: String?
     let result: BlockCheck.Result?
+    /// Names of the legal bases shown.
+    var names = Vocabulary()
 
     func render() -> String {
         let l = language
@@ -73,7 +77,7 @@ struct LandingPageView {
             .h1(.text(l.t("Akses ke situs ini diblokir", "Access to this site is blocked"))),
             .p(.text(l.t("Situs yang Anda tuju diblokir di Indonesia berdasarkan keputusan regulator. Berikut alasannya; jika Anda merasa keputusan ini keliru, Anda dapat mengajukan keberatan.",
                          "The site you tried to reach is blocked in Indonesia by a decision of the regulator. Here is why; if you think the decision is wrong, you can appeal."))),
-            .unwrap(result) { .section(.class("card"), .id("block-details"), BlockUI.details($0, l)) },
+            .unwrap(result) { .section(.class("card"), .id("block-details"), BlockUI.details($0, l, names: names)) },
             .if(result == nil, .p(.a(.href(l.link(SitePath.Blocklist.check)), .text(l.t("Cek nama yang diblokir dan alasannya →", "Check a blocked name and why →")))))
         )).render()
     }

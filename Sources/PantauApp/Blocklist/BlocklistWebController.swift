@@ -14,7 +14,8 @@ struct BlocklistWebController: Sendable {
 
     func checkPage(_ request: Request) async throws -> Response {
         let language = Language(request: request)
-        let raw = request.uri.queryParameters.get("nama").map { String($0) } ?? ""
+        // The page's own form sends `nama`; `name` (the API's word) is read too.
+        let raw = (request.uri.queryParameters.get("nama") ?? request.uri.queryParameters.get("name")).map { String($0) } ?? ""
         guard !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
             return htmlResponse(CheckPageView(language: language, query: "", result: nil, problem: nil).render())
         }
@@ -23,7 +24,8 @@ struct BlocklistWebController: Sendable {
             return htmlResponse(CheckPageView(language: language, query: raw, result: nil, problem: language.t(problem.message.id, problem.message.en)).render(),
                                 status: .unprocessableContent)
         case .success(let result):
-            return htmlResponse(CheckPageView(language: language, query: raw, result: result, problem: nil).render())
+            return htmlResponse(CheckPageView(language: language, query: raw, result: result, problem: nil,
+                                              names: try await Vocabulary.load(checker.database)).render())
         }
     }
 }
@@ -54,7 +56,7 @@ struct BlockLandingMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         // 451 Unavailable For Legal Reasons (RFC 7725), with the page.
-        return htmlResponse(LandingPageView(language: language, host: host, result: result).render(),
+        return htmlResponse(LandingPageView(language: language, host: host, result: result, names: try await Vocabulary.load(checker.database)).render(),
                             status: HTTPResponse.Status(code: 451, reasonPhrase: "Unavailable For Legal Reasons"))
     }
 

@@ -128,8 +128,8 @@ struct QueueView {
                            .th(.text(l.t("Tenggat", "Deadline"))), .th(.text(l.t("Penanggung jawab", "Assignee"))))),
                 .tbody(.forEach(page.rows) { row in
                     .tr(.td(.input(.type(.checkbox), .name("case"), .value(UUIDText.lower(row.id)), .id("sel-" + UUIDText.lower(row.id)),
-                                   .attribute(named: "aria-label", value: l.t("Pilih ", "Select ") + row.subjectKey))),
-                        .td(.a(.href(l.link(SitePath.Cases.page(row.id))), .code(.text(row.subjectKey))),
+                                   .attribute(named: "aria-label", value: l.t("Pilih ", "Select ") + StaffUI.subjectTitle(row.subjectKey, l)))),
+                        .td(.a(.href(l.link(SitePath.Cases.page(row.id))), .text(StaffUI.subjectTitle(row.subjectKey, l))),
                             .if(row.highImpact, .span(.class("badge"), .text(l.t(" berdampak luas", " high impact"))))),
                         .td(.text(StaffUI.status(row.status, l))),
                         .td(.text(categories[row.categoryID].map { l.t($0.nameID, $0.nameEN) } ?? row.categoryID)),
@@ -204,10 +204,10 @@ struct CasePageView {
         let m = detail.model
         let status = m.status
         let category = categories[m.categoryID]
-        return PageLayout(title: l.t("Kasus ", "Case ") + m.subjectKey, language: l, path: SitePath.Cases.page(m.id), identity: identity, wide: true,
+        return PageLayout(title: StaffUI.subjectTitle(m.subjectKey, l), language: l, path: SitePath.Cases.page(m.id), identity: identity, wide: true,
                           content: .div(
             .p(.a(.href(l.link(SitePath.Cases.queue)), .text(l.t("← Antrean", "← Queue")))),
-            .h1(.code(.text(m.subjectKey))),
+            .h1(.text(StaffUI.subjectTitle(m.subjectKey, l))),
             .unwrap(notice) { .p(.class("card ok"), .attribute(named: "role", value: "status"), .text($0)) },
             .unwrap(error) { .div(.class("card"), .attribute(named: "role", value: "alert"), .p(.class("error"), .text($0))) },
             .div(.class("grid2"),
@@ -216,13 +216,13 @@ struct CasePageView {
                         .class("status"),
                         .element(named: "dt", text: "Status"), .element(named: "dd", nodes: [.strong(.id("case-status"), .text(StaffUI.status(status, l)))]),
                         .element(named: "dt", text: l.t("Subjek", "Subject")),
-                        .element(named: "dd", nodes: [.a(.href(m.subjectURL), .rel(.nofollow), .rel(.noopener), .text(m.subjectURL)),
-                                                      .text(" · " + (Platform(rawValue: m.subjectPlatform)?.displayName ?? m.subjectPlatform) + " · " + m.subjectKind)]),
+                        .element(named: "dd", nodes: [.a(.href(m.subjectURL), .rel(.nofollow), .rel(.noopener), .text(m.subjectURL)), .br(),
+                                                      StaffUI.subjectKey(m.subjectKey)]),
                         .element(named: "dt", text: l.t("Kategori", "Category")),
                         .element(named: "dd", text: category.map { l.t($0.nameID, $0.nameEN) + " · " + l.t("keparahan ", "severity ") + String($0.severity) } ?? m.categoryID),
                         .element(named: "dt", text: l.t("Prioritas", "Priority")), .element(named: "dd", text: String(format: "%.2f", m.priority)),
                         .element(named: "dt", text: l.t("Aduan", "Reports")),
-                        .element(named: "dd", text: "\(m.reportCount) · " + l.t("pertama ", "first ") + StaffUI.time(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + StaffUI.time(m.lastReportAt)),
+                        .element(named: "dd", text: l.number(m.reportCount) + " · " + l.t("pertama ", "first ") + StaffUI.time(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + StaffUI.time(m.lastReportAt)),
                         .element(named: "dt", text: l.t("Tenggat", "Deadline")),
                         .element(named: "dd", nodes: [StaffUI.deadlineBadge(detail.dueAt, active: status.isActive, now: now, l),
                                                       .text(m.appealDueAt != nil ? l.t(" (banding)", " (appeal)") : "")]),
@@ -339,6 +339,12 @@ struct CasePageView {
             })
     }
 
+    /// "UU ITE Pasal 27 ayat (2) — perjudian" for a legal basis code.
+    private func basisName(_ code: String) -> String {
+        guard let basis = legalBases.first(where: { $0.code == code }) else { return code }
+        return (basis.title.components(separatedBy: " (").first ?? basis.title) + " " + basis.article
+    }
+
     private var decisionsSection: Node<HTML.BodyContext> {
         let l = language
         return .section(.class("card"), .h2(.text(l.t("Putusan", "Decisions"))),
@@ -348,7 +354,7 @@ struct CasePageView {
                      .p(.strong(.text(l.t(d.verdict.label.id, d.verdict.label.en) + " · " + l.t(d.action.label.id, d.action.label.en))),
                         .text(" · " + decisionState(d))),
                      .p(.class("hint"), .text(StaffUI.time(d.decidedAt) + " · " + d.decidedByEmail
-                                              + (d.legalBases.isEmpty ? "" : " · " + d.legalBases.joined(separator: ", "))
+                                              + (d.legalBases.isEmpty ? "" : " · " + d.legalBases.map(basisName).joined(separator: "; "))
                                               + (d.automatedDetection ? l.t(" · deteksi otomatis", " · automated detection") : "")
                                               + (d.automatedDecision ? l.t(" · keputusan otomatis", " · automated decision") : ""))),
                      .p(.text(d.statement)),
@@ -466,7 +472,7 @@ struct CasePageView {
         return .section(.class("card"), .h2(.text(l.t("Kasus terkait", "Related cases"))),
             .if(detail.related.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .ul(.forEach(detail.related) { c in
-                .li(.a(.href(l.link(SitePath.Cases.page(c.id))), .code(.text(c.subjectKey))), .text(" · " + StaffUI.status(c.status, l) + " · \(c.reportCount)"))
+                .li(.a(.href(l.link(SitePath.Cases.page(c.id))), .text(StaffUI.subjectTitle(c.subjectKey, l))), .text(" · " + StaffUI.status(c.status, l) + " · " + l.t("\(c.reportCount) aduan", "\(c.reportCount) reports")))
             }))
     }
 
@@ -485,7 +491,7 @@ struct CasePageView {
             .ol(.class("timeline"), .id("riwayat"),
                 .forEach(fullTimeline ? Array(detail.events.reversed()) : Array(detail.events.suffix(CaseDetail.timelineLimit).reversed())) { e in
                 .li(.strong(.text(EventText.title(e.kind, l))), .text(" · " + StaffUI.time(e.occurredAt) + " · " + e.actor),
-                    .br(), .span(.class("hint"), .text(EventText.summary(e.payload))))
+                    .br(), .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
             }))
     }
 }
@@ -495,15 +501,6 @@ enum EventText {
     static func title(_ kind: String, _ l: Language) -> String {
         guard let known = CaseEventKind(rawValue: kind) else { return kind }
         return l.t(known.title.id, known.title.en)
-    }
-
-    /// The payload's fields as "key: value" pairs, long texts shortened.
-    static func summary(_ payload: String) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any] else { return payload }
-        return object.keys.sorted().map { key in
-            let value = "\(object[key] ?? "")"
-            return "\(key): " + (value.count > 140 ? value.prefix(140) + "…" : value)
-        }.joined(separator: " · ")
     }
 }
 
@@ -519,7 +516,7 @@ struct ApprovalsView {
             .h1(.text(l.t("Putusan menunggu persetujuan", "Decisions awaiting approval"))),
             .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .table(.tbody(.forEach(pending) { item in
-                .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .code(.text(item.subjectKey)))),
+                .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .text(StaffUI.subjectTitle(item.subjectKey, l)))),
                     .td(.text(l.t(item.decision.verdict.label.id, item.decision.verdict.label.en) + " · "
                              + l.t(item.decision.action.label.id, item.decision.action.label.en))), .td(.text(item.decision.decidedByEmail)),
                     .td(.text(StaffUI.time(item.decision.decidedAt))))

@@ -7,7 +7,7 @@ import PantauCore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff accounts.",
-        subcommands: [Add.self, Passwd.self, Disable.self, Enable.self, List.self])
+        subcommands: [Add.self, Passwd.self, ChangeRole.self, Disable.self, Enable.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -66,6 +66,25 @@ struct UserCommand: AsyncParsableCommand {
             try await withAccounts(db) { accounts in
                 try await accounts.setDisabled(email: email, true, actor: cliActor)
                 print("disabled \(email.lowercased())")
+            }
+        }
+    }
+
+    struct ChangeRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Change an account's role (its sessions end, so the new role applies at the next sign-in).")
+        @Option(help: "E-mail address of the account") var email: String
+        @Option(help: "New role: \(Role.allCases.map(\.rawValue).joined(separator: ", "))") var role: String
+        @Option(help: "The platform a 'platform' account is bound to") var platform: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            guard let newRole = Role(rawValue: role.lowercased()) else {
+                throw ValidationError("--role: expected one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), got '\(role)'")
+            }
+            let bound = try platform.map { try PlatformCommand.platform($0) }
+            try await withAccounts(db) { accounts in
+                try await accounts.setRole(email: email, role: newRole, platform: bound, actor: cliActor)
+                print("\(email.lowercased()) is now \(newRole.rawValue)\(bound.map { " (" + $0.rawValue + ")" } ?? "")")
             }
         }
     }

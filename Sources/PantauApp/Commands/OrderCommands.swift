@@ -34,6 +34,17 @@ struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "platform", abstract: "Platforms' delivery settings.",
                                                     subcommands: [Webhook.self, Liaison.self, Deadline.self, Show.self])
 
+    /// Runs a change through `PlatformSettings`; its refusal becomes the option's error.
+    static func settings(_ database: PantauDatabase, _ config: AppConfiguration, _ change: (PlatformSettings) async throws -> Void) async throws {
+        do {
+            try await change(PlatformSettings(database: database, clock: CommandEnvironment.clock, outboundAllowInternal: config.outboundAllowInternal))
+        } catch let problem as PlatformSettings.Problem {
+            let option = ["webhook_url": "--url", "webhook_secret": "--secret-stdin", "liaison_name": "--name", "liaison_email": "--email",
+                          "category": "--category", "hours": "--hours"][problem.field] ?? "--" + problem.field
+            throw ValidationError("\(option): \(problem.en)")
+        }
+    }
+
     static func platform(_ text: String) throws -> Platform {
         guard let p = Platform(rawValue: text.lowercased()), p != .web else {
             throw ValidationError("--platform: expected one of \(Platform.allCases.filter { $0 != .web }.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
@@ -51,20 +62,11 @@ struct PlatformCommand: AsyncParsableCommand {
 
         func run() async throws {
             let p = try PlatformCommand.platform(platform)
-            let address = email.trimmingCharacters(in: .whitespaces).lowercased()
-            guard ReportValidator.isPlausibleEmail(address) else { throw ValidationError("--email: expected an e-mail address, got '\(email)'") }
-            let person = name.trimmingCharacters(in: .whitespaces)
-            guard !person.isEmpty, person.count <= 200 else { throw ValidationError("--name: expected 1–200 characters") }
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    try await database.db.transaction { tx in
-                        try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)
-                            .set(\.$liaisonName, to: person).set(\.$liaisonEmail, to: address).update()
-                        try await AccountService.audit("platform_liaison_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["name": person, "email": address], at: CommandEnvironment.clock.now(), on: tx)
-                    }
-                    print("liaison for \(p.rawValue): \(person) <\(address)>")
+                    try await PlatformCommand.settings(database, config) { try await $0.setLiaison(p, name: name, email: email, actor: cliActor) }
+                    print("liaison for \(p.rawValue): \(name.trimmingCharacters(in: .whitespaces)) <\(email.trimmingCharacters(in: .whitespaces).lowercased())>")
                 }
             }
         }
@@ -89,23 +91,7 @@ struct PlatformCommand: AsyncParsableCommand {
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    guard try await CategoryModel.find(category, on: database.db) != nil else {
-                        throw ValidationError("--category: unknown category '\(category)'")
-                    }
-                    let id = p.rawValue + ":" + category
-                    try await database.db.transaction { tx in
-                        try await PlatformDeadlineModel.query(on: tx).filter(\.$id == id).delete()
-                        if let hours {
-                            let row = PlatformDeadlineModel()
-                            row.id = id
-                            row.platformID = p.rawValue
-                            row.categoryID = category
-                            row.hours = hours
-                            try await row.create(on: tx)
-                        }
-                        try await AccountService.audit("platform_deadline_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["category": category, "hours": hours.map(String.init) ?? "default"], at: CommandEnvironment.clock.now(), on: tx)
-                    }
+                    try await PlatformCommand.settings(database, config) { try await $0.setDeadline(p, category: category, hours: hours, actor: cliActor) }
                     print(hours.map { "\(p.rawValue) \(category): \($0) h" } ?? "\(p.rawValue) \(category): default hours")
                 }
             }
@@ -127,19 +113,8 @@ struct PlatformCommand: AsyncParsableCommand {
             let secret = try signingSecret(fromStdin: secretStdin)
             try await withStartupErrors {
                 try await db.withMaintenanceDatabase { database, config in
-                    if case .failure(let refusal) = OutboundPolicy.check(url: url, allowInternal: config.outboundAllowInternal) {
-                        throw ValidationError("--url: \(refusal.message.en) Got '\(url)'.")
-                    }
                     try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
-                    try await database.db.transaction { tx in
-                        try await PlatformDeliveryModel.query(on: tx).filter(\.$id == p.rawValue)
-                            .set(\.$webhookURL, to: url).set(\.$webhookSecret, to: secret).update()
-                        try await AccountService.audit("platform_webhook_set", actor: cliActor, target: "platform:" + p.rawValue,
-                                                       payload: ["url": url], at: CommandEnvironment.clock.now(), on: tx)
-                        // Orders that waited for a hand-sent e-mail now go by webhook.
-                        try await OutboxModel.query(on: tx).filter(\.$platformID == p.rawValue).filter(\.$status == OutboxStatus.manual.rawValue)
-                            .filter(\.$campaignPostID == nil).set(\.$status, to: OutboxStatus.pending.rawValue).set(\.$nextAttemptAt, to: CommandEnvironment.clock.now()).update()
-                    }
+                    try await PlatformCommand.settings(database, config) { try await $0.setWebhook(p, url: url, secret: secret, actor: cliActor) }
                     print("webhook for \(p.rawValue): \(url)")
                     if !secretStdin { print("signing secret (give it to the platform; shown only now): \(secret)") }
                 }

@@ -91,7 +91,7 @@ public final class PantauDatabase: Sendable {
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
         CreateCampaigns(), CreateDNSTransfers(), CountInsertsPerStatement(), CreateBlockProposalCases(), CreateLoginAttempts(),
-        CreateEvidenceUploads(),
+        CreateEvidenceUploads(), CreateSettings(),
     ]
 
     private func migrator(first count: Int? = nil) -> Migrator {

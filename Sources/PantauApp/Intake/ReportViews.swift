@@ -175,42 +175,31 @@ struct TicketView {
     func render() -> String {
         let l = language
         let m = model
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
-        let formatter = DateFormatter()
-        formatter.calendar = calendar
-        formatter.timeZone = calendar.timeZone
-        formatter.locale = Locale(identifier: l == .en ? "en_GB" : "id_ID")
-        formatter.dateFormat = "d MMMM yyyy, HH.mm"
-        let received = formatter.string(from: m.status.receivedAt) + " WIB"
         let decision = m.status.decision
+        let decisionNode: Node<HTML.BodyContext> = decision.map { d in
+            .group(.text(l.minute(d.decidedAt)),
+                   .unwrap(d.publicReason.isEmpty ? nil : d.publicReason) { .p(.text($0)) },
+                   .if(!d.legalBases.isEmpty, .p(.text(l.t("Dasar hukum: ", "Legal basis: ")
+                       + d.legalBases.map { m.legalBasisTitles[$0] ?? $0 }.joined(separator: "; ")))))
+        } ?? .text(l.t("Belum ada keputusan.", "No decision yet."))
+        let rows: [(String, Node<HTML.BodyContext>)] = [
+            (l.t("Nomor aduan", "Ticket"), .span(.class("ticket"), .text(m.ticket))),
+            (l.t("Status", "Status"), .strong(.id("outcome"), .text(l.t(m.status.statusLabel.id, m.status.statusLabel.en)))),
+            (l.t("Diterima", "Received"), .text(l.minute(m.status.receivedAt))),
+            (l.t("Yang dilaporkan", "Reported"), .text(StaffUI.subjectTitle(m.status.subject.key, l))),
+            (l.t("Kategori", "Category"), .text(m.category.map { l == .en ? $0.nameEN : $0.nameID } ?? "—")),
+            (l.t("Keputusan", "Decision"), decisionNode),
+        ]
+        let welcome: Node<HTML.BodyContext> = .div(.class("card"), .attribute(named: "role", value: "status"),
+            .h1(.text(l.t("Terima kasih, aduan Anda sudah tercatat", "Thank you, your report is on record"))),
+            .p(.text(l.t("Simpan nomor aduan ini untuk memantau statusnya:", "Keep this ticket number to follow its status:"))),
+            .p(.class("ticket"), .text(m.ticket)),
+            .p(.text(l.t("Tautan status: ", "Status link: ")), .a(.href(l.link(SitePath.ticket(m.ticket))), .text(SitePath.ticket(m.ticket)))))
+        let appeal: Node<HTML.BodyContext> = .if(decision != nil, .p(.text(l.t("Tidak setuju dengan keputusan ini? ", "Disagree with this decision? ")),
+                                                                   .a(.href(l.link(SitePath.appeal + "?ref=" + m.ticket)), .text(l.t("Ajukan banding", "File an appeal")))))
         return PageLayout(title: l.t("Status aduan", "Report status"), language: l, path: SitePath.ticket(m.ticket), content: .div(
-            .if(m.isNew, .div(.class("card"), .attribute(named: "role", value: "status"),
-                              .h1(.text(l.t("Terima kasih, aduan Anda sudah tercatat", "Thank you, your report is on record"))),
-                              .p(.text(l.t("Simpan nomor aduan ini untuk memantau statusnya:", "Keep this ticket number to follow its status:"))),
-                              .p(.class("ticket"), .text(m.ticket)),
-                              .p(.text(l.t("Tautan status: ", "Status link: ")), .a(.href(l.link(SitePath.ticket(m.ticket))), .text(SitePath.ticket(m.ticket)))))),
-            .if(!m.isNew, .h1(.text(l.t("Status aduan", "Report status")))),
-            .div(.class("card"),
-                 .element(named: "dl", nodes: [
-                    .class("status"),
-                    .element(named: "dt", text: l.t("Nomor aduan", "Ticket")), .element(named: "dd", nodes: [.span(.class("ticket"), .text(m.ticket))]),
-                    .element(named: "dt", text: l.t("Status", "Status")), .element(named: "dd", nodes: [.strong(.id("outcome"), .text(l.t(m.status.statusLabel.id, m.status.statusLabel.en)))]),
-                    .element(named: "dt", text: l.t("Diterima", "Received")), .element(named: "dd", text: received),
-                    .element(named: "dt", text: l.t("Yang dilaporkan", "Reported")), .element(named: "dd", nodes: [.code(.text(m.status.subject.key))]),
-                    .element(named: "dt", text: l.t("Kategori", "Category")),
-                    .element(named: "dd", text: m.category.map { l == .en ? $0.nameEN : $0.nameID } ?? "—"),
-                    .element(named: "dt", text: l.t("Keputusan", "Decision")),
-                    .element(named: "dd", nodes: [decision.map { d in
-                        .group(.text(formatter.string(from: d.decidedAt) + " WIB"),
-                               .unwrap(d.publicReason.isEmpty ? nil : d.publicReason) { .p(.text($0)) },
-                               .if(!d.legalBases.isEmpty, .p(.text(l.t("Dasar hukum: ", "Legal basis: ")
-                                   + d.legalBases.map { m.legalBasisTitles[$0] ?? $0 }.joined(separator: "; ")))))
-                    } ?? .text(l.t("Belum ada keputusan.", "No decision yet."))]),
-                 ]),
-                 .p(.text(l.t(m.status.explanation.id, m.status.explanation.en))),
-                 .if(decision != nil, .p(.text(l.t("Tidak setuju dengan keputusan ini? ", "Disagree with this decision? ")),
-                                         .a(.href(l.link(SitePath.appeal + "?ref=" + m.ticket)), .text(l.t("Ajukan banding", "File an appeal"))))))
+            m.isNew ? welcome : .h1(.text(l.t("Status aduan", "Report status"))),
+            .div(.class("card"), StaffUI.dl(rows), .p(.text(l.t(m.status.explanation.id, m.status.explanation.en))), appeal)
         )).render()
     }
 }

@@ -4,6 +4,19 @@ import Plot
 
 /// Labels and small pieces of the order pages.
 enum OrderUI {
+    /// The foot of a printed letter: place and date, position, room to sign, name.
+    static func signature(_ signatory: LetterSignatory, date: Date, _ l: Language) -> Node<HTML.BodyContext> {
+        guard signatory.isSet else {
+            return .p(.class("hint no-print"), .id("signatory-missing"),
+                      .text(l.t("Penanda tangan surat belum diatur (Admin → Penanda tangan surat).", "The letters' signatory is not set (Admin → Letter signatory).")))
+        }
+        return .div(.class("signature"), .id("signature"),
+                    .p(.text(signatory.place + ", " + l.day(date))),
+                    .p(.text(signatory.position)),
+                    .div(.class("sign-space")),
+                    .p(.strong(.text(signatory.name))))
+    }
+
     /// A platform event's title (its key when it is not one Pantau writes).
     static func eventTitle(_ kind: String, _ l: Language) -> String {
         guard let known = PlatformEventKind(rawValue: kind) else { return kind }
@@ -132,6 +145,7 @@ struct OrderPageView {
     var awaitingManualSend: String?
     var notice: String?
     var error: String?
+    var names = Vocabulary()
 
     func render() -> String {
         let l = language
@@ -165,9 +179,9 @@ struct OrderPageView {
                 .thead(.tr(.th(.text(l.t("Subjek", "Subject"))), .th(.text(l.t("Kategori / dasar hukum", "Category / legal basis"))), .th(.text("Status")),
                            .th(.text(l.t("Tenggat", "Due"))), .th(.text(l.t("Jawaban platform", "Platform's answer"))), .th(.text(l.t("Cek ulang", "Re-check"))))),
                 .tbody(.forEach(items) { item in
-                    .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.caseID))), .code(.text(item.subjectKey))), .br(),
+                    .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.caseID))), .text(StaffUI.subjectTitle(item.subjectKey, l))), .br(),
                             .span(.class("hint"), .text(item.subjectURL))),
-                        .td(.text(item.categoryID), .br(), .span(.class("hint"), .text(item.legalBases.joined(separator: ", ")))),
+                        .td(.text(names.category(item.categoryID, l)), .br(), .span(.class("hint"), .text(names.bases(item.legalBases)))),
                         .td(OrderUI.itemStatus(item.status, l),
                             .if(item.stillOnlineCount > 0, .span(.class("badge overdue"), .text(l.t(" masih daring ×\(item.stillOnlineCount)",
                                                                                                               " found online ×\(item.stillOnlineCount)"))))),
@@ -214,6 +228,8 @@ struct OrderLetterView {
     let items: [OrderItemRow]
     let bases: [String: LegalBasisRow]
     let platformName: String
+    var names = Vocabulary()
+    var signatory = LetterSignatory()
 
     func render() -> String {
         let l = language
@@ -232,8 +248,8 @@ struct OrderLetterView {
                 .thead(.tr(.th(.text("No.")), .th(.text(l.t("Konten", "Content"))), .th(.text(l.t("Kategori", "Category"))),
                            .th(.text(l.t("Dasar hukum", "Legal basis"))), .th(.text(l.t("Alasan", "Reason"))), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(Array(items.enumerated())) { index, item in
-                    .tr(.td(.text("\(index + 1)")), .td(.code(.text(item.subjectKey)), .br(), .text(item.subjectURL)), .td(.text(item.categoryID)),
-                        .td(.text(item.legalBases.joined(separator: ", "))), .td(.text(item.publicReason)),
+                    .tr(.td(.text("\(index + 1)")), .td(.text(StaffUI.subjectTitle(item.subjectKey, l)), .br(), .text(item.subjectURL)), .td(.text(names.category(item.categoryID, l))),
+                        .td(.text(names.bases(item.legalBases))), .td(.text(item.publicReason)),
                         .td(.text(item.dueAt.map(StaffUI.time) ?? l.t("sejak diterima + ", "from receipt + ")
                                   + (order.urgent ? "4" : "24") + l.t(" jam", " h"))))
                 })
@@ -242,7 +258,8 @@ struct OrderLetterView {
             .ul(.forEach(allBases) { code in .li(.text(bases[code].map { "\($0.title) — \($0.article)" } ?? code)) }),
             .p(.text(l.t("Ketidakpatuhan dapat dikenai sanksi administratif bertahap (Surat Teguran 1–3, denda administratif, hingga pemutusan akses) sesuai Permenkominfo 5/2020.",
                          "Non-compliance may lead to graduated administrative sanctions (warning letters 1–3, an administrative fine, up to blocking of access) under Permenkominfo 5/2020."))),
-            .p(.class("hint"), .text(l.t("Cetak halaman ini untuk arsip (Ctrl+P).", "Print this page for the record (Ctrl+P).")))
+            OrderUI.signature(signatory, date: issued, l),
+            .p(.class("hint no-print"), .text(l.t("Cetak halaman ini untuk arsip (Ctrl+P).", "Print this page for the record (Ctrl+P).")))
         )).render()
     }
 }
@@ -357,7 +374,7 @@ struct PlatformComplianceView {
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Butir yang dikutip (lewat tenggat atau ditolak)", "Items cited (overdue or refused)"))]),
                 .forEach(citable) { row in
                     StaffUI.option(.checkbox, "item", UUIDText.lower(row.item.id), checked: true,
-                                   "\(row.order.number) · \(row.item.subjectKey) · \(l.t(row.item.status.label.id, row.item.status.label.en))")
+                                   "\(row.order.number) · \(StaffUI.subjectTitle(row.item.subjectKey, l)) · \(l.t(row.item.status.label.id, row.item.status.label.en))")
                 }),
             StaffUI.field("sanction-reason", l.t("Alasan (minimal \(SanctionRules.minimumReasonLength) karakter)", "Reason (at least \(SanctionRules.minimumReasonLength) characters)"),
                           .textarea(.name("reason"), .id("sanction-reason"))),
@@ -421,7 +438,7 @@ struct SanctionView {
                                                .text(l.t("Usulkan pemblokiran aplikasi platform →", "Propose blocking the platform's app →"))))))),
             .h2(.text(l.t("Butir yang dikutip", "Items cited"))),
             .table(.tbody(.forEach(items) { row in
-                .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id))), .code(.text(row.order.number)))), .td(.code(.text(row.item.subjectKey))),
+                .tr(.td(.a(.href(l.link(SitePath.Orders.page(row.order.id))), .code(.text(row.order.number)))), .td(.text(StaffUI.subjectTitle(row.item.subjectKey, l))),
                     .td(OrderUI.itemStatus(row.item.status, l)), .td(.text(row.item.answerReason ?? "")))
             })),
             .if(s.state.isAwaitingReview && identity.may(.approveSanctions), .form(
@@ -440,6 +457,7 @@ struct SanctionLetterView {
     let language: Language
     let sanction: SanctionRow
     let items: [CitedItem]
+    var signatory = LetterSignatory()
 
     func render() -> String {
         let l = language
@@ -466,12 +484,13 @@ struct SanctionLetterView {
             .table(
                 .thead(.tr(.th(.text(l.t("Perintah", "Order"))), .th(.text(l.t("Konten", "Content"))), .th(.text("Status")), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(items) { row in
-                    .tr(.td(.code(.text(row.order.number))), .td(.code(.text(row.item.subjectKey))),
+                    .tr(.td(.code(.text(row.order.number))), .td(.text(StaffUI.subjectTitle(row.item.subjectKey, l))),
                         .td(.text(l.t(row.item.status.label.id, row.item.status.label.en))), .td(.text(row.item.dueAt.map(StaffUI.time) ?? "—")))
                 })),
             .p(.text(l.t("Dasar: Permenkominfo 5/2020 tentang Penyelenggara Sistem Elektronik Lingkup Privat.",
                          "Basis: Permenkominfo 5/2020 on private electronic system operators."))),
-            .p(.text(l.t("Diusulkan: ", "Proposed by: ") + s.proposedByEmail + " · " + l.t("Disetujui: ", "Approved by: ") + (s.reviewedByEmail ?? "—")))
+            .p(.class("hint"), .text(l.t("Diusulkan: ", "Proposed by: ") + s.proposedByEmail + " · " + l.t("Disetujui: ", "Approved by: ") + (s.reviewedByEmail ?? "—"))),
+            OrderUI.signature(signatory, date: s.reviewedAt ?? s.proposedAt, l)
         )).render()
     }
 }
@@ -518,6 +537,7 @@ struct PortalOrderView {
     let now: Date
     var notice: String?
     var error: String?
+    var names = Vocabulary()
 
     func render() -> String {
         let l = language
@@ -533,10 +553,10 @@ struct PortalOrderView {
                                                        .button(.type(.submit), .text(l.t("Konfirmasi penerimaan", "Acknowledge receipt")))))),
             .forEach(items) { item in
                 .section(.class("card"),
-                    .h2(.code(.text(item.subjectKey))),
+                    .h2(.text(StaffUI.subjectTitle(item.subjectKey, l))), .p(StaffUI.subjectKey(item.subjectKey)),
                     .p(.a(.href(item.subjectURL), .text(item.subjectURL))),
-                    .p(.text(l.t("Kategori: ", "Category: ") + item.categoryID + " · " + l.t("Dasar hukum: ", "Legal basis: ")
-                             + item.legalBases.joined(separator: ", "))),
+                    .p(.text(l.t("Kategori: ", "Category: ") + names.category(item.categoryID, l) + " · " + l.t("Dasar hukum: ", "Legal basis: ")
+                             + names.bases(item.legalBases))),
                     .p(.text(l.t("Alasan: ", "Reason: ") + item.publicReason)),
                     .p(OrderUI.itemStatus(item.status, l), .text(" "),
                        .unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.status.isOpen, now: now, l) }),
@@ -594,16 +614,19 @@ struct PlatformsView {
                            .th(.text(l.t("Tenggat khusus", "Deadline overrides"))), .th(.text(l.t("Akun platform", "Platform accounts"))),
                            .th(.text(l.t("Sanksi tertinggi", "Highest sanction"))))),
                 .tbody(.forEach(rows) { row in
-                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.id))), .text(StaffUI.platformName(row.id)))),
+                    .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.id))), .text(StaffUI.platformName(row.id))),
+                            .if(identity.may(.manageUsers), .group(.br(), .a(.class("hint"), .href(l.link(SitePath.Admin.platform(row.id))),
+                                                                            .text(l.t("Atur", "Settings")))))),
                         .td(.text(row.webhook.map { "webhook " + $0 + (row.signed ? l.t(" (ditandatangani)", " (signed)") : "") }
                                   ?? (row.liaisonEmail == nil ? l.t("belum diatur", "not set") : "e-mail"))),
                         .td(.text(row.liaisonEmail.map { "\(row.liaisonName ?? "") <\($0)>" } ?? "—")),
                         .td(.text(row.overrides.isEmpty ? "—" : row.overrides.map { "\($0.category): \($0.hours) h" }.joined(separator: ", "))),
-                        .td(.text(String(row.accounts))),
+                        .td(.class("num"), .text(l.number(row.accounts))),
                         .td(.text(row.level.map { l.t($0.label.id, $0.label.en) } ?? "—")))
                 })),
-            .p(.class("hint"), .text(l.t("Diatur dengan `pantau platform webhook|liaison|deadline` dan `pantau token create --platform P`.",
-                                         "Set with `pantau platform webhook|liaison|deadline` and `pantau token create --platform P`.")))
+            .p(.class("hint"), .text(l.t("Admin mengatur webhook, penghubung dan tenggat lewat tautan “Atur”, dan token konektor di halaman Token API; dari baris perintah: ",
+                                         "Admins set the webhook, liaison and deadlines through “Settings”, and connector tokens on the API tokens page; from the command line: ")),
+               .code(.text("pantau platform webhook|liaison|deadline")), .text(", "), .code(.text("pantau token create --platform P")), .text("."))
         )).render()
     }
 }

@@ -91,7 +91,8 @@ struct OrderWebController: Sendable {
         guard let detail = try await pages.order(id) else { throw notFound(language) }
         let view = OrderPageView(language: language, identity: context.identity!, order: detail.order, items: detail.items,
                                  attempts: detail.attempts, events: detail.events, now: tracking.clock.now(),
-                                 awaitingManualSend: detail.awaitingManualSend, notice: notice, error: error)
+                                 awaitingManualSend: detail.awaitingManualSend, notice: notice, error: error,
+                                 names: try await Vocabulary.load(tracking.database))
         return htmlResponse(view.render(), status: status)
     }
 
@@ -100,7 +101,8 @@ struct OrderWebController: Sendable {
         let id = try pathID(context, request)
         guard let letter = try await pages.letter(id) else { throw notFound(language) }
         return htmlResponse(OrderLetterView(language: language, order: letter.order, items: letter.items, bases: letter.bases,
-                                            platformName: letter.platformName).render())
+                                            platformName: letter.platformName, names: try await Vocabulary.load(tracking.database),
+                                            signatory: try await LetterSignatory.load(tracking.database)).render())
     }
 
     func recheck(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -217,7 +219,8 @@ struct OrderWebController: Sendable {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Surat hanya ada untuk sanksi yang diterbitkan.",
                                                                                           "Letters exist for issued sanctions only."))
         }
-        return htmlResponse(SanctionLetterView(language: language, sanction: page.sanction, items: page.items).render())
+        return htmlResponse(SanctionLetterView(language: language, sanction: page.sanction, items: page.items,
+                                               signatory: try await LetterSignatory.load(tracking.database)).render())
     }
 
     // MARK: Platform portal
@@ -242,7 +245,7 @@ struct OrderWebController: Sendable {
         let language = Language(request: request)
         guard let page = try await pages.portalOrder(id, platform: try ownPlatform(context, language)) else { throw notFound(language) }
         let view = PortalOrderView(language: language, identity: context.identity!, order: page.order, items: page.items,
-                                   now: tracking.clock.now(), notice: notice, error: error)
+                                   now: tracking.clock.now(), notice: notice, error: error, names: try await Vocabulary.load(tracking.database))
         return htmlResponse(view.render(), status: status)
     }
 

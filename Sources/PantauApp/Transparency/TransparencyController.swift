@@ -36,7 +36,8 @@ struct TransparencyController: Sendable {
             guard let page = Int(request.uri.queryParameters.get("halaman").map { String($0) } ?? "1"), page >= 1, page <= 100_000 else {
                 throw WebErrorPage(status: .badRequest, language: language, detail: language.t("Halaman harus bilangan bulat positif.", "'halaman' must be a positive whole number."))
             }
-            return htmlResponse(RegisterPageView(language: language, query: q, page: try await register.page(query: q, page: page)).render())
+            return htmlResponse(RegisterPageView(language: language, query: q, page: try await register.page(query: q, page: page),
+                                                 names: try await Vocabulary.load(register.database)).render())
         }
         routes.get(SitePath.API.transparency, .everyone) { request, _ in
             let period = try apiPeriod(request)

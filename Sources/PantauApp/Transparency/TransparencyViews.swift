@@ -199,6 +199,7 @@ struct RegisterPageView {
     let language: Language
     let query: String
     let page: BlockRegister.Page
+    var names = Vocabulary()
 
     func render() -> String {
         let l = language
@@ -225,7 +226,7 @@ struct RegisterPageView {
                 .tbody(.forEach(page.entries) { e in
                     .tr(.td(.text(e.number)), .td(.text(kind(e.kind))), .td(.text(e.app ?? "—")), .td(.class("num"), .text(String(e.names))),
                         .td(.text(StaffUI.time(e.effectiveAt) + (e.until.map { " – " + StaffUI.time($0) } ?? ""))), .td(.text(e.reason)),
-                        .td(.text(e.legalBases.joined(separator: ", "))),
+                        .td(.text(names.bases(e.legalBases))),
                         .td(.text(e.kind == BlockProposalKind.lift.rawValue ? (e.conditions ?? "") : e.liftedBy.isEmpty ? "—" : l.t("dinormalisasi oleh ", "normalised by ") + e.liftedBy.joined(separator: ", "))))
                 })),
             .p(.if(page.page > 1, .a(.href(l.link(base + "&halaman=\(page.page - 1)")), .text(l.t("← Sebelumnya", "← Previous")))),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import PantauCore
 import Plot
 
 /// The shared page frame: header, language switch, main content, footer.
@@ -27,22 +28,8 @@ struct PageLayout {
                 .stylesheet(SitePath.style)
             ),
             .body(
-                .header(
-                    .class("site"),
-                    .a(.href(language.link(SitePath.home)), .class("brand"), "Pantau"),
-                    .nav(
-                        .attribute(named: "aria-label", value: language.t("Navigasi utama", "Main navigation")),
-                        .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
-                        .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
-                        .a(.href(language.link(SitePath.Blocklist.check)), .text(language.t("Cek blokir", "Check a block"))),
-                        .a(.href(language.link(SitePath.Transparency.page)), .text(language.t("Transparansi", "Transparency"))),
-                        .a(.href(language.link(SitePath.Transparency.accounts)), .text(language.t("Akun resmi", "Official accounts"))),
-                        .a(.href(language.link(SitePath.Comms.campaigns)), .text(language.t("Kampanye", "Campaigns"))),
-                        .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
-                           .text(language == .en ? "Bahasa Indonesia" : "English")),
-                        .unwrap(identity) { staffLinks($0) }
-                    )
-                ),
+                .a(.href("#main"), .class("skip"), .text(language.t("Langsung ke isi", "Skip to content"))),
+                staffHeader(otherLanguage: otherLanguage) ?? publicHeader(otherLanguage: otherLanguage),
                 .main(.class(wide ? "wide" : ""), .id("main"), content),
                 .footer(.p(.text(language.t(
                     "Pantau — sistem aduan konten negatif. Identitas pelapor dirahasiakan.",
@@ -53,22 +40,99 @@ struct PageLayout {
 }
 
 extension PageLayout {
-    private func staffLinks(_ identity: Identity) -> Node<HTML.BodyContext> {
-        guard case .session(_, let csrf) = identity.credential else { return .empty }
-        return .group(
-            .a(.href(language.link(SitePath.Staff.home)), .text(language.t("Petugas", "Staff"))),
-            .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Cases.queue)), .text(language.t("Antrean kasus", "Case queue")))),
-            .if(identity.may(.approveDecisions), .a(.href(language.link(SitePath.Cases.approvals)), .text(language.t("Persetujuan", "Approvals")))),
-            .if(identity.may(.viewCases), .a(.href(language.link(SitePath.Transparency.trends)), .text(language.t("Tren", "Trends")))),
-            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.list)), .text(language.t("Perintah takedown", "Takedown orders")))),
-            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Orders.compliance)), .text(language.t("Kepatuhan", "Compliance")))),
-            .if(identity.may(.viewOrders), .a(.href(language.link(SitePath.Blocklist.staff)), .text(language.t("Pemblokiran", "Blocking")))),
-            .if(identity.may(.answerMentions), .a(.href(language.link(SitePath.Comms.inbox)), .text(language.t("Sebutan masuk", "Mentions inbox")))),
-            .if(identity.may(.answerOrders), .a(.href(language.link(SitePath.Portal.home)), .text(language.t("Portal platform", "Platform portal")))),
-            .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
-                  .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
-                  .button(.type(.submit), .class("link"), .text(language.t("Keluar", "Sign out"))))
+    /// The public site's header: reporting, checking, transparency, the official accounts.
+    private func publicHeader(otherLanguage: String) -> Node<HTML.BodyContext> {
+        .header(
+            .class("site"),
+            .a(.href(language.link(SitePath.home)), .class("brand"), "Pantau"),
+            .nav(
+                .attribute(named: "aria-label", value: language.t("Navigasi utama", "Main navigation")),
+                .a(.href(language.link(SitePath.reportForm)), .text(language.t("Laporkan konten", "Report content"))),
+                .a(.href(language.link(SitePath.ticketLookup)), .text(language.t("Cek aduan", "Check a report"))),
+                .a(.href(language.link(SitePath.Blocklist.check)), .text(language.t("Cek blokir", "Check a block"))),
+                .a(.href(language.link(SitePath.Transparency.page)), .text(language.t("Transparansi", "Transparency"))),
+                .a(.href(language.link(SitePath.Transparency.accounts)), .text(language.t("Akun resmi", "Official accounts"))),
+                .a(.href(language.link(SitePath.Comms.campaigns)), .text(language.t("Kampanye", "Campaigns"))),
+                languageSwitch(otherLanguage)
+            )
         )
+    }
+
+    private func languageSwitch(_ otherLanguage: String) -> Node<HTML.BodyContext> {
+        .a(.href(otherLanguage), .attribute(named: "hreflang", value: language == .en ? "id" : "en"),
+           .text(language == .en ? "Bahasa Indonesia" : "English"))
+    }
+
+    /// The staff workspace's header: the work grouped by the stages of the
+    /// loop, only what the role may open, then the person and sign-out.
+    private func staffHeader(otherLanguage: String) -> Node<HTML.BodyContext>? {
+        guard let identity, case .session(_, let csrf) = identity.credential else { return nil }
+        let groups = StaffNavigation.groups(for: identity)
+        return .header(
+            .class("site staff"),
+            .div(.class("staff-top"),
+                 .a(.href(language.link(SitePath.Staff.home)), .class("brand"), .text(language.t("Pantau · Petugas", "Pantau · Staff"))),
+                 .div(.class("staff-me"),
+                      .span(.text(identity.email)),
+                      .a(.href(language.link(SitePath.home)), .text(language.t("Situs publik", "Public site"))),
+                      languageSwitch(otherLanguage),
+                      .form(.method(.post), .action(SitePath.Staff.signOut), .class("inline"),
+                            .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrf)),
+                            .button(.type(.submit), .class("link"), .text(language.t("Keluar", "Sign out")))))),
+            .nav(.class("staff-nav"), .attribute(named: "aria-label", value: language.t("Navigasi petugas", "Staff navigation")),
+                 .forEach(groups) { group in
+                     .div(.class("group"),
+                          .span(.class("group-title"), .text(language.t(group.title.id, group.title.en))),
+                          .forEach(group.links) { link in
+                              .a(.href(language.link(link.path)), .attribute(named: "aria-current", value: path.hasPrefix(link.path) && link.path != "/" ? "page" : nil),
+                                 .text(language.t(link.title.id, link.title.en)))
+                          })
+                 })
+        )
+    }
+}
+
+/// The staff pages grouped by the stages of the loop; each link only for the roles that may open it.
+enum StaffNavigation {
+    struct Link: Sendable { let title: (id: String, en: String); let path: String }
+    struct Group: Sendable { let title: (id: String, en: String); let links: [Link] }
+
+    static func groups(for identity: Identity) -> [Group] {
+        func link(_ action: StaffAction, _ id: String, _ en: String, _ path: String) -> Link? {
+            identity.may(action) ? Link(title: (id, en), path: path) : nil
+        }
+        let all: [Group] = [
+            Group(title: ("Aduan & kasus", "Reports & cases"), links: [
+                link(.viewCases, "Antrean kasus", "Case queue", SitePath.Cases.queue),
+                link(.approveDecisions, "Persetujuan", "Approvals", SitePath.Cases.approvals),
+            ].compactMap { $0 }),
+            Group(title: ("Perintah & kepatuhan", "Orders & compliance"), links: [
+                link(.viewOrders, "Perintah takedown", "Takedown orders", SitePath.Orders.list),
+                link(.viewOrders, "Kepatuhan", "Compliance", SitePath.Orders.compliance),
+                link(.viewOrders, "Sanksi", "Sanctions", SitePath.Orders.sanctions),
+                link(.answerOrders, "Portal platform", "Platform portal", SitePath.Portal.home),
+            ].compactMap { $0 }),
+            Group(title: ("Pemblokiran", "Blocking"), links: [
+                link(.viewOrders, "Pemblokiran", "Network blocking", SitePath.Blocklist.staff),
+            ].compactMap { $0 }),
+            Group(title: ("Pemantauan", "Monitoring"), links: [
+                link(.viewCases, "Tren", "Trends", SitePath.Transparency.trends),
+            ].compactMap { $0 }),
+            Group(title: ("Humas", "Comms"), links: [
+                link(.answerMentions, "Sebutan masuk", "Mentions inbox", SitePath.Comms.inbox),
+                link(.runCampaigns, "Kampanye", "Campaigns", SitePath.Comms.campaigns),
+                link(.manageOfficialAccounts, "Akun resmi", "Official accounts", SitePath.Transparency.accounts),
+            ].compactMap { $0 }),
+            Group(title: ("Admin", "Admin"), links: [
+                link(.manageUsers, "Pengguna", "Users", SitePath.Admin.users),
+                link(.manageUsers, "Token API", "API tokens", SitePath.Admin.tokens),
+                link(.manageUsers, "Platform", "Platforms", SitePath.Orders.platforms),
+                link(.manageLegalBases, "Dasar hukum", "Legal bases", SitePath.Staff.legalBases),
+                link(.viewAuditLog, "Log audit", "Audit log", SitePath.Staff.audit),
+                link(.manageUsers, "Penanda tangan surat", "Letter signatory", SitePath.Admin.signatory),
+            ].compactMap { $0 }),
+        ]
+        return all.filter { !$0.links.isEmpty }
     }
 }
 
@@ -146,7 +210,21 @@ input[type=password] { width:100%; padding:.55rem .6rem; border:1px solid #9aa4b
 body { margin:0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:#f7f8fa; }
 header.site { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justify-content:space-between; padding:.75rem 1.25rem; background:#fff; border-bottom:1px solid var(--line); }
 header.site .brand { font-weight:700; font-size:1.25rem; color:var(--accent); text-decoration:none; }
-header.site nav { display:flex; gap:1rem; flex-wrap:wrap; }
+header.site nav { display:flex; gap:.25rem 1rem; flex-wrap:wrap; }
+header.staff { display:block; }
+header.staff .staff-top { display:flex; flex-wrap:wrap; justify-content:space-between; align-items:center; gap:.5rem 1rem; }
+header.staff .staff-me { display:flex; flex-wrap:wrap; gap:.25rem 1rem; align-items:center; font-size:.875rem; color:var(--muted); }
+nav.staff-nav { display:flex; flex-wrap:wrap; gap:.35rem 1.5rem; margin-top:.5rem; font-size:.9rem; }
+nav.staff-nav .group { display:flex; flex-wrap:wrap; gap:.2rem .75rem; align-items:baseline; }
+nav.staff-nav .group-title { font-size:.72rem; font-weight:700; text-transform:uppercase; letter-spacing:.04em; color:var(--muted); }
+nav.staff-nav a[aria-current] { font-weight:700; color:var(--ink); }
+a.skip { position:absolute; left:-999px; } a.skip:focus { left:.5rem; top:.5rem; background:#fff; padding:.25rem .5rem; z-index:10; }
+.counters { display:grid; grid-template-columns:repeat(auto-fill, minmax(13rem, 1fr)); gap:.75rem; margin:1rem 0; }
+.counter { display:block; background:#fff; border:1px solid var(--line); border-radius:10px; padding:.75rem 1rem; text-decoration:none; color:var(--ink); }
+.counter .n { display:block; font-size:2rem; font-weight:700; font-variant-numeric:tabular-nums; color:var(--accent); }
+.counter.urgent .n { color:var(--bad); } .counter.zero .n { color:var(--muted); }
+.error-summary ul { margin:.25rem 0 0; padding-left:1.25rem; }
+code.key { font-size:.8rem; color:var(--muted); overflow-wrap:anywhere; }
 main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1.25rem; }
 main.wide { max-width: 84rem; }
 .bar { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:flex-end; }
@@ -190,5 +268,8 @@ dl.status dd { margin:0; overflow-wrap:anywhere; }
 td.num { text-align:right; font-variant-numeric: tabular-nums; }
 .card svg { display:block; margin:.5rem 0; max-height: 22rem; }
 .letter { font-family: Georgia, "Times New Roman", serif; } .letter .letterhead { border-bottom:2px solid var(--ink); padding-bottom:.5rem; text-align:center; }
-@media print { header.site, footer { display:none; } body { background:#fff; } .card { border:none; } main { max-width:none; margin:0; } }
+.signature { margin:2rem 0 0 auto; width:min(20rem, 100%); } .signature .sign-space { height:4.5rem; }
+code.secret { font-size:1rem; user-select:all; overflow-wrap:anywhere; }
+.actions form { margin-right:.75rem; }
+@media print { header.site, footer, .no-print { display:none; } body { background:#fff; } .card { border:none; } main { max-width:none; margin:0; } }
 """

@@ -68,6 +68,19 @@ enum SitePath {
         static let legalBases = "/admin/dasar-hukum"
     }
 
+    /// The admin's screens: what the CLI does, with the same audit events.
+    enum Admin {
+        static let users = "/admin/pengguna"
+        static let user = SitePattern("/admin/pengguna/:id")
+        static let userRole = SitePattern("/admin/pengguna/:id/peran")
+        static let userActive = SitePattern("/admin/pengguna/:id/status")
+        static let userReset = SitePattern("/admin/pengguna/:id/reset")
+        static let tokens = "/admin/token"
+        static let revokeToken = SitePattern("/admin/token/:id/cabut")
+        static let platform = SitePattern("/admin/platform/:id")
+        static let signatory = "/admin/penanda-tangan"
+    }
+
     enum API {
         /// Every JSON endpoint lives under it (errors there are answered as JSON).
         static let prefix = "/api/"

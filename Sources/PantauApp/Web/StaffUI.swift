@@ -47,6 +47,17 @@ enum StaffUI {
     /// A platform's name for people ("TikTok", "X (Twitter)").
     static func platformName(_ id: String) -> String { Platform(rawValue: id)?.displayName ?? id }
 
+    /// A platform's name in the page's language ("Situs web" / "Website").
+    static func platformName(_ id: String, _ l: Language) -> String { Platform(rawValue: id)?.name(english: l == .en) ?? id }
+
+    /// A subject as people read it ("Akun TikTok @judi.slot.gacor88").
+    static func subjectTitle(_ key: String, _ l: Language) -> String { Subject.title(ofKey: key, english: l == .en) }
+
+    /// The raw subject key, small, for staff who need to copy it (search, API, CLI).
+    static func subjectKey(_ key: String) -> Node<HTML.BodyContext> {
+        .code(.class("key"), .attribute(named: "title", value: "Kunci subjek / subject key"), .text(key))
+    }
+
     /// Label–value rows as a description list.
     static func dl(_ rows: [(String, Node<HTML.BodyContext>)]) -> Node<HTML.BodyContext> {
         .element(named: "dl", nodes: [.class("status")] + rows.flatMap { label, value -> [Node<HTML.BodyContext>] in
