@@ -108,6 +108,10 @@ public enum PlatformEventKind: String, CaseIterable, Codable, Sendable {
     case orderAwaitingManualSend = "order_awaiting_manual_send"
     case orderSentManually = "order_sent_manually"
     case orderAcknowledged = "order_acknowledged"
+    /// The platform read the order (API or portal) before it was delivered another way: that is its delivery.
+    case orderFetched = "order_fetched"
+    /// Staff closed a collecting batch before its window ended.
+    case orderSendNow = "order_send_now"
     case itemComplied = "item_complied"
     case itemRejected = "item_rejected"
     case itemObjected = "item_objected"
@@ -143,6 +147,8 @@ public enum PlatformEventKind: String, CaseIterable, Codable, Sendable {
         case .orderAwaitingManualSend: ("Menunggu dikirim manual", "Waiting to be sent by hand")
         case .orderSentManually: ("Dikirim manual", "Sent by hand")
         case .orderAcknowledged: ("Diterima platform", "Acknowledged by the platform")
+        case .orderFetched: ("Diambil platform (API atau portal)", "Fetched by the platform (API or portal)")
+        case .orderSendNow: ("Dikirim sekarang, sebelum jendela kumpulan berakhir", "Sent now, before the batch window ended")
         case .itemComplied: ("Butir diturunkan", "Item taken down")
         case .itemRejected: ("Butir ditolak", "Item refused")
         case .itemObjected: ("Butir disanggah", "Item objected")

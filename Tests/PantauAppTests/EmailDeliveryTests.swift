@@ -163,6 +163,57 @@ final class SMTPReceiver: Sendable {
         }
     }
 
+    @Test(arguments: Backend.available)
+    func anOrderThePlatformFetchesIsSentAndItsDeadlineStartsThen(backend: Backend) async throws {
+        try await withLiaisonOnly(backend, mailer: nil) { client, accounts, db, worker, http in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            try await decide(client, analyst, video: 3)
+            try await worker.runOnce(client: http)
+            try await worker.runOnce(client: http)
+            let waiting = try #require(try await OrderModel.query(on: db.db).first())
+            #expect(waiting.status == "dispatching" && waiting.sentAt == nil)
+
+            // The platform pulls its orders through the API: that read is the delivery.
+            let platform = try await platformToken(accounts, .tiktok)
+            let list = try await client.execute(uri: "/api/v1/platform/orders", method: .get, headers: platform)
+            #expect(list.status == .ok, "\(list.text)")
+            let orders = try json(list)["orders"] as? [[String: Any]] ?? []
+            #expect(orders.first?["status"] as? String == "sent" && orders.first?["deadline_at"] != nil, "\(list.text)")
+            let order = try #require(try await OrderModel.find(waiting.id!, on: db.db))
+            #expect(order.sentAt != nil && order.deadlineAt != nil)
+            #expect(try await OutboxModel.query(on: db.db).first()?.status == "delivered")
+            #expect(try await PlatformEventModel.query(on: db.db).all().map(\.kind).contains(PlatformEventKind.orderFetched.rawValue))
+            // A second read changes nothing.
+            _ = try await client.execute(uri: "/api/v1/platform/orders", method: .get, headers: platform)
+            #expect(try await OrderModel.find(waiting.id!, on: db.db)?.sentAt == order.sentAt)
+            #expect(try await client.execute(uri: "/api/v1/orders/\(UUIDText.lower(order.id!))/sent-manually", method: .post, headers: analyst.auth,
+                                             body: ByteBuffer(string: #"{"note":"e-mail ke legal@tiktok.test"}"#)).status == .conflict,
+                    "nothing is left to send by hand")
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aCollectingOrderSaysWhenItGoesAndCanBeSentNow(backend: Backend) async throws {
+        try await withAppAndRoutes(backend, configure: { $0.orderBatchMinutes = 120; $0.embeddedWorker = false }) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            try await decide(client, analyst, video: 4)
+            let order = try #require(try await OrderModel.query(on: db.db).first())
+            #expect(order.status == OrderStatus.queued.rawValue)
+            let cookie = try #require(try await signIn(client, email: "analis@kominfo.test", password: "password-analis@kominfo.test").1)
+            let page = try await client.execute(uri: "/perintah/\(UUIDText.lower(order.id!))", method: .get, headers: [.cookie: cookie]).text
+            #expect(page.contains("id=\"collecting\"") && page.contains(HumanFormat.minute(order.batchClosesAt, english: false)) && page.contains("id=\"send-now\""))
+            let csrf = try #require(csrfToken(in: page))
+            let sent = try await client.execute(uri: "/perintah/\(UUIDText.lower(order.id!))/kirim-sekarang", method: .post,
+                                                headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "_csrf=\(csrf)"))
+            #expect(sent.status == .seeOther, "\(sent.text)")
+            #expect(try await OrderModel.find(order.id!, on: db.db)?.status == OrderStatus.dispatching.rawValue)
+            #expect(try await OutboxModel.query(on: db.db).count() == 1, "handed to delivery at once")
+            let again = try await client.execute(uri: "/perintah/\(UUIDText.lower(order.id!))/kirim-sekarang", method: .post,
+                                                 headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "_csrf=\(csrf)"))
+            #expect(again.status == .conflict)
+        }
+    }
+
     @Test func dotsAtLineStartsAreDoubledAndLinesEndInCRLF() {
         #expect(SMTPMailer.dotStuffed("a\n.b\n..c\r\nd") == "a\r\n..b\r\n...c\r\nd")
         #expect(SMTPMailer(url: "smtp://relay.local", from: "x@y")?.port == 25)

@@ -26,13 +26,23 @@ struct OrderAPIController: Sendable {
                 }
                 return date
             }
-            let orders = try await tracking.platformOrders(platform, status: status, since: since)
+            var orders = try await tracking.platformOrders(platform, status: status, since: since)
+            // Orders read here for the first time are delivered by this read.
+            if orders.contains(where: { $0.sentAt == nil }) {
+                try await tracking.deliveredByFetch(orders.filter { $0.sentAt == nil }.map { $0.id! }, platform: platform, actor: context.identity!.actor)
+                orders = try await tracking.platformOrders(platform, status: status, since: since)
+            }
             var list: [OrderDTO] = []
             for order in orders { list.append(OrderDTO(order: order, items: try await tracking.items(of: order.id!))) }
             return try jsonResponse(OrderListDTO(orders: list), status: .ok)
         }
         routes.get(SitePath.API.platformOrder, .staff(.answerOrders)) { _, context in
-            let order = try await mapErrors { try await tracking.order(try pathID(context), platform: try ownPlatform(context)) }
+            let platform = try ownPlatform(context)
+            var order = try await mapErrors { try await tracking.order(try pathID(context), platform: platform) }
+            if order.sentAt == nil {
+                try await tracking.deliveredByFetch([order.id!], platform: platform, actor: context.identity!.actor)
+                order = try await tracking.order(order.id!, platform: platform)
+            }
             return try jsonResponse(OrderDTO(order: order, items: try await tracking.items(of: order.id!)), status: .ok)
         }
         routes.post(SitePath.API.platformOrderAcknowledge, .staff(.answerOrders)) { _, context in

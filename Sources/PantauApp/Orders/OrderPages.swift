@@ -133,7 +133,10 @@ struct OrderPages: Sendable {
     }
 
     /// A platform's open orders with their items (soonest deadline first) and its latest orders.
-    func portal(platform: String) async throws -> (open: [(order: OrderRow, items: [OrderItemRow])], recent: [OrderRow]) {
+    func portal(platform: String, actor: String) async throws -> (open: [(order: OrderRow, items: [OrderItemRow])], recent: [OrderRow]) {
+        let unsent = try await tracking.platformOrders(platform, status: .dispatching, since: nil, limit: 300).filter { $0.sentAt == nil }
+        // The liaison sees the orders here: that is their delivery.
+        if !unsent.isEmpty { try await tracking.deliveredByFetch(unsent.map { $0.id! }, platform: platform, actor: actor) }
         let orders = try await tracking.platformOrders(platform, status: nil, since: nil, limit: 300).map(OrderRow.init)
         var open: [(order: OrderRow, items: [OrderItemRow])] = []
         for order in orders where order.status.isOpen || order.status == .dispatching {
@@ -144,8 +147,12 @@ struct OrderPages: Sendable {
     }
 
     /// One order of a platform's, for its portal page.
-    func portalOrder(_ id: UUID, platform: String) async throws -> (order: OrderRow, items: [OrderItemRow])? {
-        guard let order = try? await tracking.order(id, platform: platform) else { return nil }
+    func portalOrder(_ id: UUID, platform: String, actor: String) async throws -> (order: OrderRow, items: [OrderItemRow])? {
+        guard var order = try? await tracking.order(id, platform: platform) else { return nil }
+        if order.sentAt == nil {
+            try await tracking.deliveredByFetch([id], platform: platform, actor: actor)
+            order = try await tracking.order(id, platform: platform)
+        }
         return (OrderRow(order), try await tracking.items(of: id).map(OrderItemRow.init))
     }
 }

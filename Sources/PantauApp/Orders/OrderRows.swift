@@ -13,6 +13,8 @@ struct OrderRow: Sendable {
     let urgent: Bool
     let status: OrderStatus
     let createdAt: Date
+    /// When a collecting order is closed and sent.
+    let batchClosesAt: Date
     let dispatchedAt: Date?
     let sentAt: Date?
     let deadlineAt: Date?
@@ -25,6 +27,7 @@ struct OrderRow: Sendable {
         urgent = model.urgent
         status = OrderStatus(rawValue: model.status) ?? .queued
         createdAt = model.createdAt
+        batchClosesAt = model.batchClosesAt
         dispatchedAt = model.dispatchedAt
         sentAt = model.sentAt
         deadlineAt = model.deadlineAt

@@ -69,8 +69,52 @@ struct OrderTrackingService: Sendable {
 
     // MARK: Platform side
 
+    /// The platform read orders (through the API or its portal) that had not
+    /// been delivered yet — waiting for a hand-sent letter, or still in the
+    /// outbox: reading them is their delivery, and their deadlines start now.
+    func deliveredByFetch(_ orderIDs: [UUID], platform: String, actor: String) async throws {
+        let candidates = try await OrderModel.query(on: database.db).filter(\.$id ~~ orderIDs).filter(\.$platformID == platform)
+            .filter(\.$sentAt == nil).filter(\.$status == OrderStatus.dispatching.rawValue).all()
+        for candidate in candidates {
+            let now = clock.now()
+            try await write { db in
+                // The delivery worker or another request may have delivered it meanwhile.
+                guard let order = try await OrderModel.find(candidate.id!, on: db), order.sentAt == nil,
+                      order.status == OrderStatus.dispatching.rawValue else { return }
+                if let message = try await OutboxModel.query(on: db).filter(\.$orderID == order.id!)
+                    .filter(\.$status ~~ [OutboxStatus.manual.rawValue, OutboxStatus.pending.rawValue]).first() {
+                    message.status = OutboxStatus.delivered.rawValue
+                    message.deliveredAt = now
+                    message.lastError = nil
+                    try await message.save(on: db)
+                }
+                try await OrderService.recordEvent(.orderFetched, platform: platform, order: order.id, actor: actor,
+                                                   payload: ["order": order.number], at: now, on: db)
+                try await orders.markDelivered(order, at: now, on: db)
+            }
+        }
+    }
+
+    /// Staff close a collecting order now instead of at the end of its batching window.
+    func sendNow(_ orderID: UUID, by actor: Identity) async throws -> OrderModel {
+        let now = clock.now()
+        return try await write { db in
+            guard let order = try await OrderModel.find(orderID, on: db) else { throw OrderActionError.orderNotFound }
+            guard order.status == OrderStatus.queued.rawValue else {
+                throw OrderActionError(kind: .conflict, code: "not_collecting", id: "Perintah ini sudah tidak mengumpulkan butir.",
+                                       en: "This order is no longer collecting items.")
+            }
+            try await OrderService.recordEvent(.orderSendNow, platform: order.platformID, order: order.id, actor: actor.actor,
+                                               payload: ["order": order.number], at: now, on: db)
+            order.batchClosesAt = now
+            try await orders.close(order, at: now, on: db)
+            return order
+        }
+    }
+
     /// The platform confirms it received the order (idempotent).
     func acknowledge(_ orderID: UUID, platform: String, actor: String) async throws -> OrderModel {
+        try await deliveredByFetch([orderID], platform: platform, actor: actor)
         let now = clock.now()
         return try await write { db in
             guard let order = try await OrderModel.find(orderID, on: db), order.platformID == platform,

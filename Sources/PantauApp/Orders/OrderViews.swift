@@ -163,6 +163,12 @@ struct OrderPageView {
                 (l.t("Diterima platform", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? "—")),
                 (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
             ]), .p(.a(.href(l.link(SitePath.Orders.letter(order.id))), .text(l.t("Surat Perintah Takedown (cetak) →", "Takedown order letter (print) →"))))),
+            .if(order.status == .queued, .section(.class("card"), .id("collecting"),
+                .h2(.text(l.t("Mengumpulkan butir", "Collecting items"))),
+                .p(.text(l.t("Butir untuk platform ini dikumpulkan menjadi satu surat. Perintah dikirim otomatis pada ",
+                             "Items for this platform are collected into one letter. The order is sent automatically at ") + l.minute(order.batchClosesAt) + ".")),
+                .if(identity.may(.sendOrdersManually), .form(.method(.post), .action(l.link(SitePath.Orders.sendNow(order.id))), StaffUI.csrfField(identity),
+                    .button(.type(.submit), .id("send-now"), .text(l.t("Kirim sekarang", "Send now"))))))),
             .unwrap(awaitingManualSend) { address in
                 .section(.class("card"), .h2(.text(l.t("Menunggu pengiriman manual", "Waiting to be sent by hand"))),
                     .p(.text(l.t("Platform ini belum punya webhook dan relai SMTP tidak diatur. Kirim surat (cetak atau PDF) ke ",

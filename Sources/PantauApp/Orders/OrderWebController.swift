@@ -19,6 +19,17 @@ struct OrderWebController: Sendable {
         routes.get(SitePath.Orders.letter, .staff(.viewOrders)) { request, context in try await letter(request, context) }
         routes.post(SitePath.Orders.recheck, .staff(.recheckOrderItems)) { request, context in try await recheck(request, context) }
         routes.post(SitePath.Orders.markSent, .staff(.sendOrdersManually)) { request, context in try await markSent(request, context) }
+        routes.post(SitePath.Orders.sendNow, .staff(.sendOrdersManually)) { request, context in
+            let language = Language(request: request)
+            _ = try await parseStaffForm(request, context, language: language)
+            let id = try pathID(context, request)
+            do {
+                _ = try await tracking.sendNow(id, by: context.identity!)
+            } catch let error as OrderActionError {
+                return try await orderPage(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
+            }
+            return redirect(SitePath.Orders.page(id), language, notice: ("Perintah diserahkan untuk dikirim sekarang.", "The order was handed to delivery now."))
+        }
         routes.get(SitePath.Orders.compliance, .staff(.viewOrders)) { request, context in try await complianceOverview(request, context) }
         routes.get(SitePath.Orders.platforms, .staff(.viewOrders)) { request, context in try await platforms(request, context) }
         routes.get(SitePath.Orders.platformCompliance, .staff(.viewOrders)) { request, context in
@@ -235,7 +246,7 @@ struct OrderWebController: Sendable {
     func portal(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
         let platform = try ownPlatform(context, language)
-        let (open, recent) = try await pages.portal(platform: platform)
+        let (open, recent) = try await pages.portal(platform: platform, actor: context.identity!.actor)
         return htmlResponse(PortalView(language: language, identity: context.identity!, open: open, recent: recent,
                                        now: tracking.clock.now()).render())
     }
@@ -243,7 +254,7 @@ struct OrderWebController: Sendable {
     func portalOrder(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
                      notice: String? = nil, error: String? = nil) async throws -> Response {
         let language = Language(request: request)
-        guard let page = try await pages.portalOrder(id, platform: try ownPlatform(context, language)) else { throw notFound(language) }
+        guard let page = try await pages.portalOrder(id, platform: try ownPlatform(context, language), actor: context.identity!.actor) else { throw notFound(language) }
         let view = PortalOrderView(language: language, identity: context.identity!, order: page.order, items: page.items,
                                    now: tracking.clock.now(), notice: notice, error: error, names: try await Vocabulary.load(tracking.database))
         return htmlResponse(view.render(), status: status)

@@ -173,6 +173,7 @@ enum SitePath {
         static let page = SitePattern("/perintah/:id")
         static let letter = SitePattern("/perintah/:id/surat")
         static let markSent = SitePattern("/perintah/:id/terkirim")
+        static let sendNow = SitePattern("/perintah/:id/kirim-sekarang")
         static let recheck = SitePattern("/perintah/butir/:id/cek-ulang")
         static let compliance = "/kepatuhan"
         static let platforms = "/platform"
