@@ -6,49 +6,92 @@ import Foundation
 public enum SVGChart {
     /// Colours that stay apart for the common colour-vision deficiencies
     /// (Okabe–Ito), then greys.
-    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-                                 "#7f7f7f", "#a6a6a6", "#4d4d4d", "#bfbfbf", "#8c8c8c", "#595959", "#d9d9d9"]
+    /// Eight of them, so a chart shows at most eight series (`topSeries`).
+    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#8c8c8c"]
+    public static let maximumSeries = 8
 
     public struct Series: Sendable {
         public let label: String
-        /// One value a week, in the order of the weeks.
-        public let values: [Double]
+        /// One value a week, in the order of the weeks; nil where the value
+        /// is withheld (a small count that could point at a person).
+        public let values: [Double?]
 
-        public init(label: String, values: [Double]) {
+        public init(label: String, values: [Double?]) {
             self.label = label
             self.values = values
         }
     }
 
-    /// Weekly stacked bars with a legend under them.
+    /// At most `limit` series: the largest by total, then one "others" series summing the rest
+    /// (a withheld value stays withheld in the sum only when nothing else is known that week).
+    public static func topSeries(_ series: [Series], limit: Int, othersLabel: String) -> [Series] {
+        guard series.count > limit else { return series }
+        let ranked = series.sorted { total($0) > total($1) }
+        let kept = Array(ranked.prefix(limit - 1)), rest = ranked.dropFirst(limit - 1)
+        let weeks = series.map(\.values.count).max() ?? 0
+        let others = (0..<weeks).map { w -> Double? in
+            let known = rest.compactMap { w < $0.values.count ? $0.values[w] : 0 }
+            let withheld = rest.contains { w < $0.values.count && $0.values[w] == nil }
+            return known.isEmpty && withheld ? nil : known.reduce(0, +)
+        }
+        return kept + [Series(label: othersLabel, values: others)]
+    }
+
+    private static func total(_ series: Series) -> Double { series.values.reduce(0) { $0 + ($1 ?? 0) } }
+
+    /// The largest value a withheld cell could have (it is 1 to 4).
+    static let withheldCeiling = 4.0
+
+    /// Weekly stacked bars. A withheld value is drawn as a dashed outline
+    /// standing for "1–4", never as zero; the legend is `legend(_:)`, in
+    /// HTML beside the chart, so it wraps and stays readable on a phone.
     public static func stackedWeeks(id: String, title: String, weeks: [String], series: [Series], emptyText: String) -> String {
-        let width = 720.0, height = 180.0, legendLine = 16.0
-        guard !weeks.isEmpty, !series.isEmpty else { return empty(id: id, title: title, text: emptyText) }
-        let totals = weeks.indices.map { w in series.reduce(0) { $0 + (w < $1.values.count ? $1.values[w] : 0) } }
+        let width = 720.0, height = 180.0
+        let anything = series.contains { $0.values.contains { $0 == nil || ($0 ?? 0) > 0 } }
+        guard !weeks.isEmpty, !series.isEmpty, anything else { return empty(id: id, title: title, text: emptyText) }
+        let totals = weeks.indices.map { w in series.reduce(0) { $0 + (w < $1.values.count ? ($1.values[w] ?? withheldCeiling) : 0) } }
         let top = niceCeiling(totals.max() ?? 0)
-        let legendRows = Double((series.count + 3) / 4)
-        let fullHeight = height + 20 + legendRows * legendLine
-        var svg = open(id: id, title: title, width: width, height: fullHeight,
+        var svg = open(id: id, title: title, width: width, height: height + 20,
                        description: "\(weeks.first!) – \(weeks.last!), max \(format(top))")
         svg += axis(width: width, height: height, top: top)
         let slot = width / Double(weeks.count)
         for (w, week) in weeks.enumerated() {
             var y = height
-            for (s, item) in series.enumerated() where w < item.values.count && item.values[w] > 0 {
-                let h = top > 0 ? item.values[w] / top * height : 0
+            for (s, item) in series.enumerated() where w < item.values.count {
+                let x = format(Double(w) * slot + 1), barWidth = format(max(1, slot - 2))
+                guard let value = item.values[w] else {
+                    let h = withheldCeiling / top * height
+                    y -= h
+                    svg += "<rect x=\"\(x)\" y=\"\(format(y))\" width=\"\(barWidth)\" height=\"\(format(h))\" fill=\"none\" "
+                        + "stroke=\"\(palette[s % palette.count])\" stroke-dasharray=\"3 2\"><title>\(escape(week)) · \(escape(item.label)): 1–4</title></rect>"
+                    continue
+                }
+                guard value > 0 else { continue }
+                let h = value / top * height
                 y -= h
-                svg += "<rect x=\"\(format(Double(w) * slot + 1))\" y=\"\(format(y))\" width=\"\(format(max(1, slot - 2)))\" height=\"\(format(h))\" "
-                    + "fill=\"\(palette[s % palette.count])\"><title>\(escape(week)) · \(escape(item.label)): \(format(item.values[w]))</title></rect>"
+                svg += "<rect x=\"\(x)\" y=\"\(format(y))\" width=\"\(barWidth)\" height=\"\(format(h))\" "
+                    + "fill=\"\(palette[s % palette.count])\"><title>\(escape(week)) · \(escape(item.label)): \(format(value))</title></rect>"
             }
         }
-        svg += "<text x=\"0\" y=\"\(format(height + 13))\" font-size=\"10\">\(escape(weeks.first!))</text>"
-        svg += "<text x=\"\(format(width))\" y=\"\(format(height + 13))\" font-size=\"10\" text-anchor=\"end\">\(escape(weeks.last!))</text>"
-        for (s, item) in series.enumerated() {
-            let x = Double(s % 4) * (width / 4), y = height + 20 + Double(s / 4) * legendLine
-            svg += "<rect x=\"\(format(x))\" y=\"\(format(y))\" width=\"10\" height=\"10\" fill=\"\(palette[s % palette.count])\"/>"
-            svg += "<text x=\"\(format(x + 14))\" y=\"\(format(y + 9))\" font-size=\"11\">\(escape(item.label))</text>"
-        }
+        svg += "<text x=\"0\" y=\"\(format(height + 14))\" font-size=\"12\">\(escape(weeks.first!))</text>"
+        svg += "<text x=\"\(format(width))\" y=\"\(format(height + 14))\" font-size=\"12\" text-anchor=\"end\">\(escape(weeks.last!))</text>"
         return svg + "</svg>"
+    }
+
+    /// The legend of a chart as an HTML list: a colour swatch (a tiny SVG,
+    /// as the site's policy allows no inline style) and the label. With
+    /// `withheldNote`, a last item explains the dashed outline.
+    public static func legend(_ series: [Series], withheldNote: String?) -> String {
+        var html = "<ul class=\"legend\">"
+        for (s, item) in series.enumerated() {
+            html += "<li><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" fill=\"\(palette[s % palette.count])\"/></svg> "
+                + escape(item.label) + "</li>"
+        }
+        if let withheldNote, series.contains(where: { $0.values.contains(nil) }) {
+            html += "<li class=\"withheld\"><svg width=\"12\" height=\"12\" aria-hidden=\"true\"><rect x=\"0.5\" y=\"0.5\" width=\"11\" height=\"11\" "
+                + "fill=\"none\" stroke=\"#4d4d4d\" stroke-dasharray=\"3 2\"/></svg> " + escape(withheldNote) + "</li>"
+        }
+        return html + "</ul>"
     }
 
     /// Horizontal bars, one a row, the value written at the end of each.
@@ -60,10 +103,10 @@ public enum SVGChart {
         for (i, item) in rows.enumerated() {
             let y = Double(i) * row
             let w = top > 0 ? item.value / top * (width - labelWidth - 80) : 0
-            svg += "<text x=\"\(format(labelWidth - 6))\" y=\"\(format(y + 14))\" font-size=\"11\" text-anchor=\"end\">\(escape(item.label))</text>"
+            svg += "<text x=\"\(format(labelWidth - 6))\" y=\"\(format(y + 14))\" font-size=\"12\" text-anchor=\"end\">\(escape(item.label))</text>"
             svg += "<rect x=\"\(format(labelWidth))\" y=\"\(format(y + 3))\" width=\"\(format(max(w, 0)))\" height=\"\(format(row - 6))\" fill=\"\(palette[0])\">"
                 + "<title>\(escape(item.label)): \(escape(item.text))</title></rect>"
-            svg += "<text x=\"\(format(labelWidth + max(w, 0) + 4))\" y=\"\(format(y + 14))\" font-size=\"11\">\(escape(item.text))</text>"
+            svg += "<text x=\"\(format(labelWidth + max(w, 0) + 4))\" y=\"\(format(y + 14))\" font-size=\"12\">\(escape(item.text))</text>"
         }
         return svg + "</svg>"
     }
@@ -102,7 +145,7 @@ public enum SVGChart {
     private static func axis(width: Double, height: Double, top: Double) -> String {
         "<line x1=\"0\" y1=\"\(format(height))\" x2=\"\(format(width))\" y2=\"\(format(height))\" stroke=\"#9aa5b1\"/>"
             + "<line x1=\"0\" y1=\"0\" x2=\"\(format(width))\" y2=\"0\" stroke=\"#d6dbe1\" stroke-dasharray=\"4 3\"/>"
-            + "<text x=\"\(format(width))\" y=\"10\" font-size=\"10\" text-anchor=\"end\">\(format(top))</text>"
+            + "<text x=\"\(format(width))\" y=\"12\" font-size=\"12\" text-anchor=\"end\">\(format(top))</text>"
     }
 
     private static func empty(id: String, title: String, text: String) -> String {

@@ -184,6 +184,9 @@ public struct TransparencyFigures: Sendable, Equatable {
 
     public func cells(_ table: String) -> [TransparencyCell] { cells.filter { $0.table == table } }
 
+    /// Verdicts whose decisions are public one by one, so their counts are never withheld.
+    public static func publishedSingly(verdict: String) -> Bool { verdict == Verdict.violating.rawValue }
+
     public func value(_ table: String, key: String, subkey: String = "") -> Double? {
         cells.first { $0.table == table && $0.key == key && $0.subkey == subkey && $0.week == nil }?.value
     }
@@ -201,23 +204,27 @@ public struct TransparencyFigures: Sendable, Equatable {
         func sums(_ metric: String, _ key: (TransparencyRow) -> String) -> [String: Int] {
             rows.filter { $0.metric == metric }.reduce(into: [:]) { $0[key($1), default: 0] += $1.count }
         }
-        func weekly(_ metric: String, table: String, key: (TransparencyRow) -> String, protect: Bool) {
+        func weekly(_ metric: String, table: String, key: (TransparencyRow) -> String, protect: (String) -> Bool) {
             var byWeek: [Int: [String: Int]] = [:]
             for row in rows where row.metric == metric { byWeek[row.week ?? fromDay, default: [:]][key(row), default: 0] += row.count }
             for week in byWeek.keys.sorted() {
                 for (k, n) in byWeek[week]!.sorted(by: { $0.key < $1.key }) {
-                    cells.append(.count(table, week: WIBDay.text(week), key: k, n, protect: protect))
+                    cells.append(.count(table, week: WIBDay.text(week), key: k, n, protect: protect(k)))
                 }
             }
         }
-        // Reports and decisions concern people who reported: small cells hidden.
-        weekly("reports", table: "reports_by_category", key: { $0.a }, protect: true)
-        weekly("reports_channel", table: "reports_by_channel", key: { $0.a }, protect: true)
+        // Reports concern people who reported: small cells hidden.
+        weekly("reports", table: "reports_by_category", key: { $0.a }, protect: { _ in true })
+        weekly("reports_channel", table: "reports_by_channel", key: { $0.a }, protect: { _ in true })
+        // A decision that finds a violation is published one by one (the
+        // statements of reasons and the register name its category and day),
+        // so hiding its count would hide nothing: shown as it is. Other
+        // verdicts are not published singly and may point at a reporter.
         for (k, n) in sums("decisions", { $0.a + "\u{1}" + $0.b }).sorted(by: { $0.key < $1.key }) {
             let parts = k.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-            cells.append(.count("decisions", key: parts[0], subkey: parts[1], n, protect: true))
+            cells.append(.count("decisions", key: parts[0], subkey: parts[1], n, protect: !Self.publishedSingly(verdict: parts[0])))
         }
-        weekly("decisions_week", table: "decisions_by_week", key: { $0.a }, protect: true)
+        weekly("decisions_week", table: "decisions_by_week", key: { $0.a }, protect: { !Self.publishedSingly(verdict: $0) })
 
         // Orders concern platforms, not people: shown as they are.
         let platforms = Set(rows.filter { $0.metric == "order_items" || $0.metric == "comply_time" }.map(\.a)).sorted()

@@ -92,4 +92,22 @@ import Testing
                                  emptyText: "-", dateText: { String(Int($0)) })
         #expect(svg.components(separatedBy: "<polyline").count == 3 && svg.contains("X &lt;b&gt;"))
     }
+
+    @Test func chartsShowWithheldValuesAsSuchAndAtMostEightSeries() {
+        // Fifteen categories become the seven largest and "others", each a colour of its own.
+        let many = (0..<15).map { SVGChart.Series(label: "c\($0)", values: [Double($0), 1]) }
+        let top = SVGChart.topSeries(many, limit: SVGChart.maximumSeries, othersLabel: "Lainnya")
+        #expect(top.count == 8 && top.first?.label == "c14" && top.last?.label == "Lainnya")
+        #expect(top.last?.values == [Double((0...7).reduce(0, +)), 8], "others sums the rest, week by week")
+        #expect(Set(SVGChart.palette).count == SVGChart.palette.count && SVGChart.palette.count == SVGChart.maximumSeries)
+
+        // A week whose only value is withheld is drawn as a dashed 1–4, not as an empty chart.
+        let withheld = [SVGChart.Series(label: "judi", values: [nil, 0])]
+        let svg = SVGChart.stackedWeeks(id: "w", title: "t", weeks: ["2026-11-23", "2026-11-30"], series: withheld, emptyText: "kosong")
+        #expect(svg.contains("stroke-dasharray=\"3 2\"") && svg.contains(": 1–4</title>") && !svg.contains("kosong"))
+        #expect(SVGChart.legend(withheld, withheldNote: "1–4 disembunyikan").contains("1–4 disembunyikan"))
+        #expect(!SVGChart.legend([SVGChart.Series(label: "a", values: [3])], withheldNote: "1–4 disembunyikan").contains("disembunyikan"))
+        let nothing = SVGChart.stackedWeeks(id: "n", title: "t", weeks: ["2026-11-23"], series: [SVGChart.Series(label: "a", values: [0])], emptyText: "kosong")
+        #expect(nothing.contains("kosong"))
+    }
 }

@@ -36,7 +36,7 @@ struct BlocklistHomeView {
                    .thead(.tr(.th(.text(l.t("Sekunder", "Secondary"))), .th(.text("Serial")), .th(.text(l.t("Transfer terakhir", "Last transfer"))),
                               .th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Keadaan", "State"))))),
                    .tbody(.forEach(secondaries) { s in
-                       .tr(.td(.code(.text(s.client))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(StaffUI.time(s.transferredAt))),
+                       .tr(.td(.code(.text(s.client))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(l.minute(s.transferredAt))),
                            .td(.class(s.serial >= serial ? "ok" : "flag-problem"),
                                .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", serial - s.serial == 1 ? "1 serial behind" : "\(serial - s.serial) serials behind"))))
                    })))
@@ -56,7 +56,7 @@ struct BlocklistHomeView {
             .if(pending.isEmpty, .p(.text(l.t("Tidak ada.", "None.")))),
             .table(.tbody(.forEach(pending) { p in
                 .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id))), .code(.text(p.number)))),
-                    .td(.text(p.isLift ? l.t("Normalisasi", "Lift") : l.t("Blokir", "Block"))), .td(.text(p.proposedByEmail)), .td(.text(StaffUI.time(p.proposedAt))))
+                    .td(.text(p.isLift ? l.t("Normalisasi", "Lift") : l.t("Blokir", "Block"))), .td(.text(p.proposedByEmail)), .td(.text(l.minute(p.proposedAt))))
             })),
             .h2(.text(l.t("Aplikasi", "Apps"))),
             .ul(.forEach(apps) { app in .li(.a(.href(l.link(SitePath.Blocklist.app(app.slug))), .text(app.name + " (" + app.slug + ")"))) }),
@@ -71,7 +71,7 @@ struct BlocklistHomeView {
             .h2(.text(l.t("Usulan terakhir", "Recent proposals"))),
             .table(.tbody(.forEach(recent) { p in
                 .tr(.td(.a(.href(l.link(SitePath.Blocklist.proposal(p.id))), .code(.text(p.number)))), .td(.text(l.t(p.state.label.id, p.state.label.en))),
-                    .td(.text(p.proposedByEmail + " → " + (p.reviewedByEmail ?? "—"))), .td(.text(StaffUI.time(p.effectiveAt))))
+                    .td(.text(p.proposedByEmail + " → " + (p.reviewedByEmail ?? "—"))), .td(.text(l.minute(p.effectiveAt))))
             }))
         )).render()
     }
@@ -154,9 +154,9 @@ struct BlockProposalView {
                 (l.t("Aplikasi", "App"), app.map { .a(.href(l.link(SitePath.Blocklist.app($0.slug))), .text($0.name)) } ?? .text("—")),
                 (p.isLift ? l.t("Syarat dan komitmen", "Conditions and commitments") : l.t("Alasan", "Reason"), .text(p.reason)),
                 (l.t("Dasar hukum", "Legal basis"), .text(names.bases(p.legalBases))),
-                (l.t("Berlaku", "Effective"), .text(StaffUI.time(p.effectiveAt) + (p.untilAt.map { " → " + StaffUI.time($0) } ?? ""))),
-                (l.t("Diusulkan", "Proposed"), .text(p.proposedByEmail + " · " + StaffUI.time(p.proposedAt))),
-                (l.t("Ditinjau", "Reviewed"), .text((p.reviewedByEmail ?? "—") + (p.reviewedAt.map { " · " + StaffUI.time($0) } ?? "") + (p.reviewReason.map { " · " + $0 } ?? ""))),
+                (l.t("Berlaku", "Effective"), .text(l.minute(p.effectiveAt) + (p.untilAt.map { " → " + l.minute($0) } ?? ""))),
+                (l.t("Diusulkan", "Proposed"), .text(p.proposedByEmail + " · " + l.minute(p.proposedAt))),
+                (l.t("Ditinjau", "Reviewed"), .text((p.reviewedByEmail ?? "—") + (p.reviewedAt.map { " · " + l.minute($0) } ?? "") + (p.reviewReason.map { " · " + $0 } ?? ""))),
             ])),
             .h2(.text(l.t("Entri", "Entries"))),
             .table(.tbody(.forEach(entries) { e in
@@ -192,8 +192,8 @@ struct BlockAppView {
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .table(.tbody(.forEach(entries) { e in
                 .tr(.td(.code(.text(e.writtenName))), .td(.text(l.t(e.state.label.id, e.state.label.en))),
-                    .td(.text(e.activatedAt.map { l.t("sejak ", "since ") + StaffUI.time($0) } ?? "")),
-                    .td(.text(e.liftedAt.map { l.t("dinormalisasi ", "lifted ") + StaffUI.time($0) } ?? "")))
+                    .td(.text(e.activatedAt.map { l.t("sejak ", "since ") + l.minute($0) } ?? "")),
+                    .td(.text(e.liftedAt.map { l.t("dinormalisasi ", "lifted ") + l.minute($0) } ?? "")))
             })),
             .if(active && identity.may(.proposeBlocks), .form(.method(.post), .action(l.link(SitePath.Blocklist.liftApp(app.slug))), .class("card"),
                 StaffUI.csrfField(identity), .h2(.text(l.t("Usulkan normalisasi", "Propose normalisation"))),
@@ -208,7 +208,7 @@ struct BlockAppView {
 extension BlockUI {
     static func history(_ events: [BlockEventRow], _ l: Language) -> Node<HTML.BodyContext> {
         .ul(.class("timeline"), .forEach(events) { e in
-            .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(BlockEventKind(rawValue: e.kind).map { l.t($0.title.id, $0.title.en) } ?? e.kind)), .text(" · " + e.actor), .br(),
+            .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(BlockEventKind(rawValue: e.kind).map { l.t($0.title.id, $0.title.en) } ?? e.kind)), .text(" · " + e.actor), .br(),
                 .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
         })
     }

@@ -5,7 +5,7 @@ import Plot
 enum BlockUI {
     static func details(_ result: BlockCheck.Result, _ l: Language, names: Vocabulary) -> Node<HTML.BodyContext> {
         guard let entry = result.entry else { return .empty }
-        let since = entry.activatedAt.map(StaffUI.time) ?? "—"
+        let since = entry.activatedAt.map(l.minute) ?? "—"
         let entryText = (entry.isSubdomains ? "*." : "") + entry.name
         let appeal = SitePath.appeal + "?ref=" + (result.proposal?.caseIDs.split(separator: ",").first.map(String.init) ?? "https://\(result.name)/")
         return .group(
@@ -19,7 +19,7 @@ enum BlockUI {
                 (l.t("Alasan", "Reason"), .text(entry.reason)),
                 (l.t("Dasar hukum", "Legal basis"), .text(names.bases(commaSeparated: entry.legalBases))),
                 (l.t("Aplikasi", "App"), .text(result.app?.name ?? "—")),
-                (l.t("Keputusan", "Decision"), .text(result.proposal.map { $0.number + " · " + ($0.reviewedAt.map(StaffUI.time) ?? "") } ?? "—")),
+                (l.t("Keputusan", "Decision"), .text(result.proposal.map { $0.number + " · " + ($0.reviewedAt.map(l.minute) ?? "") } ?? "—")),
             ]),
             .p(.a(.href(l.link(appeal)), .text(l.t("Ajukan keberatan (banding) atas pemblokiran ini →", "Appeal against this block →"))))
         )

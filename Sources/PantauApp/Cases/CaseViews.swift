@@ -222,7 +222,7 @@ struct CasePageView {
                         .element(named: "dd", text: category.map { l.t($0.nameID, $0.nameEN) + " · " + l.t("keparahan ", "severity ") + String($0.severity) } ?? m.categoryID),
                         .element(named: "dt", text: l.t("Prioritas", "Priority")), .element(named: "dd", text: String(format: "%.2f", m.priority)),
                         .element(named: "dt", text: l.t("Aduan", "Reports")),
-                        .element(named: "dd", text: l.number(m.reportCount) + " · " + l.t("pertama ", "first ") + StaffUI.time(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + StaffUI.time(m.lastReportAt)),
+                        .element(named: "dd", text: l.number(m.reportCount) + " · " + l.t("pertama ", "first ") + l.minute(m.firstReportAt) + " · " + l.t("terakhir ", "last ") + l.minute(m.lastReportAt)),
                         .element(named: "dt", text: l.t("Tenggat", "Deadline")),
                         .element(named: "dd", nodes: [status.isActive
                             ? .group(StaffUI.deadlineBadge(detail.dueAt, active: true, now: now, l), .text(m.appealDueAt != nil ? l.t(" (banding)", " (appeal)") : ""))
@@ -323,7 +323,7 @@ struct CasePageView {
                 .thead(.tr(.th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Kanal", "Channel"))), .th(.text(l.t("Uraian", "Description"))),
                            .th(.text(l.t("Bukti", "Evidence"))), .th(.text(l.t("Kontak", "Contact"))))),
                 .tbody(.forEach(detail.reports) { r in
-                    .tr(.td(.text(StaffUI.time(r.receivedAt)), .br(), .code(.text(r.ticket))),
+                    .tr(.td(.text(l.minute(r.receivedAt)), .br(), .code(.text(r.ticket))),
                         .td(.text(r.channel), .br(), .span(.class("hint"), .text(categories[r.claimedCategory].map { l.t($0.nameID, $0.nameEN) } ?? r.claimedCategory))),
                         .td(.text(r.description)),
                         .td(.forEach(r.evidence) { e in
@@ -357,7 +357,7 @@ struct CasePageView {
                 .div(.class("card"),
                      .p(.strong(.text(l.t(d.verdict.label.id, d.verdict.label.en) + " · " + l.t(d.action.label.id, d.action.label.en))),
                         .text(" · " + decisionState(d))),
-                     .p(.class("hint"), .text(StaffUI.time(d.decidedAt) + " · " + d.decidedByEmail
+                     .p(.class("hint"), .text(l.minute(d.decidedAt) + " · " + d.decidedByEmail
                                               + (d.legalBases.isEmpty ? "" : " · " + d.legalBases.map(basisName).joined(separator: "; "))
                                               + (d.automatedDetection ? l.t(" · deteksi otomatis", " · automated detection") : "")
                                               + (d.automatedDecision ? l.t(" · keputusan otomatis", " · automated decision") : ""))),
@@ -369,7 +369,7 @@ struct CasePageView {
             .forEach(detail.appeals) { a in
                 .div(.class("card"), .p(.strong(.text(l.t("Banding ", "Appeal ") + a.reference)),
                                         .text(" · " + (AppealRules.Source(rawValue: a.source).map { l.t($0.label.id, $0.label.en) } ?? a.source)
-                                              + " · " + l.t("tenggat ", "due ") + StaffUI.time(a.dueAt) + " · " + l.t(a.state.label.id, a.state.label.en))),
+                                              + " · " + l.t("tenggat ", "due ") + l.minute(a.dueAt) + " · " + l.t(a.state.label.id, a.state.label.en))),
                      .p(.text(a.reason)))
             })
     }
@@ -385,7 +385,7 @@ struct CasePageView {
                 .ul(.forEach(followUp.orderItems) { item in
                     .li(.a(.href(l.link(SitePath.Orders.page(item.orderID))), .text(item.orderNumber)),
                         .text(" · " + l.t(item.status.label.id, item.status.label.en)),
-                        .unwrap(item.dueAt) { .text(" · " + l.t("tenggat ", "due ") + StaffUI.time($0)) })
+                        .unwrap(item.dueAt) { .text(" · " + l.t("tenggat ", "due ") + l.minute($0)) })
                 }))),
             .if(!followUp.blocks.isEmpty, .group(
                 .h3(.text(l.t("Pemblokiran jaringan", "Network blocks"))),
@@ -458,7 +458,7 @@ struct CasePageView {
             .p(.class("hint"), .text(l.t("Hanya terlihat oleh petugas.", "Visible to staff only."))),
             .forEach(detail.comments) { c in
                 .div(.class(c.pinned ? "card pinned" : "card"),
-                     .p(.class("hint"), .text(StaffUI.time(c.createdAt) + " · " + c.authorEmail + (c.pinned ? l.t(" · disematkan", " · pinned") : ""))),
+                     .p(.class("hint"), .text(l.minute(c.createdAt) + " · " + c.authorEmail + (c.pinned ? l.t(" · disematkan", " · pinned") : ""))),
                      .p(.text(c.body)),
                      .if(identity.may(.commentOnCases),
                          .form(.method(.post), .action(l.link(SitePath.Cases.pinComment(c.id))), .class("inline"),
@@ -496,7 +496,7 @@ struct CasePageView {
                    .a(.href(l.link(base + "?riwayat=semua#riwayat")), .text(l.t("Tampilkan semua", "Show all"))))),
             .ol(.class("timeline"), .id("riwayat"),
                 .forEach(fullTimeline ? Array(detail.events.reversed()) : Array(detail.events.suffix(CaseDetail.timelineLimit).reversed())) { e in
-                .li(.strong(.text(EventText.title(e.kind, l))), .text(" · " + StaffUI.time(e.occurredAt) + " · " + e.actor),
+                .li(.strong(.text(EventText.title(e.kind, l))), .text(" · " + l.minute(e.occurredAt) + " · " + e.actor),
                     .br(), .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
             }))
     }
@@ -525,7 +525,7 @@ struct ApprovalsView {
                 .tr(.td(.a(.href(l.link(SitePath.Cases.page(item.decision.caseID))), .text(StaffUI.subjectTitle(item.subjectKey, l)))),
                     .td(.text(l.t(item.decision.verdict.label.id, item.decision.verdict.label.en) + " · "
                              + l.t(item.decision.action.label.id, item.decision.action.label.en))), .td(.text(item.decision.decidedByEmail)),
-                    .td(.text(StaffUI.time(item.decision.decidedAt))))
+                    .td(.text(l.minute(item.decision.decidedAt))))
             }))
         )).render()
     }
@@ -597,7 +597,7 @@ struct AppealFiledView {
                  .h1(.text(l.t("Banding Anda diterima", "Your appeal is on record"))),
                  .p(.class("ticket"), .id("appeal-reference"), .text(filed.reference)),
                  .p(.text(l.t("Keputusan akan ditinjau ulang oleh analis lain paling lambat ", "Another analyst will review the decision by ")
-                          + StaffUI.time(filed.dueAt) + ".")))
+                          + l.minute(filed.dueAt) + ".")))
         )).render()
     }
 }

@@ -187,9 +187,5 @@ struct CampaignController: Sendable {
     }
 }
 
-/// A time as WIB, to the minute: `2026-12-01 10:00 WIB`.
-func formatWIBMinute(_ date: Date) -> String {
-    let shifted = date.addingTimeInterval(7 * 3600).timeIntervalSince1970
-    let minutes = Int((shifted.truncatingRemainder(dividingBy: 86_400) + 86_400).truncatingRemainder(dividingBy: 86_400)) / 60
-    return QueueFilter.formatDay(date) + String(format: " %02d:%02d WIB", minutes / 60, minutes % 60)
-}
+/// A time as WIB, to the minute, the Indonesian way: `1 Des 2026 10.00 WIB`.
+func formatWIBMinute(_ date: Date) -> String { HumanFormat.minute(date, english: false) }

@@ -68,7 +68,7 @@ struct CampaignListView {
         let rows: Node<HTML.TableContext> = .tbody(.forEach(campaigns) { d in
             let c = d.campaign
             let problems = d.flags.filter(\.isProblem).count
-            return .tr(.td(.a(.href(l.link(SitePath.Comms.campaign(c.id))), .text(c.title))), .td(.text(formatWIBMinute(c.scheduledAt))),
+            return .tr(.td(.a(.href(l.link(SitePath.Comms.campaign(c.id))), .text(c.title))), .td(.text(l.minute(c.scheduledAt))),
                        .td(.class("num"), .text(String(d.posts.filter { $0.post.status == .published }.count) + " / " + String(d.posts.filter { $0.flag != .notApplicable }.count + d.leftOut.count))),
                        .td(.class(problems > 0 ? "flag-problem" : ""), .text(d.statusLabel(l))))
         })
@@ -125,10 +125,10 @@ struct CampaignView {
                 let p = view.post
                 let delay = p.publishedAt.map { CampaignFairness.delayMinutes(scheduledAt: c.scheduledAt, publishedAt: $0) }
                 return .tr(.class("post-\(view.flag.rawValue)"), .attribute(named: "data-platform", value: p.platform),
-                           .td(.text(Platform(rawValue: p.platform)?.displayName ?? p.platform)),
+                           .td(.text(StaffUI.platformName(p.platform, l))),
                            .td(.unwrap(view.account) { .a(.href($0.url), .text("@" + $0.handle)) }),
-                           .td(.text(formatWIBMinute(c.scheduledAt))),
-                           .td(.text(p.publishedAt.map(formatWIBMinute) ?? "—"), .unwrap(delay) { .if($0 > 0, .text(l.t(" (+\($0) menit)", " (+\($0) min)"))) }),
+                           .td(.text(l.minute(c.scheduledAt))),
+                           .td(.text(p.publishedAt.map(l.minute) ?? "—"), .unwrap(delay) { .if($0 > 0, .text(l.t(" (+\($0) menit)", " (+\($0) min)"))) }),
                            .td(.unwrap(p.postURL, { .a(.href($0), .text(l.t("Lihat", "View"))) }, else: .text("—"))),
                            .td(.class(view.flag.isProblem ? "flag-problem" : ""), .text(view.flag.label(l)),
                                .if(staff && p.lastError != nil, .span(.class("muted"), .text(" — " + (p.lastError ?? ""))))),
@@ -136,8 +136,8 @@ struct CampaignView {
             },
             .forEach(detail.leftOut) { account in
                 .tr(.class("post-left_out"), .attribute(named: "data-platform", value: account.platform),
-                    .td(.text(Platform(rawValue: account.platform)?.displayName ?? account.platform)),
-                    .td(.a(.href(account.url), .text("@" + account.handle))), .td(.text(formatWIBMinute(c.scheduledAt))), .td(.text("—")), .td(.text("—")),
+                    .td(.text(StaffUI.platformName(account.platform, l))),
+                    .td(.a(.href(account.url), .text("@" + account.handle))), .td(.text(l.minute(c.scheduledAt))), .td(.text("—")), .td(.text("—")),
                     .td(.class("flag-problem"), .text(CampaignFlag.leftOut.label(l))), .td())
             })
         let cancel: Node<HTML.BodyContext> = (staff && c.status == .scheduled) ? .form(
@@ -150,7 +150,7 @@ struct CampaignView {
             .p(.id("campaign-status"), .class(detail.flags.contains(where: \.isProblem) ? "flag-problem" : "ok"), .text(detail.statusLabel(l))),
             .section(.class("card"), .h2(.text(l.t("Pesan", "Message"))), .p(.class("campaign-message"), .text(c.message)),
                      .if(!c.mediaURLs.isEmpty, .ul(.forEach(c.mediaURLs) { .li(.a(.href($0), .text($0))) })),
-                     .p(.text(l.t("Dijadwalkan ", "Scheduled for ") + formatWIBMinute(c.scheduledAt) +
+                     .p(.text(l.t("Dijadwalkan ", "Scheduled for ") + l.minute(c.scheduledAt) +
                               l.t("; terlambat bila tayang lebih dari \(c.lateAfterMinutes) menit sesudahnya.", "; late when published more than \(c.lateAfterMinutes) minutes after.")))),
             .section(.class("card"), .id("posts"), .h2(.text(l.t("Per platform", "Per platform"))),
                      .table(.class("data"), .thead(.tr(.th(.text("Platform")), .th(.text(l.t("Akun", "Account"))), .th(.text(l.t("Jadwal", "Scheduled"))),

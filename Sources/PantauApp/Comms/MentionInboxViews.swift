@@ -62,13 +62,13 @@ struct MentionInboxView {
                      page.items.isEmpty ? .p(.text(l.t("Tidak ada sebutan di sini.", "No mentions here."))) :
                         .ul(.class("inbox"), .forEach(page.items) { item in
                             .li(.class("mention"), .id("mention-" + UUIDText.lower(item.id)),
-                                .p(.strong(.text(Platform(rawValue: item.platform)?.displayName ?? item.platform)),
-                                   .text(" · " + item.kind.label(l) + " · " + formatWIBMinute(item.mentionedAt ?? item.receivedAt))),
+                                .p(.strong(.text(StaffUI.platformName(item.platform, l))),
+                                   .text(" · " + item.kind.label(l) + " · " + l.minute(item.mentionedAt ?? item.receivedAt))),
                                 .blockquote(.text(item.text)),
                                 .unwrap(item.reply, { reply in
                                     .p(.class("reply"), .text((reply.handling == .answered ? l.t("Dibalas: ", "Answered: ") : l.t("Ditutup: ", "Closed: ")) + reply.text),
                                        .unwrap(reply.replyURL) { .group(.text(" "), .a(.href($0), .text(l.t("Lihat balasan", "View the reply")))) },
-                                       .text(" — " + reply.actor + ", " + formatWIBMinute(reply.handledAt)))
+                                       .text(" — " + reply.actor + ", " + l.minute(reply.handledAt)))
                                 }, else: answerForm(item)))
                         })),
             .unwrap(page.next) { .p(.a(.href(link(status: status, cursor: $0)), .text(l.t("Berikutnya →", "Next →")))) }

@@ -94,10 +94,10 @@ public final class PantauDatabase: Sendable {
         CreateEvidenceUploads(), CreateSettings(),
     ]
 
-    private func migrator(first count: Int? = nil) -> Migrator {
+    private func migrator(first count: Int? = nil, logger: Logger? = nil) -> Migrator {
         let migrations = Migrations()
         migrations.add(Array(Self.migrationList.prefix(count ?? Self.migrationList.count)))
-        return Migrator(databases: databases, migrations: migrations, logger: logger, on: databases.eventLoopGroup.any())
+        return Migrator(databases: databases, migrations: migrations, logger: logger ?? self.logger, on: databases.eventLoopGroup.any())
     }
 
     /// Applies every pending migration; returns how many ran.
@@ -106,8 +106,14 @@ public final class PantauDatabase: Sendable {
     @discardableResult
     public func migrate(first count: Int? = nil) async throws -> Int {
         try await configureSQLite()
-        let migrator = migrator(first: count)
-        try await migrator.setupIfNeeded().get()
+        try await migrator(first: count).setupIfNeeded().get()
+        // A new database gets its whole schema at once, said in one line by
+        // the caller; each migration's own lines stay for upgrades of a
+        // database that already has data.
+        let applied = try await sql.raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first()?.decode(column: "n", as: Int.self) ?? 0
+        var quiet = logger
+        if applied == 0 { quiet.logLevel = max(logger.logLevel, .notice) }
+        let migrator = migrator(first: count, logger: quiet)
         let pending = try await migrator.previewPrepareBatch().get()
         try await migrator.prepareBatch().get()
         return pending.count

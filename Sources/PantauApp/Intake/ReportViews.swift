@@ -71,7 +71,7 @@ struct ReportFormView {
                 field("platform", label: l.t("Platform (wajib untuk nama akun)", "Platform (needed for an account name)"), hint: nil,
                       .select(.attribute(named: "name", value: "platform"), .id("platform"), describedByNode("platform"), invalidNode("platform"),
                               .choice("", l.t("Otomatis dari tautan", "Detect from the link"), selected: m.platform.isEmpty),
-                              .forEach(Platform.allCases) { p in .choice(p.rawValue, p.displayName, selected: m.platform == p.rawValue) })),
+                              .forEach(Platform.allCases) { p in .choice(p.rawValue, p.name(english: l == .en), selected: m.platform == p.rawValue) })),
                 field("category", label: l.t("Kategori", "Category"), hint: nil,
                       .select(.attribute(named: "name", value: "category"), .id("category"),
                               .attribute(named: "required", value: nil, ignoreIfValueIsEmpty: false), describedByNode("category"), invalidNode("category"),

@@ -48,7 +48,7 @@ struct CreateReportResponse {
     var json: String {
         var object = JSONObjectText()
         object.add("case") { c in
-            c.add("id", UUIDText.upper(caseID))
+            c.add("id", UUIDText.lower(caseID))
             c.add("report_count", caseReportCount)
         }
         object.add("status_url", statusURL)
@@ -124,7 +124,15 @@ struct ReportsAPIController: Sendable {
 /// part of its decision.
 struct ReportStatusDTO: Encodable {
     struct Label: Encodable { let id: String; let en: String }
-    struct CaseRef: Encodable { let id: UUID; let status: String }
+    /// The case id in lower case, as everywhere else in the API.
+    struct CaseRef: Encodable {
+        let id: String
+        let status: String
+        init(id: UUID, status: String) {
+            self.id = UUIDText.lower(id)
+            self.status = status
+        }
+    }
     struct DecisionRef: Encodable {
         let verdict: String
         let action: String

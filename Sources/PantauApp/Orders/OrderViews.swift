@@ -124,7 +124,7 @@ struct OrderListView {
                         .td(.text(StaffUI.platformName(row.order.platformID))),
                         .td(OrderUI.status(row.order.status, l)),
                         .td(.text(String(row.items))),
-                        .td(.text(row.order.sentAt.map(StaffUI.time) ?? "—")),
+                        .td(.text(row.order.sentAt.map(l.minute) ?? "—")),
                         .td(.unwrap(row.order.deadlineAt) { StaffUI.deadlineBadge($0, active: row.order.isOpen, now: now, l) }))
                 })
             )
@@ -158,10 +158,10 @@ struct OrderPageView {
                 ("Platform", .text(StaffUI.platformName(order.platformID))),
                 ("Status", OrderUI.status(order.status, l)),
                 (l.t("Sifat", "Urgency"), .text(order.urgent ? l.t("Mendesak", "Urgent") : l.t("Biasa", "Regular"))),
-                (l.t("Dibuat", "Created"), .text(StaffUI.time(order.createdAt))),
-                (l.t("Dikirim", "Sent"), .text(order.sentAt.map(StaffUI.time) ?? l.t("belum", "not yet"))),
-                (l.t("Diterima platform", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? "—")),
-                (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
+                (l.t("Dibuat", "Created"), .text(l.minute(order.createdAt))),
+                (l.t("Dikirim", "Sent"), .text(order.sentAt.map(l.minute) ?? l.t("belum", "not yet"))),
+                (l.t("Diterima platform", "Acknowledged"), .text(order.acknowledgedAt.map(l.minute) ?? "—")),
+                (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(l.minute) ?? "—")),
             ]), .p(.a(.href(l.link(SitePath.Orders.letter(order.id))), .text(l.t("Surat Perintah Takedown (cetak) →", "Takedown order letter (print) →"))))),
             .if(order.status == .queued, .section(.class("card"), .id("collecting"),
                 .h2(.text(l.t("Mengumpulkan butir", "Collecting items"))),
@@ -205,12 +205,12 @@ struct OrderPageView {
             .h2(.text(l.t("Pengiriman", "Delivery attempts"))),
             .if(attempts.isEmpty, .p(.text(l.t("Belum ada percobaan.", "No attempts yet.")))),
             .table(.tbody(.forEach(attempts) { a in
-                .tr(.td(.text("#\(a.attempt)")), .td(.text(a.channel)), .td(.text(StaffUI.time(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
+                .tr(.td(.text("#\(a.attempt)")), .td(.text(a.channel)), .td(.text(l.minute(a.startedAt))), .td(.text("\(a.durationMillis) ms")),
                     .td(.text(a.httpStatus.map { "HTTP \($0)" } ?? "—")), .td(.text(a.error ?? "OK")), .td(.code(.text(a.worker))))
             })),
             .h2(.text(l.t("Riwayat", "History"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
             })
         )).render()
     }
@@ -218,9 +218,9 @@ struct OrderPageView {
     private func answerText(_ item: OrderItemRow) -> String {
         let l = language
         guard let at = item.answeredAt, !item.status.isOpen else { return "—" }
-        var text = StaffUI.time(at)
+        var text = l.minute(at)
         if item.answeredLate { text += l.t(" (terlambat)", " (late)") }
-        if let removed = item.removedAt { text += l.t(" · diturunkan ", " · removed ") + StaffUI.time(removed) }
+        if let removed = item.removedAt { text += l.t(" · diturunkan ", " · removed ") + l.minute(removed) }
         if let reason = item.answerReason { text += " · " + reason }
         if let appeal = item.appealReference { text += l.t(" · banding ", " · appeal ") + appeal }
         return text
@@ -246,7 +246,7 @@ struct OrderLetterView {
             .h1(.text(l.t("Surat Perintah Takedown", "Takedown Order"))),
             .p(.text(l.t("Nomor: ", "Number: ")), .code(.text(order.number))),
             .p(.text(l.t("Kepada: ", "To: ") + platformName)),
-            .p(.text(l.t("Tanggal: ", "Date: ") + StaffUI.time(issued))),
+            .p(.text(l.t("Tanggal: ", "Date: ") + l.minute(issued))),
             .p(.text(l.t(
                 "Berdasarkan hasil verifikasi atas aduan masyarakat, konten berikut dinyatakan melanggar peraturan perundang-undangan. Platform diperintahkan menurunkan (take down) setiap konten di bawah ini paling lambat pada tenggat yang tercantum, dan menyampaikan jawaban melalui API atau portal Pantau.",
                 "Following verification of citizens' reports, the content below was found to violate the law. The platform is ordered to take down each item below by the deadline shown, and to answer through the Pantau API or portal."))),
@@ -256,7 +256,7 @@ struct OrderLetterView {
                 .tbody(.forEach(Array(items.enumerated())) { index, item in
                     .tr(.td(.text("\(index + 1)")), .td(.text(StaffUI.subjectTitle(item.subjectKey, l)), .br(), .text(item.subjectURL)), .td(.text(names.category(item.categoryID, l))),
                         .td(.text(names.bases(item.legalBases))), .td(.text(item.publicReason)),
-                        .td(.text(item.dueAt.map(StaffUI.time) ?? l.t("sejak diterima + ", "from receipt + ")
+                        .td(.text(item.dueAt.map(l.minute) ?? l.t("sejak diterima + ", "from receipt + ")
                                   + (order.urgent ? "4" : "24") + l.t(" jam", " h"))))
                 })
             ),
@@ -362,12 +362,12 @@ struct PlatformComplianceView {
                     .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id))), .code(.text(s.number)))),
                         .td(.text(l.t(s.level.label.id, s.level.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
                         .td(.text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
-                        .td(.text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
-                        .td(.text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? ""))))
+                        .td(.text(s.proposedByEmail + " · " + l.minute(s.proposedAt))),
+                        .td(.text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + l.minute($0) } ?? ""))))
                 })),
             .h2(.text(l.t("Riwayat platform", "Platform history"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(StaffUI.time(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
             })
         )).render()
     }
@@ -404,7 +404,7 @@ struct SanctionListView {
             .table(.tbody(.forEach(sanctions) { s in
                 .tr(.td(.a(.href(l.link(SitePath.Orders.sanction(s.id))), .code(.text(s.number)))), .td(.text(StaffUI.platformName(s.platformID))),
                     .td(.text(l.t(s.level.label.id, s.level.label.en))), .td(.text(SanctionView.stateLabel(s.state, l))),
-                    .td(.text(StaffUI.time(s.proposedAt))))
+                    .td(.text(l.minute(s.proposedAt))))
             }))
         )).render()
     }
@@ -433,8 +433,8 @@ struct SanctionView {
                 ("Status", .text(Self.stateLabel(s.state, l))),
                 (l.t("Alasan", "Reason"), .text(s.reason)),
                 (l.t("Denda administratif", "Administrative fine"), .text(s.fineAmount.map(FineFormula.rupiah) ?? "—")),
-                (l.t("Diusulkan oleh", "Proposed by"), .text(s.proposedByEmail + " · " + StaffUI.time(s.proposedAt))),
-                (l.t("Ditinjau oleh", "Reviewed by"), .text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + StaffUI.time($0) } ?? "")
+                (l.t("Diusulkan oleh", "Proposed by"), .text(s.proposedByEmail + " · " + l.minute(s.proposedAt))),
+                (l.t("Ditinjau oleh", "Reviewed by"), .text((s.reviewedByEmail ?? "—") + (s.reviewedAt.map { " · " + l.minute($0) } ?? "")
                                                             + (s.reviewReason.map { " · " + $0 } ?? ""))),
             ]), .if(s.state == .issued, .p(.a(.href(l.link(SitePath.Orders.sanctionLetter(s.id))), .text(l.t("Surat sanksi (cetak) →", "Sanction letter (print) →"))))),
                 .if(s.level == .blockRecommended, .p(.class("hint"), .text(l.t(
@@ -483,7 +483,7 @@ struct SanctionLetterView {
             .h1(.text(l.t(s.level.label.id, s.level.label.en))),
             .p(.text(l.t("Nomor: ", "Number: ")), .code(.text(s.number))),
             .p(.text(l.t("Kepada: ", "To: ") + StaffUI.platformName(s.platformID))),
-            .p(.text(l.t("Tanggal: ", "Date: ") + StaffUI.time(s.reviewedAt ?? s.proposedAt))),
+            .p(.text(l.t("Tanggal: ", "Date: ") + l.minute(s.reviewedAt ?? s.proposedAt))),
             .p(.text(l.t(body.0, body.1))),
             .p(.text(l.t("Pertimbangan: ", "Grounds: ") + s.reason)),
             .unwrap(s.fineAmount) { .p(.strong(.text(l.t("Denda administratif: ", "Administrative fine: ") + FineFormula.rupiah($0)))) },
@@ -491,7 +491,7 @@ struct SanctionLetterView {
                 .thead(.tr(.th(.text(l.t("Perintah", "Order"))), .th(.text(l.t("Konten", "Content"))), .th(.text("Status")), .th(.text(l.t("Tenggat", "Deadline"))))),
                 .tbody(.forEach(items) { row in
                     .tr(.td(.code(.text(row.order.number))), .td(.text(StaffUI.subjectTitle(row.item.subjectKey, l))),
-                        .td(.text(l.t(row.item.status.label.id, row.item.status.label.en))), .td(.text(row.item.dueAt.map(StaffUI.time) ?? "—")))
+                        .td(.text(l.t(row.item.status.label.id, row.item.status.label.en))), .td(.text(row.item.dueAt.map(l.minute) ?? "—")))
                 })),
             .p(.text(l.t("Dasar: Permenkominfo 5/2020 tentang Penyelenggara Sistem Elektronik Lingkup Privat.",
                          "Basis: Permenkominfo 5/2020 on private electronic system operators."))),
@@ -528,7 +528,7 @@ struct PortalView {
             .h2(.text(l.t("Terbaru", "Recent"))),
             .table(.tbody(.forEach(recent) { order in
                 .tr(.td(.a(.href(l.link(SitePath.Portal.order(order.id))), .code(.text(order.number)))), .td(OrderUI.status(order.status, l)),
-                    .td(.text(order.sentAt.map(StaffUI.time) ?? "—")))
+                    .td(.text(order.sentAt.map(l.minute) ?? "—")))
             }))
         )).render()
     }
@@ -553,8 +553,8 @@ struct PortalOrderView {
             .unwrap(error) { .p(.class("card error"), .attribute(named: "role", value: "alert"), .text($0)) },
             .div(.class("card"), StaffUI.dl([
                 ("Status", OrderUI.status(order.status, l)),
-                (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(StaffUI.time) ?? "—")),
-                (l.t("Diterima", "Acknowledged"), .text(order.acknowledgedAt.map(StaffUI.time) ?? l.t("belum", "not yet"))),
+                (l.t("Tenggat", "Deadline"), .text(order.deadlineAt.map(l.minute) ?? "—")),
+                (l.t("Diterima", "Acknowledged"), .text(order.acknowledgedAt.map(l.minute) ?? l.t("belum", "not yet"))),
             ]), .if(order.acknowledgedAt == nil, .form(.method(.post), .action(l.link(SitePath.Portal.acknowledge(order.id))), StaffUI.csrfField(identity),
                                                        .button(.type(.submit), .text(l.t("Konfirmasi penerimaan", "Acknowledge receipt")))))),
             .forEach(items) { item in

@@ -35,28 +35,40 @@ struct TransparencyPageView {
         return cell.value.map { TransparencyFigures.number($0) } ?? "—"
     }
 
-    /// A weekly chart and its table from one table of cells.
-    private func weekly(_ table: String, title: String, label: (String) -> String) -> Node<HTML.BodyContext> {
-        let cells = figures.cells(table)
-        let weeks = Array(Set(cells.compactMap(\.week))).sorted()
-        let keys = Array(Set(cells.map(\.key))).sorted()
-        var byWeekKey: [String: TransparencyCell] = [:]
-        for cell in cells { byWeekKey[(cell.week ?? "") + " " + cell.key] = cell }
-        // Suppressed cells are drawn as zero: the chart never shows what the table hides.
-        let series = keys.map { key in
-            SVGChart.Series(label: label(key), values: weeks.map { byWeekKey[$0 + " " + key]?.value ?? 0 })
-        }
-        let l = language
-        return .section(.class("card"), .id(table),
-            .h2(.text(title)),
-            .raw(SVGChart.stackedWeeks(id: "chart-" + table, title: title, weeks: weeks, series: series, emptyText: l.t("Belum ada data pada periode ini.", "No data in this period."))),
-            .details(.summary(.text(l.t("Tabel angka", "Table of figures"))),
-                .table(.class("data"),
-                    .thead(.tr(.th(.text(l.t("Minggu (Senin)", "Week (Monday)"))), .forEach(keys) { .th(.text(label($0))) })),
-                    .tbody(.forEach(weeks) { week in .tr(.td(.text(week)), .forEach(keys) { key in .td(.class("num"), .text(shown(byWeekKey[week + " " + key]))) }) })))
-        )
+    /// Every week (its Monday) the period touches: the axis covers the period asked, not only the weeks with data.
+    private var periodWeeks: [String] {
+        let first = WIBDay.week(figures.fromDay), last = WIBDay.week(max(figures.fromDay, figures.toDay - 1))
+        return stride(from: first, through: last, by: 7).map(WIBDay.text)
     }
 
+    /// A weekly chart (one unit: the keys given) and its table from one table of cells.
+    private func weekly(_ table: String, id: String? = nil, keys only: [String]? = nil, title: String, label: (String) -> String) -> Node<HTML.BodyContext> {
+        let l = language
+        let cells = figures.cells(table).filter { only == nil || only!.contains($0.key) }
+        let weeks = periodWeeks
+        let keys = only ?? Array(Set(cells.map(\.key))).sorted()
+        var byWeekKey: [String: TransparencyCell] = [:]
+        for cell in cells { byWeekKey[(cell.week ?? "") + " " + cell.key] = cell }
+        // A withheld cell stays withheld in the chart (a dashed "1–4"), never drawn as zero.
+        let all = keys.map { key in
+            SVGChart.Series(label: label(key), values: weeks.map { week -> Double? in
+                guard let cell = byWeekKey[week + " " + key] else { return 0 }
+                return cell.suppressed ? nil : (cell.value ?? 0)
+            })
+        }
+        let series = SVGChart.topSeries(all, limit: SVGChart.maximumSeries, othersLabel: l.t("Lainnya", "Others"))
+        let sectionID = id ?? table
+        return .section(.class("card"), .id(sectionID),
+            .h2(.text(title)),
+            .div(.class("chart"), .raw(SVGChart.stackedWeeks(id: "chart-" + sectionID, title: title, weeks: weeks, series: series,
+                                                             emptyText: l.t("Belum ada data pada periode ini.", "No data in this period.")))),
+            .raw(SVGChart.legend(series, withheldNote: l.t("1–4: angka kecil disembunyikan", "1–4: small count withheld"))),
+            .details(.summary(.text(l.t("Tabel angka", "Table of figures"))),
+                .div(.class("scroll"), .table(.class("data"),
+                    .thead(.tr(.th(.text(l.t("Minggu (Senin)", "Week (Monday)"))), .forEach(keys) { .th(.text(label($0))) })),
+                    .tbody(.forEach(weeks) { week in .tr(.td(.text(week)), .forEach(keys) { key in .td(.class("num"), .text(shown(byWeekKey[week + " " + key]))) }) }))))
+        )
+    }
 
     private func order(_ platform: String, _ measure: String) -> Double? { figures.value("orders", key: platform, subkey: measure) }
 
@@ -174,8 +186,11 @@ struct TransparencyPageView {
         let query = "period=\(period.kind.rawValue)" + (period.kind == .custom ? "&from=\(WIBDay.text(figures.fromDay))&to=\(WIBDay.text(figures.toDay - 1))" : "")
         return PageLayout(title: l.t("Transparansi", "Transparency"), language: l, path: SitePath.Transparency.page + "?" + query, wide: true, content: .div(
             .h1(.text(l.t("Transparansi penanganan konten negatif", "Transparency of negative-content handling"))),
-            .p(.text(l.t("Angka aduan, putusan, perintah takedown, kepatuhan platform, sanksi, pemblokiran dan banding. Angka 1–4 yang dapat menunjuk seseorang ditampilkan sebagai “< 5”. Periode: ",
-                         "Reports, decisions, takedown orders, platforms' compliance, sanctions, blocks and appeals. Counts of 1–4 that could point at a person are shown as '< 5'. Period: ") + periodText)),
+            .p(.text(l.t("Angka aduan, putusan, perintah takedown, kepatuhan platform, sanksi, pemblokiran dan banding. Periode: ",
+                         "Reports, decisions, takedown orders, platforms' compliance, sanctions, blocks and appeals. Period: ") + periodText)),
+            .p(.class("hint"), .id("small-counts"), .text(l.t(
+                "Angka 1–4 yang dapat menunjuk seseorang (aduan, banding, putusan tidak melanggar) ditampilkan sebagai “< 5” dan di grafik sebagai kotak bergaris putus-putus. Putusan melanggar ditampilkan apa adanya: setiap putusan itu sudah terbit satu per satu dalam pernyataan alasan.",
+                "Counts of 1–4 that could point at a person (reports, appeals, decisions finding no violation) are shown as '< 5', and in charts as a dashed box. Decisions finding a violation are shown as they are: each is published one by one in the statements of reasons."))),
             periodForm(query: query),
             weekly("reports_by_category", title: l.t("Aduan per minggu menurut kategori", "Reports per week by category"), label: categoryName),
             weekly("reports_by_channel", title: l.t("Aduan per minggu menurut saluran", "Reports per week by channel"), label: channelName),
@@ -183,7 +198,10 @@ struct TransparencyPageView {
             decisionsSection(),
             ordersSection(),
             sanctionsSection(),
-            weekly("blocklist_by_week", title: l.t("Pemblokiran dan normalisasi per minggu", "Blocks and normalisations per week"), label: blocklistMeasure),
+            weekly("blocklist_by_week", id: "blocklist_decisions", keys: ["block_decisions", "normalisations"],
+                   title: l.t("Keputusan pemblokiran dan normalisasi per minggu", "Block and normalisation decisions per week"), label: blocklistMeasure),
+            weekly("blocklist_by_week", id: "blocklist_by_week", keys: ["added", "removed"],
+                   title: l.t("Entri daftar blokir ditambahkan dan dicabut per minggu", "Blocklist entries added and removed per week"), label: blocklistMeasure),
             .p(.id("blocklist-size"), .text(sizeText)),
             appealsSection()
         )).render()
@@ -225,7 +243,7 @@ struct RegisterPageView {
                            .th(.text(l.t("Dasar hukum", "Legal basis"))), .th(.text(l.t("Syarat / dicabut oleh", "Conditions / lifted by"))))),
                 .tbody(.forEach(page.entries) { e in
                     .tr(.td(.text(e.number)), .td(.text(kind(e.kind))), .td(.text(e.app ?? "—")), .td(.class("num"), .text(String(e.names))),
-                        .td(.text(StaffUI.time(e.effectiveAt) + (e.until.map { " – " + StaffUI.time($0) } ?? ""))), .td(.text(e.reason)),
+                        .td(.text(l.minute(e.effectiveAt) + (e.until.map { " – " + l.minute($0) } ?? ""))), .td(.text(e.reason)),
                         .td(.text(names.bases(e.legalBases))),
                         .td(.text(e.kind == BlockProposalKind.lift.rawValue ? (e.conditions ?? "") : e.liftedBy.isEmpty ? "—" : l.t("dinormalisasi oleh ", "normalised by ") + e.liftedBy.joined(separator: ", "))))
                 })),

@@ -27,17 +27,19 @@ struct TrendPageView {
             .th(.text(l.t("Perubahan", "Change"))), .th(.text(l.t("Pelanggaran terverifikasi", "Verified violations"))), .th(.text(l.t("Sebelumnya", "Before"))),
             .th(.text(l.t("Perubahan", "Change")))))
         let body: Node<HTML.TableContext> = .tbody(.forEach(lines) { line in
-            .tr(.td(.text(name(line.key, platform: platform))), .td(.class("num"), .text(String(line.reports))), .td(.class("num"), .text(String(line.previousReports))),
-                .td(.class("num"), .text(change(line.reportsChange))), .td(.class("num"), .text(String(line.violations))),
-                .td(.class("num"), .text(String(line.previousViolations))), .td(.class("num"), .text(change(line.violationsChange))))
+            .tr(.td(.text(name(line.key, platform: platform))), .td(.class("num"), .text(l.number(line.reports))), .td(.class("num"), .text(l.number(line.previousReports))),
+                .td(.class("num"), .text(change(line.reportsChange))), .td(.class("num"), .text(l.number(line.violations))),
+                .td(.class("num"), .text(l.number(line.previousViolations))), .td(.class("num"), .text(change(line.violationsChange))))
         })
         return .table(.class("data"), .id(id), header, body)
     }
 
     private func chart(_ lines: [TrendFigures.Line], violations: Bool, title: String, id: String) -> Node<HTML.BodyContext> {
-        let series = lines.map { SVGChart.Series(label: name($0.key, platform: true), values: (violations ? $0.weeklyViolations : $0.weeklyReports).map(Double.init)) }
-        return .raw(SVGChart.stackedWeeks(id: id, title: title, weeks: trends.weeks.map(WIBDay.text), series: series,
-                                          emptyText: language.t("Belum ada data pada periode ini.", "No data in this period.")))
+        let all = lines.map { SVGChart.Series(label: name($0.key, platform: true), values: (violations ? $0.weeklyViolations : $0.weeklyReports).map(Double.init)) }
+        let series = SVGChart.topSeries(all, limit: SVGChart.maximumSeries, othersLabel: language.t("Lainnya", "Others"))
+        return .group(.div(.class("chart"), .raw(SVGChart.stackedWeeks(id: id, title: title, weeks: trends.weeks.map(WIBDay.text), series: series,
+                                                                       emptyText: language.t("Belum ada data pada periode ini.", "No data in this period.")))),
+                      .raw(SVGChart.legend(series, withheldNote: nil)))
     }
 
     /// One sentence answering the page's question for the chosen platform (or all).

@@ -224,6 +224,18 @@ a.skip { position:absolute; left:-999px; } a.skip:focus { left:.5rem; top:.5rem;
 .counter .n { display:block; font-size:2rem; font-weight:700; font-variant-numeric:tabular-nums; color:var(--accent); }
 .counter.urgent .n { color:var(--bad); } .counter.zero .n { color:var(--muted); }
 .error-summary ul { margin:.25rem 0 0; padding-left:1.25rem; }
+.chart { overflow-x:auto; } .chart svg { min-width:40rem; }
+.scroll { overflow-x:auto; max-width:100%; }
+ul.legend { list-style:none; display:flex; flex-wrap:wrap; gap:.25rem 1rem; padding:0; margin:.25rem 0 .75rem; font-size:.875rem; }
+ul.legend svg { vertical-align:-1px; }
+img, svg { max-width:none; } input, select, textarea { max-width:100%; }
+@media (max-width: 40rem) {
+  main, footer { padding:0 .75rem; } header.site { padding:.5rem .75rem; }
+  table { display:block; overflow-x:auto; max-width:100%; }
+  .bar { display:block; } .bar .field { min-width:0; }
+  dl.status { grid-template-columns: 1fr; } dl.status dt { margin-top:.35rem; }
+  .ticket { font-size:1.05rem; overflow-wrap:anywhere; }
+}
 code.key { font-size:.8rem; color:var(--muted); overflow-wrap:anywhere; }
 main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1.25rem; }
 main.wide { max-width: 84rem; }
@@ -236,6 +248,7 @@ main.wide { max-width: 84rem; }
 .grid2 { display:grid; grid-template-columns: 2fr 1fr; gap:1rem; } @media (max-width: 60rem) { .grid2 { grid-template-columns: 1fr; } }
 .timeline { list-style:none; padding:0; margin:0; font-size:.875rem; } .timeline li { border-left:3px solid var(--line); padding:.2rem .6rem; margin:.2rem 0; }
 .thumb { max-width:120px; max-height:90px; border:1px solid var(--line); border-radius:4px; }
+form button + button, form.inline + form.inline, .actions > * + * { margin-left:.5rem; }
 button.secondary { background:#fff; color:var(--accent); border:1px solid var(--accent); }
 .ok { color:#1e6b32; font-weight:600; }
 .flag-problem { color:var(--bad); font-weight:600; }

@@ -9,23 +9,16 @@ enum StaffUI {
         return .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(token))
     }
 
-    static func time(_ date: Date) -> String {
-        let wib = date.addingTimeInterval(7 * 3600)
-        let seconds = Int(wib.timeIntervalSince1970.rounded(.down))
-        let minutes = (seconds / 60) % 60, hours = (seconds / 3600) % 24
-        return QueueFilter.formatDay(date) + " " + String(format: "%02d.%02d", hours, minutes) + " WIB"
-    }
-
     /// "in 3 h" / "2 h overdue" next to a deadline.
     static func deadlineBadge(_ due: Date, active: Bool, now: Date, _ l: Language) -> Node<HTML.BodyContext> {
-        guard active else { return .span(.class("badge"), .text(time(due))) }
+        guard active else { return .span(.class("badge"), .text(l.minute(due))) }
         let seconds = due.timeIntervalSince(now)
         let hours = Int((abs(seconds) / 3600).rounded(.up))
         if seconds < 0 {
             return .span(.class("badge overdue"), .text(l.t("lewat \(hours) jam", "\(hours) h overdue")))
         }
         let soon = seconds < QueueFilter.DeadlineState.soonWindow
-        return .span(.class(soon ? "badge soon" : "badge"), .title(time(due)), .text(l.t("sisa \(hours) jam", "\(hours) h left")))
+        return .span(.class(soon ? "badge soon" : "badge"), .title(l.minute(due)), .text(l.t("sisa \(hours) jam", "\(hours) h left")))
     }
 
     /// A radio button or check box inside its label.
