@@ -94,6 +94,7 @@ def main():
     shots = os.path.abspath(args.screenshots)
     os.makedirs(shots, exist_ok=True)
     work = tempfile.mkdtemp(prefix="pantau-browser-")
+    add_user(binary, work, "admin@kominfo.test", "admin", "admin-password-1")
     add_user(binary, work, "analis@kominfo.test", "analyst", "analyst-password-1")
     add_user(binary, work, "supervisor@kominfo.test", "supervisor", "supervisor-password-1")
     r = subprocess.run([binary, "user", "add", "--email", "liaison@tiktok.test", "--role", "platform", "--platform", "tiktok", "--password-stdin"],
@@ -194,9 +195,11 @@ def main():
         submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         check("sign-in leads to the queue", driver.current_url.startswith(base + "/kasus"), driver.current_url)
         shot("04-antrean.png")
-        links = driver.find_elements(By.LINK_TEXT, "tiktok:video:7301234567890123456")
-        check("the case is in the queue", len(links) == 1)
+        links = driver.find_elements(By.LINK_TEXT, "Video TikTok 7301234567890123456")
+        check("the case is in the queue, titled for people", len(links) == 1)
         submit(links[0])
+        first_case_url = driver.current_url.split("?")[0]
+        check("the case page copies the key beside the title", "tiktok:video:7301234567890123456" in driver.find_element(By.CSS_SELECTOR, "code.key").text)
         shot("05-kasus.png")
         thumbs = driver.find_elements(By.CSS_SELECTOR, "img.thumb")
         check("the uploaded screenshot is on the case page and loads",
@@ -206,6 +209,12 @@ def main():
         # 3. Claim and decide "violating" with reasons.
         submit(driver.find_element(By.ID, "claim"))
         check("the case is claimed", "Sedang ditinjau" in driver.find_element(By.ID, "case-status").text)
+        driver.get(base + "/staf")
+        mine = driver.find_element(By.CSS_SELECTOR, "[data-counter=my_cases] .n").text
+        check("the staff start page counts the case assigned to me", mine == "1", mine)
+        check("the staff navigation is grouped by the loop", "Aduan & kasus" in driver.find_element(By.CSS_SELECTOR, "nav.staff-nav").get_attribute("textContent"))
+        shot("05b-beranda-petugas.png")
+        driver.get(first_case_url)
         click(By.ID, "verdict-violating")
         Select(driver.find_element(By.ID, "d-category")).select_by_value("pornografi")
         click(By.ID, "legal_basis-uu-44-2008")
@@ -236,6 +245,36 @@ def main():
         driver.get(base + "/banding?ref=" + ticket)
         shot("10-banding.png")
 
+        # 4b. The admin works on screens: a user added (one-time password shown once), a token, a platform, the letters' signatory.
+        sign_in("admin@kominfo.test", "admin-password-1", "/admin/pengguna")
+        driver.find_element(By.ID, "email").send_keys("verifikator@kominfo.test")
+        Select(driver.find_element(By.ID, "role")).select_by_value("triage")
+        submit(driver.find_element(By.CSS_SELECTOR, "#add-user button[type=submit]"))
+        check("the admin adds a user and sees the one-time password once",
+              len(driver.find_elements(By.CSS_SELECTOR, "#shown-once code.secret")) == 1 and "verifikator@kominfo.test" in driver.page_source)
+        shot("10b-admin-pengguna.png")
+        driver.get(base + "/admin/token")
+        Select(driver.find_element(By.ID, "owner")).select_by_value("platform:youtube")
+        driver.find_element(By.ID, "name").send_keys("Konektor YouTube")
+        submit(driver.find_element(By.CSS_SELECTOR, "#create-token button[type=submit]"))
+        check("the admin creates a token, shown once", driver.find_element(By.CSS_SELECTOR, "#shown-once code.secret").text.startswith("pnt_"),
+              driver.find_element(By.CSS_SELECTOR, "#shown-once").text)
+        shot("10c-admin-token.png")
+        driver.get(base + "/admin/platform/youtube")
+        driver.find_element(By.ID, "liaison_name").send_keys("Tim Hukum YouTube")
+        driver.find_element(By.ID, "liaison_email").send_keys("bukan surel")
+        submit(driver.find_element(By.CSS_SELECTOR, "#liaison-form button[type=submit]"))
+        check("a refused liaison keeps what was typed, the message beside the field",
+              driver.find_element(By.ID, "liaison_name").get_attribute("value") == "Tim Hukum YouTube"
+              and len(driver.find_elements(By.ID, "liaison_email-error")) == 1)
+        shot("10d-admin-platform.png")
+        driver.get(base + "/admin/penanda-tangan")
+        for field, value in [("name", "Dr. Contoh Penanda"), ("position", "Direktur Pengendalian Aplikasi Informatika"), ("place", "Jakarta")]:
+            driver.find_element(By.ID, field).clear()
+            driver.find_element(By.ID, field).send_keys(value)
+        submit(driver.find_element(By.CSS_SELECTOR, "#signatory-form button[type=submit]"))
+        check("the letters' signatory is saved", "Tersimpan" in driver.page_source)
+
         # 5. The order reached the platform's webhook, signed.
         deadline = time.time() + 20
         while not Receiver.orders and time.time() < deadline:
@@ -250,9 +289,14 @@ def main():
         check("the order page shows the delivery", "HTTP 200" in driver.page_source and "Perintah terkirim" in driver.page_source)
         shot("12-perintah-detail.png")
         submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Surat Perintah Takedown"))
-        check("the letter lists the item and its basis", "tiktok:video:7301234567890123456" in driver.page_source
-              and "UU 44/2008" in driver.page_source)
+        check("the letter lists the item and its basis by name", "Video TikTok 7301234567890123456" in driver.page_source
+              and "UU 44/2008 tentang Pornografi" in driver.page_source and "uu-44-2008" not in driver.page_source)
+        check("the letter is signed by the configured signatory", "Dr. Contoh Penanda" in driver.find_element(By.ID, "signature").text)
         shot("13-surat-perintah.png")
+
+        driver.get(first_case_url)
+        follow_up = driver.find_element(By.ID, "tindak-lanjut")
+        check("the case page links to its order", len(follow_up.find_elements(By.LINK_TEXT, number)) == 1, follow_up.text)
 
         # 6. The liaison answers in the portal: refused, with a reason.
         sign_in("liaison@tiktok.test", "liaison-password-1", "/portal")
@@ -283,7 +327,7 @@ def main():
         check("the supervisor issues ST1", "Diterbitkan" in driver.page_source)
         shot("17-sanksi.png")
         submit(driver.find_element(By.PARTIAL_LINK_TEXT, "Surat sanksi"))
-        check("the warning letter cites the refused item", "tiktok:video:7301234567890123456" in driver.page_source)
+        check("the warning letter cites the refused item", "Video TikTok 7301234567890123456" in driver.page_source)
         shot("18-surat-teguran.png")
         driver.get(base + "/kepatuhan")
         check("the compliance overview lists every platform", "TikTok" in driver.page_source and "YouTube" in driver.page_source)
@@ -294,14 +338,19 @@ def main():
         # 8. The public transparency page: no sign-in, the refused order and the sanction counted, a period chosen in the form.
         driver.delete_all_cookies()
         driver.get(base + "/transparansi")
-        check("the transparency page draws its charts", len(driver.find_elements(By.CSS_SELECTOR, "section#reports_by_category svg")) == 1)
+        check("the transparency page draws its charts", len(driver.find_elements(By.CSS_SELECTOR, "section#reports_by_category .chart svg")) == 1)
         orders_text = driver.find_element(By.ID, "orders").text
         check("the refused TikTok order is counted", "TikTok" in orders_text and "100 %" in orders_text, orders_text)
         check("the issued sanction is counted", "ST1" in driver.find_element(By.ID, "sanctions").text, driver.find_element(By.ID, "sanctions").text)
-        check("one report in a category is shown as < 5", "< 5" in driver.find_element(By.ID, "decisions").text)
+        check("one report in a week is withheld, drawn as a dashed 1–4 and explained",
+              "< 5" in driver.find_element(By.ID, "reports_by_category").get_attribute("textContent")
+              and len(driver.find_elements(By.CSS_SELECTOR, "section#reports_by_category svg rect[stroke-dasharray]")) >= 1
+              and "1–4" in driver.find_element(By.CSS_SELECTOR, "section#reports_by_category ul.legend").text)
+        check("a decision finding a violation is counted as it is (each one is public)", "< 5" not in driver.find_element(By.ID, "decisions").text,
+              driver.find_element(By.ID, "decisions").text)
         shot("21-transparansi.png")
         Select(driver.find_element(By.ID, "period")).select_by_value("year")
-        submit(driver.find_element(By.XPATH, "//form[@id='period']//button"))
+        submit(driver.find_element(By.XPATH, "//form[@id='period-form']//button"))
         check("the period selector shows a year", "period=year" in driver.current_url)
         driver.get(base + "/transparansi/blokir")
         check("the register of blocks opens", "Register" in driver.page_source)
@@ -312,7 +361,16 @@ def main():
         driver.find_element(By.ID, "title").send_keys("Pekan Anti-Hoaks")
         driver.find_element(By.ID, "message").send_keys("Saring sebelum sharing. Cek fakta di situs resmi. #AntiHoaks")
         driver.find_element(By.ID, "media_urls").send_keys("https://kominfo.example/media/antihoaks.png")
+        driver.find_element(By.ID, "scheduled_at").send_keys("besok pagi")
+        submit(driver.find_element(By.CSS_SELECTOR, "#campaign-form button[type=submit]"))
+        check("a refused campaign keeps every value, the message beside the time",
+              driver.find_element(By.ID, "title").get_attribute("value") == "Pekan Anti-Hoaks"
+              and "#AntiHoaks" in driver.find_element(By.ID, "message").get_attribute("value")
+              and driver.find_element(By.ID, "scheduled_at").get_attribute("value") == "besok pagi"
+              and len(driver.find_elements(By.ID, "scheduled_at-error")) == 1
+              and driver.find_element(By.ID, "scheduled_at").get_attribute("aria-invalid") == "true")
         shot("23-kampanye-baru.png")
+        driver.find_element(By.ID, "scheduled_at").clear()
         submit(driver.find_element(By.CSS_SELECTOR, "#campaign-form button[type=submit]"))
         check("the campaign page opens", "Pekan Anti-Hoaks" in driver.page_source, driver.current_url)
         deadline = time.time() + 20
@@ -391,6 +449,29 @@ def main():
         shot("28-aduan-diblokir.png")
         driver.get(base + "/cek?nama=judi-slot.example")
         check("the public check finds the name blocked", "judi-slot.example" in driver.page_source and "Situs perjudian daring." in driver.page_source)
+        check("the public check names the legal basis, not its code", "UU ITE Pasal 27 ayat (2)" in driver.page_source
+              and "uu-ite-27-2" not in driver.page_source)
+
+        # 12. On a 390 px phone, no public page is wider than the screen.
+        campaign_links = []
+        driver.get(base + "/kampanye")
+        campaign_links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#campaigns a")]
+        driver.set_window_size(390, 844)
+        width = driver.execute_script("return window.innerWidth")
+        public = ["/", "/lapor", "/aduan", "/aduan/" + ticket, "/aduan/" + gambling_ticket, "/banding?ref=" + ticket, "/cek",
+                  "/cek?nama=judi-slot.example", "/transparansi", "/transparansi/blokir", "/akun-resmi", "/kampanye", "/masuk"]
+        public += [link.replace(base, "") for link in campaign_links[:1]]
+        for index, path in enumerate(public):
+            driver.get(base + path)
+            wide = driver.execute_script("return document.documentElement.scrollWidth")
+            check(f"{path} fits a {width} px phone", wide <= width, f"{wide} px wide")
+            shot(f"30-telepon-{index:02d}.png")
+        driver.get(base + "/lapor")
+        submit(driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        invalid = driver.find_elements(By.CSS_SELECTOR, "[aria-invalid=true]")
+        check("an empty report shows every problem at once, each field marked", len(invalid) >= 2
+              and len(driver.find_elements(By.CSS_SELECTOR, "#form-errors li")) >= 2, f"{len(invalid)} marked")
+        shot("31-telepon-lapor-galat.png")
     finally:
         if driver:
             driver.quit()

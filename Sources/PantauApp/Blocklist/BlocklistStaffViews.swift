@@ -85,7 +85,7 @@ struct BlocklistHomeView {
                                              .attribute(named: "aria-describedby", value: state.error(name) == nil ? nil : id + "-error")),
                           error: state.error(name))
         }
-        return .form(.method(.post), .action(l.link(SitePath.Blocklist.allowList)), .class("card bar"), .id("allow-form"), StaffUI.csrfField(identity),
+        return .form(.method(.post), .action(l.link(SitePath.Blocklist.allowList)), .class("card bar"), .id("allow-form"), FormUI.serverChecked, StaffUI.csrfField(identity),
                      field("name", "allow-name", l.t("Nama (*.nama untuk subdomain)", "Name (*.name for subdomains)")),
                      field("reason", "allow-reason", l.t("Alasan", "Reason")),
                      .button(.type(.submit), .text(l.t("Tambah ke daftar izin", "Add to the allow-list"))))
@@ -101,7 +101,7 @@ struct BlocklistHomeView {
             .group(.element(named: "legend", nodes: [.text(text)]),
                    .unwrap(state.error(name)) { .p(.class("error"), .id(name + "-error"), .text($0)) })
         }
-        return .group(FormUI.summary(state, l), .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), .id("block-form"), StaffUI.csrfField(identity),
+        return .group(FormUI.summary(state, l), .form(.method(.post), .action(l.link(SitePath.Blocklist.staff)), .class("card"), .id("block-form"), FormUI.serverChecked, StaffUI.csrfField(identity),
             .h2(.text(l.t("Usulkan pemblokiran", "Propose a block"))),
             .unwrap(sanction) { sanction in
                 .group(.input(.type(.hidden), .name("sanction_id"), .value(UUIDText.lower(sanction.id))),

@@ -47,7 +47,7 @@ struct CampaignListView {
             l.t("Paling banyak \(l.number(CampaignInput.messageLimit($0))) karakter, batas \($0.displayName).",
                 "At most \(l.number(CampaignInput.messageLimit($0))) characters, the limit of \($0.displayName).")
         }
-        return .form(.method(.post), .action(l.link(SitePath.Comms.campaigns)), .class("card"), .id("campaign-form"),
+        return .form(.method(.post), .action(l.link(SitePath.Comms.campaigns)), .class("card"), .id("campaign-form"), FormUI.serverChecked,
             .h2(.text(l.t("Kampanye baru", "New campaign"))),
             .p(.text(l.t("Satu pesan untuk semua \(activeAccounts.count) akun resmi yang aktif — tidak ada platform yang dilewati.",
                          "One message for all \(activeAccounts.count) active official accounts — no platform is left out."))),

@@ -33,7 +33,7 @@ struct OfficialAccountsView {
         guard let csrfToken else { return .empty }
         let choices = [(value: "", text: l.t("— pilih —", "— choose —"))] + accounts.map { (value: UUIDText.lower($0.id), text: $0.label) }
         let numberHint = l.t("Boleh dengan titik, mis. 1.350.000.", "Grouping is fine, e.g. 1,350,000.")
-        return .form(.method(.post), .action(l.link(SitePath.Transparency.accountFigures)), .class("card"), .id("snapshot-form"),
+        return .form(.method(.post), .action(l.link(SitePath.Transparency.accountFigures)), .class("card"), .id("snapshot-form"), FormUI.serverChecked,
             .h2(.text(l.t("Catat angka akun", "Record an account's figures"))),
             .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
             .div(.class("bar"),
@@ -71,7 +71,7 @@ struct OfficialAccountsView {
             .if(notice == "saved", .p(.class("ok"), .text(l.t("Angka tersimpan.", "Figures saved.")))),
             .if(notice == "updated", .p(.class("ok"), .text(l.t("Akun diperbarui.", "Account updated.")))),
             .section(.class("card"), .id("accounts"), .table(.class("data"), header, body)),
-            .section(.class("card"), .h2(.text(l.t("Pertumbuhan pengikut", "Growth of followers"))), .raw(chart)),
+            .section(.class("card"), .h2(.text(l.t("Pertumbuhan pengikut", "Growth of followers"))), .div(.class("chart"), .raw(chart))),
             FormUI.summary(form, l),
             entryForm
         )).render()

@@ -105,7 +105,7 @@ struct TransparencyPageView {
             .h2(.text(l.t("Perintah takedown dan kepatuhan platform", "Takedown orders and platforms' compliance"))),
             .p(.text(l.t("Butir perintah yang diterbitkan pada periode ini dan nasibnya kini. Tepat waktu: diturunkan sebelum tenggat dan tidak ditemukan lagi.",
                          "Order items issued in this period and what became of them. On time: taken down by the deadline and not found online again."))),
-            .raw(chart), .table(.class("data"), header, body))
+            .div(.class("chart"), .raw(chart)), .table(.class("data"), header, body))
     }
 
     private func platformRow(_ p: String) -> Node<HTML.TableContext> {

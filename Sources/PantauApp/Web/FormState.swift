@@ -85,6 +85,10 @@ struct FormState: Sendable {
 /// Form controls drawn from a `FormState`: the same markup on every staff,
 /// comms and public form.
 enum FormUI {
+    /// On a form the server checks in full: every problem is shown at once,
+    /// beside its field (a browser's own check stops at the first).
+    static var serverChecked: Node<HTML.FormContext> { .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false) }
+
     /// "Periksa isian yang ditandai": a list of every problem at the top, each a link to its field.
     static func summary(_ state: FormState, _ l: Language) -> Node<HTML.BodyContext> {
         guard !state.isValid else { return .empty }

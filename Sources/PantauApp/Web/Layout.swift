@@ -224,6 +224,7 @@ a.skip { position:absolute; left:-999px; } a.skip:focus { left:.5rem; top:.5rem;
 .counter .n { display:block; font-size:2rem; font-weight:700; font-variant-numeric:tabular-nums; color:var(--accent); }
 .counter.urgent .n { color:var(--bad); } .counter.zero .n { color:var(--muted); }
 .error-summary ul { margin:.25rem 0 0; padding-left:1.25rem; }
+main p, main li, main h1, main h2, main blockquote { overflow-wrap:anywhere; }
 .chart { overflow-x:auto; } .chart svg { min-width:40rem; }
 .scroll { overflow-x:auto; max-width:100%; }
 ul.legend { list-style:none; display:flex; flex-wrap:wrap; gap:.25rem 1rem; padding:0; margin:.25rem 0 .75rem; font-size:.875rem; }
