@@ -328,16 +328,22 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             let short = try await client.execute(uri: "/portal/perintah/\(orderID)/butir/\(itemID)", method: .post, headers: form,
                                                  body: ByteBuffer(string: "_csrf=\(csrf)&answer=rejected&reason=tidak"))
             #expect(short.status == .unprocessableContent && short.text.contains("Alasan minimal"), "a readable page says what is missing")
+            #expect(short.text.contains(">tidak</textarea>") && short.text.contains("value=\"rejected\" id=\"answer-rejected\" checked"),
+                    "the answer and the reason typed come back")
+            #expect(short.text.contains("id=\"reason-\(itemID)-error\""), "the message stands beside the reason")
             let badTime = try await client.execute(uri: "/portal/perintah/\(orderID)/butir/\(itemID)", method: .post, headers: form,
                                                    body: ByteBuffer(string: "_csrf=\(csrf)&answer=complied&removed_at=kemarin"))
-            #expect(badTime.status == .unprocessableContent)
+            #expect(badTime.status == .unprocessableContent && badTime.text.contains("value=\"kemarin\"")
+                    && badTime.text.contains("id=\"removed_at-\(itemID)-error\""))
             let forged = try await client.execute(uri: "/portal/perintah/\(orderID)/butir/\(itemID)", method: .post, headers: form,
                                                   body: ByteBuffer(string: "_csrf=wrong&answer=complied"))
             #expect(forged.status == .forbidden)
             #expect(try await OrderItemModel.find(UUIDText.parse(itemID), on: db.db)?.status == "pending", "nothing written by bad forms")
+            // The time as a person writes it, in WIB.
+            let removed = HumanFormat.minute(Date().addingTimeInterval(-3_600), english: false).replacingOccurrences(of: " ", with: "+")
             let done = try await client.execute(uri: "/portal/perintah/\(orderID)/butir/\(itemID)", method: .post, headers: form,
-                                                body: ByteBuffer(string: "_csrf=\(csrf)&answer=complied&removed_at="))
-            #expect(done.status == .seeOther)
+                                                body: ByteBuffer(string: "_csrf=\(csrf)&answer=complied&removed_at=\(removed)"))
+            #expect(done.status == .seeOther, "\(done.text)")
             let order = try #require(try await OrderModel.find(orders[0].id, on: db.db))
             #expect(order.status == "complied" && order.acknowledgedAt != nil)
             let item = try #require(try await OrderItemModel.find(UUIDText.parse(itemID), on: db.db))

@@ -544,6 +544,8 @@ struct PortalOrderView {
     var notice: String?
     var error: String?
     var names = Vocabulary()
+    /// A refused answer: its item, and the form as typed.
+    var refused: (item: UUID, form: FormState)? = nil
 
     func render() -> String {
         let l = language
@@ -574,16 +576,31 @@ struct PortalOrderView {
     private func answerForm(_ item: OrderItemRow) -> Node<HTML.BodyContext> {
         let l = language
         let key = UUIDText.lower(item.id)
-        return .form(.method(.post), .action(l.link(SitePath.Portal.answer(order.id, item.id))), StaffUI.csrfField(identity),
-            .fieldset(.element(named: "legend", nodes: [.text(l.t("Jawaban", "Answer"))]),
-                StaffUI.option(.radio, "answer", OrderItemAnswer.complied.rawValue, checked: true, l.t("Sudah diturunkan", "Taken down")),
-                StaffUI.option(.radio, "answer", OrderItemAnswer.rejected.rawValue, checked: false, l.t("Ditolak (dengan alasan)", "Refused (with a reason)")),
-                StaffUI.option(.radio, "answer", OrderItemAnswer.objected.rawValue, checked: false, l.t("Sanggah (ditinjau ulang analis lain)", "Object (reviewed again by another analyst)"))),
-            StaffUI.field("removed-" + key, l.t("Waktu diturunkan (YYYY-MM-DDTHH:MM, WIB)", "Removed at (YYYY-MM-DDTHH:MM, WIB)"),
-                          .input(.type(.text), .name("removed_at"), .id("removed-" + key), .placeholder("2026-12-01T14:30"))),
-            StaffUI.field("reason-" + key, l.t("Alasan (wajib untuk tolak/sanggah, min. \(OrderRules.minimumReasonLength) karakter)",
-                                               "Reason (required to refuse or object, at least \(OrderRules.minimumReasonLength) characters)"),
-                          .textarea(.name("reason"), .id("reason-" + key), .attribute(named: "rows", value: "2"))),
+        let state = refused?.item == item.id ? refused!.form : FormState()
+        let chosen = OrderItemAnswer(rawValue: state["answer"]) ?? .complied
+        func error(_ name: String) -> Node<HTML.FormContext> {
+            .unwrap(state.error(name)) { .p(.class("error"), .id(name + "-" + key + "-error"), .text($0)) }
+        }
+        func invalid(_ name: String) -> Attribute<HTML.InputContext> {
+            .attribute(named: "aria-invalid", value: state.error(name) == nil ? nil : "true")
+        }
+        return .form(.method(.post), .action(l.link(SitePath.Portal.answer(order.id, item.id))), .id("answer-" + key), FormUI.serverChecked,
+                     StaffUI.csrfField(identity),
+            .fieldset(.element(named: "legend", nodes: [.text(l.t("Jawaban", "Answer"))]), error("answer"),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.complied.rawValue, checked: chosen == .complied, l.t("Sudah diturunkan", "Taken down")),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.rejected.rawValue, checked: chosen == .rejected, l.t("Ditolak (dengan alasan)", "Refused (with a reason)")),
+                StaffUI.option(.radio, "answer", OrderItemAnswer.objected.rawValue, checked: chosen == .objected, l.t("Sanggah (ditinjau ulang analis lain)", "Object (reviewed again by another analyst)"))),
+            .div(.class(state.error("removed_at") == nil ? "field" : "field invalid"),
+                 .label(.for("removed-" + key), .text(l.t("Waktu diturunkan (WIB; kosong = sekarang)", "Removed at (WIB; empty = now)"))),
+                 error("removed_at"),
+                 .input(.type(.text), .name("removed_at"), .id("removed-" + key), .value(state["removed_at"]), .placeholder(l.t("mis. 1 Des 2026 14.30", "e.g. 1 Dec 2026 14.30")),
+                        invalid("removed_at"))),
+            .div(.class(state.error("reason") == nil ? "field" : "field invalid"),
+                 .label(.for("reason-" + key), .text(l.t("Alasan (wajib untuk tolak/sanggah, min. \(OrderRules.minimumReasonLength) karakter)",
+                                                         "Reason (required to refuse or object, at least \(OrderRules.minimumReasonLength) characters)"))),
+                 error("reason"),
+                 .textarea(.name("reason"), .id("reason-" + key), .attribute(named: "rows", value: "2"),
+                           .attribute(named: "aria-invalid", value: state.error("reason") == nil ? nil : "true"), .text(state["reason"]))),
             .button(.type(.submit), .text(l.t("Kirim jawaban", "Send answer"))))
     }
 }

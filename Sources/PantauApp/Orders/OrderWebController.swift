@@ -252,11 +252,12 @@ struct OrderWebController: Sendable {
     }
 
     func portalOrder(_ request: Request, _ context: AppRequestContext, id: UUID, status: HTTPResponse.Status = .ok,
-                     notice: String? = nil, error: String? = nil) async throws -> Response {
+                     notice: String? = nil, error: String? = nil, refused: (item: UUID, form: FormState)? = nil) async throws -> Response {
         let language = Language(request: request)
         guard let page = try await pages.portalOrder(id, platform: try ownPlatform(context, language), actor: context.identity!.actor) else { throw notFound(language) }
         let view = PortalOrderView(language: language, identity: context.identity!, order: page.order, items: page.items,
-                                   now: tracking.clock.now(), notice: notice, error: error, names: try await Vocabulary.load(tracking.database))
+                                   now: tracking.clock.now(), notice: notice, error: error, names: try await Vocabulary.load(tracking.database),
+                                   refused: refused)
         return htmlResponse(view.render(), status: status)
     }
 
@@ -274,34 +275,32 @@ struct OrderWebController: Sendable {
 
     func portalAnswer(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let language = Language(request: request)
-        let form = try await parseStaffForm(request, context, language: language)
+        var form = FormState(try await parseStaffForm(request, context, language: language))
         let id = try pathID(context, request)
         let itemID = try pathID(context, request, "item")
         let platform = try ownPlatform(context, language)
-        do {
-            guard let answer = OrderItemAnswer(rawValue: form.fields["answer"] ?? "") else {
-                throw OrderActionError(kind: .invalid, code: "invalid_answer", id: "Pilih jawaban.", en: "Choose an answer.")
-            }
-            var removedAt: Date?
-            if answer == .complied {
-                let text = (form.fields["removed_at"] ?? "").trimmingCharacters(in: .whitespaces)
-                if text.isEmpty {
-                    removedAt = tracking.clock.now()
-                } else if let parsed = QueueFilter.parseMinute(text) ?? parseTimestamp(text) {
-                    removedAt = parsed
-                } else {
-                    throw OrderActionError(kind: .invalid, code: "invalid_removed_at", id: "Waktu penurunan harus berbentuk YYYY-MM-DDTHH:MM (WIB).",
-                                           en: "The removal time must look like YYYY-MM-DDTHH:MM (WIB).", field: "removed_at")
-                }
-            }
-            _ = try await tracking.answer(item: itemID, of: id, platform: platform, answer: answer, removedAt: removedAt,
-                                          reason: form.fields["reason"], actor: context.identity!.actor)
-        } catch let error as OrderActionError {
-            if error.kind == .notFound { throw notFound(language, error) }
-            return try await portalOrder(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
-        } catch let error as CaseActionError {
-            return try await portalOrder(request, context, id: id, status: error.status, error: language.t(error.id, error.en))
+        let answer = OrderItemAnswer(rawValue: form["answer"])
+        if answer == nil { form.fail("answer", language.t("Pilih jawaban.", "Choose an answer.")) }
+        var removedAt: Date?
+        if answer == .complied {
+            removedAt = form.minute("removed_at", language, label: language.t("Waktu penurunan", "The removal time")) ?? (form.isValid ? tracking.clock.now() : nil)
         }
-        return redirect(SitePath.Portal.order(id), language, notice: ("Jawaban tercatat.", "Answer recorded."))
+        if let answer, form.isValid {
+            do {
+                _ = try await tracking.answer(item: itemID, of: id, platform: platform, answer: answer, removedAt: removedAt,
+                                              reason: form.values["reason"], actor: context.identity!.actor)
+                return redirect(SitePath.Portal.order(id), language, notice: ("Jawaban tercatat.", "Answer recorded."))
+            } catch let error as OrderActionError {
+                if error.kind == .notFound { throw notFound(language, error) }
+                // A refusal about a field comes back beside it, with what was typed.
+                guard let field = error.field else {
+                    return try await portalOrder(request, context, id: id, status: error.kind.status, error: language.t(error.id, error.en))
+                }
+                form.fail(field, language.t(error.id, error.en))
+            } catch let error as CaseActionError {
+                return try await portalOrder(request, context, id: id, status: error.status, error: language.t(error.id, error.en))
+            }
+        }
+        return try await portalOrder(request, context, id: id, status: .unprocessableContent, refused: (itemID, form))
     }
 }

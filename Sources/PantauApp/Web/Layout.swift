@@ -184,7 +184,8 @@ struct WebErrorPage: Error, HTTPResponseError {
                           l.t("Muat ulang formulir lalu kirim lagi.", "Reload the form and send it again."))
         case .internalServerError: (l.t("Terjadi kesalahan", "Something went wrong"),
                                     l.t("Kami tidak dapat memproses permintaan ini. Silakan coba lagi.", "We could not process this request. Please try again."))
-        default: (l.t("Permintaan tidak dapat diproses", "Request could not be processed"), status.reasonPhrase)
+        default: (l.t("Permintaan tidak dapat diproses", "Request could not be processed"),
+                  l.t("Periksa kembali alamat atau isian, lalu coba lagi.", "Check the address or what you sent, then try again."))
             }
         }
         let page = PageLayout(title: title, language: l, path: request.uri.path, content: .div(
