@@ -326,6 +326,16 @@ extension CampaignTests {
             let badURL = try await client.execute(uri: "/api/v1/mentions/\(question)/reply", method: .post, headers: comms.auth,
                                                   body: ByteBuffer(string: #"{"text":"Silakan lapor di aduankonten.id","reply_url":"ftp://x"}"#))
             #expect(badURL.status == .unprocessableContent)
+            // On the page, a refused reply comes back beside its mention with what was typed.
+            _ = try await accounts.createUser(email: "humas2@kominfo.test", role: .comms, platform: nil, password: "password-humas2-kominfo", actor: "test")
+            let cookie = try #require(try await signIn(client, email: "humas2@kominfo.test", password: "password-humas2-kominfo").1)
+            let inboxPage = try await client.execute(uri: "/humas/sebutan", method: .get, headers: [.cookie: cookie]).text
+            let csrf = try #require(csrfToken(in: inboxPage))
+            let refusedForm = try await client.execute(uri: "/humas/sebutan/\(question)", method: .post,
+                                                       headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                                       body: ByteBuffer(string: "_csrf=\(csrf)&handling=answered&text=Silakan+lapor+di+aduankonten.id&reply_url=ftp%3A%2F%2Fx"))
+            #expect(refusedForm.status == .unprocessableContent && refusedForm.text.contains(">Silakan lapor di aduankonten.id</textarea>")
+                    && refusedForm.text.contains("value=\"ftp://x\"") && refusedForm.text.contains("reply_url-error"))
             #expect(try await MentionReplyModel.query(on: db.db).count() == 0)
             let reply = try await client.execute(uri: "/api/v1/mentions/\(question)/reply", method: .post, headers: comms.auth,
                                                  body: ByteBuffer(string: #"{"text":"Silakan lapor lewat /lapor, kami tindak lanjuti.","reply_url":"https://www.tiktok.com/@kemkominfo/video/1"}"#))

@@ -37,30 +37,44 @@ struct MentionInboxController: Sendable {
             return jsonResponse(Self.json(reply), status: .created)
         }
         routes.get(SitePath.Comms.inbox, .staff(.answerMentions)) { request, context in
-            let language = Language(request: request)
-            let (status, platform) = try Self.filters(request) { _, _ in
-                WebErrorPage(status: .badRequest, language: language, detail: language.t("Saringan tidak dikenal.", "Unknown filter."))
-            }
-            let page = try await answeringPage(language) {
-                try await service.page(status: status, platform: platform, cursor: request.uri.queryParameters.get("cursor").map { String($0) })
-            }
-            return htmlResponse(MentionInboxView(language: language, identity: context.identity, status: status, platform: platform, page: page,
-                                                 openCount: try await service.openCount(), csrfToken: CampaignController.csrfToken(context),
-                                                 notice: request.uri.queryParameters.get("notice").map { String($0) }).render())
+            try await inboxPage(request, context, refused: nil, status: .ok)
         }
         routes.post(SitePath.Comms.reply, .staff(.answerMentions)) { request, context in
             let language = Language(request: request)
-            let form = try await parseStaffForm(request, context, language: language).fields
+            var form = FormState(try await parseStaffForm(request, context, language: language))
             guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }
-            guard let handling = MentionHandling(rawValue: form["handling"] ?? "") else {
-                throw WebErrorPage(status: .unprocessableContent, language: language, detail: language.t("Pilih balas atau tutup.", "Choose reply or close."))
+            if let handling = MentionHandling(rawValue: form["handling"]) {
+                do {
+                    _ = try await service.handle(id, MentionReplyInput(handling: handling, text: form["text"], replyURL: form.values["reply_url"]),
+                                                 actor: context.identity!.actor)
+                    return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.inbox + "?notice=" + handling.rawValue)])
+                } catch let problem as CommsProblem {
+                    guard let field = problem.field else {
+                        throw WebErrorPage(status: HTTPResponse.Status(code: problem.status), language: language, detail: language.t(problem.id, problem.en))
+                    }
+                    form.fail(field, language.t(problem.id, problem.en))
+                }
+            } else {
+                form.fail("handling", language.t("Pilih balas atau tutup.", "Choose reply or close."))
             }
-            _ = try await answeringPage(language) {
-                try await service.handle(id, MentionReplyInput(handling: handling, text: form["text"] ?? "", replyURL: form["reply_url"]),
-                                         actor: context.identity!.actor)
-            }
-            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Comms.inbox + "?notice=" + handling.rawValue)])
+            return try await inboxPage(request, context, refused: (id, form), status: .unprocessableContent)
         }
+    }
+
+    /// The inbox; `refused` is a reply the service refused, shown again beside its mention.
+    private func inboxPage(_ request: Request, _ context: AppRequestContext, refused: (mention: UUID, form: FormState)?,
+                           status: HTTPResponse.Status) async throws -> Response {
+        let language = Language(request: request)
+        let (filter, platform) = try Self.filters(request) { _, _ in
+            WebErrorPage(status: .badRequest, language: language, detail: language.t("Saringan tidak dikenal.", "Unknown filter."))
+        }
+        let page = try await answeringPage(language) {
+            try await service.page(status: filter, platform: platform, cursor: request.uri.queryParameters.get("cursor").map { String($0) })
+        }
+        return htmlResponse(MentionInboxView(language: language, identity: context.identity, status: filter, platform: platform, page: page,
+                                             openCount: try await service.openCount(), csrfToken: CampaignController.csrfToken(context),
+                                             notice: request.uri.queryParameters.get("notice").map { String($0) }, refused: refused).render(),
+                            status: status)
     }
 
     static func filters<E: Error>(_ request: Request, error: (String, String) -> E) throws -> (MentionInboxService.Status, Platform?) {

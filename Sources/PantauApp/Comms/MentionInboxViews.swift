@@ -21,6 +21,8 @@ struct MentionInboxView {
     let openCount: Int
     let csrfToken: String?
     let notice: String?
+    /// A refused reply: its mention, and the form as typed.
+    var refused: (mention: UUID, form: FormState)? = nil
 
     private func link(status: MentionInboxService.Status, cursor: String? = nil) -> String {
         var query = "?status=" + status.rawValue
@@ -33,12 +35,20 @@ struct MentionInboxView {
         let l = language
         guard let csrfToken else { return .empty }
         let field = "reply-" + UUIDText.lower(item.id)
-        return .form(.method(.post), .action(SitePath.Comms.inbox + "/" + UUIDText.lower(item.id)), .class("reply-form"),
+        let state = refused?.mention == item.id ? refused!.form : FormState()
+        func error(_ name: String) -> Node<HTML.FormContext> {
+            .unwrap(state.error(name)) { .p(.class("error"), .id(field + "-" + name + "-error"), .text($0)) }
+        }
+        return .form(.method(.post), .action(l.link(SitePath.Comms.inbox + "/" + UUIDText.lower(item.id))), .class("reply-form"), FormUI.serverChecked,
                      .input(.type(.hidden), .name(CSRFProtection.fieldName), .value(csrfToken)),
+                     error("handling"),
                      .label(.for(field), .text(l.t("Balasan yang dikirim (atau alasan menutup)", "The reply sent (or why it is closed)"))),
-                     .textarea(.name("text"), .id(field)),
-                     .input(.type(.text), .name("reply_url"), .placeholder(l.t("Tautan balasan (boleh kosong)", "Link of the reply (optional)")),
-                            .attribute(named: "aria-label", value: l.t("Tautan balasan", "Link of the reply"))),
+                     error("text"),
+                     .textarea(.name("text"), .id(field), .attribute(named: "aria-invalid", value: state.error("text") == nil ? nil : "true"), .text(state["text"])),
+                     error("reply_url"),
+                     .input(.type(.text), .name("reply_url"), .value(state["reply_url"]), .placeholder(l.t("Tautan balasan (boleh kosong)", "Link of the reply (optional)")),
+                            .attribute(named: "aria-label", value: l.t("Tautan balasan", "Link of the reply")),
+                            .attribute(named: "aria-invalid", value: state.error("reply_url") == nil ? nil : "true")),
                      .button(.type(.submit), .attribute(named: "name", value: "handling"), .attribute(named: "value", value: "answered"),
                              .text(l.t("Catat balasan", "Record the reply"))),
                      .button(.type(.submit), .attribute(named: "name", value: "handling"), .attribute(named: "value", value: "closed"), .class("secondary"),
