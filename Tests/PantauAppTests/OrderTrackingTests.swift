@@ -247,6 +247,19 @@ func platformToken(_ accounts: AccountService, _ platform: Platform) async throw
             #expect(try await propose([itemIDs[1]], by: analyst).status == .unprocessableContent, "a complied item cannot be cited")
             #expect(try await SanctionModel.query(on: db.db).count() == 0)
 
+            // On the page, a refused proposal keeps its reason and the items ticked, the message beside the reason.
+            _ = try await accounts.createUser(email: "web@kominfo.test", role: .analyst, platform: nil, password: "password-web-kominfo", actor: "test")
+            let cookie = try #require(try await signIn(client, email: "web@kominfo.test", password: "password-web-kominfo").1)
+            let page = try await client.execute(uri: "/kepatuhan/tiktok", method: .get, headers: [.cookie: cookie]).text
+            #expect(page.contains("id=\"sanction-form\""))
+            let csrf = try #require(csrfToken(in: page))
+            let short = try await client.execute(uri: "/sanksi", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                                 body: ByteBuffer(string: "_csrf=\(csrf)&platform=tiktok&item=\(UUIDText.lower(itemIDs[2]))&reason=pendek"))
+            #expect(short.status == .unprocessableContent && short.text.contains(">pendek</textarea>") && short.text.contains("id=\"sanction-reason-error\""))
+            #expect(short.text.contains("value=\"\(UUIDText.lower(itemIDs[2]))\" id=\"item-\(UUIDText.lower(itemIDs[2]))\" checked")
+                    && !short.text.contains("value=\"\(UUIDText.lower(itemIDs[0]))\" id=\"item-\(UUIDText.lower(itemIDs[0]))\" checked"), "the items chosen stay chosen")
+            #expect(try await SanctionModel.query(on: db.db).count() == 0)
+
             var levels: [String] = []
             for step in 0..<4 {
                 let proposed = try await propose([itemIDs[0], itemIDs[2]], by: supA)

@@ -210,7 +210,8 @@ struct OrderPageView {
             })),
             .h2(.text(l.t("Riwayat", "History"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor), .br(),
+                    .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
             })
         )).render()
     }
@@ -320,6 +321,8 @@ struct PlatformComplianceView {
     let events: [PlatformEventRow]
     var notice: String?
     var error: String?
+    /// A refused sanction proposal, as typed.
+    var form: FormState? = nil
 
     func render() -> String {
         let l = language
@@ -367,23 +370,31 @@ struct PlatformComplianceView {
                 })),
             .h2(.text(l.t("Riwayat platform", "Platform history"))),
             .ul(.class("timeline"), .forEach(events) { e in
-                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor + " "), .code(.text(e.payload)))
+                .li(.text(l.minute(e.occurredAt) + " · "), .strong(.text(OrderUI.eventTitle(e.kind, l))), .text(" · " + e.actor), .br(),
+                    .span(.class("hint"), .text(EventDetails.summary(e.payload, l))))
             })
         )).render()
     }
 
     private var proposeForm: Node<HTML.BodyContext> {
         let l = language
-        return .form(.method(.post), .action(l.link(SitePath.Orders.sanctions)), .class("card"), StaffUI.csrfField(identity),
+        let state = form ?? FormState()
+        // Every citable item is ticked at first; a refused form keeps the choice made.
+        let chosen = form.map { Set($0.lists["item"] ?? []) }
+        return .form(.method(.post), .action(l.link(SitePath.Orders.sanctions)), .class("card"), .id("sanction-form"), FormUI.serverChecked,
+                     StaffUI.csrfField(identity),
             .input(.type(.hidden), .name("platform"), .value(compliance.platform)),
             .h3(.text(l.t("Usulkan ", "Propose ") + (nextLevel.map { l.t($0.label.id, $0.label.en) } ?? ""))),
             .fieldset(.element(named: "legend", nodes: [.text(l.t("Butir yang dikutip (lewat tenggat atau ditolak)", "Items cited (overdue or refused)"))]),
+                .unwrap(state.error("item")) { .p(.class("error"), .id("item-error"), .text($0)) },
                 .forEach(citable) { row in
-                    StaffUI.option(.checkbox, "item", UUIDText.lower(row.item.id), checked: true,
+                    StaffUI.option(.checkbox, "item", UUIDText.lower(row.item.id), checked: chosen?.contains(UUIDText.lower(row.item.id)) ?? true,
                                    "\(row.order.number) · \(StaffUI.subjectTitle(row.item.subjectKey, l)) · \(l.t(row.item.status.label.id, row.item.status.label.en))")
                 }),
             StaffUI.field("sanction-reason", l.t("Alasan (minimal \(SanctionRules.minimumReasonLength) karakter)", "Reason (at least \(SanctionRules.minimumReasonLength) characters)"),
-                          .textarea(.name("reason"), .id("sanction-reason"))),
+                          .textarea(.name("reason"), .id("sanction-reason"), .attribute(named: "aria-invalid", value: state.error("reason") == nil ? nil : "true"),
+                                    .text(state["reason"])),
+                          error: state.error("reason")),
             .p(.class("hint"), .text(l.t("Usulan berlaku setelah disetujui supervisor lain (empat mata).",
                                          "The proposal takes effect once another supervisor approves it (four eyes)."))),
             .button(.type(.submit), .text(l.t("Usulkan sanksi", "Propose sanction"))))

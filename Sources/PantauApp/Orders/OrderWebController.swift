@@ -157,7 +157,7 @@ struct OrderWebController: Sendable {
     }
 
     func platformCompliance(_ request: Request, _ context: AppRequestContext, platform: String, status: HTTPResponse.Status = .ok,
-                            notice: String? = nil, error: String? = nil) async throws -> Response {
+                            notice: String? = nil, error: String? = nil, form: FormState? = nil) async throws -> Response {
         let language = Language(request: request)
         guard let p = Platform(rawValue: platform), p != .web else {
             throw WebErrorPage(status: .notFound, language: language, detail: language.t("Platform tidak dikenal.", "Unknown platform."))
@@ -166,7 +166,7 @@ struct OrderWebController: Sendable {
         let page = try await pages.platformCompliance(p, period: period)
         let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: page.compliance,
                                           citable: page.citable, sanctions: page.sanctions, nextLevel: page.nextLevel,
-                                          events: page.events, notice: notice, error: error)
+                                          events: page.events, notice: notice, error: error, form: form)
         return htmlResponse(view.render(), status: status)
     }
 
@@ -196,7 +196,13 @@ struct OrderWebController: Sendable {
             return redirect(SitePath.Orders.sanction(sanction.id!), language,
                             notice: ("Sanksi diusulkan; menunggu persetujuan supervisor lain.", "Sanction proposed; it awaits another supervisor's approval."))
         } catch let error as OrderActionError {
-            return try await platformCompliance(request, context, platform: platform, status: error.kind.status, error: language.t(error.id, error.en))
+            // The form comes back as typed, the message beside its field (or at the top when it is about no field).
+            var state = FormState(form)
+            guard let field = error.field ?? (error.code.contains("item") ? "item" : nil) else {
+                return try await platformCompliance(request, context, platform: platform, status: error.kind.status, error: language.t(error.id, error.en), form: state)
+            }
+            state.fail(field, language.t(error.id, error.en))
+            return try await platformCompliance(request, context, platform: platform, status: error.kind.status, form: state)
         }
     }
 
