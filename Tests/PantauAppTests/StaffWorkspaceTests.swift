@@ -118,6 +118,9 @@ import Testing
                 #expect(kinds.contains(kind), "\(kind) is audited")
             }
             #expect(try await AuditEventModel.query(on: db.db).filter(\.$kind == "role_changed").first()?.actor == "user:admin@kominfo.test")
+            let log = try await client.execute(uri: "/admin/audit", method: .get, headers: [.cookie: cookie]).text
+            #expect(log.contains("Peran diubah") && log.contains("<code class=\"key\">role_changed</code>") && !log.contains("{&quot;"),
+                    "the audit log reads by name, the kind small beside it, details without JSON")
 
             // Nobody else may open these screens.
             _ = try await Staff.make(accounts, "analis@kominfo.test", .analyst)

@@ -152,8 +152,9 @@ struct AuditLogView {
                 .thead(.tr(.th(.text(l.t("Waktu (UTC)", "Time (UTC)"))), .th(.text(l.t("Pelaku", "Actor"))), .th(.text(l.t("Jenis", "Kind"))),
                            .th(.text(l.t("Sasaran", "Target"))), .th(.text(l.t("Alamat", "Address"))), .th(.text(l.t("Rincian", "Details"))))),
                 .tbody(.forEach(events) { e in
-                    .tr(.td(.text(isoTimestamp(e.occurredAt))), .td(.text(e.actor)), .td(.code(.text(e.kind))), .td(.text(e.target)),
-                        .td(.text(e.address)), .td(.code(.text(e.payload == "{}" ? "" : e.payload))))
+                    .tr(.td(.text(isoTimestamp(e.occurredAt))), .td(.text(e.actor)),
+                        .td(.text(AuditKind.title(e.kind, l)), .br(), .code(.class("key"), .text(e.kind))), .td(.text(e.target)),
+                        .td(.text(e.address)), .td(.text(e.payload == "{}" ? "" : EventDetails.summary(e.payload, l))))
                 })
             ),
             .unwrap(olderThan) { cursor in

@@ -98,3 +98,24 @@ enum EventDetails {
         }
     }
 }
+
+/// Titles of the audit log's event kinds (the kind itself stays in the log and is shown small beside it).
+enum AuditKind {
+    private static let titles: [String: (id: String, en: String)] = [
+        "login": ("Masuk", "Signed in"), "login_failed": ("Gagal masuk", "Sign-in failed"), "login_throttled": ("Masuk ditahan (terlalu banyak percobaan)", "Sign-in held back (too many attempts)"),
+        "logout": ("Keluar", "Signed out"), "password_changed": ("Kata sandi diganti", "Password changed"), "password_reset": ("Kata sandi sekali pakai dibuat", "One-time password made"),
+        "user_created": ("Akun dibuat", "Account created"), "user_disabled": ("Akun dinonaktifkan", "Account disabled"), "user_enabled": ("Akun diaktifkan", "Account enabled"),
+        "role_changed": ("Peran diubah", "Role changed"), "token_created": ("Token API dibuat", "API token created"), "token_revoked": ("Token API dicabut", "API token revoked"),
+        "reporter_contact_viewed": ("Kontak pelapor dilihat", "Reporter's contact viewed"), "legal_basis_added": ("Dasar hukum ditambahkan", "Legal basis added"),
+        "legal_basis_changed": ("Dasar hukum diubah", "Legal basis changed"), "platform_webhook_set": ("Webhook platform diatur", "Platform webhook set"),
+        "platform_liaison_set": ("Penghubung platform diatur", "Platform liaison set"), "platform_deadline_set": ("Tenggat platform diatur", "Platform deadline set"),
+        "letter_signatory_set": ("Penanda tangan surat diatur", "Letter signatory set"), "official_account_updated": ("Akun resmi diubah", "Official account updated"),
+        "campaign_scheduled": ("Kampanye dijadwalkan", "Campaign scheduled"), "campaign_cancelled": ("Kampanye dibatalkan", "Campaign cancelled"),
+        "campaign_released": ("Kampanye dirilis", "Campaign released"), "campaign_post_failed": ("Unggahan kampanye gagal", "Campaign post failed"),
+        "campaign_post_recorded": ("Unggahan kampanye dicatat manual", "Campaign post recorded by hand"), "mention_answered": ("Sebutan dijawab", "Mention answered"),
+        "mention_closed": ("Sebutan ditutup", "Mention closed"), "order_delivery_dead_lettered": ("Pengiriman perintah gagal total", "Order delivery gave up"),
+    ]
+
+    static func title(_ kind: String, _ l: Language) -> String { titles[kind].map { l.t($0.id, $0.en) } ?? kind }
+}
+
