@@ -134,6 +134,10 @@ public struct PantauServer {
         OfficialAccountController(service: services.officialAccounts).register(on: routes)
         CampaignController(service: services.campaigns).register(on: routes)
         MentionInboxController(service: services.mentionInbox).register(on: routes)
+        // Monitoring
+        let watchlists = WatchlistService(database: database, clock: services.accounts.clock)
+        WatchlistAPIController(service: watchlists).register(on: routes)
+        WatchlistWebController(service: watchlists).register(on: routes)
         return routes
     }
 }

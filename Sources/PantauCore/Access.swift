@@ -77,6 +77,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case runCampaigns = "run_campaigns"
     /// The inbox of mentions that are not reports, and the replies (comms).
     case answerMentions = "answer_mentions"
+    /// Watchlists of the monitoring: add, change, switch off, delete.
+    case manageWatchlists = "manage_watchlists"
 
     /// What the permission allows, for people (the raw value stays in audit events).
     public var label: (id: String, en: String) {
@@ -106,6 +108,7 @@ public enum StaffAction: String, CaseIterable, Sendable {
         case .manageOfficialAccounts: ("Mengelola akun resmi dan angkanya", "Manage the official accounts and their figures")
         case .runCampaigns: ("Menjalankan kampanye di semua akun resmi", "Run campaigns on every official account")
         case .answerMentions: ("Menjawab sebutan di kotak masuk", "Answer mentions in the inbox")
+        case .manageWatchlists: ("Mengelola daftar pantau", "Manage the watchlists")
         }
     }
 }
@@ -138,6 +141,7 @@ public enum PermissionTable {
         .manageOfficialAccounts: [.admin, .comms],
         .runCampaigns: [.admin, .comms],
         .answerMentions: [.admin, .comms],
+        .manageWatchlists: [.admin, .supervisor, .analyst],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

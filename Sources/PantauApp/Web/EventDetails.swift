@@ -113,7 +113,9 @@ enum AuditKind {
         "campaign_scheduled": ("Kampanye dijadwalkan", "Campaign scheduled"), "campaign_cancelled": ("Kampanye dibatalkan", "Campaign cancelled"),
         "campaign_released": ("Kampanye dirilis", "Campaign released"), "campaign_post_failed": ("Unggahan kampanye gagal", "Campaign post failed"),
         "campaign_post_recorded": ("Unggahan kampanye dicatat manual", "Campaign post recorded by hand"), "mention_answered": ("Sebutan dijawab", "Mention answered"),
-        "mention_closed": ("Sebutan ditutup", "Mention closed"), "order_delivery_dead_lettered": ("Pengiriman perintah gagal total", "Order delivery gave up"),
+        "mention_closed": ("Sebutan ditutup", "Mention closed"),
+        "watchlist_created": ("Daftar pantau dibuat", "Watchlist created"), "watchlist_changed": ("Daftar pantau diubah", "Watchlist changed"),
+        "watchlist_deleted": ("Daftar pantau dihapus", "Watchlist deleted"), "order_delivery_dead_lettered": ("Pengiriman perintah gagal total", "Order delivery gave up"),
     ]
 
     static func title(_ kind: String, _ l: Language) -> String { titles[kind].map { l.t($0.id, $0.en) } ?? kind }

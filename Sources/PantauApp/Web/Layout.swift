@@ -116,6 +116,7 @@ enum StaffNavigation {
                 link(.viewOrders, "Pemblokiran", "Network blocking", SitePath.Blocklist.staff),
             ].compactMap { $0 }),
             Group(title: ("Pemantauan", "Monitoring"), links: [
+                link(.viewCases, "Daftar pantau", "Watchlists", SitePath.Monitoring.home),
                 link(.viewCases, "Tren", "Trends", SitePath.Transparency.trends),
             ].compactMap { $0 }),
             Group(title: ("Humas", "Comms"), links: [
@@ -238,6 +239,7 @@ img, svg { max-width:none; } input, select, textarea { max-width:100%; }
   dl.status { grid-template-columns: 1fr; } dl.status dt { margin-top:.35rem; }
   .ticket { font-size:1.05rem; overflow-wrap:anywhere; }
 }
+mark { background:#ffe08a; padding:0 .1rem; border-radius:2px; } p.highlighted { white-space:pre-wrap; background:#fff; border:1px solid var(--line); padding:.5rem .75rem; border-radius:6px; }
 code.key { font-size:.8rem; color:var(--muted); overflow-wrap:anywhere; }
 main { max-width: 46rem; margin: 1.5rem auto; padding: 0 1.25rem; }
 main.wide { max-width: 84rem; }

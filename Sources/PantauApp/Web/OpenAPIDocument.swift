@@ -15,7 +15,7 @@ enum OpenAPIDocument {
         var schemas: String = ""
     }
 
-    static let stages: [Fragment] = [intake, accounts, cases, orders, blocklist, transparency, comms]
+    static let stages: [Fragment] = [intake, accounts, cases, orders, blocklist, transparency, comms, monitoring]
 
     static let yaml: String = optionalPropertiesNullable(header + "\npaths:\n" + withStandardErrors(stages.map(\.paths).joined(separator: "\n"))
         + "\ncomponents:\n" + shared + "\n  schemas:\n" + ([sharedSchemas] + stages.map(\.schemas).filter { !$0.isEmpty }).joined(separator: "\n") + "\n")

@@ -128,6 +128,10 @@ enum SitePath {
         static let campaignPostPublished = SitePattern("/api/v1/campaigns/:id/posts/:post/published")
         static let secondaries = "/api/v1/blocklist/secondaries"
         static let mentionInbox = "/api/v1/mentions/inbox"
+        static let watchlists = "/api/v1/watchlists"
+        static let watchlistTest = "/api/v1/watchlists/test"
+        static let watchlist = SitePattern("/api/v1/watchlists/:id")
+        static let watchlistDelete = SitePattern("/api/v1/watchlists/:id/delete")
         static let mentionReply = SitePattern("/api/v1/mentions/:id/reply")
     }
 
@@ -139,6 +143,14 @@ enum SitePath {
         static let recordPost = SitePattern("/kampanye/:id/unggahan/:post")
         static let inbox = "/humas/sebutan"
         static let reply = SitePattern("/humas/sebutan/:id")
+    }
+
+    /// The monitoring's staff pages.
+    enum Monitoring {
+        static let home = "/pantau"
+        static let test = "/pantau/uji"
+        static let watchlist = SitePattern("/pantau/daftar/:id")
+        static let deleteWatchlist = SitePattern("/pantau/daftar/:id/hapus")
     }
 
     enum Transparency {
