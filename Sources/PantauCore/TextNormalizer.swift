@@ -54,120 +54,150 @@ public enum TextNormalizer {
     }
 
     public static func normalize(_ text: String) -> NormalizedText {
-        // 1. Each scalar as a unit, with its UTF-16 span.
-        var units: [(unit: Unit, start: Int32, end: Int32)] = []
-        units.reserveCapacity(text.utf8.count)
+        // One pass over the scalars; a word's units are gathered in a scratch
+        // buffer (reused), resolved when the word ends, and written straight
+        // into the output — no arrays are made per word.
+        var builder = Builder(capacity: text.utf8.count)
+        var word: [(unit: Unit, start: Int32, end: Int32)] = []
+        word.reserveCapacity(64)
         var offset: Int32 = 0
+        var sawWhitespace = false
         for scalar in text.unicodeScalars {
             let width = Int32(scalar.utf16.count)
             let unit = classify(scalar)
-            if unit != .skip { units.append((unit, offset, offset + width)) }
+            switch unit {
+            case .skip: break
+            case .separator, .space:
+                if !word.isEmpty {
+                    builder.addWord(word, spacedBefore: sawWhitespace)
+                    word.removeAll(keepingCapacity: true)
+                    sawWhitespace = false
+                }
+                if unit == .space { sawWhitespace = true }
+            default:
+                word.append((unit, offset, offset + width))
+            }
             offset += width
         }
+        if !word.isEmpty { builder.addWord(word, spacedBefore: sawWhitespace) }
+        builder.flushRun()
+        return NormalizedText(bytes: builder.bytes, sourceStart: builder.starts, sourceEnd: builder.ends,
+                              wordStart: builder.wordStarts, wordEnd: builder.wordEnds, loose: builder.loose)
+    }
 
-        // 2. Words: runs between separators; each resolved to letters and digits.
-        struct Piece { var letters: [UInt8]; var starts: [Int32]; var ends: [Int32]; var spacedBefore: Bool; var loose = false }
-        var pieces: [Piece] = []
-        var index = 0
-        var sawWhitespace = false
-        func ends(_ unit: Unit) -> Bool { unit == .separator || unit == .space }
-        while index < units.count {
-            guard !ends(units[index].unit) else {
-                if units[index].unit == .space { sawWhitespace = true }
-                index += 1
-                continue
-            }
-            var end = index
-            while end < units.count, !ends(units[end].unit) { end += 1 }
-            let word = units[index..<end]
-            let hasLetter = word.contains { if case .letter = $0.unit { true } else { false } }
+    /// The normalised stream as it is written.
+    private struct Builder {
+        var bytes: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = [], wordStarts: [Int32] = [], wordEnds: [Int32] = [], loose: [Bool] = []
+        /// The current word's letters, resolved (reused).
+        var letters: [(byte: UInt8, start: Int32, end: Int32)] = []
+        /// One-letter words waiting to be joined (j u d i), each with whether white space came before it.
+        var run: [(byte: UInt8, start: Int32, end: Int32, spaced: Bool)] = []
+        var wordsSeen = 0
+
+        init(capacity: Int) {
+            bytes.reserveCapacity(capacity); starts.reserveCapacity(capacity); ends.reserveCapacity(capacity)
+            wordStarts.reserveCapacity(capacity); wordEnds.reserveCapacity(capacity); loose.reserveCapacity(capacity)
+            letters.reserveCapacity(64)
+        }
+
+        /// Resolves a word's units to letters and digits, then writes it (or holds it, if it is one letter).
+        mutating func addWord(_ word: [(unit: Unit, start: Int32, end: Int32)], spacedBefore: Bool) {
+            let spaced = spacedBefore || wordsSeen == 0
+            wordsSeen += 1
+            var hasLetter = false
+            for item in word { if case .letter = item.unit { hasLetter = true; break } }
             // A symbol at a word's end is punctuation ("gacor!"), not a letter.
-            var last = word.endIndex
-            while last > word.startIndex, case .leet(nil, _) = word[last - 1].unit { last -= 1 }
-            var piece = Piece(letters: [], starts: [], ends: [], spacedBefore: sawWhitespace || pieces.isEmpty)
-            for (position, item) in word[word.startIndex..<last].enumerated() {
-                let byte: UInt8?
+            var last = word.count
+            while last > 0, case .leet(nil, _) = word[last - 1].unit { last -= 1 }
+            letters.removeAll(keepingCapacity: true)
+            for position in 0..<last {
+                let item = word[position]
+                let byte: UInt8
                 switch item.unit {
                 case .letter(let letter): byte = letter
-                case .leet(let digit, let letter): byte = hasLetter ? letter : digit
-                case .mark(let letter): byte = position == 0 || !hasLetter ? nil : letter
-                case .separator, .space, .skip: byte = nil
+                case .leet(let digit, let letter):
+                    guard let chosen = hasLetter ? letter : digit else { continue }
+                    byte = chosen
+                case .mark(let letter):
+                    guard position > 0, hasLetter, let letter else { continue }
+                    byte = letter
+                case .separator, .space, .skip: continue
                 }
-                guard let byte else { continue }
                 // A stretched letter counts once.
-                if byte >= 0x61, let last = piece.letters.last, last == byte {
-                    piece.ends[piece.ends.count - 1] = item.end
+                if byte >= 0x61, let previous = letters.last, previous.byte == byte {
+                    letters[letters.count - 1].end = item.end
                     continue
                 }
-                piece.letters.append(byte)
-                piece.starts.append(item.start)
-                piece.ends.append(item.end)
+                letters.append((byte, item.start, item.end))
             }
-            if !piece.letters.isEmpty { pieces.append(piece) }
-            sawWhitespace = false
-            index = end
+            guard !letters.isEmpty else { return }
+            if letters.count == 1 && letters[0].byte >= 0x61 {
+                run.append((letters[0].byte, letters[0].start, letters[0].end, spaced))
+                return
+            }
+            flushRun()
+            beginWord()
+            for letter in letters { append(letter.byte, letter.start, letter.end, loose: false) }
+            endWord()
         }
 
-        // 3. Three or more one-letter pieces in a row are one word (j.u.d.i);
-        // when dots split the letters, a space still splits the words.
-        var words: [Piece] = []
-        var run: [Piece] = []
-        func flushRun() {
+        /// Writes the held one-letter words: three or more are joined into a
+        /// word (where dots split the letters, a space still splits the words).
+        mutating func flushRun() {
+            guard !run.isEmpty else { return }
             if run.count >= 3 {
-                let dotted = run.dropFirst().contains { !$0.spacedBefore }
-                var joined = run[0]
-                joined.loose = true
-                for var piece in run.dropFirst() {
-                    piece.loose = true
-                    if dotted && piece.spacedBefore {
-                        words.append(joined)
-                        joined = piece
+                var dotted = false
+                for index in 1..<run.count where !run[index].spaced { dotted = true; break }
+                beginWord()
+                for (index, piece) in run.enumerated() {
+                    if index > 0 && dotted && piece.spaced {
+                        endWord()
+                        beginWord()
+                    } else if index > 0, let previous = bytes.last, previous == piece.byte {
+                        ends[ends.count - 1] = piece.end
                         continue
                     }
-                    if let last = joined.letters.last, last == piece.letters[0], last >= 0x61 {
-                        joined.ends[joined.ends.count - 1] = piece.ends[0]
-                    } else {
-                        joined.letters += piece.letters
-                        joined.starts += piece.starts
-                        joined.ends += piece.ends
-                    }
+                    append(piece.byte, piece.start, piece.end, loose: true)
                 }
-                words.append(joined)
+                endWord()
             } else {
-                words += run
+                for piece in run {
+                    beginWord()
+                    append(piece.byte, piece.start, piece.end, loose: false)
+                    endWord()
+                }
             }
-            run = []
+            run.removeAll(keepingCapacity: true)
         }
-        for piece in pieces {
-            if piece.letters.count == 1 && piece.letters[0] >= 0x61 {
-                run.append(piece)
-            } else {
-                flushRun()
-                words.append(piece)
-            }
-        }
-        flushRun()
 
-        // 4. The stream: words joined by single spaces.
-        var bytes: [UInt8] = [], starts: [Int32] = [], ends: [Int32] = [], wordStarts: [Int32] = [], wordEnds: [Int32] = [], loose: [Bool] = []
-        for (number, word) in words.enumerated() {
-            if number > 0 {
+        private var wordBegin = 0
+
+        private mutating func beginWord() {
+            if !bytes.isEmpty {
                 bytes.append(0x20)
                 starts.append(ends.last ?? 0)
-                ends.append(word.starts[0])
+                ends.append(ends.last ?? 0)  // set to the next word's start in append
                 wordStarts.append(Int32(bytes.count - 1))
                 wordEnds.append(Int32(bytes.count))
                 loose.append(false)
             }
-            let first = Int32(bytes.count), last = first + Int32(word.letters.count)
-            bytes += word.letters
-            starts += word.starts
-            ends += word.ends
-            wordStarts += Array(repeating: first, count: word.letters.count)
-            wordEnds += Array(repeating: last, count: word.letters.count)
-            loose += Array(repeating: word.loose, count: word.letters.count)
+            wordBegin = bytes.count
         }
-        return NormalizedText(bytes: bytes, sourceStart: starts, sourceEnd: ends, wordStart: wordStarts, wordEnd: wordEnds, loose: loose)
+
+        private mutating func append(_ byte: UInt8, _ start: Int32, _ end: Int32, loose isLoose: Bool) {
+            if bytes.count == wordBegin, wordBegin > 0 { ends[wordBegin - 1] = start }  // the space spans the gap
+            bytes.append(byte)
+            starts.append(start)
+            ends.append(end)
+            wordStarts.append(Int32(wordBegin))
+            wordEnds.append(0)
+            loose.append(isLoose)
+        }
+
+        private mutating func endWord() {
+            let end = Int32(bytes.count)
+            for index in wordBegin..<bytes.count { wordEnds[index] = end }
+        }
     }
 
     /// A term as the matcher stores it: the same steps, words joined by single spaces.

@@ -105,6 +105,18 @@ struct WatchlistMatcherTests {
         #expect(result.matches.contains { $0.term == sample })
     }
 
+    @Test(arguments: [
+        ("s.l.o.t g.a.c.o.r", "siot gacor"), ("j u d i", "judi"), ("Halo, Budi!", "haio budi"), ("Rp 5.000", "rp 5 000"), ("b0k3p", "bokep"),
+        ("@judi #slot", "judi siot"), ("jud!", "jud"), ("juuudi", "judi"), ("ju\u{200B}di", "judi"), ("ｊｕｄｉ", "judi"), ("2026", "2026"),
+        ("a b", "a b"), ("j🎰u🎰d🎰i online", "judi onine"), ("", ""), ("🎰🎰", ""), ("maaf", "maf"),
+    ])
+    func normalisedTextsReadAsExpected(text: String, expected: String) {
+        let normalized = TextNormalizer.normalize(text)
+        #expect(normalized.string == expected, "\(text)")
+        #expect(normalized.sourceStart.count == normalized.count && normalized.wordEnd.count == normalized.count && normalized.loose.count == normalized.count)
+        #expect(zip(normalized.sourceStart, normalized.sourceEnd).allSatisfy { $0 <= $1 }, "spans run forwards")
+    }
+
     @Test func badWatchlistsNameTheirField() {
         let bad = WatchlistDefinition(id: "x", name: " ", category: "", threshold: 0, terms: [WatchTerm(text: "🎰🎰")])
         #expect(Set(bad.problems().map(\.field)) == ["name", "category", "threshold", "terms"])
