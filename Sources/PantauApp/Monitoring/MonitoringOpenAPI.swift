@@ -17,7 +17,7 @@ extension OpenAPIDocument {
             schema:
               $ref: '#/components/schemas/WatchlistInput'
       responses:
-        '201': { description: The watchlist, as GET shows it }
+        '201': { description: 'The watchlist, as GET shows it' }
         '422': { $ref: '#/components/responses/Error' }
   /api/v1/watchlists/test:
     post:
