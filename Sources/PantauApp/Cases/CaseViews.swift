@@ -346,7 +346,7 @@ struct CasePageView {
     /// "UU ITE Pasal 27 ayat (2) — perjudian" for a legal basis code.
     private func basisName(_ code: String) -> String {
         guard let basis = legalBases.first(where: { $0.code == code }) else { return code }
-        return (basis.title.components(separatedBy: " (").first ?? basis.title) + " " + basis.article
+        return Vocabulary.shortName(title: basis.title, article: basis.article)
     }
 
     private var decisionsSection: Node<HTML.BodyContext> {

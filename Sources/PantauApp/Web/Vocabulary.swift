@@ -22,10 +22,14 @@ struct Vocabulary: Sendable {
         var vocabulary = Vocabulary(categories: CategoryIndex(categories.map(\.domain)))
         for basis in bases {
             guard let code = basis.id else { continue }
-            let lawName = basis.title.components(separatedBy: " (").first ?? basis.title
-            vocabulary.bases[code] = Basis(short: lawName + " " + basis.article, full: basis.title + " " + basis.article)
+            vocabulary.bases[code] = Basis(short: shortName(title: basis.title, article: basis.article), full: basis.title + " " + basis.article)
         }
         return vocabulary
+    }
+
+    /// "UU ITE Pasal 27 ayat (2) — perjudian": the law's name without its amendments in brackets, then the article.
+    static func shortName(title: String, article: String) -> String {
+        (title.components(separatedBy: " (").first ?? title) + " " + article
     }
 
     /// A legal basis by its code; an unknown code is shown as it is.
