@@ -135,9 +135,9 @@ public struct PantauServer {
         CampaignController(service: services.campaigns).register(on: routes)
         MentionInboxController(service: services.mentionInbox).register(on: routes)
         // Monitoring
-        let watchlists = WatchlistService(database: database, clock: services.accounts.clock)
-        WatchlistAPIController(service: watchlists).register(on: routes)
-        WatchlistWebController(service: watchlists).register(on: routes)
+        WatchlistAPIController(service: services.watchlists).register(on: routes)
+        WatchlistWebController(service: services.watchlists).register(on: routes)
+        PostsAPIController(posts: services.makePostIngest(intake: intake)).register(on: routes)
         return routes
     }
 }

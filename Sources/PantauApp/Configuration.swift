@@ -75,6 +75,9 @@ public struct AppConfiguration: Sendable {
     /// Takedown decisions within this many minutes go into one order per
     /// platform and urgency (0 = each decision is sent at once).
     public var orderBatchMinutes = 15
+    /// A subject monitoring finds again within this many hours makes no
+    /// further report (its finding is recorded as rate-limited).
+    public var monitoringReportWindowHours = 24
     /// Hours platforms have to answer an order, from its delivery (urgent
     /// categories / the others); per-platform category overrides are data.
     public var orderDeadlines = OrderDeadlines()
@@ -222,6 +225,7 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_SESSION_IDLE_MINUTES", 5...10080) { config.sessionIdleMinutes = n }
         if let n = try int("PANTAU_APPEAL_DAYS", 1...365) { config.appealDeadlineDays = n }
         if let n = try int("PANTAU_ORDER_BATCH_MINUTES", 0...1440) { config.orderBatchMinutes = n }
+        if let n = try int("PANTAU_MONITORING_REPORT_WINDOW_HOURS", 0...8760) { config.monitoringReportWindowHours = n }
         if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
         if let n = try int("PANTAU_ORDER_HOURS_URGENT", 1...720) { config.orderDeadlines.urgentHours = n }
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }

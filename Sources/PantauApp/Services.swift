@@ -40,6 +40,8 @@ struct Services: Sendable {
     let officialAccounts: OfficialAccountService
     let mentionInbox: MentionInboxService
 
+    let watchlists: WatchlistService
+
     /// Builds every service. `contactCipher` nil: the process never seals
     /// or opens reporter contacts (the worker, the DNS primary).
     static func make(database: PantauDatabase, configuration: AppConfiguration, clock: any PantauClock, logger: Logger,
@@ -73,7 +75,8 @@ struct Services: Sendable {
             transparency: TransparencyService(database: database, clock: clock, memory: checker.memory),
             campaigns: CampaignService(database: database, clock: clock),
             officialAccounts: OfficialAccountService(database: database, clock: clock, allowInternalWebhooks: configuration.outboundAllowInternal),
-            mentionInbox: MentionInboxService(database: database, clock: clock))
+            mentionInbox: MentionInboxService(database: database, clock: clock),
+            watchlists: WatchlistService(database: database, clock: clock))
     }
 
     /// The background worker with every job, in the order a pass runs them.
@@ -89,6 +92,16 @@ struct Services: Sendable {
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
             .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)),
         ], logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
+    }
+
+    /// Monitoring's way into the loop: findings become reports through the intake.
+    func makeFindings(intake: IntakeService) -> FindingService {
+        FindingService(database: database, intake: intake, ledger: cases.ledger, clock: clock,
+                       rateLimit: FindingRateLimit(window: Double(configuration.monitoringReportWindowHours) * 3600))
+    }
+
+    func makePostIngest(intake: IntakeService) -> PostIngestService {
+        PostIngestService(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock)
     }
 
     /// The DNS primary of the RPZ zone, when one is configured.

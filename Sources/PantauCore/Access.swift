@@ -49,6 +49,9 @@ public enum StaffAction: String, CaseIterable, Sendable {
     /// Submit mentions of the official account (platform connectors; a
     /// platform account only for its own platform).
     case submitMentions = "submit_mentions"
+    /// Send public posts for monitoring (platform connectors; a platform
+    /// account only for its own platform).
+    case submitPosts = "submit_posts"
     /// Takedown orders, their letters, delivery attempts, compliance figures
     /// and sanctions (staff side).
     case viewOrders = "view_orders"
@@ -95,6 +98,7 @@ public enum StaffAction: String, CaseIterable, Sendable {
         case .commentOnCases: ("Menulis catatan internal pada kasus", "Write internal notes on cases")
         case .manageLegalBases: ("Mengelola daftar dasar hukum", "Manage the legal bases")
         case .submitMentions: ("Mengirim sebutan akun resmi (konektor platform)", "Send mentions of the official account (platform connectors)")
+        case .submitPosts: ("Mengirim unggahan publik untuk dipantau (konektor platform)", "Send public posts for monitoring (platform connectors)")
         case .viewOrders: ("Melihat perintah takedown, kepatuhan dan sanksi", "See takedown orders, compliance and sanctions")
         case .sendOrdersManually: ("Mencatat perintah yang dikirim manual", "Record orders sent by hand")
         case .recheckOrderItems: ("Menandai konten yang masih daring setelah dicek ulang", "Mark content still online after a re-check")
@@ -128,6 +132,7 @@ public enum PermissionTable {
         .commentOnCases: [.supervisor, .analyst, .triage],
         .manageLegalBases: [.admin],
         .submitMentions: [.admin, .platform],
+        .submitPosts: [.admin, .platform],
         .viewOrders: [.admin, .supervisor, .analyst, .triage],
         .sendOrdersManually: [.supervisor, .analyst],
         .recheckOrderItems: [.supervisor, .analyst],

@@ -41,6 +41,10 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
     case blockRejected = "block_rejected"
     case blockWithdrawn = "block_withdrawn"
     case blockLifted = "block_lifted"
+    // What monitoring saw after the decision.
+    /// The subject of a case decided violating was found online again
+    /// (a watchlist finding, or a re-check of what was taken down or blocked).
+    case reappeared = "reappeared"
 
     /// The case event of a platform's answer to the case's order item.
     public static func orderItemAnswered(_ answer: OrderItemAnswer) -> CaseEventKind {
@@ -97,6 +101,7 @@ public enum CaseEventKind: String, CaseIterable, Codable, Sendable {
         case .blockRejected: ("Usulan pemblokiran ditolak", "Block proposal rejected")
         case .blockWithdrawn: ("Usulan pemblokiran ditarik (putusan berubah)", "Block proposal withdrawn (the decision changed)")
         case .blockLifted: ("Pemblokiran dinormalisasi", "Block lifted (normalised)")
+        case .reappeared: ("Muncul kembali (pemantauan)", "Reappeared (monitoring)")
         }
     }
 }
@@ -117,6 +122,8 @@ public enum PlatformEventKind: String, CaseIterable, Codable, Sendable {
     case itemObjected = "item_objected"
     case itemOverdue = "item_overdue"
     case itemStillOnline = "item_still_online"
+    /// Monitoring's re-check found a complied item online again.
+    case itemReappeared = "item_reappeared"
     case itemWithdrawn = "item_withdrawn"
     case itemObjectionDismissed = "item_objection_dismissed"
     case sanctionProposed = "sanction_proposed"
@@ -154,6 +161,7 @@ public enum PlatformEventKind: String, CaseIterable, Codable, Sendable {
         case .itemObjected: ("Butir disanggah", "Item objected")
         case .itemOverdue: ("Butir lewat tenggat", "Item overdue")
         case .itemStillOnline: ("Cek ulang: masih tayang", "Re-check: still online")
+        case .itemReappeared: ("Pemantauan: muncul kembali", "Monitoring: reappeared")
         case .itemWithdrawn: ("Butir dicabut", "Item withdrawn")
         case .itemObjectionDismissed: ("Sanggahan ditolak", "Objection dismissed")
         case .sanctionProposed: ("Sanksi diusulkan", "Sanction proposed")

@@ -32,6 +32,16 @@ struct ParsedURL: Sendable, Equatable {
         }.joined(separator: "&")
     }
 
+    /// The lower-case host of a URL as a post or page gives it, or nil when
+    /// it does not parse (a link to a watched domain is matched by its host).
+    static func host(of url: String) -> String? {
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 2048,
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+              let parsed = try? parse(trimmed) else { return nil }
+        return parsed.host.hasSuffix(".") ? String(parsed.host.dropLast()) : parsed.host
+    }
+
     /// Parses `input` (already trimmed and free of control characters).
     /// Input without a scheme is read as https.
     static func parse(_ input: String) throws(SubjectError) -> ParsedURL {

@@ -2,7 +2,9 @@ import Foundation
 
 /// How a report reached the regulator.
 public enum ReportChannel: String, Sendable, Codable, CaseIterable {
-    case web, api, mention, `import`, email, crawler
+    case web, api, mention, `import`, email
+    /// Found by Pantau's own monitoring (a watchlist matched a post or a page).
+    case monitoring
 }
 
 /// Reporter contact details. Always stored encrypted; never logged or exported.

@@ -112,7 +112,7 @@ public struct StatementOfReasons: Sendable, Equatable {
             "content_date": .text(firstDay),
             "application_date": .text(QueueFilter.formatDay(s.applicationDate)),
             "territorial_scope": .list(["ID"]),
-            "source_type": .text(s.firstChannel == "crawler" || s.firstChannel == "monitoring" ? "SOURCE_VOLUNTARY" : "SOURCE_ARTICLE_16"),
+            "source_type": .text(s.firstChannel == ReportChannel.monitoring.rawValue ? "SOURCE_VOLUNTARY" : "SOURCE_ARTICLE_16"),
             "automated_detection": .text(s.automatedDetection ? "Yes" : "No"),
             "automated_decision": .text(s.automatedDecision ? "AUTOMATED_DECISION_FULLY" : "AUTOMATED_DECISION_NOT_AUTOMATED"),
             // The database allows letters, digits, - and _ only: the decision's id, not the subject key.

@@ -113,6 +113,7 @@ public enum SubjectCanonicalizer {
         case (.facebook, .account):
             id.allSatisfy(\.isNumber) ? "https://www.facebook.com/profile.php?id=\(id)" : "https://www.facebook.com/\(id)"
         case (.facebook, .shortlink): "https://fb.watch/\(id)/"
+        case (.facebook, .post): "https://www.facebook.com/permalink.php?story_fbid=\(id)"
         case (.youtube, .video): "https://www.youtube.com/watch?v=\(id)"
         case (.youtube, .account): "https://www.youtube.com/@\(id)"
         case (.youtube, .channel): "https://www.youtube.com/channel/\(id)"
@@ -228,6 +229,7 @@ public enum SubjectCanonicalizer {
         if p.count >= 2, p[0] == "reel" || p[0] == "watch", isDigits(p[1]) { return make(.facebook, .video, p[1]) }
         if p.count >= 2, p[1] == "videos", let id = p.dropFirst(2).last(where: isDigits) { return make(.facebook, .video, id) }
         if p.first == "profile.php", let id = url.queryValue("id"), isDigits(id) { return make(.facebook, .account, id) }
+        if p.first == "permalink.php" || p.first == "story.php", let id = url.queryValue("story_fbid"), isDigits(id) { return make(.facebook, .post, id) }
         if p.count >= 3, p[0] == "people", isDigits(p[2]) { return make(.facebook, .account, p[2]) }
         if p.count == 1 || (p.count == 2 && ["about", "photos", "videos", "reels", "friends", "posts"].contains(p[1])),
            !facebookReserved.contains(p[0].lowercased()) {

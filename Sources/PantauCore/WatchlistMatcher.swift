@@ -7,12 +7,43 @@ public struct WatchTerm: Sendable, Equatable, Codable {
     public var text: String
     public var weight: Double
     public var exclusions: [String]
+    /// Off: kept in its list, not matched.
+    public var active: Bool
 
-    public init(text: String, weight: Double = 1, exclusions: [String] = []) {
+    public init(text: String, weight: Double = 1, exclusions: [String] = [], active: Bool = true) {
         self.text = text
         self.weight = weight
         self.exclusions = exclusions
+        self.active = active
     }
+
+    /// What else than words a term watches: `@handle` also watches posts by
+    /// that account, and a domain (`slot-gacor.example`) also watches links
+    /// to it and its subdomains. Both are still matched as words in the text.
+    public enum Target: Sendable, Equatable {
+        case words
+        case account(String)
+        case domain(String)
+    }
+
+    public var target: Target {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed.hasPrefix("@") {
+            let handle = String(trimmed.dropFirst())
+            if (1...100).contains(handle.count), handle.unicodeScalars.allSatisfy({ Self.handleCharacters.contains($0) }) { return .account(handle) }
+            return .words
+        }
+        let labels = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, trimmed.count <= 253,
+              labels.allSatisfy({ (1...63).contains($0.count) && $0.unicodeScalars.allSatisfy { Self.labelCharacters.contains($0) }
+                  && $0.first != "-" && $0.last != "-" }),
+              let last = labels.last, last.count >= 2, last.allSatisfy(\.isLetter)
+        else { return .words }
+        return .domain(trimmed.hasPrefix("www.") ? String(trimmed.dropFirst(4)) : trimmed)
+    }
+
+    private static let handleCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789._-")
+    private static let labelCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789-")
 }
 
 /// A watchlist as the matcher sees it: its terms, the category its
@@ -68,9 +99,31 @@ public struct WatchlistMatcher: Sendable {
         public let term: String
         public let category: String
         public let weight: Double
-        /// UTF-16 offsets into the original text: the matched word(s), affixes included.
+        /// Where it was found: the text (offsets below), the author, or a link.
+        public let field: Field
+        /// UTF-16 offsets into the original text: the matched word(s),
+        /// affixes included; for the author or a link, 0 and its length.
         public let start: Int
         public let end: Int
+        /// The author or the link that matched (nil in the text).
+        public let value: String?
+
+        public init(watchlistID: String, watchlistName: String, term: String, category: String, weight: Double,
+                    field: Field = .text, start: Int, end: Int, value: String? = nil) {
+            self.watchlistID = watchlistID
+            self.watchlistName = watchlistName
+            self.term = term
+            self.category = category
+            self.weight = weight
+            self.field = field
+            self.start = start
+            self.end = end
+            self.value = value
+        }
+    }
+
+    public enum Field: String, Sendable, Codable {
+        case text, author, url
     }
 
     public struct Result: Sendable {
@@ -97,18 +150,27 @@ public struct WatchlistMatcher: Sendable {
     private let entries: [Entry]
     private let kinds: [Kind]
     private let automaton: AhoCorasick
+    /// Entries of `@handle` terms by handle, of domain terms by domain.
+    private let accounts: [String: [Int]]
+    private let domains: [String: [Int]]
 
     public var patternCount: Int { kinds.count }
 
     public init(_ watchlists: [WatchlistDefinition]) {
         lists = watchlists
         var entries: [Entry] = [], kinds: [Kind] = [], patterns: [[UInt8]] = []
+        var accounts: [String: [Int]] = [:], domains: [String: [Int]] = [:]
         for (listIndex, list) in watchlists.enumerated() where list.active {
-            for term in list.terms {
+            for term in list.terms where term.active {
                 let normalized = Array(TextNormalizer.normalizeTerm(term.text).utf8)
                 guard !normalized.isEmpty else { continue }
                 let id = entries.count
                 entries.append(Entry(list: listIndex, term: term))
+                switch term.target {
+                case .words: break
+                case .account(let handle): accounts[handle, default: []].append(id)
+                case .domain(let domain): domains[domain, default: []].append(id)
+                }
                 patterns.append(normalized)
                 kinds.append(.term(id, prefixed: false))
                 for form in IndonesianAffixes.nasalForms(of: normalized) {
@@ -125,12 +187,37 @@ public struct WatchlistMatcher: Sendable {
         }
         self.entries = entries
         self.kinds = kinds
+        self.accounts = accounts
+        self.domains = domains
         automaton = AhoCorasick(patterns: patterns)
     }
 
     public func match(_ text: String) -> Result { match(TextNormalizer.normalize(text)) }
 
-    public func match(_ text: NormalizedText) -> Result {
+    /// A post: its text, its author (`@handle` terms) and its links (domain terms).
+    public func match(text: String, author: String?, urls: [String]) -> Result {
+        var structured: [(entry: Int, field: Field, value: String)] = []
+        if !accounts.isEmpty, let author {
+            let handle = author.trimmingCharacters(in: CharacterSet(charactersIn: "@ ")).lowercased()
+            for entry in accounts[handle] ?? [] { structured.append((entry, .author, author)) }
+        }
+        if !domains.isEmpty {
+            for url in urls {
+                guard var host = ParsedURL.host(of: url) else { continue }
+                // The domain and every parent: a term for example.com watches www.example.com and a.b.example.com.
+                while true {
+                    for entry in domains[host] ?? [] { structured.append((entry, .url, url)) }
+                    guard let dot = host.firstIndex(of: ".") else { break }
+                    host = String(host[host.index(after: dot)...])
+                }
+            }
+        }
+        return match(TextNormalizer.normalize(text), structured: structured)
+    }
+
+    public func match(_ text: NormalizedText) -> Result { match(text, structured: []) }
+
+    private func match(_ text: NormalizedText, structured: [(entry: Int, field: Field, value: String)]) -> Result {
         var found: [(entry: Int, start: Int, end: Int)] = []
         var excluded: [(entry: Int, start: Int, end: Int)] = []
         let bytes = text.bytes
@@ -157,9 +244,16 @@ public struct WatchlistMatcher: Sendable {
             matches.append(Match(watchlistID: list.id, watchlistName: list.name, term: entry.term.text, category: list.category, weight: entry.term.weight,
                                  start: Int(text.sourceStart[wordStart]), end: Int(text.sourceEnd[wordEnd - 1])))
         }
+        for hit in structured {
+            guard seen.insert([hit.entry, hit.field == .author ? -1 : -2, hit.value.hashValue]).inserted else { continue }
+            termsFound.insert(hit.entry)
+            let entry = entries[hit.entry], list = lists[entry.list]
+            matches.append(Match(watchlistID: list.id, watchlistName: list.name, term: entry.term.text, category: list.category, weight: entry.term.weight,
+                                 field: hit.field, start: 0, end: hit.value.utf16.count, value: hit.value))
+        }
         var scores: [String: Double] = [:]
         for entry in termsFound { scores[lists[entries[entry].list].id, default: 0] += entries[entry].term.weight }
-        matches.sort { ($0.start, $0.end, $0.term) < ($1.start, $1.end, $1.term) }
+        matches.sort { ($0.field == .text ? 0 : 1, $0.start, $0.end, $0.term) < ($1.field == .text ? 0 : 1, $1.start, $1.end, $1.term) }
         return Result(matches: matches, scores: scores)
     }
 

@@ -122,4 +122,45 @@ struct WatchlistMatcherTests {
         #expect(Set(bad.problems().map(\.field)) == ["name", "category", "threshold", "terms"])
         #expect(Self.lists.allSatisfy { $0.problems().isEmpty })
     }
+
+    @Test func accountAndDomainTermsWatchAuthorsAndLinksAsWellAsWords() {
+        #expect(WatchTerm(text: "@Bandar.Slot88").target == .account("bandar.slot88"))
+        #expect(WatchTerm(text: "www.Slot-Gacor.example").target == .domain("slot-gacor.example"))
+        #expect(WatchTerm(text: "slot gacor").target == .words)
+        #expect(WatchTerm(text: "judi.").target == .words)
+        let matcher = WatchlistMatcher([WatchlistDefinition(id: "w", name: "W", category: "perjudian", threshold: 2, terms: [
+            WatchTerm(text: "@bandar.slot88", weight: 2), WatchTerm(text: "slot-gacor.example", weight: 2), WatchTerm(text: "togel", active: false),
+        ])])
+        let byAuthor = matcher.match(text: "halo semua", author: "@Bandar.Slot88", urls: [])
+        #expect(byAuthor.matches.map(\.field) == [.author] && byAuthor.score == 2)
+        let byLink = matcher.match(text: "cek bio", author: "orang", urls: ["https://m.slot-gacor.example/daftar?ref=1", "https://contoh.example/"])
+        #expect(byLink.matches.map(\.field) == [.url] && byLink.matches.first?.value == "https://m.slot-gacor.example/daftar?ref=1")
+        #expect(matcher.match(text: "cek bio", author: nil, urls: ["https://notslot-gacor.example/"]).matches.isEmpty, "only the domain and its subdomains")
+        #expect(matcher.match(text: "t0gel hari ini", author: nil, urls: []).matches.isEmpty, "a term switched off is not matched")
+    }
+
+    @Test func aPostIsASubjectOnItsPlatformAndStandsForItsAuthorAndLinks() throws {
+        #expect(try MonitoredPost.subject(platform: .tiktok, postID: "7301234567890").get().key == "tiktok:video:7301234567890")
+        #expect(try MonitoredPost.subject(platform: .x, postID: "1790000000000000000").get().key == "x:post:1790000000000000000")
+        #expect(try MonitoredPost.subject(platform: .instagram, postID: "C1a2B3c4D5e").get().key == "instagram:post:C1a2B3c4D5e")
+        #expect(try MonitoredPost.subject(platform: .youtube, postID: "dQw4w9WgXcQ").get().key == "youtube:video:dQw4w9WgXcQ")
+        let facebook = try MonitoredPost.subject(platform: .facebook, postID: "10160000000000001").get()
+        #expect(facebook.key == "facebook:post:10160000000000001")
+        #expect(try SubjectCanonicalizer.canonicalize(facebook.url).key == facebook.key)
+        if case .success = MonitoredPost.subject(platform: .tiktok, postID: "abc") { Issue.record("letters are no TikTok id") }
+        if case .success = MonitoredPost.subject(platform: .x, postID: "12/34") { Issue.record("no path in an id") }
+        #expect(MonitoredPost.subject(platform: .line, postID: "1") == .failure(.platformNotMonitored))
+        let related = MonitoredPost.relatedSubjects(platform: .tiktok, author: "@Bandar.Slot88",
+                                                    urls: ["https://www.slot-gacor.example/daftar", "https://vt.tiktok.com/ZSabc123/"])
+        #expect(related.map(\.key) == ["tiktok:account:bandar.slot88", "web:url:www.slot-gacor.example/daftar", "web:domain:slot-gacor.example",
+                                        "tiktok:shortlink:ZSabc123"], "\(related.map(\.key))")
+    }
+
+    @Test func oneSubjectIsReportedOncePerWindow() {
+        let limit = FindingRateLimit(window: 3600)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(limit.allows(lastReportedAt: nil, now: now))
+        #expect(!limit.allows(lastReportedAt: now.addingTimeInterval(-3599), now: now))
+        #expect(limit.allows(lastReportedAt: now.addingTimeInterval(-3600), now: now))
+    }
 }

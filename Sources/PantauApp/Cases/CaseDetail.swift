@@ -7,6 +7,8 @@ import SQLKit
 struct CaseDetail: Sendable {
     let model: CaseRow
     let reports: [CaseReportRow]
+    /// What monitoring found on the subject (newest first).
+    let findings: [FindingRow]
     let events: [CaseEventRow]
     let chainBreaks: [EventChain.Break]
     let comments: [CaseCommentRow]
@@ -54,6 +56,7 @@ struct CaseDetail: Sendable {
         let followUp = try await CaseFollowUp.load(caseID: id, subject: model.subject, normalizer: normalizer, on: db)
         let assigneeEmail = try await model.assigneeID.asyncFlatMap { try await UserModel.find($0, on: db)?.email }
         let related = try await relatedCases(of: model, db: db)
+        let findings = try await FindingRow.ofCase(id, on: database.sql)
 
         // Reports per day from the events (cheap: the case's own rows).
         var perDay: [String: Int] = [:]
@@ -64,7 +67,7 @@ struct CaseDetail: Sendable {
         let days = (0..<chartDays).reversed().map { QueueFilter.formatDay(now.addingTimeInterval(-Double($0) * 86_400)) }
         let evidenceByReport = Dictionary(grouping: evidence, by: \.reportID)
         return CaseDetail(
-            model: CaseRow(model), reports: reports.map { CaseReportRow($0, evidence: evidenceByReport[$0.id!] ?? []) },
+            model: CaseRow(model), reports: reports.map { CaseReportRow($0, evidence: evidenceByReport[$0.id!] ?? []) }, findings: findings,
             events: events.map(CaseEventRow.init), chainBreaks: breaks, comments: comments.map(CaseCommentRow.init),
             decisions: decisions.map(DecisionRow.init), appeals: appeals.map(AppealRow.init), followUp: followUp,
             related: related.map(CaseLinkRow.init),

@@ -286,7 +286,10 @@ struct CaseService: Sendable {
                 decision.legalBases = checked.legalBases.joined(separator: ",")
                 decision.statement = checked.statement
                 decision.publicReason = checked.publicReason
-                decision.automatedDetection = checked.automatedDetection
+                // A case monitoring brought in was detected automatically, whoever decides it.
+                let foundByMonitoring = try await ReportModel.query(on: db).filter(\.$caseID == model.id!)
+                    .filter(\.$channel == ReportChannel.monitoring.rawValue).first() != nil
+                decision.automatedDetection = checked.automatedDetection || foundByMonitoring
                 decision.automatedDecision = checked.automatedDecision
                 decision.action = checked.action.rawValue
                 decision.needsApproval = checked.needsApproval

@@ -72,7 +72,7 @@ struct QueueView {
                    empty: l.t("Aktif (perlu dikerjakan)", "Active (work to do)")),
             select("category", l.t("Kategori", "Category"), categories.all.map { ($0.slug, l.t($0.nameID, $0.nameEN)) }, f.category ?? ""),
             select("platform", "Platform", Platform.allCases.map { ($0.rawValue, $0.displayName) }, f.platform?.rawValue ?? ""),
-            select("channel", l.t("Kanal", "Channel"), ReportChannel.allCases.map { ($0.rawValue, $0.rawValue) }, f.channel?.rawValue ?? ""),
+            select("channel", l.t("Kanal", "Channel"), ReportChannel.allCases.map { ($0.rawValue, l.channel($0.rawValue)) }, f.channel?.rawValue ?? ""),
             select("priority", l.t("Prioritas", "Priority"), [("high", l.t("Tinggi", "High")), ("medium", l.t("Sedang", "Medium")), ("low", l.t("Rendah", "Low"))],
                    f.priorityBand?.rawValue ?? ""),
             select("assignee", l.t("Penanggung jawab", "Assignee"),
@@ -232,6 +232,7 @@ struct CasePageView {
                         .element(named: "dd", text: detail.highImpact ? l.t("Ya — putusan perlu persetujuan supervisor", "Yes — decisions need a supervisor's approval") : l.t("Tidak", "No")),
                     ])),
                     reportsChart,
+                    findingsSection,
                     reportsSection,
                     decisionsSection,
                     followUpSection,
@@ -312,6 +313,28 @@ struct CasePageView {
         return .section(.class("card"), .h2(.text(l.t("Aduan per hari", "Reports per day"))), .raw(svg))
     }
 
+    /// What monitoring captured: the text with the matched terms marked, where and when.
+    private var findingsSection: Node<HTML.BodyContext> {
+        let l = language
+        return .if(!detail.findings.isEmpty, .section(.class("card"), .id("temuan"),
+            .h2(.text(l.t("Temuan pemantauan", "Monitoring findings"))),
+            .p(.class("hint"), .text(l.t("Ditemukan otomatis oleh daftar pantau; yang memutus tetap analis.",
+                                         "Found automatically by a watchlist; an analyst still decides."))),
+            .forEach(detail.findings) { f in
+                .div(.class("finding"),
+                     .p(.strong(.text(MonitoringUI.sourceTitle(f.source, platform: f.platform, ref: f.sourceRef, l))), .text(" · "),
+                        .text(l.minute(f.foundAt)), .text(" · "),
+                        .text(l.t("daftar pantau «\(f.watchlistName)», skor ", "watchlist «\(f.watchlistName)», score ") + SVGChart.format(f.score)),
+                        .text(" · "), .text(MonitoringUI.outcomeTitle(f.outcome, l)),
+                        .unwrap(f.ticket) { .group(.text(" "), .code(.text($0))) }),
+                     MonitoringUI.highlighted(f.text, f.matches),
+                     .if(f.matches.contains { $0.field != .text }, .ul(.forEach(f.matches.filter { $0.field != .text }) { m in
+                         .li(.text(m.field == .author ? l.t("Akun: @", "Account: @") + (m.value ?? "") : l.t("Tautan: ", "Link: ") + (m.value ?? "")),
+                             .text(" — " + m.term))
+                     })))
+            }))
+    }
+
     private var reportsSection: Node<HTML.BodyContext> {
         let l = language
         let m = detail.model
@@ -324,7 +347,7 @@ struct CasePageView {
                            .th(.text(l.t("Bukti", "Evidence"))), .th(.text(l.t("Kontak", "Contact"))))),
                 .tbody(.forEach(detail.reports) { r in
                     .tr(.td(.text(l.minute(r.receivedAt)), .br(), .code(.text(r.ticket))),
-                        .td(.text(r.channel), .br(), .span(.class("hint"), .text(categories[r.claimedCategory].map { l.t($0.nameID, $0.nameEN) } ?? r.claimedCategory))),
+                        .td(.text(l.channel(r.channel)), .br(), .span(.class("hint"), .text(categories[r.claimedCategory].map { l.t($0.nameID, $0.nameEN) } ?? r.claimedCategory))),
                         .td(.text(r.description)),
                         .td(.forEach(r.evidence) { e in
                             .a(.href(SitePath.Cases.evidence(e.sha256)), .title("sha256 " + e.sha256),

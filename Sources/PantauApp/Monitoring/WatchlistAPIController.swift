@@ -10,6 +10,7 @@ struct WatchlistAPIController: Sendable {
         let text: String
         let weight: Double?
         let exclusions: [String]?
+        let active: Bool?
     }
 
     struct WatchlistBody: Decodable {
@@ -21,11 +22,15 @@ struct WatchlistAPIController: Sendable {
 
         var input: WatchlistService.Input {
             WatchlistService.Input(name: name, category: category, threshold: threshold, active: active,
-                                   terms: terms?.map { WatchTerm(text: $0.text, weight: $0.weight ?? 1, exclusions: $0.exclusions ?? []) })
+                                   terms: terms?.map { WatchTerm(text: $0.text, weight: $0.weight ?? 1, exclusions: $0.exclusions ?? [], active: $0.active ?? true) })
         }
     }
 
-    struct TestBody: Decodable { let text: String }
+    struct TestBody: Decodable {
+        let text: String
+        let author: String?
+        let urls: [String]?
+    }
 
     /// The largest text `test` reads (a post or a page's text).
     static let maximumTestText = 200_000
@@ -50,8 +55,11 @@ struct WatchlistAPIController: Sendable {
             guard body.text.utf16.count <= Self.maximumTestText else {
                 throw APIError(.unprocessableContent, code: "text_too_long", message: "'text' is at most \(Self.maximumTestText) UTF-16 code units.", field: "text")
             }
-            let matcher = try await service.matcher()
-            let result = matcher.match(body.text)
+            guard (body.urls ?? []).count <= 100, (body.author ?? "").count <= 200 else {
+                throw APIError(.unprocessableContent, code: "too_long", message: "At most 100 'urls' and an 'author' of 200 characters.", field: "urls")
+            }
+            let matcher = try await service.matchers.current()
+            let result = matcher.match(text: body.text, author: body.author, urls: body.urls ?? [])
             return jsonResponse(Self.json(result, findings: matcher.findings(result)), status: .ok)
         }
         routes.get(SitePath.API.watchlist, .staff(.viewCases)) { _, context in
@@ -87,6 +95,7 @@ struct WatchlistAPIController: Sendable {
         o.add("name", d.name)
         o.add("terms", objects: d.terms.map { term in
             var t = JSONObjectText()
+            t.add("active", term.active)
             t.add("exclusions", list: term.exclusions)
             t.add("text", term.text)
             t.add("weight", number: term.weight)
@@ -105,8 +114,10 @@ struct WatchlistAPIController: Sendable {
             var item = JSONObjectText()
             item.add("category", m.category)
             item.add("end", m.end)
+            item.add("field", m.field.rawValue)
             item.add("start", m.start)
             item.add("term", m.term)
+            if let value = m.value { item.add("value", value) }
             item.add("watchlist", m.watchlistID)
             item.add("watchlist_name", m.watchlistName)
             item.add("weight", number: m.weight)

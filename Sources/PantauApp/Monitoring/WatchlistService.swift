@@ -24,6 +24,8 @@ final class WatchTermModel: Model, @unchecked Sendable {
     @Field(key: "weight") var weight: Double
     /// The exclusions, one a line.
     @Field(key: "exclusions") var exclusions: String
+    /// Off: kept in the list, not matched.
+    @Field(key: "active") var active: Bool
     init() {}
 }
 
@@ -41,6 +43,22 @@ struct WatchlistRow: Sendable {
 struct WatchlistService: Sendable {
     let database: PantauDatabase
     let clock: any PantauClock
+    /// The compiled matcher, rebuilt when the watchlists change.
+    let matchers: WatchlistMatchers
+
+    init(database: PantauDatabase, clock: any PantauClock) {
+        self.database = database
+        self.clock = clock
+        let db = database
+        matchers = WatchlistMatchers(
+            version: {
+                let row = try await db.sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM watchlists").first()
+                let count = try row?.decode(column: "n", as: Int.self) ?? 0
+                let changed = try row?.decode(column: "changed", as: Date?.self)
+                return "\(count)/\(changed?.timeIntervalSince1970 ?? 0)"
+            },
+            load: { try await WatchlistService.loadAll(on: db.db).map(\.definition) })
+    }
 
     /// A refusal about one field, in both languages.
     struct Problem: Error, Sendable {
@@ -60,9 +78,11 @@ struct WatchlistService: Sendable {
         var terms: [WatchTerm]?
     }
 
-    func all() async throws -> [WatchlistRow] {
-        let lists = try await WatchlistModel.query(on: database.db).sort(\.$name).sort(\.$id).all()
-        let terms = try await WatchTermModel.query(on: database.db).sort(\.$position).all()
+    func all() async throws -> [WatchlistRow] { try await Self.loadAll(on: database.db) }
+
+    static func loadAll(on db: any Database) async throws -> [WatchlistRow] {
+        let lists = try await WatchlistModel.query(on: db).sort(\.$name).sort(\.$id).all()
+        let terms = try await WatchTermModel.query(on: db).sort(\.$position).all()
         let byList = Dictionary(grouping: terms, by: \.watchlistID)
         return lists.map { Self.row($0, terms: byList[$0.id!] ?? []) }
     }
@@ -73,15 +93,10 @@ struct WatchlistService: Sendable {
         return Self.row(list, terms: terms)
     }
 
-    /// The matcher over every active watchlist, as stored now.
-    func matcher() async throws -> WatchlistMatcher {
-        WatchlistMatcher(try await all().map(\.definition))
-    }
-
     private static func row(_ list: WatchlistModel, terms: [WatchTermModel]) -> WatchlistRow {
         let definition = WatchlistDefinition(
             id: UUIDText.lower(list.id!), name: list.name, category: list.categoryID, threshold: list.threshold,
-            terms: terms.map { WatchTerm(text: $0.text, weight: $0.weight, exclusions: $0.exclusions.split(separator: "\n").map(String.init)) },
+            terms: terms.map { WatchTerm(text: $0.text, weight: $0.weight, exclusions: $0.exclusions.split(separator: "\n").map(String.init), active: $0.active) },
             active: list.active)
         return WatchlistRow(id: list.id!, definition: definition, createdAt: list.createdAt, updatedAt: list.updatedAt, updatedBy: list.updatedBy)
     }
@@ -115,6 +130,7 @@ struct WatchlistService: Sendable {
                                            payload: ["name": definition.name, "category": definition.category, "terms": String(definition.terms.count)],
                                            at: now, on: db)
         }
+        await matchers.invalidate()
         return try await find(id)!
     }
 
@@ -145,6 +161,7 @@ struct WatchlistService: Sendable {
             if input.terms != nil { payload["terms"] = String(definition.terms.count) }
             try await AccountService.audit("watchlist_changed", actor: actor, target: "watchlist:" + UUIDText.lower(id), payload: payload, at: now, on: db)
         }
+        await matchers.invalidate()
         return try await find(id)!
     }
 
@@ -157,6 +174,7 @@ struct WatchlistService: Sendable {
             try await AccountService.audit("watchlist_deleted", actor: actor, target: "watchlist:" + UUIDText.lower(id),
                                            payload: ["name": list.name], at: now, on: db)
         }
+        await matchers.invalidate()
     }
 
     static let notFound = Problem(status: 404, code: "not_found", field: nil, id: "Daftar pantau tidak ditemukan.", en: "No such watchlist.")
@@ -177,6 +195,7 @@ struct WatchlistService: Sendable {
             model.text = term.text.trimmingCharacters(in: .whitespacesAndNewlines)
             model.weight = term.weight
             model.exclusions = term.exclusions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: "\n")
+            model.active = term.active
             return model
         }
         // In slices, so one statement never carries more values than a database takes.
@@ -189,14 +208,14 @@ struct WatchlistService: Sendable {
 }
 
 extension WatchlistDefinition {
-    /// Terms written one a line as people type them: `istilah | bobot | pengecualian; pengecualian`
-    /// (weight and exclusions optional). A problem names its line.
+    /// Terms written one a line as people type them: `istilah | bobot | pengecualian; pengecualian | mati`
+    /// (weight, exclusions and "mati"/"off" — switched off — optional). A problem names its line.
     static func parseTerms(_ text: String) -> Result<[WatchTerm], WatchlistService.Problem> {
         var terms: [WatchTerm] = []
         for (index, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
-            let parts = line.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = line.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             var weight = 1.0
             if parts.count > 1, !parts[1].isEmpty {
                 guard let value = Double(parts[1].replacingOccurrences(of: ",", with: ".")), value > 0, value <= 1_000 else {
@@ -207,7 +226,18 @@ extension WatchlistDefinition {
                 weight = value
             }
             let exclusions = parts.count > 2 ? parts[2].split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
-            terms.append(WatchTerm(text: parts[0], weight: weight, exclusions: exclusions))
+            var active = true
+            if parts.count > 3, !parts[3].isEmpty {
+                switch parts[3].lowercased() {
+                case "mati", "off", "nonaktif": active = false
+                case "aktif", "on", "hidup": active = true
+                default:
+                    return .failure(WatchlistService.Problem(status: 422, code: "invalid_terms", field: "terms",
+                                                             id: "Baris \(index + 1): kolom keempat hanya \"mati\" (istilah tidak dicocokkan) atau \"aktif\".",
+                                                             en: "Line \(index + 1): the fourth column is only \"off\" (the term is not matched) or \"on\"."))
+                }
+            }
+            terms.append(WatchTerm(text: parts[0], weight: weight, exclusions: exclusions, active: active))
         }
         return .success(terms)
     }
@@ -216,8 +246,9 @@ extension WatchlistDefinition {
     static func termLines(_ terms: [WatchTerm]) -> String {
         terms.map { term in
             var line = term.text
-            if term.weight != 1 || !term.exclusions.isEmpty { line += " | " + SVGChart.format(term.weight) }
-            if !term.exclusions.isEmpty { line += " | " + term.exclusions.joined(separator: "; ") }
+            if term.weight != 1 || !term.exclusions.isEmpty || !term.active { line += " | " + SVGChart.format(term.weight) }
+            if !term.exclusions.isEmpty || !term.active { line += " | " + term.exclusions.joined(separator: "; ") }
+            if !term.active { line += " | mati" }
             return line
         }.joined(separator: "\n")
     }

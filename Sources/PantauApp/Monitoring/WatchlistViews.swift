@@ -8,7 +8,7 @@ enum MonitoringUI {
         let units = Array(text.utf16)
         var nodes: [Node<HTML.BodyContext>] = []
         var cursor = 0
-        for match in matches.sorted(by: { ($0.start, -$0.end) < ($1.start, -$1.end) }) where match.start >= cursor && match.end <= units.count {
+        for match in matches.sorted(by: { ($0.start, -$0.end) < ($1.start, -$1.end) }) where match.field == .text && match.start >= cursor && match.end <= units.count {
             if match.start > cursor { nodes.append(.text(String(decoding: units[cursor..<match.start], as: UTF16.self))) }
             nodes.append(.element(named: "mark", nodes: [.attribute(named: "title", value: match.term + " · " + match.watchlistName),
                                                         .text(String(decoding: units[match.start..<match.end], as: UTF16.self))]))
@@ -16,6 +16,27 @@ enum MonitoringUI {
         }
         if cursor < units.count { nodes.append(.text(String(decoding: units[cursor...], as: UTF16.self))) }
         return .p(.class("highlighted"), .id("highlighted"), .group(nodes))
+    }
+
+    /// Where a finding was seen: "Unggahan TikTok 7301…", "Halaman web https://…".
+    static func sourceTitle(_ source: FindingSource, platform: String, ref: String, _ l: Language) -> String {
+        switch source {
+        case .post:
+            let name = Platform(rawValue: platform)?.name(english: l == .en) ?? platform
+            let id = ref.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ref
+            return l.t("Unggahan \(name) \(id)", "\(name) post \(id)")
+        case .page: return l.t("Halaman web ", "Web page ") + ref
+        case .recheck: return l.t("Cek ulang ", "Re-check ") + ref
+        }
+    }
+
+    static func outcomeTitle(_ outcome: String, _ l: Language) -> String {
+        switch outcome {
+        case "reported": l.t("menjadi aduan", "became a report")
+        case "reappeared": l.t("muncul kembali pada kasus yang sudah diputus", "reappeared on a decided case")
+        case "rate_limited": l.t("tidak diadukan lagi (batas per subjek)", "not reported again (per-subject limit)")
+        default: outcome
+        }
     }
 
     static func categoryChoices(_ categories: [ContentCategory], _ l: Language) -> [(value: String, text: String)] {

@@ -34,7 +34,7 @@ struct WatchlistWebController: Sendable {
                 form.fail("text", language.t("Paling panjang 200.000 karakter.", "At most 200,000 characters."))
             }
             guard form.isValid else { return try await home(request, context, form: FormState(), test: (form, nil), status: .unprocessableContent) }
-            let matcher = try await service.matcher()
+            let matcher = try await service.matchers.current()
             let result = matcher.match(text)
             return try await home(request, context, form: FormState(), test: (form, (result, matcher.findings(result))), status: .ok)
         }

@@ -14,17 +14,7 @@ struct TransparencyPageView {
         categories[slug].map { language.t($0.nameID, $0.nameEN) } ?? slug
     }
 
-    private func channelName(_ channel: String) -> String {
-        switch channel {
-        case "web": language.t("Formulir web", "Web form")
-        case "api": "API"
-        case "mention": language.t("Mention akun resmi", "Mention of the official account")
-        case "import": language.t("Impor", "Import")
-        case "email": "E-mail"
-        case "crawler": language.t("Pemantauan sendiri", "Own monitoring")
-        default: channel
-        }
-    }
+    private func channelName(_ channel: String) -> String { language.channel(channel) }
 
     private func platformName(_ id: String) -> String { Platform(rawValue: id)?.displayName ?? id }
 

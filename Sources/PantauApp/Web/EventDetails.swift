@@ -30,6 +30,7 @@ enum EventDetails {
         "answer": ("Jawaban", "Answer"), "active": ("Aktif", "Active"), "public_reason": ("Alasan publik", "Public reason"),
         "ticket": ("Nomor aduan", "Ticket"), "count": ("Jumlah", "Count"), "serial": ("Serial", "Serial"), "match": ("Cakupan", "Scope"),
         "app": ("Aplikasi", "App"), "until": ("Sampai", "Until"), "state": ("Keadaan", "State"), "url": ("Alamat", "Address"),
+        "score": ("Skor", "Score"), "seen": ("Terlihat", "Seen"), "watchlist": ("Daftar pantau", "Watchlist"),
     ]
 
     /// Titles of the values that are keys of Pantau's own vocabularies.
@@ -55,6 +56,15 @@ enum EventDetails {
             return Subject.title(ofKey: value, english: l == .en)
         case "platform":
             return Platform(rawValue: value)?.name(english: l == .en)
+        case "channel":
+            return l.channel(value)
+        case "source":
+            switch FindingSource(rawValue: value) {
+            case .post: return l.t("unggahan platform", "platform post")
+            case .page: return l.t("halaman web (perayap)", "web page (crawler)")
+            case .recheck: return l.t("cek ulang", "re-check")
+            case nil: break
+            }
         case "due_at", "deadline_at", "effective_at", "effective_from", "until":
             return RFC3339.parse(value).map { l.minute($0) }
         default: break

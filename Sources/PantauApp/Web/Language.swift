@@ -21,6 +21,19 @@ enum Language: String, Sendable {
     /// Picks the text for this language.
     func t(_ indonesian: String, _ english: String) -> String { self == .en ? english : indonesian }
 
+    /// A report channel's name, as pages, charts and filters show it.
+    func channel(_ raw: String) -> String {
+        switch ReportChannel(rawValue: raw) {
+        case .web: t("Formulir web", "Web form")
+        case .api: "API"
+        case .mention: t("Mention akun resmi", "Mention of the official account")
+        case .import: t("Impor", "Import")
+        case .email: "E-mail"
+        case .monitoring: t("Pemantauan", "Monitoring")
+        case nil: raw
+        }
+    }
+
     /// Adds `lang=en` to a site link when needed.
     func link(_ path: String) -> String {
         guard self == .en else { return path }

@@ -90,6 +90,7 @@ enum SitePath {
         static let stats = "/api/v1/stats"
         static let me = "/api/v1/me"
         static let mentions = SitePattern("/api/v1/platforms/:platform/mentions")
+        static let posts = SitePattern("/api/v1/platforms/:platform/posts")
         static let cases = "/api/v1/cases"
         static let bulk = "/api/v1/cases/bulk"
         static let caseDetail = SitePattern("/api/v1/cases/:id")

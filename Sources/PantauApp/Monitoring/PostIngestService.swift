@@ -1,0 +1,105 @@
+import FluentKit
+import Foundation
+import PantauCore
+import SQLKit
+
+/// A public post as a platform's connector (push or feed) gives it, checked.
+struct IncomingPost: Sendable {
+    struct Media: Sendable, Codable {
+        let url: String
+        let sha256: String?
+    }
+    let id: String
+    let subject: Subject
+    let author: String?
+    let text: String
+    let urls: [String]
+    let postedAt: Date?
+    let views: Int64?
+    let likes: Int64?
+    let media: [Media]
+}
+
+/// Posts into monitoring: each post is kept once per (platform, post id),
+/// matched against every active watchlist as it arrives, and a post whose
+/// score reaches a watchlist's threshold becomes a finding (`FindingService`).
+/// The finding is filed before the post is recorded, so a batch cut short
+/// is simply sent again: its posts are new again, and the finding's key
+/// keeps its report from being filed twice.
+struct PostIngestService: Sendable {
+    let database: PantauDatabase
+    let watchlists: WatchlistService
+    let findings: FindingService
+    let clock: any PantauClock
+
+    struct FoundPost: Sendable {
+        let postID: String
+        let watchlistID: String
+        let score: Double
+        let outcome: FindingOutcome
+    }
+
+    struct Result: Sendable {
+        /// Posts seen for the first time.
+        let accepted: Int
+        /// Posts already received earlier (kept as they were).
+        let known: [String]
+        let found: [FoundPost]
+    }
+
+    func ingest(_ posts: [IncomingPost], platform: Platform, sourceID: UUID?) async throws -> Result {
+        guard !posts.isEmpty else { return Result(accepted: 0, known: [], found: []) }
+        var knownIDs = Set<String>()
+        for chunk in posts.map(\.id).chunked(300) {
+            let list = SQLList(chunk.map { SQLBind($0) })
+            for row in try await database.sql.raw("SELECT post_id FROM monitored_posts WHERE platform = \(bind: platform.rawValue) AND post_id IN (\(list))").all() {
+                knownIDs.insert(try row.decode(column: "post_id", as: String.self))
+            }
+        }
+        let fresh = posts.filter { !knownIDs.contains($0.id) }
+        let now = clock.now()
+        let matcher = try await watchlists.matchers.current()
+
+        var scores: [Double] = []
+        var candidates: [FindingCandidate] = []
+        var candidateWatchlists: [String] = []
+        for post in fresh {
+            let result = matcher.match(text: post.text, author: post.author, urls: post.urls)
+            scores.append(result.score)
+            // One finding per post: under the watchlist that scored highest among those it reached.
+            guard let top = matcher.findings(result).max(by: { (result.scores[$0.id] ?? 0, $1.name) < (result.scores[$1.id] ?? 0, $0.name) }) else { continue }
+            candidates.append(FindingCandidate(
+                source: .post, platform: platform, sourceRef: "\(platform.rawValue):\(post.id)", subject: post.subject,
+                related: MonitoredPost.relatedSubjects(platform: platform, author: post.author, urls: post.urls),
+                watchlistID: top.id, watchlistName: top.name, category: top.category, score: result.scores[top.id] ?? 0,
+                text: post.text, matches: result.matches, findingKey: "post:\(platform.rawValue):\(post.id)", seenAt: now))
+            candidateWatchlists.append(top.id)
+        }
+        let outcomes = try await findings.file(candidates)
+
+        let foundIDs = Set(candidates.map { String($0.sourceRef.dropFirst(platform.rawValue.count + 1)) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var rows: [[any Encodable & Sendable]] = []
+        for (post, score) in zip(fresh, scores) {
+            rows.append([OrderedID.make(at: now), platform.rawValue, post.id, sourceID, post.author, post.text,
+                         String(decoding: try encoder.encode(post.urls), as: UTF8.self), String(decoding: try encoder.encode(post.media), as: UTF8.self),
+                         post.postedAt, post.views, post.likes, now, score, foundIDs.contains(post.id)])
+        }
+        let finished = rows
+        try await database.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            for chunk in finished.chunked(100) {
+                var insert = sql.insert(into: "monitored_posts")
+                    .columns("id", "platform", "post_id", "source_id", "author", "text", "urls", "media", "posted_at", "views", "likes",
+                             "received_at", "score", "found")
+                for row in chunk { insert = insert.values(row.map { SQLBind($0) }) }
+                try await insert.ignoringConflicts(with: ["platform", "post_id"]).run()
+            }
+        }
+        let found = zip(zip(candidates, candidateWatchlists), outcomes).map { pair, outcome in
+            FoundPost(postID: String(pair.0.sourceRef.dropFirst(platform.rawValue.count + 1)), watchlistID: pair.1, score: pair.0.score, outcome: outcome)
+        }
+        return Result(accepted: fresh.count, known: posts.map(\.id).filter(knownIDs.contains), found: found)
+    }
+}
