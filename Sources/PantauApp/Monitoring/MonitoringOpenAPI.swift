@@ -3,6 +3,44 @@ import PantauCore
 extension OpenAPIDocument {
     /// The monitoring's watchlists and the matcher's test.
     static let monitoring = Fragment(paths: #"""
+  /api/v1/platforms/{platform}/posts:
+    post:
+      summary: Public posts sent by a platform connector for monitoring
+      operationId: receivePosts
+      description: "Needs the bearer token of a `platform` account bound to this platform (or of an admin); another platform's token is 403. Every post is checked before any is kept (a bad one refuses the batch, naming posts[i].field). Idempotent on (platform, id): a post sent again is listed in `known` and changes nothing. Each new post is matched against every active watchlist (its text, its author against @account terms, its links against domain terms); a post reaching a watchlist's threshold is a finding: a report with channel `monitoring` in the case of its subject (outcome `reported`), a `reappeared` event on the case of the post, its author or a linked site when that was decided violating (outcome `reappeared`), or only recorded when monitoring already reported that subject within the window (outcome `rate_limited`, PANTAU_MONITORING_REPORT_WINDOW_HOURS, default 24). TikTok, X, Facebook, Instagram and YouTube posts can be monitored; LINE cannot (422 platform_not_monitored)."
+      parameters:
+        - name: platform
+          in: path
+          required: true
+          schema: { type: string, enum: \#(values(Platform.self, except: [.web])) }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [posts]
+              properties:
+                posts:
+                  type: array
+                  maxItems: 1000
+                  items: { $ref: '#/components/schemas/MonitoredPost' }
+      responses:
+        '200':
+          description: 'accepted: posts new to Pantau; known: ids received before (or repeated in the batch); findings: post_id, watchlist, score, outcome (reported, reappeared, rate_limited), ticket (when reported), case'
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [accepted, known, findings]
+                properties:
+                  accepted: { type: integer }
+                  known: { type: array, items: { type: string } }
+                  findings: { type: array, items: { type: object } }
+        '400': { $ref: '#/components/responses/Error' }
+        '404': { $ref: '#/components/responses/Error' }
+        '413': { $ref: '#/components/responses/Error' }
+        '422': { $ref: '#/components/responses/Error' }
   /api/v1/watchlists:
     get:
       summary: Every watchlist with its terms (staff).
@@ -21,7 +59,7 @@ extension OpenAPIDocument {
         '422': { $ref: '#/components/responses/Error' }
   /api/v1/watchlists/test:
     post:
-      summary: "What a text would match, and why: each match with its watchlist, term, category, weight and the offsets of the whole word in the text (UTF-16 code units, as JavaScript counts; `offsets: utf16`), the score per watchlist (the weights of its distinct terms found), their sum, and the watchlists whose threshold the text reaches (findings)."
+      summary: "What a text (and, as for a post, its author and links) would match, and why: each match with its watchlist, term, category, weight, where it was found (field: text, author or url) and, in the text, the offsets of the whole word (UTF-16 code units, as JavaScript counts; `offsets: utf16`), the score per watchlist (the weights of its distinct terms found), their sum, and the watchlists whose threshold the text reaches (findings)."
       requestBody:
         required: true
         content:
@@ -31,8 +69,10 @@ extension OpenAPIDocument {
               required: [text]
               properties:
                 text: { type: string, maxLength: 200000 }
+                author: { type: string, maxLength: 200 }
+                urls: { type: array, maxItems: 100, items: { type: string } }
       responses:
-        '200': { description: 'score, scores, findings, offsets, matches: watchlist, watchlist_name, term, category, weight, start, end' }
+        '200': { description: 'score, scores, findings, offsets, matches: watchlist, watchlist_name, term, category, weight, field, start, end, value (the author or link matched)' }
   /api/v1/watchlists/{id}:
     parameters: [{ $ref: '#/components/parameters/ID' }]
     get:
@@ -69,6 +109,27 @@ extension OpenAPIDocument {
         text: { type: string, minLength: 1, maxLength: 200, description: 'a word, phrase, #hashtag, @account or domain; must keep a letter or digit once normalised' }
         weight: { type: number, minimum: 0, exclusiveMinimum: true, maximum: 1000, default: 1 }
         exclusions: { type: array, maxItems: 50, items: { type: string, minLength: 1, maxLength: 200 }, description: 'phrases that make an occurrence innocent, e.g. "slot waktu" for "slot"' }
+        active: { type: boolean, default: true, description: 'false: kept in the list, not matched' }
+    MonitoredPost:
+      type: object
+      required: [id, text]
+      properties:
+        id: { type: string, minLength: 1, maxLength: 128, description: "the platform's id of the post (TikTok, X, Facebook: digits; Instagram: the shortcode; YouTube: the 11-character video id)" }
+        author: { type: string, maxLength: 100, description: 'the handle, with or without @' }
+        text: { type: string, maxLength: 10000 }
+        urls: { type: array, maxItems: 20, items: { type: string, minLength: 1, maxLength: 2048 } }
+        created_at: { type: string, format: date-time }
+        views: { type: integer, minimum: 0 }
+        likes: { type: integer, minimum: 0 }
+        media:
+          type: array
+          maxItems: 20
+          items:
+            type: object
+            required: [url]
+            properties:
+              url: { type: string, minLength: 1, maxLength: 2048 }
+              sha256: { type: string, pattern: '^[0-9a-f]{64}$' }
     WatchlistInput:
       type: object
       required: [name, category, terms]
