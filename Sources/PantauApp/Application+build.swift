@@ -44,7 +44,7 @@ public struct PantauServer {
                 lifecycle.append(SQLiteCheckpointer(database: database, interval: .milliseconds(500), logger: logger))
             }
             lifecycle.append(writer)
-            if configuration.embeddedWorker { lifecycle.append(services.worker) }
+            if configuration.embeddedWorker { lifecycle.append(services.makeWorker(intake: intake)) }
             if let dns = services.dnsPrimary { lifecycle.append(dns) }
             if configuration.blocklistInMemory {
                 lifecycle.append(BlocklistMemoryRefresher(memory: services.blocklist.memory, logger: logger))
@@ -138,6 +138,7 @@ public struct PantauServer {
         WatchlistAPIController(service: services.watchlists).register(on: routes)
         WatchlistWebController(service: services.watchlists).register(on: routes)
         PostsAPIController(posts: services.makePostIngest(intake: intake)).register(on: routes)
+        MonitorSourcesAPIController(service: services.monitorSources).register(on: routes)
         return routes
     }
 }

@@ -79,19 +79,30 @@ struct Services: Sendable {
             watchlists: WatchlistService(database: database, clock: clock))
     }
 
-    /// The background worker with every job, in the order a pass runs them.
+    /// The background worker with every job but monitoring's, in the order a pass runs them.
     var worker: Worker { makeWorker() }
 
     /// The worker, its delivery tuned (tests shorten retries and timeouts).
-    func makeWorker(_ tune: (inout OutboxDelivery) -> Void = { _ in }) -> Worker {
+    /// With the intake, it also runs monitoring's jobs (their findings are filed as reports).
+    func makeWorker(intake: IntakeService? = nil, _ tune: (inout OutboxDelivery) -> Void = { _ in }) -> Worker {
         var delivery = OutboxDelivery(database: database, orders: orders, clock: clock, logger: logger)
         delivery.mailer = configuration.mailer
         delivery.connectors = campaigns.connectors
         tune(&delivery)
-        return Worker(jobs: [
+        var jobs: [WorkerJob] = [
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
             .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)),
-        ], logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
+        ]
+        if let intake {
+            jobs.append(.pullFeeds(FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,
+                                              timeout: .seconds(Int64(configuration.monitoringFeedTimeoutSeconds)))))
+        }
+        return Worker(jobs: jobs, logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
+    }
+
+    /// Monitoring's sources (feeds are checked against the outbound policy).
+    var monitorSources: MonitorSourceService {
+        MonitorSourceService(database: database, clock: clock, allowInternal: configuration.outboundAllowInternal)
     }
 
     /// Monitoring's way into the loop: findings become reports through the intake.

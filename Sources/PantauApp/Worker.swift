@@ -16,6 +16,8 @@ enum WorkerJob: Sendable {
     case deliverOutbox(OutboxDelivery)
     /// Intake: removes evidence files no report named within the grace period (hourly).
     case sweepEvidence(EvidenceJanitor)
+    /// Monitoring: pulls the platforms' post feeds that are due.
+    case pullFeeds(FeedPuller)
 
     /// The job's name in logs.
     var name: String {
@@ -26,6 +28,7 @@ enum WorkerJob: Sendable {
         case .releaseCampaigns: "release-campaigns"
         case .deliverOutbox: "deliver-outbox"
         case .sweepEvidence: "sweep-evidence"
+        case .pullFeeds: "pull-feeds"
         }
     }
 
@@ -38,6 +41,7 @@ enum WorkerJob: Sendable {
         case .releaseCampaigns(let campaigns): try await campaigns.releaseDue()
         case .deliverOutbox(let delivery): try await delivery.runDue(client: client)
         case .sweepEvidence(let janitor): try await janitor.runDue()
+        case .pullFeeds(let puller): try await puller.runDue(client: client)
         }
     }
 }

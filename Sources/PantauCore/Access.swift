@@ -82,6 +82,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case answerMentions = "answer_mentions"
     /// Watchlists of the monitoring: add, change, switch off, delete.
     case manageWatchlists = "manage_watchlists"
+    /// Monitoring's feeds: add, change (address, token, interval), switch off, delete.
+    case manageMonitorSources = "manage_monitor_sources"
 
     /// What the permission allows, for people (the raw value stays in audit events).
     public var label: (id: String, en: String) {
@@ -113,6 +115,7 @@ public enum StaffAction: String, CaseIterable, Sendable {
         case .runCampaigns: ("Menjalankan kampanye di semua akun resmi", "Run campaigns on every official account")
         case .answerMentions: ("Menjawab sebutan di kotak masuk", "Answer mentions in the inbox")
         case .manageWatchlists: ("Mengelola daftar pantau", "Manage the watchlists")
+        case .manageMonitorSources: ("Mengelola sumber pemantauan (feed platform)", "Manage monitoring's sources (platform feeds)")
         }
     }
 }
@@ -147,6 +150,7 @@ public enum PermissionTable {
         .runCampaigns: [.admin, .comms],
         .answerMentions: [.admin, .comms],
         .manageWatchlists: [.admin, .supervisor, .analyst],
+        .manageMonitorSources: [.admin],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

@@ -9,7 +9,7 @@ import ServiceLifecycle
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run the background jobs: close order batches, mark overdue items, apply the block schedule, release campaigns, deliver the outbox (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
+        abstract: "Run the background jobs: close order batches, mark overdue items, apply the block schedule, release campaigns, deliver the outbox, pull monitoring's feeds (run several on PostgreSQL; serve then with PANTAU_EMBEDDED_WORKER=0).")
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -19,10 +19,12 @@ struct WorkerCommand: AsyncParsableCommand {
                 try await PantauServer.prepare(database: database, configuration: config, logger: logger)
                 let services = try await Services.make(database: database, configuration: config, clock: CommandEnvironment.clock, logger: logger,
                                                        contactCipher: nil)
-                let worker = services.worker
+                // Monitoring's findings are reports: the worker keeps an intake writer of its own.
+                let (intake, writer) = try await services.makeIntake(metrics: PantauMetrics.shared)
+                let worker = services.makeWorker(intake: intake)
                 logger.info("worker started", metadata: ["jobs": "\(worker.jobs.map(\.name).joined(separator: ","))",
                                                           "database": "\(config.database.redacted)"])
-                let group = ServiceGroup(configuration: .init(services: [worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                let group = ServiceGroup(configuration: .init(services: [writer, worker], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
             }
         }

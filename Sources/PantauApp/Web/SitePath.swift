@@ -133,6 +133,9 @@ enum SitePath {
         static let watchlistTest = "/api/v1/watchlists/test"
         static let watchlist = SitePattern("/api/v1/watchlists/:id")
         static let watchlistDelete = SitePattern("/api/v1/watchlists/:id/delete")
+        static let monitorSources = "/api/v1/monitoring/sources"
+        static let monitorSource = SitePattern("/api/v1/monitoring/sources/:id")
+        static let monitorSourceDelete = SitePattern("/api/v1/monitoring/sources/:id/delete")
         static let mentionReply = SitePattern("/api/v1/mentions/:id/reply")
     }
 
