@@ -136,7 +136,7 @@ public struct PantauServer {
         MentionInboxController(service: services.mentionInbox).register(on: routes)
         // Monitoring
         WatchlistAPIController(service: services.watchlists).register(on: routes)
-        WatchlistWebController(service: services.watchlists).register(on: routes)
+        WatchlistWebController(service: services.watchlists, sources: services.monitorSources).register(on: routes)
         PostsAPIController(posts: services.makePostIngest(intake: intake)).register(on: routes)
         MonitorSourcesAPIController(service: services.monitorSources).register(on: routes)
         return routes

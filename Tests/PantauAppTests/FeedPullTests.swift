@@ -155,6 +155,52 @@ final class FeedServer: Sendable {
         }
     }
 
+    @Test(arguments: Backend.available)
+    func theSourcesPagesKeepFeedsAndShowEverySourcesHealth(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let admin = try await Staff.make(accounts, "admin@kominfo.test", .admin)
+            _ = try await Staff.make(accounts, "analis@kominfo.test", .analyst)
+            let tiktok = try await platformToken(accounts, .tiktok)
+            #expect(try await client.execute(uri: "/api/v1/watchlists", method: .post, headers: admin.auth,
+                                             body: ByteBuffer(string: MonitoredPostsTests.watchlist)).status == .created)
+            _ = try await client.execute(uri: "/api/v1/platforms/tiktok/posts", method: .post, headers: tiktok,
+                                         body: ByteBuffer(string: #"{"posts":[\#(self.post(1, "slot gacor deposit pulsa")),\#(self.post(2, "selamat pagi"))]}"#))
+            let cookie = try #require(try await signIn(client, email: admin.email, password: "password-\(admin.email)").1)
+            let page = try await client.execute(uri: "/pantau/sumber", method: .get, headers: [.cookie: cookie])
+            #expect(page.status == .ok && page.text.contains("id=\"feed-form\""))
+            let csrf = try #require(csrfToken(in: page.text))
+            func post(_ uri: String, _ fields: [(String, String)]) async throws -> TestResponse {
+                let body = fields.map { $0.0 + "=" + ($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined(separator: "&")
+                return try await client.execute(uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"],
+                                                body: ByteBuffer(string: "_csrf=\(csrf)&" + body))
+            }
+            // Every problem at once, every value kept but the secret.
+            let refused = try await post("/pantau/sumber", [("platform", "tiktok"), ("name", "Feed uji"), ("url", "ftp://feed.example/"),
+                                                            ("token", "rahasia-feed-123"), ("interval_seconds", "sebentar")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("value=\"Feed uji\"") && refused.text.contains("ftp://feed.example/") && !refused.text.contains("rahasia-feed-123"))
+            #expect(refused.text.contains("Selang dalam detik"))
+            #expect(try await db.count("monitor_sources") == 0)
+            let added = try await post("/pantau/sumber", [("platform", "tiktok"), ("name", "Feed uji"), ("url", "http://127.0.0.1:9/feed"),
+                                                          ("token", "rahasia-feed-123"), ("interval_seconds", "1.800")])
+            #expect(added.status == .seeOther, "\(added.text)")
+            let feed = try #require(try await MonitorSourceModel.query(on: db.db).first())
+            #expect(feed.intervalSeconds == 1800 && feed.token == "rahasia-feed-123")
+            let shown = try await client.execute(uri: "/pantau/sumber/\(UUIDText.lower(feed.id!))", method: .get, headers: [.cookie: cookie]).text
+            #expect(shown.contains("tersimpan (tidak ditampilkan)") && !shown.contains("rahasia-feed-123"))
+            // Saved with the token left empty: the stored one stays; switched off.
+            #expect(try await post("/pantau/sumber/\(UUIDText.lower(feed.id!))", [("name", "Feed uji"), ("url", "http://127.0.0.1:9/feed"), ("token", ""),
+                                                                                 ("interval_seconds", "60")]).status == .seeOther)
+            let changed = try #require(try await MonitorSourceModel.find(feed.id, on: db.db))
+            #expect(changed.token == "rahasia-feed-123" && changed.enabled == false && changed.intervalSeconds == 60)
+
+            // /pantau: the pushes and the feed, and the findings per day.
+            let home = try await client.execute(uri: "/pantau", method: .get, headers: [.cookie: cookie]).text
+            #expect(home.contains("Kiriman konektor TikTok") && home.contains("Feed uji (TikTok, feed)") && home.contains("Nonaktif"))
+            #expect(home.contains("id=\"findings-chart-title\"") && home.contains("1 temuan dalam 30 hari"))
+        }
+    }
+
     @Test func backoffDoublesUpToAnHour() {
         #expect(FeedPuller.backoff(interval: 60, errors: 1) == 60)
         #expect(FeedPuller.backoff(interval: 60, errors: 3) == 240)

@@ -41,6 +41,57 @@ extension OpenAPIDocument {
         '404': { $ref: '#/components/responses/Error' }
         '413': { $ref: '#/components/responses/Error' }
         '422': { $ref: '#/components/responses/Error' }
+  /api/v1/monitoring/sources:
+    get:
+      summary: "Every source's health (staff): a platform's connector pushes as one source (kind push), each feed as another (kind feed), with its last fetch and success, the errors in a row and the last one, and its posts and findings of the last 24 hours."
+      responses:
+        '200': { description: 'sources: kind, platform, id and name (feeds), enabled, last_fetch_at, last_success_at, consecutive_errors, last_error, posts_last_day, findings_last_day', content: { application/json: { schema: { type: object } } } }
+    post:
+      summary: "Add a feed the worker pulls (admin). The feed answers GET url?cursor=… (no cursor the first time; Authorization: Bearer token when a token is set) with {posts: [post as POST /api/v1/platforms/{platform}/posts takes it], next_cursor}. The cursor is kept in the database and moves on only once a page's posts are kept; a failure (no whole answer within PANTAU_MONITORING_FEED_TIMEOUT_SECONDS, an HTTP error, more than 32 MiB, not a feed, a post that is not valid) is recorded on the source with nothing of the page kept, and retried after the interval doubled per failure in a row, at most an hour. The address must be public (no loopback or private address) unless PANTAU_OUTBOUND_ALLOW_INTERNAL=1. The token is never shown back."
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [platform, name, url]
+              properties:
+                platform: { type: string, enum: [tiktok, x, facebook, instagram, youtube] }
+                name: { type: string, pattern: '\S', maxLength: 200 }
+                url: { type: string, maxLength: 2048 }
+                token: { type: string, maxLength: 4096 }
+                interval_seconds: { type: integer, minimum: 10, maximum: 86400, default: 60 }
+                enabled: { type: boolean, default: true }
+      responses:
+        '201': { description: 'The feed: id, platform, name, url, has_token, interval_seconds, enabled, posts_received, consecutive_errors, last_error, last_fetch_at, last_success_at' }
+        '422': { $ref: '#/components/responses/Error' }
+  /api/v1/monitoring/sources/{id}:
+    parameters: [{ $ref: '#/components/parameters/ID' }]
+    post:
+      summary: "Change a feed (admin): absent fields stay; a new url starts from the feed's beginning; enabled true also retries a failing feed at once. The platform cannot change."
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                name: { type: string, pattern: '\S', maxLength: 200 }
+                url: { type: string, maxLength: 2048 }
+                token: { type: string, maxLength: 4096 }
+                interval_seconds: { type: integer, minimum: 10, maximum: 86400 }
+                enabled: { type: boolean }
+      responses:
+        '200': { description: The feed as changed }
+        '404': { $ref: '#/components/responses/Error' }
+        '422': { $ref: '#/components/responses/Error' }
+  /api/v1/monitoring/sources/{id}/delete:
+    parameters: [{ $ref: '#/components/parameters/ID' }]
+    post:
+      summary: Delete a feed (admin); the posts it brought stay.
+      responses:
+        '200': { description: 'deleted: the id' }
+        '404': { $ref: '#/components/responses/Error' }
   /api/v1/watchlists:
     get:
       summary: Every watchlist with its terms (staff).

@@ -43,8 +43,8 @@ enum MonitoringUI {
         [(value: "", text: l.t("— pilih —", "— choose —"))] + categories.map { (value: $0.slug, text: l.t($0.nameID, $0.nameEN)) }
     }
 
-    static let termsHint = (id: "Satu istilah per baris: istilah | bobot | pengecualian; pengecualian. Bobot dan pengecualian boleh kosong (bobot 1). Contoh: slot | 1 | slot waktu; slot iklan",
-                            en: "One term a line: term | weight | exclusion; exclusion. Weight and exclusions may be left out (weight 1). E.g. slot | 1 | slot waktu; slot iklan")
+    static let termsHint = (id: "Satu istilah per baris: istilah | bobot | pengecualian; pengecualian | mati. Bobot, pengecualian dan \"mati\" (istilah disimpan tetapi tidak dicocokkan) boleh kosong (bobot 1). @akun juga mencocokkan unggahan akun itu; domain (slot-gacor.example) juga mencocokkan tautan ke situs itu. Contoh: slot | 1 | slot waktu; slot iklan",
+                            en: "One term a line: term | weight | exclusion; exclusion | off. Weight, exclusions and \"off\" (kept but not matched) may be left out (weight 1). An @account also matches that account's posts; a domain (slot-gacor.example) also matches links to that site. E.g. slot | 1 | slot waktu; slot iklan")
 
     /// The fields of a watchlist's form.
     static func fields(_ state: FormState, categories: [ContentCategory], _ l: Language) -> Node<HTML.FormContext> {
@@ -67,6 +67,7 @@ struct MonitoringView {
     let form: FormState
     let test: (form: FormState, result: (WatchlistMatcher.Result, [WatchlistDefinition])?)?
     let notice: String?
+    let overview: MonitoringOverview
 
     func render() -> String {
         let l = language
@@ -78,7 +79,10 @@ struct MonitoringView {
             .p(.text(l.t("Istilah, akun dan domain yang dicari di unggahan platform dan di web. Pemantauan hanya menemukan; petugas yang memutus.",
                          "Terms, accounts and domains looked for in platform posts and on the web. Monitoring only finds; people decide."))),
             .if(notice == "deleted", .p(.class("card ok"), .attribute(named: "role", value: "status"), .text(l.t("Daftar pantau dihapus.", "Watchlist deleted.")))),
+            MonitoringUI.sourcesTable(overview.sources, l, manage: identity.may(.manageMonitorSources)),
+            findingsChart,
             .section(.class("card"), .id("watchlists"),
+                .h2(.text(l.t("Daftar pantau", "Watchlists"))),
                 watchlists.isEmpty ? .p(.text(l.t("Belum ada daftar pantau.", "No watchlists yet."))) :
                     .div(.class("scroll"), .table(.class("data"),
                         .thead(.tr(.th(.text(l.t("Nama", "Name"))), .th(.text(l.t("Kategori", "Category"))), .th(.text(l.t("Istilah", "Terms"))),
@@ -117,6 +121,149 @@ struct MonitoringView {
                       MonitoringUI.fields(create, categories: categories, l),
                       .button(.type(.submit), .text(l.t("Simpan daftar pantau", "Save the watchlist"))))))
         )).render()
+    }
+}
+
+extension MonitoringView {
+    /// Findings per day of the last 30 days, by what became of them; links to the queue of monitoring's cases.
+    private var findingsChart: Node<HTML.BodyContext> {
+        let l = language
+        let outcomes = ["reported", "reappeared", "rate_limited"]
+        let series = outcomes.map { SVGChart.Series(label: MonitoringUI.outcomeTitle($0, l), values: (overview.findings[$0] ?? []).map(Double.init)) }
+            .filter { !$0.values.isEmpty }
+        return .section(.class("card"), .id("findings"),
+            .h2(.text(l.t("Temuan per hari", "Findings per day"))),
+            .p(.text(l.t("\(l.number(overview.findingsTotal)) temuan dalam \(MonitoringOverview.chartDays) hari. ",
+                         "\(l.number(overview.findingsTotal)) findings in \(MonitoringOverview.chartDays) days. ")),
+               .a(.href(l.link(SitePath.Cases.queue + "?channel=monitoring")), .text(l.t("Kasus dari pemantauan di antrean →", "Cases from monitoring in the queue →")))),
+            .div(.class("scroll"), .raw(SVGChart.stackedWeeks(id: "findings-chart", title: l.t("Temuan per hari", "Findings per day"), weeks: overview.days,
+                                                             series: series, emptyText: l.t("Belum ada temuan.", "No findings yet.")))),
+            .raw(SVGChart.legend(series, withheldNote: nil)))
+    }
+}
+
+extension MonitoringUI {
+    /// Every source's health: when it last delivered, its errors, its posts and findings of the day.
+    static func sourcesTable(_ sources: [MonitorSourceService.Health], _ l: Language, manage: Bool) -> Node<HTML.BodyContext> {
+        .section(.class("card"), .id("sources"),
+            .h2(.text(l.t("Sumber", "Sources"))),
+            sources.isEmpty
+                ? .p(.text(l.t("Belum ada sumber: konektor platform mengirim unggahan ke API, atau admin menambah feed.",
+                               "No sources yet: a platform's connector sends posts to the API, or an admin adds a feed.")))
+                : .div(.class("scroll"), .table(.class("data"),
+                    .thead(.tr(.th(.text(l.t("Sumber", "Source"))), .th(.text(l.t("Keadaan", "State"))), .th(.text(l.t("Terakhir berhasil", "Last success"))),
+                               .th(.text(l.t("Galat", "Errors"))), .th(.text(l.t("Unggahan 24 jam", "Posts, 24 h"))), .th(.text(l.t("Temuan 24 jam", "Findings, 24 h"))))),
+                    .tbody(.forEach(sources) { s in
+                        let platform = Platform(rawValue: s.platform)?.name(english: l == .en) ?? s.platform
+                        let title = s.kind == "push" ? l.t("Kiriman konektor \(platform)", "\(platform) connector pushes") : "\(s.name) (\(platform), feed)"
+                        return .tr(.class(s.consecutiveErrors > 0 ? "failing" : ""),
+                            .td(s.id.map { id in .a(.href(l.link(SitePath.Monitoring.source(id))), .text(title)) } ?? .text(title)),
+                            .td(.text(!s.enabled ? l.t("Nonaktif", "Off") : s.consecutiveErrors > 0 ? l.t("Gagal", "Failing") : l.t("Berjalan", "Running"))),
+                            .td(.text(s.lastSuccessAt.map { l.minute($0) } ?? "—")),
+                            .td(.text(s.consecutiveErrors == 0 ? "—" : "\(s.consecutiveErrors)× · " + (s.lastError ?? ""))),
+                            .td(.class("num"), .text(l.number(s.postsLastDay))), .td(.class("num"), .text(l.number(s.findingsLastDay))))
+                    }))),
+            .if(manage, .p(.a(.href(l.link(SitePath.Monitoring.sources)), .text(l.t("Kelola feed platform →", "Manage platform feeds →"))))))
+    }
+}
+
+/// `/pantau/sumber`: the feeds the worker pulls (admin adds, switches off,
+/// deletes; staff see them), and `/pantau/sumber/:id`: one feed.
+struct MonitorSourcesView {
+    let language: Language
+    let identity: Identity
+    let feeds: [MonitorSourceModel]
+    let form: FormState
+    let notice: String?
+
+    static func platformChoices(_ l: Language) -> [(value: String, text: String)] {
+        [(value: "", text: l.t("— pilih —", "— choose —"))]
+            + Platform.allCases.filter { MonitoredPost.subjectKind(on: $0) != nil }.map { (value: $0.rawValue, text: $0.displayName) }
+    }
+
+    func render() -> String {
+        let l = language
+        var create = form
+        if create.values.isEmpty { create.values = ["interval_seconds": "60"] }
+        return PageLayout(title: l.t("Feed platform", "Platform feeds"), language: l, path: SitePath.Monitoring.sources, identity: identity, wide: true, content: .div(
+            .p(.a(.href(l.link(SitePath.Monitoring.home)), .text(l.t("← Pemantauan", "← Monitoring")))),
+            .h1(.text(l.t("Feed platform", "Platform feeds"))),
+            .p(.text(l.t("Pekerja latar mengambil unggahan publik dari feed JSON platform: GET alamat?cursor=…, jawaban {\"posts\": […], \"next_cursor\": …}. Kursor disimpan di basis data; kegagalan dicatat dan dicoba lagi makin jarang, paling lama sejam sekali.",
+                         "The background worker pulls public posts from a platform's JSON feed: GET address?cursor=…, answered {\"posts\": […], \"next_cursor\": …}. The cursor is kept in the database; failures are recorded and retried less and less often, at most an hour apart."))),
+            .if(notice == "deleted", .p(.class("card ok"), .attribute(named: "role", value: "status"), .text(l.t("Feed dihapus.", "Feed deleted.")))),
+            .section(.class("card"),
+                feeds.isEmpty ? .p(.text(l.t("Belum ada feed.", "No feeds yet."))) :
+                .div(.class("scroll"), .table(.class("data"),
+                    .thead(.tr(.th(.text(l.t("Nama", "Name"))), .th(.text("Platform")), .th(.text(l.t("Alamat", "Address"))), .th(.text(l.t("Selang", "Interval"))),
+                               .th(.text(l.t("Keadaan", "State"))), .th(.text(l.t("Unggahan diterima", "Posts received"))))),
+                    .tbody(.forEach(feeds) { f in
+                        .tr(.td(.a(.href(l.link(SitePath.Monitoring.source(f.id!))), .text(f.name))),
+                            .td(.text(Platform(rawValue: f.platform)?.displayName ?? f.platform)),
+                            .td(.code(.text(f.url ?? ""))), .td(.class("num"), .text(l.t("\(f.intervalSeconds) detik", "\(f.intervalSeconds) s"))),
+                            .td(.text(!f.enabled ? l.t("Nonaktif", "Off") : f.consecutiveErrors > 0 ? l.t("Gagal: ", "Failing: ") + (f.lastError ?? "") : l.t("Berjalan", "Running"))),
+                            .td(.class("num"), .text(l.number(Int(f.postsReceived)))))
+                    })))),
+            .if(identity.may(.manageMonitorSources), .group(
+                FormUI.summary(create, l),
+                .form(.method(.post), .action(l.link(SitePath.Monitoring.sources)), .class("card"), .id("feed-form"), FormUI.serverChecked,
+                      StaffUI.csrfField(identity),
+                      .h2(.text(l.t("Feed baru", "New feed"))),
+                      MonitoringUI.feedFields(create, l, creating: true),
+                      .button(.type(.submit), .text(l.t("Tambah feed", "Add the feed"))))))
+        )).render()
+    }
+}
+
+/// `/pantau/sumber/:id`: one feed, its health, and (admin) its settings.
+struct MonitorSourceView {
+    let language: Language
+    let identity: Identity
+    let feed: MonitorSourceModel
+    let form: FormState?
+    let notice: String?
+
+    func render() -> String {
+        let l = language
+        var state = form ?? FormState()
+        if form == nil {
+            state.values = ["name": feed.name, "url": feed.url ?? "", "interval_seconds": String(feed.intervalSeconds), "enabled": feed.enabled ? "1" : ""]
+        }
+        return PageLayout(title: feed.name, language: l, path: SitePath.Monitoring.source(feed.id!), identity: identity, wide: true, content: .div(
+            .p(.a(.href(l.link(SitePath.Monitoring.sources)), .text(l.t("← Feed platform", "← Platform feeds")))),
+            .h1(.text(feed.name)),
+            .if(notice == "saved", .p(.class("card ok"), .attribute(named: "role", value: "status"), .text(l.t("Tersimpan.", "Saved.")))),
+            .section(.class("card"), .dl(.class("status"),
+                .dt(.text("Platform")), .dd(.text(Platform(rawValue: feed.platform)?.displayName ?? feed.platform)),
+                .dt(.text(l.t("Terakhir diambil", "Last fetched"))), .dd(.text(feed.lastFetchAt.map { l.minute($0) } ?? "—")),
+                .dt(.text(l.t("Terakhir berhasil", "Last success"))), .dd(.text(feed.lastSuccessAt.map { l.minute($0) } ?? "—")),
+                .dt(.text(l.t("Galat berturut-turut", "Errors in a row"))), .dd(.id("feed-errors"), .text(String(feed.consecutiveErrors) + (feed.lastError.map { " · " + $0 } ?? ""))),
+                .dt(.text(l.t("Pengambilan berikutnya", "Next fetch"))), .dd(.text(feed.nextFetchAt.map { l.minute($0) } ?? l.t("segera", "soon"))),
+                .dt(.text(l.t("Kursor", "Cursor"))), .dd(.code(.text(feed.cursor ?? "—"))),
+                .dt(.text(l.t("Unggahan diterima", "Posts received"))), .dd(.text(l.number(Int(feed.postsReceived)))),
+                .dt(.text("Token")), .dd(.text(feed.token == nil ? l.t("tidak ada", "none") : l.t("tersimpan (tidak ditampilkan)", "kept (never shown)"))))),
+            .if(identity.may(.manageMonitorSources), .group(
+                FormUI.summary(state, l),
+                .form(.method(.post), .action(l.link(SitePath.Monitoring.source(feed.id!))), .class("card"), .id("feed-form"), FormUI.serverChecked,
+                      StaffUI.csrfField(identity),
+                      MonitoringUI.feedFields(state, l, creating: false),
+                      .button(.type(.submit), .text(l.t("Simpan", "Save")))),
+                .form(.method(.post), .action(l.link(SitePath.Monitoring.deleteSource(feed.id!))), .class("card"), StaffUI.csrfField(identity),
+                      .button(.type(.submit), .class("secondary"), .text(l.t("Hapus feed ini", "Delete this feed"))))))
+        )).render()
+    }
+}
+
+extension MonitoringUI {
+    static func feedFields(_ state: FormState, _ l: Language, creating: Bool) -> Node<HTML.FormContext> {
+        .group(
+            .if(creating, FormUI.select("platform", "Platform", state, MonitorSourcesView.platformChoices(l))),
+            FormUI.input("name", l.t("Nama", "Name"), state),
+            FormUI.input("url", l.t("Alamat feed", "Feed address"), hint: l.t("http:// atau https://; alamat jaringan internal ditolak.", "http:// or https://; internal network addresses are refused."), type: "url", state),
+            FormUI.input("token", l.t("Token (Bearer)", "Token (Bearer)"),
+                         hint: creating ? l.t("Boleh kosong.", "May be left empty.") : l.t("Kosongkan agar token yang tersimpan tetap dipakai.", "Leave empty to keep the stored token."),
+                         type: "password", state),
+            FormUI.input("interval_seconds", l.t("Selang (detik)", "Interval (seconds)"), hint: l.t("10 sampai 86.400.", "10 to 86,400."), state, inputMode: "numeric"),
+            .if(!creating, .div(.class("field"), StaffUI.option(.checkbox, "enabled", "1", checked: state["enabled"] == "1", l.t("Aktif", "Enabled")))))
     }
 }
 

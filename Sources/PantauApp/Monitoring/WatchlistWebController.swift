@@ -6,6 +6,7 @@ import PantauCore
 /// a box that shows what a text would match and why.
 struct WatchlistWebController: Sendable {
     let service: WatchlistService
+    let sources: MonitorSourceService
 
     func register(on routes: Routes) {
         routes.get(SitePath.Monitoring.home, .staff(.viewCases)) { request, context in
@@ -56,6 +57,7 @@ struct WatchlistWebController: Sendable {
             }
             return try await watchlistPage(request, context, form: form, status: .unprocessableContent)
         }
+        registerSources(on: routes)
         routes.post(SitePath.Monitoring.deleteWatchlist, .staff(.manageWatchlists)) { request, context in
             let language = Language(request: request)
             _ = try await parseStaffForm(request, context, language: language)
@@ -92,8 +94,10 @@ struct WatchlistWebController: Sendable {
                       test: (form: FormState, result: (WatchlistMatcher.Result, [WatchlistDefinition])?)?, status: HTTPResponse.Status) async throws -> Response {
         let language = Language(request: request)
         let categories = try await CategoryModel.query(on: service.database.db).sort(\.$position).all().filter(\.active).map(\.domain)
+        let overview = try await MonitoringOverview.load(sources: sources, database: service.database, now: service.clock.now())
         return htmlResponse(MonitoringView(language: language, identity: context.identity!, watchlists: try await service.all(), categories: categories,
-                                           form: form, test: test, notice: request.uri.queryParameters.get("notice").map { String($0) }).render(),
+                                           form: form, test: test, notice: request.uri.queryParameters.get("notice").map { String($0) },
+                                           overview: overview).render(),
                             status: status)
     }
 
@@ -105,5 +109,84 @@ struct WatchlistWebController: Sendable {
         let categories = try await CategoryModel.query(on: service.database.db).sort(\.$position).all().map(\.domain)
         return htmlResponse(WatchlistView(language: language, identity: context.identity!, row: row, categories: categories, form: form,
                                           notice: request.uri.queryParameters.get("notice").map { String($0) }).render(), status: status)
+    }
+}
+
+extension WatchlistWebController {
+    /// `/pantau/sumber`: the platform feeds (admin adds, changes, deletes; staff look).
+    func registerSources(on routes: Routes) {
+        routes.get(SitePath.Monitoring.sources, .staff(.viewCases)) { request, context in
+            try await sourcesPage(request, context, form: FormState(), status: .ok)
+        }
+        routes.post(SitePath.Monitoring.sources, .staff(.manageMonitorSources)) { request, context in
+            let language = Language(request: request)
+            var form = FormState(try await parseStaffForm(request, context, language: language, limit: 64 * 1024))
+            if let interval = Self.interval(&form, language) {
+                do {
+                    let feed = try await sources.addFeed(.init(platform: form["platform"], name: form["name"], url: form["url"], token: form["token"],
+                                                               intervalSeconds: interval), actor: context.identity!.actor)
+                    return Response(status: .seeOther, headers: [.location: language.link(SitePath.Monitoring.source(feed.id!) + "?notice=saved")])
+                } catch let problem as WatchlistService.Problem {
+                    form.fail(problem.field ?? "name", language.t(problem.id, problem.en))
+                }
+            }
+            // A secret typed into the form is not written back into the page.
+            form.values["token"] = ""
+            return try await sourcesPage(request, context, form: form, status: .unprocessableContent)
+        }
+        routes.get(SitePath.Monitoring.source, .staff(.viewCases)) { request, context in
+            try await sourcePage(request, context, form: nil, status: .ok)
+        }
+        routes.post(SitePath.Monitoring.source, .staff(.manageMonitorSources)) { request, context in
+            let language = Language(request: request)
+            var form = FormState(try await parseStaffForm(request, context, language: language, limit: 64 * 1024))
+            guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }
+            if let interval = Self.interval(&form, language) {
+                do {
+                    _ = try await sources.change(id, .init(name: form["name"], url: form["url"], token: form.text("token"), intervalSeconds: interval,
+                                                           enabled: form["enabled"] == "1"), actor: context.identity!.actor)
+                    return Response(status: .seeOther, headers: [.location: language.link(SitePath.Monitoring.source(id) + "?notice=saved")])
+                } catch let problem as WatchlistService.Problem {
+                    if problem.status == 404 { throw WebErrorPage(status: .notFound, language: language) }
+                    form.fail(problem.field ?? "name", language.t(problem.id, problem.en))
+                }
+            }
+            form.values["token"] = ""
+            return try await sourcePage(request, context, form: form, status: .unprocessableContent)
+        }
+        routes.post(SitePath.Monitoring.deleteSource, .staff(.manageMonitorSources)) { request, context in
+            let language = Language(request: request)
+            _ = try await parseStaffForm(request, context, language: language)
+            guard let id = context.parameters.get("id").flatMap(UUIDText.parse) else { throw WebErrorPage(status: .notFound, language: language) }
+            do {
+                try await sources.delete(id, actor: context.identity!.actor)
+            } catch is WatchlistService.Problem {
+                throw WebErrorPage(status: .notFound, language: language)
+            }
+            return Response(status: .seeOther, headers: [.location: language.link(SitePath.Monitoring.sources + "?notice=deleted")])
+        }
+    }
+
+    /// The interval as typed ("60", "1.800"), or nil with its problem recorded.
+    private static func interval(_ form: inout FormState, _ l: Language) -> Int? {
+        guard let value = TypedInput.wholeNumber(form["interval_seconds"]), let seconds = Int(exactly: value) else {
+            form.fail("interval_seconds", l.t("Selang dalam detik, angka bulat, mis. 60.", "The interval in seconds, a whole number, e.g. 60."))
+            return nil
+        }
+        return seconds
+    }
+
+    private func sourcesPage(_ request: Request, _ context: AppRequestContext, form: FormState, status: HTTPResponse.Status) async throws -> Response {
+        htmlResponse(MonitorSourcesView(language: Language(request: request), identity: context.identity!, feeds: try await sources.feeds(), form: form,
+                                        notice: request.uri.queryParameters.get("notice").map { String($0) }).render(), status: status)
+    }
+
+    private func sourcePage(_ request: Request, _ context: AppRequestContext, form: FormState?, status: HTTPResponse.Status) async throws -> Response {
+        let language = Language(request: request)
+        guard let id = context.parameters.get("id").flatMap(UUIDText.parse), let feed = try await sources.find(id) else {
+            throw WebErrorPage(status: .notFound, language: language)
+        }
+        return htmlResponse(MonitorSourceView(language: language, identity: context.identity!, feed: feed, form: form,
+                                              notice: request.uri.queryParameters.get("notice").map { String($0) }).render(), status: status)
     }
 }

@@ -155,6 +155,9 @@ enum SitePath {
         static let test = "/pantau/uji"
         static let watchlist = SitePattern("/pantau/daftar/:id")
         static let deleteWatchlist = SitePattern("/pantau/daftar/:id/hapus")
+        static let sources = "/pantau/sumber"
+        static let source = SitePattern("/pantau/sumber/:id")
+        static let deleteSource = SitePattern("/pantau/sumber/:id/hapus")
     }
 
     enum Transparency {
