@@ -92,7 +92,10 @@ struct FeedPuller: Sendable {
             received += Int64(result.accepted)
             let more = !page.posts.isEmpty && page.nextCursor != nil && page.nextCursor != cursor
             if let next = page.nextCursor { cursor = next }
-            try await recordSuccess(id, cursor: cursor, received: Int64(result.accepted), nextFetch: more && pages < pagesPerRun ? nil : feed.intervalSeconds)
+            // More to read: within this run the lease is kept; past `pagesPerRun`, the next pass goes on at once.
+            let now = clock.now()
+            let next = !more ? now.addingTimeInterval(Double(feed.intervalSeconds)) : pages < pagesPerRun ? now.addingTimeInterval(lease) : now
+            try await recordSuccess(id, cursor: cursor, received: Int64(result.accepted), nextFetch: next)
             if !more { break }
         }
         return pages
@@ -165,7 +168,7 @@ struct FeedPuller: Sendable {
         return checked
     }
 
-    private func recordSuccess(_ id: UUID, cursor: String?, received: Int64, nextFetch interval: Int?) async throws {
+    private func recordSuccess(_ id: UUID, cursor: String?, received: Int64, nextFetch: Date) async throws {
         let now = clock.now()
         try await database.writeTransaction { db in
             guard let model = try await MonitorSourceModel.find(id, on: db) else { return }
@@ -175,7 +178,7 @@ struct FeedPuller: Sendable {
             model.lastError = nil
             model.consecutiveErrors = 0
             model.postsReceived += received
-            model.nextFetchAt = interval.map { now.addingTimeInterval(Double($0)) } ?? now
+            model.nextFetchAt = nextFetch
             model.updatedAt = now
             try await model.save(on: db)
         }
