@@ -120,7 +120,7 @@ public struct PantauServer {
         CaseAPIController(cases: services.cases, queue: services.queue).register(on: routes)
         // Orders
         OrderAPIController(tracking: services.tracking).register(on: routes)
-        OrderWebController(tracking: services.tracking, accounts: services.accounts).register(on: routes)
+        OrderWebController(tracking: services.tracking, accounts: services.accounts, prevalence: services.prevalence).register(on: routes)
         // Blocklist
         BlocklistWebController(checker: services.checker).register(on: routes)
         BlocklistStaffWebController(service: services.blocklist).register(on: routes)
@@ -128,7 +128,8 @@ public struct PantauServer {
                             requiresToken: configuration.blocklistRequiresToken).register(on: routes)
         // Transparency
         TransparencyController(service: services.transparency, register: BlockRegister(database: database, normalizer: services.blocklist.normalizer),
-                               statements: StatementsExporter(database: database), categories: services.categories).register(on: routes)
+                               statements: StatementsExporter(database: database), categories: services.categories,
+                               prevalence: services.prevalence).register(on: routes)
         TrendController(service: services.transparency, categories: services.categories).register(on: routes)
         // Comms
         OfficialAccountController(service: services.officialAccounts).register(on: routes)
@@ -139,6 +140,7 @@ public struct PantauServer {
         WatchlistWebController(service: services.watchlists, sources: services.monitorSources).register(on: routes)
         PostsAPIController(posts: services.makePostIngest(intake: intake)).register(on: routes)
         MonitorSourcesAPIController(service: services.monitorSources).register(on: routes)
+        PrevalenceController(service: services.prevalence, categories: services.categories).register(on: routes)
         return routes
     }
 }

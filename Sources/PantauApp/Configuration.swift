@@ -80,6 +80,8 @@ public struct AppConfiguration: Sendable {
     public var monitoringReportWindowHours = 24
     /// Seconds a feed has to answer (its whole answer) before the pull is recorded as failed.
     public var monitoringFeedTimeoutSeconds = 20
+    /// Posts drawn per platform, week and method for prevalence.
+    public var prevalenceSampleSize = 200
     /// Hours platforms have to answer an order, from its delivery (urgent
     /// categories / the others); per-platform category overrides are data.
     public var orderDeadlines = OrderDeadlines()
@@ -229,6 +231,7 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_ORDER_BATCH_MINUTES", 0...1440) { config.orderBatchMinutes = n }
         if let n = try int("PANTAU_MONITORING_REPORT_WINDOW_HOURS", 0...8760) { config.monitoringReportWindowHours = n }
         if let n = try int("PANTAU_MONITORING_FEED_TIMEOUT_SECONDS", 1...600) { config.monitoringFeedTimeoutSeconds = n }
+        if let n = try int("PANTAU_PREVALENCE_SAMPLE_SIZE", 10...100_000) { config.prevalenceSampleSize = n }
         if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
         if let n = try int("PANTAU_ORDER_HOURS_URGENT", 1...720) { config.orderDeadlines.urgentHours = n }
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }

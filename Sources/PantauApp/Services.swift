@@ -41,6 +41,7 @@ struct Services: Sendable {
     let mentionInbox: MentionInboxService
 
     let watchlists: WatchlistService
+    let prevalence: PrevalenceService
 
     /// Builds every service. `contactCipher` nil: the process never seals
     /// or opens reporter contacts (the worker, the DNS primary).
@@ -76,7 +77,8 @@ struct Services: Sendable {
             campaigns: CampaignService(database: database, clock: clock),
             officialAccounts: OfficialAccountService(database: database, clock: clock, allowInternalWebhooks: configuration.outboundAllowInternal),
             mentionInbox: MentionInboxService(database: database, clock: clock),
-            watchlists: WatchlistService(database: database, clock: clock))
+            watchlists: WatchlistService(database: database, clock: clock),
+            prevalence: PrevalenceService(database: database, clock: clock, sampleSize: configuration.prevalenceSampleSize))
     }
 
     /// The background worker with every job but monitoring's, in the order a pass runs them.
@@ -91,7 +93,7 @@ struct Services: Sendable {
         tune(&delivery)
         var jobs: [WorkerJob] = [
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
-            .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)),
+            .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)), .drawSamples(prevalence),
         ]
         if let intake {
             jobs.append(.pullFeeds(FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,

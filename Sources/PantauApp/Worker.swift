@@ -18,6 +18,8 @@ enum WorkerJob: Sendable {
     case sweepEvidence(EvidenceJanitor)
     /// Monitoring: pulls the platforms' post feeds that are due.
     case pullFeeds(FeedPuller)
+    /// Monitoring: draws last week's prevalence samples once the week is over.
+    case drawSamples(PrevalenceService)
 
     /// The job's name in logs.
     var name: String {
@@ -29,6 +31,7 @@ enum WorkerJob: Sendable {
         case .deliverOutbox: "deliver-outbox"
         case .sweepEvidence: "sweep-evidence"
         case .pullFeeds: "pull-feeds"
+        case .drawSamples: "draw-samples"
         }
     }
 
@@ -42,6 +45,7 @@ enum WorkerJob: Sendable {
         case .deliverOutbox(let delivery): try await delivery.runDue(client: client)
         case .sweepEvidence(let janitor): try await janitor.runDue()
         case .pullFeeds(let puller): try await puller.runDue(client: client)
+        case .drawSamples(let prevalence): try await prevalence.drawDue()
         }
     }
 }

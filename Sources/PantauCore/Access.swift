@@ -84,6 +84,8 @@ public enum StaffAction: String, CaseIterable, Sendable {
     case manageWatchlists = "manage_watchlists"
     /// Monitoring's feeds: add, change (address, token, interval), switch off, delete.
     case manageMonitorSources = "manage_monitor_sources"
+    /// Label the posts of monitoring's weekly samples (violating or not, and the category).
+    case labelSamples = "label_samples"
 
     /// What the permission allows, for people (the raw value stays in audit events).
     public var label: (id: String, en: String) {
@@ -116,6 +118,7 @@ public enum StaffAction: String, CaseIterable, Sendable {
         case .answerMentions: ("Menjawab sebutan di kotak masuk", "Answer mentions in the inbox")
         case .manageWatchlists: ("Mengelola daftar pantau", "Manage the watchlists")
         case .manageMonitorSources: ("Mengelola sumber pemantauan (feed platform)", "Manage monitoring's sources (platform feeds)")
+        case .labelSamples: ("Melabeli sampel mingguan unggahan (prevalensi)", "Label the weekly samples of posts (prevalence)")
         }
     }
 }
@@ -151,6 +154,7 @@ public enum PermissionTable {
         .answerMentions: [.admin, .comms],
         .manageWatchlists: [.admin, .supervisor, .analyst],
         .manageMonitorSources: [.admin],
+        .labelSamples: [.supervisor, .analyst],
     ]
 
     public static func allows(_ role: Role, _ action: StaffAction) -> Bool {

@@ -78,6 +78,54 @@ public enum SVGChart {
         return svg + "</svg>"
     }
 
+    /// A share with its 95 % interval, for `intervals`.
+    public struct Estimate: Sendable, Equatable {
+        public let share: Double
+        public let lower: Double
+        public let upper: Double
+        /// What the point's tooltip says ("12 of 200").
+        public let note: String
+
+        public init(share: Double, lower: Double, upper: Double, note: String) {
+            self.share = share
+            self.lower = lower
+            self.upper = upper
+            self.note = note
+        }
+    }
+
+    /// Shares per week with their intervals: a dot at the estimate and a
+    /// vertical line from the lower to the upper bound, one colour a series
+    /// (series side by side within a week). The y axis is in per cent and
+    /// covers the widest interval, so a small sample's wide interval shows
+    /// as it is. A week without an estimate is left empty.
+    public static func intervals(id: String, title: String, weeks: [String], series: [(label: String, points: [Estimate?])], emptyText: String) -> String {
+        let width = 720.0, height = 180.0
+        let highest = series.flatMap { $0.points.compactMap { $0?.upper } }.max()
+        guard !weeks.isEmpty, let highest else { return empty(id: id, title: title, text: emptyText) }
+        let top = niceCeiling(max(highest * 100, 1))
+        var svg = open(id: id, title: title, width: width, height: height + 20,
+                       description: "\(weeks.first!) – \(weeks.last!), 0–\(format(top)) %")
+        svg += axis(width: width, height: height, top: top).replacingOccurrences(of: ">\(format(top))</text>", with: ">\(format(top)) %</text>")
+        let slot = width / Double(weeks.count)
+        let step = slot / Double(series.count + 1)
+        for (s, item) in series.enumerated() {
+            let colour = palette[s % palette.count]
+            for (w, point) in item.points.enumerated() where w < weeks.count {
+                guard let point else { continue }
+                let x = format(Double(w) * slot + step * Double(s + 1))
+                func y(_ share: Double) -> String { format(height - share * 100 / top * height) }
+                let label = "\(escape(weeks[w])) · \(escape(item.label)): \(format(point.share * 100)) % (\(format(point.lower * 100))–\(format(point.upper * 100)) %), \(escape(point.note))"
+                svg += "<g><title>\(label)</title>"
+                    + "<line x1=\"\(x)\" y1=\"\(y(point.lower))\" x2=\"\(x)\" y2=\"\(y(point.upper))\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
+                    + "<circle cx=\"\(x)\" cy=\"\(y(point.share))\" r=\"4\" fill=\"\(colour)\"/></g>"
+            }
+        }
+        svg += "<text x=\"0\" y=\"\(format(height + 14))\" font-size=\"12\">\(escape(weeks.first!))</text>"
+        svg += "<text x=\"\(format(width))\" y=\"\(format(height + 14))\" font-size=\"12\" text-anchor=\"end\">\(escape(weeks.last!))</text>"
+        return svg + "</svg>"
+    }
+
     /// The legend of a chart as an HTML list: a colour swatch (a tiny SVG,
     /// as the site's policy allows no inline style) and the label. With
     /// `withheldNote`, a last item explains the dashed outline.

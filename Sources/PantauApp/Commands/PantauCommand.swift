@@ -12,7 +12,7 @@ public struct PantauCommand: AsyncParsableCommand {
         abstract: "Pantau: reports of negative online content, from intake to decision.",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, SubjectCommand.self, ImportCommand.self, OfficialAccountsCommand.self,
                       VerifyHistoryCommand.self, SeedCommand.self, BenchCommand.self, WorkerCommand.self, PlatformCommand.self,
-                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self, DNSCommand.self, OpenAPICommand.self])
+                      ExportCommand.self, BlocklistCommand.self, DemoCommand.self, DNSCommand.self, OpenAPICommand.self, SampleCommand.self])
 
     public init() {}
 }

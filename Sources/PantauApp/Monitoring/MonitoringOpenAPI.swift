@@ -3,6 +3,20 @@ import PantauCore
 extension OpenAPIDocument {
     /// The monitoring's watchlists and the matcher's test.
     static let monitoring = Fragment(paths: #"""
+  /api/v1/prevalence:
+    get:
+      security: []
+      summary: "Prevalence of violating content (open data, public): for each platform, week (Monday, WIB) and method — uniform (every monitored post of the week equally likely: the share of posts that violate) or views (each post as likely as its views: the share of what people saw that violated) — the sample size, the population it was drawn from, the posts labelled so far, how many violate, the share and its 95 % Wilson interval; and the same per category. No post or person is named."
+      parameters:
+        - { name: platform, in: query, required: false, schema: { type: string, enum: \#(values(Platform.self, except: [.web])) } }
+        - { name: format, in: query, required: false, schema: { type: string, enum: [json, csv], default: json } }
+      responses:
+        '200':
+          description: 'JSON: confidence, interval, samples (week, platform, method, sample_size, population, labelled, violating, prevalence, lower_95, upper_95, categories). CSV: week,platform,method,category,sample_size,population,labelled,violating,prevalence,lower_95,upper_95 (category empty: the whole sample).'
+          content:
+            application/json: { schema: { type: object } }
+            text/csv: { schema: { type: string } }
+        '400': { $ref: '#/components/responses/Error' }
   /api/v1/platforms/{platform}/posts:
     post:
       summary: Public posts sent by a platform connector for monitoring

@@ -323,6 +323,8 @@ struct PlatformComplianceView {
     var error: String?
     /// A refused sanction proposal, as typed.
     var form: FormState? = nil
+    /// Monitoring's prevalence on this platform, week by week.
+    var prevalence: [PrevalenceService.Figure] = []
 
     func render() -> String {
         let l = language
@@ -349,6 +351,7 @@ struct PlatformComplianceView {
                     (l.t("Perintah per status", "Orders by status"), .text(OrderStatus.allCases.compactMap { s in
                         compliance.orders[s].map { "\(l.t(s.label.id, s.label.en)) \($0)" } }.joined(separator: " · "))),
                  ]))),
+            PrevalenceUI.section(prevalence, platform: platform, l),
             .h2(.text(l.t("Tahapan sanksi", "Sanctions ladder"))),
             .p(.text(l.t("Tahap berikutnya: ", "Next step: ") + (nextLevel.map { l.t($0.label.id, $0.label.en) } ?? l.t("tahapan selesai", "ladder complete")))),
             .unwrap(pending) { p in

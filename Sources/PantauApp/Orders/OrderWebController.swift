@@ -8,6 +8,8 @@ import PantauCore
 struct OrderWebController: Sendable {
     let tracking: OrderTrackingService
     let accounts: AccountService
+    /// Monitoring's prevalence, shown on each platform's compliance page.
+    let prevalence: PrevalenceService
 
     var pages: OrderPages { OrderPages(tracking: tracking) }
 
@@ -166,7 +168,8 @@ struct OrderWebController: Sendable {
         let page = try await pages.platformCompliance(p, period: period)
         let view = PlatformComplianceView(language: language, identity: context.identity!, period: period, compliance: page.compliance,
                                           citable: page.citable, sanctions: page.sanctions, nextLevel: page.nextLevel,
-                                          events: page.events, notice: notice, error: error, form: form)
+                                          events: page.events, notice: notice, error: error, form: form,
+                                          prevalence: try await prevalence.figures(platform: p.rawValue))
         return htmlResponse(view.render(), status: status)
     }
 

@@ -12,6 +12,7 @@ struct TransparencyController: Sendable {
     let register: BlockRegister
     let statements: StatementsExporter
     let categories: CategoryIndex
+    let prevalence: PrevalenceService
 
     func register(on routes: Routes) {
         routes.get(SitePath.Transparency.page, .everyone) { request, _ in
@@ -27,7 +28,10 @@ struct TransparencyController: Sendable {
                 period = try CompliancePeriod.parse(nil, from: nil, to: nil, now: service.clock.now()).get()
             }
             let figures = try await service.figures(period)
-            return htmlResponse(TransparencyPageView(language: language, period: period, figures: figures, categories: categories, form: form).render(),
+            // The weeks that begin within the period.
+            let weeks = try await prevalence.figures(from: WIBDay.start(figures.fromDay)).filter { WIBDay.of($0.weekStart) < figures.toDay }
+            return htmlResponse(TransparencyPageView(language: language, period: period, figures: figures, categories: categories, form: form,
+                                                     prevalence: weeks).render(),
                                 status: form.isValid ? .ok : .badRequest)
         }
         routes.get(SitePath.Transparency.register, .everyone) { request, _ in

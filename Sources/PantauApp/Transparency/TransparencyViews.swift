@@ -9,6 +9,8 @@ struct TransparencyPageView {
     let categories: CategoryIndex
     /// A period that could not be read, as typed.
     var form = FormState()
+    /// Monitoring's prevalence in the weeks of the period.
+    var prevalence: [PrevalenceService.Figure] = []
 
     private func categoryName(_ slug: String) -> String {
         categories[slug].map { language.t($0.nameID, $0.nameEN) } ?? slug
@@ -193,7 +195,8 @@ struct TransparencyPageView {
             weekly("blocklist_by_week", id: "blocklist_by_week", keys: ["added", "removed"],
                    title: l.t("Entri daftar blokir ditambahkan dan dicabut per minggu", "Blocklist entries added and removed per week"), label: blocklistMeasure),
             .p(.id("blocklist-size"), .text(sizeText)),
-            appealsSection()
+            appealsSection(),
+            PrevalenceUI.section(prevalence, platform: nil, l)
         )).render()
     }
 

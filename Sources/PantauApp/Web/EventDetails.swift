@@ -30,7 +30,8 @@ enum EventDetails {
         "answer": ("Jawaban", "Answer"), "active": ("Aktif", "Active"), "public_reason": ("Alasan publik", "Public reason"),
         "ticket": ("Nomor aduan", "Ticket"), "count": ("Jumlah", "Count"), "serial": ("Serial", "Serial"), "match": ("Cakupan", "Scope"),
         "app": ("Aplikasi", "App"), "until": ("Sampai", "Until"), "state": ("Keadaan", "State"), "url": ("Alamat", "Address"),
-        "score": ("Skor", "Score"), "seen": ("Terlihat", "Seen"), "watchlist": ("Daftar pantau", "Watchlist"),
+        "score": ("Skor", "Score"), "seen": ("Terlihat", "Seen"), "watchlist": ("Daftar pantau", "Watchlist"), "label": ("Label", "Label"),
+        "interval_seconds": ("Selang (detik)", "Interval (seconds)"), "enabled": ("Aktif", "Enabled"), "token": ("Token", "Token"),
     ]
 
     /// Titles of the values that are keys of Pantau's own vocabularies.
@@ -126,6 +127,8 @@ enum AuditKind {
         "mention_closed": ("Sebutan ditutup", "Mention closed"),
         "watchlist_created": ("Daftar pantau dibuat", "Watchlist created"), "watchlist_changed": ("Daftar pantau diubah", "Watchlist changed"),
         "watchlist_deleted": ("Daftar pantau dihapus", "Watchlist deleted"), "order_delivery_dead_lettered": ("Pengiriman perintah gagal total", "Order delivery gave up"),
+        "monitor_source_added": ("Feed pemantauan ditambahkan", "Monitoring feed added"), "monitor_source_changed": ("Feed pemantauan diubah", "Monitoring feed changed"),
+        "monitor_source_deleted": ("Feed pemantauan dihapus", "Monitoring feed deleted"), "sample_labelled": ("Sampel prevalensi diberi label", "Prevalence sample labelled"),
     ]
 
     static func title(_ kind: String, _ l: Language) -> String { titles[kind].map { l.t($0.id, $0.en) } ?? kind }

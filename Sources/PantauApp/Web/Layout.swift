@@ -117,6 +117,7 @@ enum StaffNavigation {
             ].compactMap { $0 }),
             Group(title: ("Pemantauan", "Monitoring"), links: [
                 link(.viewCases, "Daftar pantau", "Watchlists", SitePath.Monitoring.home),
+                link(.labelSamples, "Sampel prevalensi", "Prevalence samples", SitePath.Monitoring.samples),
                 link(.viewCases, "Tren", "Trends", SitePath.Transparency.trends),
             ].compactMap { $0 }),
             Group(title: ("Humas", "Comms"), links: [

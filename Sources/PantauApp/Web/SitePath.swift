@@ -134,6 +134,7 @@ enum SitePath {
         static let watchlist = SitePattern("/api/v1/watchlists/:id")
         static let watchlistDelete = SitePattern("/api/v1/watchlists/:id/delete")
         static let monitorSources = "/api/v1/monitoring/sources"
+        static let prevalence = "/api/v1/prevalence"
         static let monitorSource = SitePattern("/api/v1/monitoring/sources/:id")
         static let monitorSourceDelete = SitePattern("/api/v1/monitoring/sources/:id/delete")
         static let mentionReply = SitePattern("/api/v1/mentions/:id/reply")
@@ -158,6 +159,8 @@ enum SitePath {
         static let sources = "/pantau/sumber"
         static let source = SitePattern("/pantau/sumber/:id")
         static let deleteSource = SitePattern("/pantau/sumber/:id/hapus")
+        static let samples = "/pantau/sampel"
+        static let sampleItem = SitePattern("/pantau/sampel/:id")
     }
 
     enum Transparency {
