@@ -40,6 +40,18 @@ let package = Package(
             name: "CImageCheck",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        // Debian's libxml2 (libxml2-dev): the crawler's HTML parser, behind a
+        // small C wrapper (its headers pull in the system's ICU, which clashes
+        // with Foundation's, so Swift imports only the wrapper's header).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "CHTMLExtract",
+            dependencies: ["CLibXML2"]
+        ),
         .target(
             name: "PantauDNS",
             dependencies: [
@@ -56,6 +68,7 @@ let package = Package(
                 "PantauCore",
                 "PantauDNS",
                 "CImageCheck",
+                "CHTMLExtract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -82,6 +82,8 @@ public struct AppConfiguration: Sendable {
     public var monitoringFeedTimeoutSeconds = 20
     /// Posts drawn per platform, week and method for prevalence.
     public var prevalenceSampleSize = 200
+    /// The web crawler (off unless PANTAU_CRAWLER=1) and its limits.
+    var crawler = CrawlerSettings()
     /// Hours platforms have to answer an order, from its delivery (urgent
     /// categories / the others); per-platform category overrides are data.
     public var orderDeadlines = OrderDeadlines()
@@ -232,6 +234,14 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_MONITORING_REPORT_WINDOW_HOURS", 0...8760) { config.monitoringReportWindowHours = n }
         if let n = try int("PANTAU_MONITORING_FEED_TIMEOUT_SECONDS", 1...600) { config.monitoringFeedTimeoutSeconds = n }
         if let n = try int("PANTAU_PREVALENCE_SAMPLE_SIZE", 10...100_000) { config.prevalenceSampleSize = n }
+        if let n = try int("PANTAU_CRAWLER", 0...1) { config.crawler.enabled = n == 1 }
+        if let n = try int("PANTAU_CRAWLER_DEPTH", 0...10) { config.crawler.maximumDepth = n }
+        if let n = try int("PANTAU_CRAWLER_PAGES_PER_HOST", 1...1_000_000) { config.crawler.maximumPagesPerHost = n }
+        if let n = try int("PANTAU_CRAWLER_CONCURRENCY", 1...256) { config.crawler.concurrency = n }
+        if let n = try int("PANTAU_CRAWLER_DELAY_MS", 0...600_000) { config.crawler.delay = .milliseconds(n) }
+        if let n = try int("PANTAU_CRAWLER_TIMEOUT_SECONDS", 1...600) { config.crawler.timeout = .seconds(Int64(n)) }
+        if let n = try int("PANTAU_CRAWLER_MAX_KB", 16...1_048_576) { config.crawler.maximumBytes = n * 1024 }
+        if let n = try int("PANTAU_CRAWLER_REDIRECTS", 0...20) { config.crawler.maximumRedirects = n }
         if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
         if let n = try int("PANTAU_ORDER_HOURS_URGENT", 1...720) { config.orderDeadlines.urgentHours = n }
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }

@@ -98,6 +98,7 @@ struct Services: Sendable {
         if let intake {
             jobs.append(.pullFeeds(FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,
                                               timeout: .seconds(Int64(configuration.monitoringFeedTimeoutSeconds)))))
+            if configuration.crawler.enabled { jobs.append(.crawl(makeCrawler(intake: intake))) }
         }
         return Worker(jobs: jobs, logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
     }
@@ -111,6 +112,10 @@ struct Services: Sendable {
     func makeFindings(intake: IntakeService) -> FindingService {
         FindingService(database: database, intake: intake, ledger: cases.ledger, clock: clock,
                        rateLimit: FindingRateLimit(window: Double(configuration.monitoringReportWindowHours) * 3600))
+    }
+
+    func makeCrawler(intake: IntakeService) -> Crawler {
+        Crawler(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock, settings: configuration.crawler)
     }
 
     func makePostIngest(intake: IntakeService) -> PostIngestService {

@@ -20,6 +20,8 @@ enum WorkerJob: Sendable {
     case pullFeeds(FeedPuller)
     /// Monitoring: draws last week's prevalence samples once the week is over.
     case drawSamples(PrevalenceService)
+    /// Monitoring: crawls a batch of the web crawler's frontier.
+    case crawl(Crawler)
 
     /// The job's name in logs.
     var name: String {
@@ -32,6 +34,7 @@ enum WorkerJob: Sendable {
         case .sweepEvidence: "sweep-evidence"
         case .pullFeeds: "pull-feeds"
         case .drawSamples: "draw-samples"
+        case .crawl: "crawl"
         }
     }
 
@@ -46,6 +49,7 @@ enum WorkerJob: Sendable {
         case .sweepEvidence(let janitor): try await janitor.runDue()
         case .pullFeeds(let puller): try await puller.runDue(client: client)
         case .drawSamples(let prevalence): try await prevalence.drawDue()
+        case .crawl(let crawler): try await crawler.runDue(client: client)
         }
     }
 }

@@ -193,7 +193,7 @@ struct CaseSeeder {
 /// HTML), median of N, on whatever the database holds.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks that anyone can run.",
-                                                    subcommands: [Queue.self, DispatchBench.self, GenBlocklistBench.self, LookupBench.self, TransparencyBench.self, MatcherBench.self])
+                                                    subcommands: [Queue.self, DispatchBench.self, GenBlocklistBench.self, LookupBench.self, TransparencyBench.self, MatcherBench.self, CrawlerBench.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

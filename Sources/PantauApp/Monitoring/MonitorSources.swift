@@ -203,6 +203,21 @@ struct MonitorSourceService: Sendable {
                    lastSuccessAt: feed.lastSuccessAt, lastError: feed.lastError, consecutiveErrors: feed.consecutiveErrors,
                    postsLastDay: perFeed[feed.id!]?.posts ?? 0, findingsLastDay: perFeed[feed.id!]?.found ?? 0)
         }
-        return pushed.sorted { $0.platform < $1.platform } + feeds
+        // The crawler, once it has fetched anything: its pages, failures and findings of the day.
+        var crawler: [Health] = []
+        if let row = try await sql.raw("""
+            SELECT MAX(fetched_at) AS last, COUNT(*) AS n, SUM(CASE WHEN found THEN 1 ELSE 0 END) AS found,
+            SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS failed FROM crawl_pages WHERE fetched_at >= \(bind: since)
+            """).first(), let pages = try row.decode(column: "n", as: Int?.self), pages > 0 {
+            let failed = try row.decode(column: "failed", as: Int?.self) ?? 0
+            let lastError = failed == 0 ? nil : try await sql.raw("""
+                SELECT error FROM crawl_pages WHERE state = 'failed' ORDER BY fetched_at DESC LIMIT 1
+                """).first()?.decode(column: "error", as: String?.self)
+            let last = try row.decode(column: "last", as: Date?.self)
+            crawler.append(Health(id: nil, kind: "crawler", platform: Platform.web.rawValue, name: "", enabled: true, lastFetchAt: last, lastSuccessAt: last,
+                                  lastError: lastError, consecutiveErrors: failed, postsLastDay: pages,
+                                  findingsLastDay: try row.decode(column: "found", as: Int?.self) ?? 0))
+        }
+        return pushed.sorted { $0.platform < $1.platform } + feeds + crawler
     }
 }

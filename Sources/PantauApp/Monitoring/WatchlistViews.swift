@@ -155,7 +155,9 @@ extension MonitoringUI {
                                .th(.text(l.t("Galat", "Errors"))), .th(.text(l.t("Unggahan 24 jam", "Posts, 24 h"))), .th(.text(l.t("Temuan 24 jam", "Findings, 24 h"))))),
                     .tbody(.forEach(sources) { s in
                         let platform = Platform(rawValue: s.platform)?.name(english: l == .en) ?? s.platform
-                        let title = s.kind == "push" ? l.t("Kiriman konektor \(platform)", "\(platform) connector pushes") : "\(s.name) (\(platform), feed)"
+                        let title = s.kind == "push" ? l.t("Kiriman konektor \(platform)", "\(platform) connector pushes")
+                            : s.kind == "crawler" ? l.t("Perayap web (halaman 24 jam; galat = gagal 24 jam)", "Web crawler (pages in 24 h; errors = failures in 24 h)")
+                            : "\(s.name) (\(platform), feed)"
                         return .tr(.class(s.consecutiveErrors > 0 ? "failing" : ""),
                             .td(s.id.map { id in .a(.href(l.link(SitePath.Monitoring.source(id))), .text(title)) } ?? .text(title)),
                             .td(.text(!s.enabled ? l.t("Nonaktif", "Off") : s.consecutiveErrors > 0 ? l.t("Gagal", "Failing") : l.t("Berjalan", "Running"))),
