@@ -50,9 +50,22 @@ final class OutboundHTTP: Sendable {
             case .failure(let refusal): throw Failure(description: "refused: " + refusal.message.en)
             }
         }
+        // The request names the host exactly as the pinned address is keyed
+        // (lower case): AsyncHTTPClient looks its DNS override up by the URL's
+        // spelling, and "Evil.Example" would otherwise be resolved again by the
+        // system — to wherever a rebinding name points by then.
+        var pinned = request
+        if target.address == nil {
+            guard var components = URLComponents(string: request.url), components.host != nil else {
+                throw Failure(description: "refused: " + OutboundPolicy.Refusal.malformed.message.en)
+            }
+            components.host = target.host
+            guard let url = components.string else { throw Failure(description: "refused: " + OutboundPolicy.Refusal.malformed.message.en) }
+            pinned.url = url
+        }
         let client = await clients.client(host: target.host, address: address.description)
         do {
-            return try await client.execute(request, timeout: timeout)
+            return try await client.execute(pinned, timeout: timeout)
         } catch {
             throw Failure(description: Self.describe(error))
         }
