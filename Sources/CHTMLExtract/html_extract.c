@@ -4,7 +4,9 @@
 #include "html_extract.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,10 +63,17 @@ typedef struct {
     int hidden;
 } frame;
 
+static pthread_once_t initialised = PTHREAD_ONCE_INIT;
+static void initialise(void) { xmlInitParser(); }
+
 int pantau_html_extract(const char *data, size_t size, const char *url, size_t max_text, size_t max_links, pantau_html_page *page) {
     memset(page, 0, sizeof(*page));
     if (!data || size == 0 || size > 0x7fffffff) return -1;
-    int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED;
+    // libxml2 asks for one initialisation before it is used from several threads.
+    pthread_once(&initialised, initialise);
+    // HUGE lifts the depth limit of 256: past it libxml2 keeps a partial tree,
+    // and a page nesting 300 <b> would hide its text from the watchlists.
+    int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | XML_PARSE_HUGE;
     htmlDocPtr document = htmlReadMemory(data, (int)size, url, NULL, options);
     if (!document) return -1;
 
@@ -75,7 +84,13 @@ int pantau_html_extract(const char *data, size_t size, const char *url, size_t m
     if (!stack) { xmlFreeDoc(document); return -1; }
     // Children are pushed last first, so the walk reads the document in order.
     for (xmlNodePtr child = document->last; child; child = child->prev) {
-        if (depth == stack_capacity) break;
+        if (depth == stack_capacity) {
+            size_t capacity = stack_capacity * 2;
+            frame *grown = realloc(stack, capacity * sizeof(frame));
+            if (!grown) break;
+            stack = grown;
+            stack_capacity = capacity;
+        }
         stack[depth++] = (frame){child, 0};
     }
     while (depth > 0) {

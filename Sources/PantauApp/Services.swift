@@ -96,8 +96,11 @@ struct Services: Sendable {
             .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)), .drawSamples(prevalence),
         ]
         if let intake {
-            jobs.append(.pullFeeds(FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,
-                                              timeout: .seconds(Int64(configuration.monitoringFeedTimeoutSeconds)))))
+            var puller = FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,
+                                    timeout: .seconds(Int64(configuration.monitoringFeedTimeoutSeconds)))
+            // The lease outlasts a whole run (every page at its deadline), so no other worker takes the feed meanwhile.
+            puller.lease = max(300, Double(configuration.monitoringFeedTimeoutSeconds * puller.pagesPerRun) + 120)
+            jobs.append(.pullFeeds(puller))
             if configuration.crawler.enabled { jobs.append(.crawl(makeCrawler(intake: intake))) }
         }
         return Worker(jobs: jobs, logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)

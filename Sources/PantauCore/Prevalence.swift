@@ -48,7 +48,9 @@ public enum PrevalenceSample {
             let j = Int.random(in: i..<population, using: &generator)
             indices.swapAt(i, j)
         }
-        return Array(indices.prefix(take)).sorted()
+        // In the order drawn, not sorted: the queue labels by position, so a
+        // half-labelled sample is still a random one, not the week's first posts.
+        return Array(indices.prefix(take))
     }
 
     /// `count` distinct indices drawn with probability proportional to their
@@ -64,6 +66,7 @@ public enum PrevalenceSample {
             keyed.append((log(u) / weight, index))
         }
         keyed.sort { $0.key > $1.key }
-        return keyed.prefix(count).map(\.index).sorted()
+        // In the order drawn (largest key first), not sorted by index.
+        return keyed.prefix(count).map(\.index)
     }
 }

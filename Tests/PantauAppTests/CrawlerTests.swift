@@ -196,3 +196,13 @@ final class LocalSite: Sendable {
         #expect(broken.links.isEmpty)
     }
 }
+
+extension CrawlerTests {
+    @Test func deepNestingAndManyTopLevelNodesDoNotHideAPagesText() {
+        let deep = String(repeating: "<b>", count: 300) + "judi slot gacor" + String(repeating: "</b>", count: 300)
+        #expect(HTMLPage.parse(Array("<html><body>\(deep)</body></html>".utf8), url: "http://x.example/").text.contains("slot gacor"))
+        let trailing = "<html><body><p>deposit pulsa</p><a href=\"/a\">a</a></body></html>" + String(repeating: "<!---->", count: 300)
+        let page = HTMLPage.parse(Array(trailing.utf8), url: "http://x.example/")
+        #expect(page.text.contains("deposit pulsa") && page.links == ["http://x.example/a"])
+    }
+}

@@ -34,7 +34,9 @@ struct PrevalenceTests {
         var generator = SplitMix(state: 7)
         let sample = PrevalenceSample.uniform(population: 1_000, count: 100, using: &generator)
         #expect(sample.count == 100 && Set(sample).count == 100 && sample.allSatisfy { (0..<1_000).contains($0) })
-        #expect(PrevalenceSample.uniform(population: 5, count: 10, using: &generator) == [0, 1, 2, 3, 4])
+        #expect(PrevalenceSample.uniform(population: 5, count: 10, using: &generator).sorted() == [0, 1, 2, 3, 4])
+        // In the order drawn: a half-labelled sample is still a random one.
+        #expect(PrevalenceSample.uniform(population: 1_000, count: 50, using: &generator) != PrevalenceSample.uniform(population: 1_000, count: 50, using: &generator).sorted())
         // Over many draws every post is about equally likely.
         var hits = [Int](repeating: 0, count: 10)
         for _ in 0..<20_000 { for i in PrevalenceSample.uniform(population: 10, count: 1, using: &generator) { hits[i] += 1 } }

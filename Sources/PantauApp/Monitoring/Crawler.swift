@@ -18,7 +18,9 @@ struct CrawlerSettings: Sendable {
     /// Pause between two requests to one host (politeness); one connection a host.
     var delay: Duration = .seconds(1)
     var timeout: TimeAmount = .seconds(15)
-    var maximumBytes = 2 * 1024 * 1024
+    /// libxml2 2.9 checks a tag's attributes for duplicates in quadratic
+    /// time: a hostile page of many attributes costs seconds per 100 KiB.
+    var maximumBytes = 512 * 1024
     var maximumRedirects = 5
     /// Pages taken from the frontier per pass.
     var batch = 64
@@ -76,7 +78,7 @@ struct Crawler: Sendable {
         guard settings.enabled else { return 0 }
         try await seed()
         let rows = try await database.sql.raw("""
-            SELECT id, url, host, depth, seed FROM crawl_pages WHERE state = 'queued' ORDER BY queued_at, id LIMIT \(unsafeRaw: String(settings.batch))
+            SELECT id, url, host, depth, seed FROM crawl_pages WHERE state = 'queued' ORDER BY depth, queued_at, id LIMIT \(unsafeRaw: String(settings.batch))
             """).all()
         struct Queued: Sendable { let id: UUID; let url: String; let host: String; let depth: Int; let seed: String }
         let queued = try rows.map { Queued(id: try $0.decode(column: "id", as: UUID.self), url: try $0.decode(column: "url", as: String.self),
@@ -96,7 +98,14 @@ struct Crawler: Sendable {
                 group.addTask {
                     var count = 0
                     for page in pages {
-                        try await crawl(id: page.id, url: page.url, host: page.host, depth: page.depth, seed: page.seed, client: client)
+                        do {
+                            try await crawl(id: page.id, url: page.url, host: page.host, depth: page.depth, seed: page.seed, client: client)
+                        } catch is CancellationError {
+                            throw CancellationError()
+                        } catch {
+                            // One page that cannot be handled neither stops the others nor stays first in the frontier.
+                            try await markFailed(page.id, "\(error)")
+                        }
                         count += 1
                     }
                     return count
@@ -106,6 +115,15 @@ struct Crawler: Sendable {
             for try await count in group { done += count }
         }
         return done
+    }
+
+    private func markFailed(_ id: UUID, _ error: String) async throws {
+        let now = clock.now()
+        try await database.writeTransaction { db in
+            try await (db as! any SQLDatabase).raw("""
+                UPDATE crawl_pages SET state = 'failed', error = \(bind: String(error.prefix(300))), fetched_at = \(bind: now) WHERE id = \(bind: id)
+                """).run()
+        }
     }
 
     // MARK: Seeds
@@ -161,7 +179,7 @@ struct Crawler: Sendable {
         if let body = fetched.body {
             let parsed = fetched.contentType?.contains("html") == false
                 ? HTMLPage(title: "", text: HTMLPage.collapse(String(decoding: body.prefix(HTMLPage.maximumText * 2), as: UTF8.self)), links: [])
-                : HTMLPage.parse(body, url: fetched.finalURL)
+                : try await HTMLPage.parseOffTheCooperativePool(body, url: fetched.finalURL)
             page = parsed
             let matcher = try await watchlists.matchers.current()
             let result = matcher.match(text: parsed.title + " " + parsed.text, author: nil, urls: [fetched.finalURL])

@@ -95,7 +95,7 @@ struct FeedPuller: Sendable {
             // More to read: within this run the lease is kept; past `pagesPerRun`, the next pass goes on at once.
             let now = clock.now()
             let next = !more ? now.addingTimeInterval(Double(feed.intervalSeconds)) : pages < pagesPerRun ? now.addingTimeInterval(lease) : now
-            try await recordSuccess(id, cursor: cursor, received: Int64(result.accepted), nextFetch: next)
+            try await recordSuccess(id, url: base, cursor: cursor, received: Int64(result.accepted), nextFetch: next)
             if !more { break }
         }
         return pages
@@ -168,10 +168,11 @@ struct FeedPuller: Sendable {
         return checked
     }
 
-    private func recordSuccess(_ id: UUID, cursor: String?, received: Int64, nextFetch: Date) async throws {
+    private func recordSuccess(_ id: UUID, url: String, cursor: String?, received: Int64, nextFetch: Date) async throws {
         let now = clock.now()
         try await database.writeTransaction { db in
-            guard let model = try await MonitorSourceModel.find(id, on: db) else { return }
+            // An address changed by the admin meanwhile starts from its own beginning: this feed's cursor is not its.
+            guard let model = try await MonitorSourceModel.find(id, on: db), model.url == url else { return }
             model.cursor = cursor
             model.lastFetchAt = now
             model.lastSuccessAt = now

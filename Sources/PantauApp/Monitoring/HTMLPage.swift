@@ -1,5 +1,6 @@
 import CHTMLExtract
 import Foundation
+import NIOPosix
 
 /// A fetched page read with Debian's libxml2 HTML parser (through the small
 /// C wrapper `CHTMLExtract`) — the way a browser reads broken markup, never
@@ -17,6 +18,12 @@ struct HTMLPage: Sendable, Equatable {
     static let maximumText = 200_000
     /// The most links kept from a page.
     static let maximumLinks = 500
+
+    /// `parse` on NIO's blocking pool: a hostile page may keep libxml2 busy
+    /// for seconds, which must not hold a thread of Swift's cooperative pool.
+    static func parseOffTheCooperativePool(_ bytes: [UInt8], url: String) async throws -> HTMLPage {
+        try await NIOThreadPool.singleton.runIfActive { parse(bytes, url: url) }
+    }
 
     /// Parses `bytes` (any encoding the page declares; broken markup
     /// recovered; no network access).
