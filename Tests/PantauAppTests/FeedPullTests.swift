@@ -105,6 +105,8 @@ final class FeedServer: Sendable {
             // The embedded worker follows the cursor to the end; the finding becomes a report.
             #expect(try await eventually { try await db.count("monitored_posts") == 3 })
             #expect(try await eventually { try await MonitorSourceModel.find(UUID(uuidString: id)!, on: db.db)?.cursor == "c2" })
+            // The pull goes on to the empty page at c2 before it rests.
+            #expect(try await eventually { feed.requests.count >= 3 })
             #expect(feed.requests.map(\.cursor) == [nil, "c1", "c2"], "\(feed.requests.map(\.cursor))")
             #expect(feed.requests.allSatisfy { $0.authorization == "Bearer feed-secret-1" })
             #expect(try await db.count("reports", where: "WHERE channel = 'monitoring'") == 1)

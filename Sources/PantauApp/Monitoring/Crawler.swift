@@ -171,7 +171,7 @@ struct Crawler: Sendable {
     private func crawl(id: UUID, url: String, host: String, depth: Int, seed: String, client: OutboundHTTP) async throws {
         await pacer.wait(host: host, delay: settings.delay)
         let fetched = await fetch(url, client: client)
-        await pacer.done(host: host)
+        await pacer.done(host: host, delay: settings.delay)
         let now = clock.now()
         var page: HTMLPage?
         var score = 0.0
@@ -348,7 +348,8 @@ struct Crawler: Sendable {
     }
 }
 
-/// Politeness: one request at a time per host, and a pause after each.
+/// Politeness: one request at a time per host, and a pause after each
+/// (counted from the end of one visit to the start of the next).
 actor HostPacer {
     private var busy: Set<String> = []
     private var nextAllowed: [String: ContinuousClock.Instant] = [:]
@@ -360,10 +361,10 @@ actor HostPacer {
         }
         busy.insert(host)
         if let next = nextAllowed[host], next > .now { try? await Task.sleep(until: next) }
-        nextAllowed[host] = ContinuousClock.now.advanced(by: delay)
     }
 
-    func done(host: String) {
+    func done(host: String, delay: Duration) {
+        nextAllowed[host] = ContinuousClock.now.advanced(by: delay)
         busy.remove(host)
         if var queue = waiting[host], !queue.isEmpty {
             queue.removeFirst().resume()
