@@ -58,6 +58,21 @@ struct EvidenceAPIController: Sendable {
     }
 }
 
+/// The platform a connector's request names in its path: known, not the
+/// web, and the one its token speaks for (a platform's token speaks for
+/// that platform only).
+func connectorPlatform(_ context: AppRequestContext) throws -> Platform {
+    let name = context.parameters.get("platform") ?? ""
+    guard let platform = Platform(rawValue: name), platform != .web else {
+        throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
+    }
+    if let identity = context.identity, !PermissionTable.mayActFor(platform, role: identity.role, boundTo: identity.platform) {
+        throw APIError(.forbidden, code: "access_denied",
+                       message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
+    }
+    return platform
+}
+
 struct MentionBatchRequest: Decodable {
     struct Mention: Decodable {
         let id: String
@@ -83,15 +98,7 @@ struct MentionsAPIController: Sendable {
     }
 
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let name = context.parameters.get("platform") ?? ""
-        guard let platform = Platform(rawValue: name), platform != .web else {
-            throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
-        }
-        // A platform's token speaks for that platform only.
-        if let identity = context.identity, !PermissionTable.mayActFor(platform, role: identity.role, boundTo: identity.platform) {
-            throw APIError(.forbidden, code: "access_denied",
-                           message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
-        }
+        let platform = try connectorPlatform(context)
         let body = try await collectJSONBody(request, limit: maxBodyBytes)
         let batch = try decodeJSON(MentionBatchRequest.self, from: Array(buffer: body))
         guard batch.mentions.count <= Self.maxMentionsPerBatch else {

@@ -30,7 +30,7 @@ struct MonitorSourcesAPIController: Sendable {
         }
         routes.post(SitePath.API.monitorSources, .staff(.manageMonitorSources)) { request, context in
             let body = try await decodeJSONBody(Body.self, request, limit: 64 * 1024)
-            let feed = try await answering { try await service.addFeed(body.input, actor: context.identity!.actor) }
+            let feed = try await answeringRefusals { try await service.addFeed(body.input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(feed), status: .created)
         }
         routes.post(SitePath.API.monitorSource, .staff(.manageMonitorSources)) { request, context in
@@ -39,20 +39,16 @@ struct MonitorSourcesAPIController: Sendable {
             if body.platform != nil {
                 throw APIError(.unprocessableContent, code: "platform_fixed", message: "A feed's platform cannot change; add another feed.", field: "platform")
             }
-            let feed = try await answering { try await service.change(id, body.input, actor: context.identity!.actor) }
+            let feed = try await answeringRefusals { try await service.change(id, body.input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(feed), status: .ok)
         }
         routes.post(SitePath.API.monitorSourceDelete, .staff(.manageMonitorSources)) { _, context in
             let id = try apiPathID(context)
-            try await answering { try await service.delete(id, actor: context.identity!.actor) }
+            try await answeringRefusals { try await service.delete(id, actor: context.identity!.actor) }
             var object = JSONObjectText()
             object.add("deleted", UUIDText.lower(id))
             return jsonResponse(object, status: .ok)
         }
-    }
-
-    private func answering<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as WatchlistService.Problem { throw problem.apiError }
     }
 
     static func json(_ feed: MonitorSourceModel) -> JSONObjectText {

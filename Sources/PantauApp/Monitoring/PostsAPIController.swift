@@ -94,14 +94,7 @@ struct PostsAPIController: Sendable {
     }
 
     func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let name = context.parameters.get("platform") ?? ""
-        guard let platform = Platform(rawValue: name), platform != .web else {
-            throw APIError(.notFound, code: "unknown_platform", message: "Unknown platform '\(name.prefix(40))'.", field: "platform")
-        }
-        if let identity = context.identity, !PermissionTable.mayActFor(platform, role: identity.role, boundTo: identity.platform) {
-            throw APIError(.forbidden, code: "access_denied",
-                           message: "This token is for \(identity.platform?.rawValue ?? "no platform"), not \(platform.rawValue).", field: "platform")
-        }
+        let platform = try connectorPlatform(context)
         guard MonitoredPost.subjectKind(on: platform) != nil else {
             throw APIError(.unprocessableContent, code: "platform_not_monitored", message: MonitoredPost.PostIDProblem.platformNotMonitored.message, field: "platform")
         }

@@ -47,7 +47,7 @@ struct WatchlistAPIController: Sendable {
                 throw APIError(.unprocessableContent, code: "missing_field", message: "'name', 'category' and 'terms' are required.",
                                field: body.name == nil ? "name" : body.category == nil ? "category" : "terms")
             }
-            let row = try await answering { try await service.create(body.input, actor: context.identity!.actor) }
+            let row = try await answeringRefusals { try await service.create(body.input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(row), status: .created)
         }
         routes.post(SitePath.API.watchlistTest, .staff(.viewCases)) { request, _ in
@@ -69,20 +69,16 @@ struct WatchlistAPIController: Sendable {
         routes.post(SitePath.API.watchlist, .staff(.manageWatchlists)) { request, context in
             let id = try apiPathID(context)
             let body = try await decodeJSONBody(WatchlistBody.self, request, limit: 4 * 1024 * 1024)
-            let row = try await answering { try await service.update(id, body.input, actor: context.identity!.actor) }
+            let row = try await answeringRefusals { try await service.update(id, body.input, actor: context.identity!.actor) }
             return jsonResponse(Self.json(row), status: .ok)
         }
         routes.post(SitePath.API.watchlistDelete, .staff(.manageWatchlists)) { _, context in
             let id = try apiPathID(context)
-            try await answering { try await service.delete(id, actor: context.identity!.actor) }
+            try await answeringRefusals { try await service.delete(id, actor: context.identity!.actor) }
             var object = JSONObjectText()
             object.add("deleted", UUIDText.lower(id))
             return jsonResponse(object, status: .ok)
         }
-    }
-
-    private func answering<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let problem as WatchlistService.Problem { throw problem.apiError }
     }
 
     static func json(_ row: WatchlistRow) -> JSONObjectText {
@@ -132,6 +128,8 @@ struct WatchlistAPIController: Sendable {
     }
 }
 
-extension WatchlistService.Problem {
-    var apiError: APIError { APIError(HTTPResponse.Status(code: status), code: code, message: en, field: field) }
+/// Monitoring's refusals answer the API like every other service's.
+extension WatchlistService.Problem: ServiceRefusal {
+    var kind: RefusalKind { status == 404 ? .notFound : .invalid }
+    var refusedField: String? { field }
 }
