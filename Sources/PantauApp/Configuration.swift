@@ -84,6 +84,8 @@ public struct AppConfiguration: Sendable {
     public var prevalenceSampleSize = 200
     /// The web crawler (off unless PANTAU_CRAWLER=1) and its limits.
     var crawler = CrawlerSettings()
+    /// Re-checks of complied order items and blocked sites (off unless PANTAU_RECHECKS=1).
+    var rechecks = RecheckSettings()
     /// Hours platforms have to answer an order, from its delivery (urgent
     /// categories / the others); per-platform category overrides are data.
     public var orderDeadlines = OrderDeadlines()
@@ -242,6 +244,9 @@ public struct AppConfiguration: Sendable {
         if let n = try int("PANTAU_CRAWLER_TIMEOUT_SECONDS", 1...600) { config.crawler.timeout = .seconds(Int64(n)) }
         if let n = try int("PANTAU_CRAWLER_MAX_KB", 16...1_048_576) { config.crawler.maximumBytes = n * 1024 }
         if let n = try int("PANTAU_CRAWLER_REDIRECTS", 0...20) { config.crawler.maximumRedirects = n }
+        if let n = try int("PANTAU_RECHECKS", 0...1) { config.rechecks.enabled = n == 1 }
+        if let n = try int("PANTAU_RECHECK_INTERVAL_HOURS", 1...8760) { config.rechecks.interval = Double(n) * 3600 }
+        if let n = try int("PANTAU_RECHECK_BATCH", 1...10_000) { config.rechecks.batch = n }
         if let n = try int("PANTAU_EMBEDDED_WORKER", 0...1) { config.embeddedWorker = n == 1 }
         if let n = try int("PANTAU_ORDER_HOURS_URGENT", 1...720) { config.orderDeadlines.urgentHours = n }
         if let n = try int("PANTAU_ORDER_HOURS", 1...720) { config.orderDeadlines.otherHours = n }

@@ -102,6 +102,7 @@ struct Services: Sendable {
             puller.lease = max(300, Double(configuration.monitoringFeedTimeoutSeconds * puller.pagesPerRun) + 120)
             jobs.append(.pullFeeds(puller))
             if configuration.crawler.enabled { jobs.append(.crawl(makeCrawler(intake: intake))) }
+            if configuration.rechecks.enabled { jobs.append(.recheck(makeRechecker(intake: intake))) }
         }
         return Worker(jobs: jobs, logger: logger, allowInternalAddresses: configuration.outboundAllowInternal)
     }
@@ -119,6 +120,11 @@ struct Services: Sendable {
 
     func makeCrawler(intake: IntakeService) -> Crawler {
         Crawler(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock, settings: configuration.crawler)
+    }
+
+    func makeRechecker(intake: IntakeService) -> Rechecker {
+        Rechecker(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock,
+                  settings: configuration.rechecks, crawler: configuration.crawler)
     }
 
     func makePostIngest(intake: IntakeService) -> PostIngestService {

@@ -22,6 +22,8 @@ enum WorkerJob: Sendable {
     case drawSamples(PrevalenceService)
     /// Monitoring: crawls a batch of the web crawler's frontier.
     case crawl(Crawler)
+    /// Monitoring: re-visits complied order items and blocked sites that are due.
+    case recheck(Rechecker)
 
     /// The job's name in logs.
     var name: String {
@@ -35,6 +37,7 @@ enum WorkerJob: Sendable {
         case .pullFeeds: "pull-feeds"
         case .drawSamples: "draw-samples"
         case .crawl: "crawl"
+        case .recheck: "recheck"
         }
     }
 
@@ -50,6 +53,7 @@ enum WorkerJob: Sendable {
         case .pullFeeds(let puller): try await puller.runDue(client: client)
         case .drawSamples(let prevalence): try await prevalence.drawDue()
         case .crawl(let crawler): try await crawler.runDue(client: client)
+        case .recheck(let rechecker): try await rechecker.runDue(client: client)
         }
     }
 }

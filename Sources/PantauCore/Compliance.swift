@@ -11,14 +11,19 @@ public struct ComplianceItem: Sendable, Equatable {
     /// The platform objected to it once (an objection later dismissed still
     /// counts in the objection share).
     public var everObjected: Bool
+    /// Times monitoring's re-check saw it back online after it was taken down
+    /// (an observation: only staff reopening it counts in `stillOnlineCount`).
+    public var reappearedCount: Int
 
-    public init(status: OrderItemStatus, sentAt: Date, dueAt: Date, answeredAt: Date? = nil, stillOnlineCount: Int = 0, everObjected: Bool = false) {
+    public init(status: OrderItemStatus, sentAt: Date, dueAt: Date, answeredAt: Date? = nil, stillOnlineCount: Int = 0, everObjected: Bool = false,
+                reappearedCount: Int = 0) {
         self.status = status
         self.sentAt = sentAt
         self.dueAt = dueAt
         self.answeredAt = answeredAt
         self.stillOnlineCount = stillOnlineCount
         self.everObjected = everObjected || status == .objected
+        self.reappearedCount = reappearedCount
     }
 
     /// Taken down by the deadline, and not found online again afterwards.
@@ -47,6 +52,8 @@ public struct ComplianceFigures: Sendable, Equatable {
     public var settled = 0
     public var compliedOnTime = 0
     public var stillOnline = 0
+    /// Items monitoring's re-checks saw back online after they were taken down.
+    public var reappeared = 0
     /// Items complied on time ÷ settled items (nil when nothing is settled).
     public var onTimeRate: Double?
     /// Median seconds from delivery to removal, over complied items.
@@ -69,6 +76,7 @@ public struct ComplianceFigures: Sendable, Equatable {
             if !item.status.isOpen || item.dueAt <= now { figures.settled += 1 }
             if item.compliedOnTime { figures.compliedOnTime += 1 }
             if item.stillOnlineCount > 0 { figures.stillOnline += 1 }
+            if item.reappearedCount > 0 { figures.reappeared += 1 }
             if item.status == .overdue { figures.overdueNow += 1 }
             if !item.status.isOpen || item.everObjected {
                 answered += 1

@@ -48,6 +48,10 @@ struct Crawler: Sendable {
     let clock: any PantauClock
     let settings: CrawlerSettings
     private let pacer = HostPacer()
+    private var fetcher: PageFetcher {
+        PageFetcher(timeout: settings.timeout, maximumBytes: settings.maximumBytes, maximumRedirects: settings.maximumRedirects,
+                    userAgent: "Pantau-crawler/1 (pemantauan konten negatif)")
+    }
 
     init(database: PantauDatabase, watchlists: WatchlistService, findings: FindingService, clock: any PantauClock, settings: CrawlerSettings) {
         self.database = database
@@ -55,22 +59,6 @@ struct Crawler: Sendable {
         self.findings = findings
         self.clock = clock
         self.settings = settings
-    }
-
-    struct Hop: Codable, Sendable, Equatable {
-        let url: String
-        let status: Int
-    }
-
-    /// What one fetch came to.
-    struct Fetched: Sendable {
-        var hops: [Hop] = []
-        var finalURL: String
-        var status: Int?
-        var contentType: String?
-        var body: [UInt8]?
-        var failure: String?
-        var skipped: String?
     }
 
     /// One pass: seeds the frontier, then fetches a batch of queued pages.
@@ -255,96 +243,9 @@ struct Crawler: Sendable {
         try await enqueue(accepted)
     }
 
-    // MARK: Fetching
-
-    /// GET `url`, following redirects by hand; nothing here throws: what went wrong is in the answer.
-    func fetch(_ url: String, client: OutboundHTTP) async -> Fetched {
-        var current = url
-        var result = Fetched(finalURL: url)
-        var visited: Set<String> = [url]
-        for _ in 0...settings.maximumRedirects {
-            var request = HTTPClientRequest(url: current)
-            request.method = .GET
-            request.headers.add(name: "User-Agent", value: "Pantau-crawler/1 (pemantauan konten negatif)")
-            request.headers.add(name: "Accept", value: "text/html, text/plain;q=0.9")
-            let answer = await exchange(request, client: client)
-            switch answer {
-            case .failure(let message):
-                result.failure = message
-                result.finalURL = current
-                return result
-            case .success(let (status, headers, body)):
-                if (300..<400).contains(status), let location = headers.first(name: "location"),
-                   let next = HTMLPage.resolve(location, base: URL(string: current)) {
-                    result.hops.append(Hop(url: current, status: status))
-                    guard visited.insert(next).inserted else {
-                        result.failure = "redirect loop"
-                        result.finalURL = next
-                        return result
-                    }
-                    current = next
-                    continue
-                }
-                result.finalURL = current
-                result.status = status
-                let type = headers.first(name: "content-type")?.lowercased()
-                result.contentType = type
-                guard (200..<300).contains(status) else {
-                    result.failure = "HTTP \(status)"
-                    return result
-                }
-                guard type == nil || type!.hasPrefix("text/html") || type!.hasPrefix("text/plain") || type!.hasPrefix("application/xhtml") else {
-                    result.skipped = "not HTML or text (\(type!.prefix(60)))"
-                    return result
-                }
-                result.body = body
-                return result
-            }
-        }
-        result.failure = "more than \(settings.maximumRedirects) redirects"
-        result.finalURL = current
-        return result
-    }
-
-    private enum Exchange: Sendable {
-        case success((Int, HTTPHeaders, [UInt8]?))
-        case failure(String)
-    }
-
-    /// One request, the whole answer within the timeout, the body within the cap (read only for a 2xx).
-    private func exchange(_ request: HTTPClientRequest, client: OutboundHTTP) async -> Exchange {
-        let limit = settings.maximumBytes, deadline = settings.timeout
-        do {
-            return try await withThrowingTaskGroup(of: Exchange?.self) { group in
-                group.addTask {
-                    let response: HTTPClientResponse
-                    do {
-                        response = try await client.execute(request, timeout: deadline)
-                    } catch let failure {
-                        return .failure("\(failure)")
-                    }
-                    let status = Int(response.status.code)
-                    guard (200..<300).contains(status) else { return .success((status, response.headers, nil)) }
-                    do {
-                        let body = try await response.body.collect(upTo: limit)
-                        return .success((status, response.headers, Array(buffer: body)))
-                    } catch is NIOTooManyBytesError {
-                        return .failure("the page is larger than \(limit / 1024) KiB")
-                    } catch {
-                        return .failure("the page was cut off")
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: .nanoseconds(deadline.nanoseconds))
-                    return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first ?? .failure("timed out")
-            }
-        } catch {
-            return .failure("timed out")
-        }
+    /// GET `url` with the crawler's limits (see `PageFetcher`).
+    func fetch(_ url: String, client: OutboundHTTP) async -> PageFetcher.Fetched {
+        await fetcher.fetch(url, client: client)
     }
 }
 

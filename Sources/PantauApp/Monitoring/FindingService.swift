@@ -40,11 +40,13 @@ enum FindingOutcome: Sendable, Equatable {
     case reappeared(caseID: UUID)
     /// The subject was reported by monitoring within the window already.
     case rateLimited
+    /// A re-check saw a blocked site's content again, and no case asked for its block.
+    case reappearedWithoutCase
 
     var name: String {
         switch self {
         case .reported: "reported"
-        case .reappeared: "reappeared"
+        case .reappeared, .reappearedWithoutCase: "reappeared"
         case .rateLimited: "rate_limited"
         }
     }
@@ -147,9 +149,38 @@ struct FindingService: Sendable {
         return .reappeared(caseID: caseID)
     }
 
+    /// A re-check's finding: content back online. The case event, what
+    /// `alsoWrite` adds (the order item's platform event, the re-check's
+    /// new state) and the finding's row land in one transaction, so a
+    /// retried re-check writes none of them twice. Not rate-limited: a
+    /// re-check reports a change of state, which happens once per change.
+    func fileReappearance(_ candidate: FindingCandidate, caseID: UUID?,
+                          alsoWrite: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        let now = clock.now()
+        try await database.writeTransaction { db in
+            if let caseID {
+                let model = try await ledger.lock(caseID, on: db)
+                var payload = ["source": candidate.source.rawValue, "seen": candidate.sourceRef]
+                if !candidate.watchlistName.isEmpty { payload["watchlist"] = candidate.watchlistName }
+                try await ledger.append(.reappeared, to: model, actor: Self.actor, payload: payload, at: now, on: db)
+                try await model.save(on: db)
+            }
+            try await alsoWrite(db)
+            try await Self.insertRows([candidate], [candidate.subject.key], [caseID.map { .reappeared(caseID: $0) } ?? .reappearedWithoutCase],
+                                      at: now, on: db as! any SQLDatabase)
+        }
+    }
+
     /// The findings' own rows; one already recorded under its key is left as it is.
     private func record(_ candidates: [FindingCandidate], _ landing: [String], _ outcomes: [FindingOutcome]) async throws {
         let now = clock.now()
+        try await database.writeTransaction { db in
+            try await Self.insertRows(candidates, landing, outcomes, at: now, on: db as! any SQLDatabase)
+        }
+    }
+
+    private static func insertRows(_ candidates: [FindingCandidate], _ landing: [String], _ outcomes: [FindingOutcome],
+                                   at now: Date, on sql: any SQLDatabase) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var rows: [[any Encodable & Sendable]] = []
@@ -158,7 +189,7 @@ struct FindingService: Sendable {
             switch outcome {
             case .reported(let t, let c): ticket = t; caseID = c
             case .reappeared(let c): caseID = c
-            case .rateLimited: break
+            case .rateLimited, .reappearedWithoutCase: break
             }
             let matches = candidate.matches.map(StoredMatch.init)
             rows.append([OrderedID.make(at: now), candidate.source.rawValue, candidate.platform.rawValue, candidate.sourceRef,
@@ -167,16 +198,12 @@ struct FindingService: Sendable {
                          String(decoding: try encoder.encode(matches), as: UTF8.self), candidate.seenAt, outcome.name,
                          ticket, caseID, candidate.findingKey])
         }
-        let finished = rows
-        try await database.writeTransaction { db in
-            let sql = db as! any SQLDatabase
-            for chunk in finished.chunked(100) {
-                var insert = sql.insert(into: "findings")
-                    .columns("id", "source", "platform", "source_ref", "subject_key", "watchlist_id", "watchlist_name", "category_id", "score",
-                             "text", "matches", "found_at", "outcome", "report_ticket", "case_id", "finding_key")
-                for row in chunk { insert = insert.values(row.map { SQLBind($0) }) }
-                try await insert.ignoringConflicts(with: "finding_key").run()
-            }
+        for chunk in rows.chunked(100) {
+            var insert = sql.insert(into: "findings")
+                .columns("id", "source", "platform", "source_ref", "subject_key", "watchlist_id", "watchlist_name", "category_id", "score",
+                         "text", "matches", "found_at", "outcome", "report_ticket", "case_id", "finding_key")
+            for row in chunk { insert = insert.values(row.map { SQLBind($0) }) }
+            try await insert.ignoringConflicts(with: "finding_key").run()
         }
     }
 }

@@ -218,6 +218,13 @@ struct MonitorSourceService: Sendable {
                                   lastError: lastError, consecutiveErrors: failed, postsLastDay: pages,
                                   findingsLastDay: try row.decode(column: "found", as: Int?.self) ?? 0))
         }
+        // The re-checks, once anything is enrolled: addresses checked, failing and back online in the day.
+        if let rechecks = try await RecheckHealth.load(since: since, on: sql) {
+            crawler.append(Health(id: nil, kind: "recheck", platform: Platform.web.rawValue, name: "", enabled: true,
+                                  lastFetchAt: rechecks.lastCheckAt, lastSuccessAt: rechecks.lastCheckAt, lastError: rechecks.lastError,
+                                  consecutiveErrors: rechecks.failedLastDay, postsLastDay: rechecks.checkedLastDay,
+                                  findingsLastDay: rechecks.reappearedLastDay))
+        }
         return pushed.sorted { $0.platform < $1.platform } + feeds + crawler
     }
 }

@@ -157,6 +157,8 @@ extension MonitoringUI {
                         let platform = Platform(rawValue: s.platform)?.name(english: l == .en) ?? s.platform
                         let title = s.kind == "push" ? l.t("Kiriman konektor \(platform)", "\(platform) connector pushes")
                             : s.kind == "crawler" ? l.t("Perayap web (halaman 24 jam; galat = gagal 24 jam)", "Web crawler (pages in 24 h; errors = failures in 24 h)")
+                            : s.kind == "recheck" ? l.t("Cek ulang butir yang diturunkan dan situs yang diblokir (alamat dicek 24 jam; temuan = muncul kembali)",
+                                                        "Re-checks of taken-down items and blocked sites (addresses checked in 24 h; findings = reappeared)")
                             : "\(s.name) (\(platform), feed)"
                         return .tr(.class(s.consecutiveErrors > 0 ? "failing" : ""),
                             .td(s.id.map { id in .a(.href(l.link(SitePath.Monitoring.source(id))), .text(title)) } ?? .text(title)),

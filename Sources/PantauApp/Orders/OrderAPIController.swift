@@ -278,10 +278,12 @@ struct ComplianceDTO: Encodable {
     let objectedShare: Double?
     let overdueNow: Int
     let foundOnlineAgain: Int
+    let reappearedOnRecheck: Int
     enum CodingKeys: String, CodingKey {
         case platform, items, itemsByStatus = "items_by_status", ordersByStatus = "orders_by_status", onTimeRate = "on_time_rate",
              medianHoursToComply = "median_hours_to_comply", rejectedShare = "rejected_share", objectedShare = "objected_share",
-             overdueNow = "overdue_now", foundOnlineAgain = "found_online_again"
+             overdueNow = "overdue_now", foundOnlineAgain = "found_online_again",
+             reappearedOnRecheck = "reappeared_on_recheck"
     }
 
     init(_ c: OrderTrackingService.Compliance) {
@@ -295,6 +297,7 @@ struct ComplianceDTO: Encodable {
         objectedShare = c.figures.objectedShare
         overdueNow = c.figures.overdueNow
         foundOnlineAgain = c.figures.stillOnline
+        reappearedOnRecheck = c.figures.reappeared
     }
 }
 

@@ -34,6 +34,8 @@ struct OrderPages: Sendable {
         let events: [PlatformEventRow]
         /// The liaison's address when the order waits to be sent by hand.
         let awaitingManualSend: String?
+        /// What monitoring's re-checks last saw of each item, for those re-checked.
+        var rechecks: [UUID: RecheckStatus] = [:]
     }
 
     func order(_ id: UUID) async throws -> OrderDetail? {
@@ -46,8 +48,10 @@ struct OrderPages: Sendable {
         if outbox.contains(where: { $0.status == OutboxStatus.manual.rawValue }) {
             manual = try await PlatformDeliveryModel.find(order.platformID, on: database.db)?.liaisonEmail ?? "—"
         }
-        return OrderDetail(order: OrderRow(order), items: try await tracking.items(of: id).map(OrderItemRow.init), attempts: attempts.map(DeliveryAttemptRow.init),
-                           events: events.map(PlatformEventRow.init), awaitingManualSend: manual)
+        let items = try await tracking.items(of: id).map(OrderItemRow.init)
+        return OrderDetail(order: OrderRow(order), items: items, attempts: attempts.map(DeliveryAttemptRow.init),
+                           events: events.map(PlatformEventRow.init), awaitingManualSend: manual,
+                           rechecks: try await RecheckStatus.ofItems(items.map(\.id), on: database.sql))
     }
 
     struct Letter: Sendable {

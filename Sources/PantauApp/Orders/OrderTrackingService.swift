@@ -305,14 +305,29 @@ struct OrderTrackingService: Sendable {
         let sentAt = Dictionary(sent.map { ($0.id!, $0.sentAt!) }, uniquingKeysWith: { a, _ in a })
         var facts: [ComplianceItem] = []
         for chunk in Array(sentAt.keys).chunked(500).map(Array.init) {
-            for item in try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all() {
+            let items = try await OrderItemModel.query(on: database.db).filter(\.$orderID ~~ chunk).all()
+            let reappeared = try await Self.reappearances(of: items.compactMap(\.id), on: database.sql)
+            for item in items {
                 guard let sent = sentAt[item.orderID], let due = item.dueAt else { continue }
                 facts.append(ComplianceItem(status: item.itemStatus, sentAt: sent, dueAt: due,
                                             answeredAt: item.removedAt ?? item.answeredAt, stillOnlineCount: item.stillOnlineCount ?? 0,
-                                            everObjected: item.appealReference != nil))
+                                            everObjected: item.appealReference != nil, reappearedCount: reappeared[item.id!] ?? 0))
             }
         }
         return Compliance(platform: platform, figures: .of(facts, now: now), weekly: ComplianceFigures.weekly(facts, now: now), orders: byStatus)
+    }
+
+    /// How often monitoring's re-checks saw each of these items back online.
+    static func reappearances(of items: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Int] {
+        var counts: [UUID: Int] = [:]
+        for chunk in items.chunked(500) where !chunk.isEmpty {
+            for row in try await sql.raw("""
+                SELECT order_item_id, reappearances FROM rechecks WHERE order_item_id IN (\(binds: Array(chunk))) AND reappearances > 0
+                """).all() {
+                counts[try row.decode(column: "order_item_id", as: UUID.self)] = try row.decode(column: "reappearances", as: Int.self)
+            }
+        }
+        return counts
     }
 
     // MARK: Sanctions

@@ -146,6 +146,7 @@ struct OrderPageView {
     var notice: String?
     var error: String?
     var names = Vocabulary()
+    var rechecks: [UUID: RecheckStatus] = [:]
 
     func render() -> String {
         let l = language
@@ -193,7 +194,8 @@ struct OrderPageView {
                                                                                                               " found online ×\(item.stillOnlineCount)"))))),
                         .td(.unwrap(item.dueAt) { StaffUI.deadlineBadge($0, active: item.status.isOpen, now: now, l) }),
                         .td(.text(answerText(item))),
-                        .td(.if(mayRecheck && OrderRules.mayRecheck(item.status), .form(
+                        .td(.unwrap(rechecks[item.id]) { MonitoringUI.recheckSummary($0, l) },
+                            .if(mayRecheck && OrderRules.mayRecheck(item.status), .form(
                             .method(.post), .action(l.link(SitePath.Orders.recheck(item.id))), StaffUI.csrfField(identity),
                             .label(.for("ev-" + UUIDText.lower(item.id)), .text(l.t("Masih daring? Bukti:", "Still online? Evidence:"))),
                             .textarea(.name("evidence"), .id("ev-" + UUIDText.lower(item.id)), .attribute(named: "rows", value: "2"),
@@ -287,17 +289,21 @@ struct ComplianceOverviewView {
                 .thead(.tr(.th(.text("Platform")), .th(.text(l.t("Butir", "Items"))), .th(.text(l.t("Tepat waktu", "On time"))),
                            .th(.text(l.t("Median waktu turun", "Median time to comply"))), .th(.text(l.t("Ditolak", "Refused"))),
                            .th(.text(l.t("Disanggah", "Objected"))), .th(.text(l.t("Lewat tenggat kini", "Overdue now"))),
-                           .th(.text(l.t("Ditemukan daring lagi", "Found online again"))))),
+                           .th(.text(l.t("Ditemukan daring lagi", "Found online again"))),
+                           .th(.text(l.t("Muncul kembali (cek ulang)", "Reappeared (re-check)"))))),
                 .tbody(.forEach(rows) { row in
                     .tr(.td(.a(.href(l.link(SitePath.Orders.platformCompliance(row.platform) + periodQuery)), .text(StaffUI.platformName(row.platform)))),
                         .td(.text(String(row.figures.items))), .td(.strong(.text(OrderUI.percent(row.figures.onTimeRate)))),
                         .td(.text(OrderUI.hours(row.figures.medianSecondsToComply))), .td(.text(OrderUI.percent(row.figures.rejectedShare))),
                         .td(.text(OrderUI.percent(row.figures.objectedShare))), .td(.text(String(row.figures.overdueNow))),
-                        .td(.text(String(row.figures.stillOnline))))
+                        .td(.text(String(row.figures.stillOnline))), .td(.text(String(row.figures.reappeared))))
                 })),
             .p(.class("hint"), .text(l.t(
                 "Tepat waktu = butir yang diturunkan sebelum tenggat dan tidak ditemukan daring lagi, dibagi butir yang sudah dijawab atau lewat tenggat. Periode menurut waktu pengiriman perintah.",
-                "On time = items taken down by the deadline and not found online again, divided by items answered or past their deadline. The period counts orders by when they were sent.")))
+                "On time = items taken down by the deadline and not found online again, divided by items answered or past their deadline. The period counts orders by when they were sent."))),
+            .p(.class("hint"), .text(l.t(
+                "Ditemukan daring lagi = butir yang dibuka kembali oleh staf dengan bukti. Muncul kembali (cek ulang) = butir yang oleh cek ulang otomatis pemantauan terlihat daring lagi setelah diturunkan; staf memutuskan apakah butir dibuka kembali.",
+                "Found online again = items staff reopened with evidence. Reappeared (re-check) = items monitoring's automatic re-check saw online again after they were taken down; staff decide whether to reopen them.")))
         )).render()
     }
 
@@ -346,6 +352,7 @@ struct PlatformComplianceView {
                     (l.t("Disanggah", "Objected"), .text(OrderUI.percent(f.objectedShare))),
                     (l.t("Lewat tenggat kini", "Overdue now"), .text(String(f.overdueNow))),
                     (l.t("Ditemukan daring lagi", "Found online again"), .text(String(f.stillOnline))),
+                    (l.t("Muncul kembali (cek ulang)", "Reappeared (re-check)"), .span(.id("reappeared-count"), .text(String(f.reappeared)))),
                     (l.t("Butir per status", "Items by status"), .text(OrderItemStatus.allCases.compactMap { s in
                         f.byStatus[s].map { "\(l.t(s.label.id, s.label.en)) \($0)" } }.joined(separator: " · "))),
                     (l.t("Perintah per status", "Orders by status"), .text(OrderStatus.allCases.compactMap { s in

@@ -105,7 +105,7 @@ struct OrderWebController: Sendable {
         let view = OrderPageView(language: language, identity: context.identity!, order: detail.order, items: detail.items,
                                  attempts: detail.attempts, events: detail.events, now: tracking.clock.now(),
                                  awaitingManualSend: detail.awaitingManualSend, notice: notice, error: error,
-                                 names: try await Vocabulary.load(tracking.database))
+                                 names: try await Vocabulary.load(tracking.database), rechecks: detail.rechecks)
         return htmlResponse(view.render(), status: status)
     }
 

@@ -112,7 +112,7 @@ extension OpenAPIDocument {
         - { name: to, in: query, required: false, description: 'Last day (YYYY-MM-DD, WIB), included (today when left out).', schema: \#(orEmpty("{ type: string, format: date }")) }
       responses:
         '200':
-          description: 'from, to, platforms: platform, items, items_by_status, orders_by_status, on_time_rate (0–1), median_hours_to_comply, rejected_share, objected_share, overdue_now, found_online_again'
+          description: 'from, to, platforms: platform, items, items_by_status, orders_by_status, on_time_rate (0–1), median_hours_to_comply, rejected_share, objected_share, overdue_now, found_online_again (items staff reopened with evidence), reappeared_on_recheck (items monitoring''s re-check saw online again after removal)'
         '400': { $ref: '#/components/responses/Error' }
   /api/v1/sanctions:
     post:

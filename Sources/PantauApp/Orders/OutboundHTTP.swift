@@ -32,6 +32,8 @@ final class OutboundHTTP: Sendable {
     /// A failure to send, in words safe to store and show.
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The name resolved to no address at all (re-checks read a gone domain from it).
+        var unresolvable = false
     }
 
     func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws(Failure) -> HTTPClientResponse {
@@ -47,7 +49,9 @@ final class OutboundHTTP: Sendable {
             let resolved = await resolve(target.host)
             switch OutboundPolicy.check(resolved: resolved, allowInternal: allowInternal) {
             case .success(let first): address = first
-            case .failure(let refusal): throw Failure(description: "refused: " + refusal.message.en)
+            case .failure(let refusal):
+                if case .unresolvable = refusal { throw Failure(description: "refused: " + refusal.message.en, unresolvable: true) }
+                throw Failure(description: "refused: " + refusal.message.en)
             }
         }
         // The request names the host exactly as the pinned address is keyed

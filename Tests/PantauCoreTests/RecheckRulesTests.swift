@@ -1,0 +1,55 @@
+import Foundation
+import PantauCore
+import Testing
+
+@Suite struct RecheckRulesTests {
+    static let video = "https://www.tiktok.com/@x/video/7301234567890123456"
+
+    @Test(arguments: [
+        // (kind, status, final URL, text, reaches a watchlist, unresolvable) → state, reason
+        (RecheckKind.orderItem, 404, video, "", false, false, RecheckState.down, RecheckReason.gone),
+        (.orderItem, 410, video, "", false, false, .down, .gone),
+        (.orderItem, 451, video, "", false, false, .down, .gone),
+        (.orderItem, 200, video, "TikTok · Video currently unavailable", false, false, .down, .removalNotice),
+        (.orderItem, 200, video, "Maaf, halaman ini tidak tersedia.", false, false, .down, .removalNotice),
+        (.orderItem, 200, "https://www.tiktok.com/", "Beranda TikTok", false, false, .down, .redirectedHome),
+        (.orderItem, 200, "https://www.tiktok.com/login?redirect=x", "Masuk", false, false, .unknown, .signInRequired),
+        (.orderItem, 200, video, "Video lucu kucing menari", false, false, .online, .contentOnline),
+        (.orderItem, 500, video, "", false, false, .unknown, .otherStatus),
+        (.orderItem, 403, video, "", false, false, .unknown, .otherStatus),
+        (.blockedSite, 200, "https://judi.example/", "slot gacor deposit pulsa", true, false, .online, .negativeContent),
+        (.blockedSite, 200, "https://judi.example/", "This domain is for sale", false, false, .down, .nothingNegative),
+        (.blockedSite, 404, "https://judi.example/", "", false, false, .down, .gone),
+        (.blockedSite, 503, "https://judi.example/", "", false, false, .unknown, .otherStatus),
+    ] as [(RecheckKind, Int, String, String, Bool, Bool, RecheckState, RecheckReason)])
+    func oneVisitConcludesAStateAndSaysWhy(kind: RecheckKind, status: Int, final: String, text: String, reaches: Bool, unresolvable: Bool,
+                                           state: RecheckState, reason: RecheckReason) {
+        let requested = kind == .orderItem ? Self.video : "https://judi.example/"
+        let seen = RecheckObservation(status: status, requestedURL: requested, finalURL: final, unresolvable: unresolvable, text: text, reachesWatchlist: reaches)
+        let concluded = RecheckRules.conclude(kind, seen)
+        #expect(concluded.state == state && concluded.reason == reason, "\(kind) \(status) \(final) → \(concluded)")
+    }
+
+    @Test func noAnswerIsNotConclusiveAndAGoneNameIsDown() {
+        let none = RecheckObservation(status: nil, requestedURL: Self.video, finalURL: Self.video)
+        #expect(RecheckRules.conclude(.orderItem, none) == (.unknown, .noAnswer))
+        let gone = RecheckObservation(status: nil, requestedURL: "https://judi.example/", finalURL: "https://judi.example/", unresolvable: true)
+        #expect(RecheckRules.conclude(.blockedSite, gone) == (.down, .unresolvable))
+    }
+
+    @Test func onlyDownThenOnlineIsAReappearance() {
+        #expect(RecheckRules.isReappearance(from: .down, to: .online))
+        for (from, to) in [(RecheckState.unknown, RecheckState.online), (.online, .online), (.down, .down), (.down, .unknown), (.online, .down)] {
+            #expect(!RecheckRules.isReappearance(from: from, to: to), "\(from) → \(to)")
+        }
+        #expect(RecheckRules.initialState(.orderItem) == .down, "the platform said it took the item down")
+        #expect(RecheckRules.initialState(.blockedSite) == .unknown, "a blocked site's first visit is its baseline")
+    }
+
+    @Test func aPlatformsNewerAnswerMakesAnItemDownAgain() {
+        let seen = Date(timeIntervalSince1970: 1_000_000)
+        #expect(RecheckRules.previousState(kind: .orderItem, recorded: .online, recordedSince: seen, platformAnsweredAt: seen.addingTimeInterval(60)) == .down)
+        #expect(RecheckRules.previousState(kind: .orderItem, recorded: .online, recordedSince: seen, platformAnsweredAt: seen.addingTimeInterval(-60)) == .online)
+        #expect(RecheckRules.previousState(kind: .blockedSite, recorded: .online, recordedSince: seen, platformAnsweredAt: seen.addingTimeInterval(60)) == .online)
+    }
+}
