@@ -221,12 +221,82 @@ def main():
         driver.find_element(By.ID, "terms").send_keys("judi\nslot | 1 | slot waktu\nslot gacor | 2")
         submit(driver.find_element(By.CSS_SELECTOR, "#watchlist-form button[type=submit]"))
         check("a watchlist is saved from the page", "Daftar pantau dibuat" in driver.page_source, driver.current_url)
+        # The analyst changes it on its own page: one more term, a higher threshold.
+        terms = driver.find_element(By.ID, "terms")
+        terms.clear()
+        terms.send_keys("judi\nslot | 1 | slot waktu\nslot gacor | 2\ndeposit pulsa | 1.5")
+        threshold = driver.find_element(By.ID, "threshold")
+        threshold.clear()
+        threshold.send_keys("2")
+        submit(driver.find_element(By.CSS_SELECTOR, "#watchlist-form button[type=submit]"))
+        check("the changed watchlist is saved", "Tersimpan." in driver.page_source
+              and "deposit pulsa" in driver.find_element(By.ID, "terms").get_attribute("value")
+              and driver.find_element(By.ID, "threshold").get_attribute("value") == "2", driver.current_url)
         driver.get(base + "/pantau")
         driver.find_element(By.ID, "text").send_keys("Promo $lot g4cor hari ini, jadwal slot waktu tetap")
         submit(driver.find_element(By.CSS_SELECTOR, "#test-box button[type=submit]"))
         marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#highlighted mark")]
         check("the test box highlights what matches, and not the excluded phrase", marks == ["$lot g4cor"], str(marks))
         shot("05c-pantau.png")
+
+        # 3c. A platform's connector pushes posts; the one reaching the watchlist becomes a case in the queue,
+        # its captured text on the case page with the matched terms marked.
+        import urllib.request
+        now_iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60))
+        posts = {"posts": [
+            {"id": "7302000000000000001", "author": "akun.promo", "text": "Main slot gacor, deposit pulsa 10rb langsung cair!",
+             "urls": [], "created_at": now_iso, "views": 1200},
+            {"id": "7302000000000000002", "author": "resep.enak", "text": "Resep rendang padang yang empuk dan wangi.",
+             "urls": [], "created_at": now_iso, "views": 300},
+        ]}
+        request = urllib.request.Request(base + "/api/v1/platforms/tiktok/posts", method="POST",
+                                         headers={"Authorization": "Bearer " + mention_token, "Content-Type": "application/json"},
+                                         data=json.dumps(posts).encode())
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            pushed = json.loads(answer.read())
+        outcomes = [f.get("outcome") for f in pushed.get("findings", [])]
+        check("the connector's posts are kept and one is a finding filed as a report", pushed.get("accepted") == 2 and outcomes == ["reported"],
+              json.dumps(pushed))
+        driver.get(base + "/kasus?channel=monitoring")
+        found = driver.find_elements(By.PARTIAL_LINK_TEXT, "7302000000000000001")
+        others = driver.find_elements(By.PARTIAL_LINK_TEXT, "7301234567890123456")
+        check("the queue filtered to monitoring shows the finding's case and not the citizen's", len(found) == 1 and not others,
+              f"{len(found)} found, {len(others)} others")
+        shot("05d-antrean-pemantauan.png")
+        submit(found[0])
+        marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#temuan mark")]
+        check("the case page shows the captured text with the matched terms marked",
+              "slot gacor" in marks and "deposit pulsa" in marks and "Daftar pantau" not in marks, str(marks))
+        shot("05e-kasus-temuan.png")
+
+        # 3d. The week's prevalence sample is drawn; the analyst labels it; the prevalence is published.
+        week = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+        r = subprocess.run([binary, "sample", "draw", "--week", week], cwd=work, capture_output=True, text=True, timeout=120)
+        check("the week's samples are drawn", r.returncode == 0 and "drawn" in r.stdout, r.stdout + r.stderr)
+        labelled = 0
+        for _ in range(6):
+            driver.get(base + "/pantau/sampel")
+            forms = driver.find_elements(By.ID, "label-form")
+            if not forms:
+                break
+            text = forms[0].find_element(By.CSS_SELECTOR, ".sample-text").text
+            if "slot gacor" in text:
+                click(By.ID, "label-violating")
+                Select(driver.find_element(By.ID, "category")).select_by_value("perjudian")
+            else:
+                click(By.ID, "label-not_violating")
+            if labelled == 0:
+                shot("05f-sampel.png")
+            submit(forms[0].find_element(By.CSS_SELECTOR, "button[type=submit]"))
+            check("a sample label is saved", "Label tersimpan." in driver.page_source, driver.current_url)
+            labelled += 1
+        check("every sampled post is labelled", labelled >= 2 and driver.find_elements(By.ID, "samples-done"), f"{labelled} labelled")
+        driver.get(base + "/transparansi")
+        table = driver.find_elements(By.ID, "prevalence-table")
+        published = (table[0].get_attribute("textContent") if table else "no table").replace("\u00a0", " ").replace("\u202f", " ")
+        check("the transparency page publishes the prevalence from the labels", "50,0 %" in published
+              and driver.find_elements(By.ID, "prevalence-uniform-title"), published)
+        shot("05g-transparansi-prevalensi.png")
         driver.get(first_case_url)
         click(By.ID, "verdict-violating")
         Select(driver.find_element(By.ID, "d-category")).select_by_value("pornografi")
@@ -404,7 +474,6 @@ def main():
         shot("24-kampanye.png")
 
         # 10. A mention that asks a question lands in the comms inbox and is answered.
-        import urllib.request
         request = urllib.request.Request(base + "/api/v1/platforms/tiktok/mentions", method="POST",
                                          headers={"Authorization": "Bearer " + mention_token, "Content-Type": "application/json"},
                                          data=json.dumps({"mentions": [{"id": "q-1", "text": "@kemkominfo bagaimana cara melaporkan akun penipu?"}]}).encode())
