@@ -23,6 +23,25 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
+    func postsPushedOneARequestAtOnceAreAllKeptBeforeTheirAnswer(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let tiktok = try await platformToken(accounts, .tiktok)
+            // Requests arriving together share a commit; each answers only once its post is kept.
+            let answers = try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        let response = try await push(client, tiktok, #"{"id":"73099\#(index)","author":"a","text":"teks biasa \#(index)","urls":[]}"#)
+                        return (Int(response.status.code), try json(response)["accepted"] as? Int)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.count == 40 && answers.allSatisfy { $0.0 == 200 && $0.1 == 1 }, "\(answers)")
+            #expect(try await db.count("monitored_posts") == 40)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func pushedPostsAreKeptOnceAndFindingsBecomeMonitoringReports(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
             let analyst = try await Staff.make(accounts, "analis@kominfo.test", .analyst)

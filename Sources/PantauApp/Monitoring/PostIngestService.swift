@@ -31,6 +31,16 @@ struct PostIngestService: Sendable {
     let watchlists: WatchlistService
     let findings: FindingService
     let clock: any PantauClock
+    /// The posts of requests arriving together are kept in one transaction (one commit, one fsync).
+    private let recorder: PostRecorder
+
+    init(database: PantauDatabase, watchlists: WatchlistService, findings: FindingService, clock: any PantauClock) {
+        self.database = database
+        self.watchlists = watchlists
+        self.findings = findings
+        self.clock = clock
+        recorder = PostRecorder(database: database)
+    }
 
     struct FoundPost: Sendable {
         let postID: String
@@ -86,10 +96,62 @@ struct PostIngestService: Sendable {
                          String(decoding: try encoder.encode(post.urls), as: UTF8.self), String(decoding: try encoder.encode(post.media), as: UTF8.self),
                          post.postedAt, post.views, post.likes, now, score, foundIDs.contains(post.id)])
         }
-        let finished = rows
+        try await recorder.record(rows)
+        let found = zip(zip(candidates, candidateWatchlists), outcomes).map { pair, outcome in
+            FoundPost(postID: String(pair.0.sourceRef.dropFirst(platform.rawValue.count + 1)), watchlistID: pair.1, score: pair.0.score, outcome: outcome)
+        }
+        return Result(accepted: fresh.count, known: posts.map(\.id).filter(knownIDs.contains), found: found)
+    }
+}
+
+/// Group commit for monitored posts: the rows of every request that
+/// arrives while a transaction is being written wait and go together in
+/// the next one. A request returns only once its rows are committed (or
+/// with the error of the transaction that carried them), so nothing is
+/// acknowledged unkept; a connector pushing one post a request no longer
+/// pays one commit per post.
+actor PostRecorder {
+    typealias Row = [any Encodable & Sendable]
+    let database: PantauDatabase
+    private var pending: [Row] = []
+    private var waiting: [CheckedContinuation<Void, any Error>] = []
+    private var writing = false
+
+    init(database: PantauDatabase) {
+        self.database = database
+    }
+
+    func record(_ rows: [Row]) async throws {
+        guard !rows.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            pending += rows
+            waiting.append(continuation)
+            if !writing {
+                writing = true
+                Task { await self.writeWhilePending() }
+            }
+        }
+    }
+
+    private func writeWhilePending() async {
+        while !pending.isEmpty {
+            let rows = pending, waiters = waiting
+            pending = []
+            waiting = []
+            do {
+                try await Self.insert(rows, into: database)
+                for waiter in waiters { waiter.resume() }
+            } catch {
+                for waiter in waiters { waiter.resume(throwing: error) }
+            }
+        }
+        writing = false
+    }
+
+    private static func insert(_ rows: [Row], into database: PantauDatabase) async throws {
         try await database.writeTransaction { db in
             let sql = db as! any SQLDatabase
-            for chunk in finished.chunked(100) {
+            for chunk in rows.chunked(100) {
                 var insert = sql.insert(into: "monitored_posts")
                     .columns("id", "platform", "post_id", "source_id", "author", "text", "urls", "media", "posted_at", "views", "likes",
                              "received_at", "score", "found")
@@ -97,9 +159,5 @@ struct PostIngestService: Sendable {
                 try await insert.ignoringConflicts(with: ["platform", "post_id"]).run()
             }
         }
-        let found = zip(zip(candidates, candidateWatchlists), outcomes).map { pair, outcome in
-            FoundPost(postID: String(pair.0.sourceRef.dropFirst(platform.rawValue.count + 1)), watchlistID: pair.1, score: pair.0.score, outcome: outcome)
-        }
-        return Result(accepted: fresh.count, known: posts.map(\.id).filter(knownIDs.contains), found: found)
     }
 }
