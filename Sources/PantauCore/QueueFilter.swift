@@ -46,6 +46,9 @@ public struct QueueFilter: Sendable, Equatable {
     public var category: String?
     public var platform: Platform?
     public var channel: ReportChannel?
+    /// `reappeared=1`: cases monitoring saw come back (a post, a page or a
+    /// re-check after the decision) — decided cases included unless a status is chosen.
+    public var reappeared = false
     public var priorityBand: PriorityBand?
     public var assignee: Assignee = .anyone
     public var deadline: DeadlineState?
@@ -60,7 +63,7 @@ public struct QueueFilter: Sendable, Equatable {
 
     /// The statuses the filter selects.
     public var effectiveStatuses: [CaseStatus] {
-        if allStatuses { return CaseStatus.allCases }
+        if allStatuses || (reappeared && statuses.isEmpty) { return CaseStatus.allCases }
         return statuses.isEmpty ? CaseStatus.active : statuses
     }
 
@@ -90,6 +93,9 @@ public struct QueueFilter: Sendable, Equatable {
             case "channel":
                 guard let channel = ReportChannel(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
                 filter.channel = channel
+            case "reappeared":
+                guard value == "1" || value == "0" else { return .failure(.init(parameter: name, value: value)) }
+                filter.reappeared = value == "1"
             case "priority":
                 guard let band = PriorityBand(rawValue: value) else { return .failure(.init(parameter: name, value: value)) }
                 filter.priorityBand = band
@@ -148,6 +154,7 @@ public struct QueueFilter: Sendable, Equatable {
         if let category { items.append(("category", category)) }
         if let platform { items.append(("platform", platform.rawValue)) }
         if let channel { items.append(("channel", channel.rawValue)) }
+        if reappeared { items.append(("reappeared", "1")) }
         if let priorityBand { items.append(("priority", priorityBand.rawValue)) }
         switch assignee {
         case .anyone: break

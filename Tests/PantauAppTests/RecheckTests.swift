@@ -144,6 +144,11 @@ final class RecheckSite: Sendable {
             #expect(try await recheck(db, "site:judi-slot.example")?.state == "online", "a blocked site still serving gambling: the baseline, not a reappearance")
             #expect(try await db.count("findings") == 0)
             #expect(try await rechecker.runDue(client: client127) == 0, "nothing is due again before the interval")
+            func reappearedQueue() async throws -> [String] {
+                let page = try json(try await client.execute(uri: "/api/v1/cases?reappeared=1", method: .get, headers: analyst.auth))
+                return (page["cases"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            }
+            #expect(try await reappearedQueue().isEmpty)
 
             // Item 0 is back; item 1 does not answer in time (not conclusive); the site is gone.
             site.set(path(0), .content)
@@ -154,6 +159,7 @@ final class RecheckSite: Sendable {
             let back = try #require(try await recheck(db, itemKey(0)))
             #expect(back.state == "online" && back.reappearances == 1 && back.reason == "content_online")
             #expect(try await caseEvents(db, items[0].caseID).last == "reappeared", "the reappearance is on the item's case")
+            #expect(try await reappearedQueue() == [UUIDText.lower(items[0].caseID)], "the decided case is in the queue of reappearances")
             let platformEvents = try await PlatformEventModel.query(on: db.db).filter(\.$itemID == items[0].id!).all().map(\.kind)
             #expect(platformEvents.contains("item_reappeared"), "\(platformEvents)")
             let hung = try #require(try await recheck(db, itemKey(1)))

@@ -46,6 +46,19 @@ import Testing
         #expect(RecheckRules.initialState(.blockedSite) == .unknown, "a blocked site's first visit is its baseline")
     }
 
+    @Test func theQueueFilterForReappearedCasesIncludesDecidedOnes() throws {
+        let filter = try QueueFilter.parse([("reappeared", "1")], categories: []).get()
+        #expect(filter.reappeared && filter.effectiveStatuses == CaseStatus.allCases, "decided cases are the point")
+        #expect(filter.parameters.contains { $0 == ("reappeared", "1") })
+        let chosen = try QueueFilter.parse([("reappeared", "1"), ("status", "decided")], categories: []).get()
+        #expect(chosen.effectiveStatuses == [.decided])
+        guard case .failure(let error) = QueueFilter.parse([("reappeared", "ya")], categories: []) else {
+            Issue.record("a value other than 0 or 1 is refused")
+            return
+        }
+        #expect(error.parameter == "reappeared")
+    }
+
     @Test func aPlatformsNewerAnswerMakesAnItemDownAgain() {
         let seen = Date(timeIntervalSince1970: 1_000_000)
         #expect(RecheckRules.previousState(kind: .orderItem, recorded: .online, recordedSince: seen, platformAnsweredAt: seen.addingTimeInterval(60)) == .down)

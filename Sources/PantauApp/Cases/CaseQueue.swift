@@ -69,6 +69,9 @@ struct CaseQueue: Sendable {
         if let channel = filter.channel {
             conditions.append("EXISTS (SELECT 1 FROM reports r WHERE r.case_id = cases.id AND r.channel = \(bind: channel.rawValue))")
         }
+        if filter.reappeared {
+            conditions.append("EXISTS (SELECT 1 FROM findings f WHERE f.case_id = cases.id AND f.outcome = 'reappeared')")
+        }
         if let band = filter.priorityBand {
             if let lower = band.range.lower { conditions.append("cases.priority >= \(bind: lower)") }
             if let upper = band.range.upper { conditions.append("cases.priority < \(bind: upper)") }

@@ -73,6 +73,8 @@ struct QueueView {
             select("category", l.t("Kategori", "Category"), categories.all.map { ($0.slug, l.t($0.nameID, $0.nameEN)) }, f.category ?? ""),
             select("platform", "Platform", Platform.allCases.map { ($0.rawValue, $0.displayName) }, f.platform?.rawValue ?? ""),
             select("channel", l.t("Kanal", "Channel"), ReportChannel.allCases.map { ($0.rawValue, l.channel($0.rawValue)) }, f.channel?.rawValue ?? ""),
+            select("reappeared", l.t("Pemantauan", "Monitoring"), [("1", l.t("Muncul kembali setelah diputus", "Reappeared after the decision"))],
+                   f.reappeared ? "1" : ""),
             select("priority", l.t("Prioritas", "Priority"), [("high", l.t("Tinggi", "High")), ("medium", l.t("Sedang", "Medium")), ("low", l.t("Rendah", "Low"))],
                    f.priorityBand?.rawValue ?? ""),
             select("assignee", l.t("Penanggung jawab", "Assignee"),

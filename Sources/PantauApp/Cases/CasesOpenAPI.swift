@@ -11,6 +11,7 @@ extension OpenAPIDocument {
         - { name: category, in: query, schema: { type: string, pattern: '^([a-z0-9_]{1,40})?$' }, description: 'A category slug (one that is no category matches nothing).' }
         - { name: platform, in: query, schema: { type: string, enum: \#(valuesOrEmpty(Platform.self)) } }
         - { name: channel, in: query, schema: { type: string, enum: \#(valuesOrEmpty(ReportChannel.self)) } }
+        - { name: reappeared, in: query, schema: { type: string, enum: ["", "0", "1"] }, description: '1: cases monitoring saw come back after the decision (a post, a page or a re-check); decided cases included unless a status is given.' }
         - { name: priority, in: query, schema: { type: string, enum: \#(valuesOrEmpty(QueueFilter.PriorityBand.self)) } }
         - { name: assignee, in: query, schema: { type: string, pattern: '^(any|mine|unassigned|\#(uuid))?$' }, description: 'mine, unassigned, or a user id.' }
         - { name: deadline, in: query, schema: { type: string, enum: \#(valuesOrEmpty(QueueFilter.DeadlineState.self)) } }

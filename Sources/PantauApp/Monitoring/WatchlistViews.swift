@@ -135,7 +135,10 @@ extension MonitoringView {
             .h2(.text(l.t("Temuan per hari", "Findings per day"))),
             .p(.text(l.t("\(l.number(overview.findingsTotal)) temuan dalam \(MonitoringOverview.chartDays) hari. ",
                          "\(l.number(overview.findingsTotal)) findings in \(MonitoringOverview.chartDays) days. ")),
-               .a(.href(l.link(SitePath.Cases.queue + "?channel=monitoring")), .text(l.t("Kasus dari pemantauan di antrean →", "Cases from monitoring in the queue →")))),
+               .a(.href(l.link(SitePath.Cases.queue + "?channel=monitoring")), .text(l.t("Kasus dari pemantauan di antrean →", "Cases from monitoring in the queue →"))),
+               .text(" · "),
+               .a(.href(l.link(SitePath.Cases.queue + "?reappeared=1")), .id("reappeared-link"),
+                  .text(l.t("Kasus yang kontennya muncul kembali →", "Cases whose content reappeared →")))),
             .div(.class("scroll"), .raw(SVGChart.stackedWeeks(id: "findings-chart", title: l.t("Temuan per hari", "Findings per day"), weeks: overview.days,
                                                              series: series, emptyText: l.t("Belum ada temuan.", "No findings yet.")))),
             .raw(SVGChart.legend(series, withheldNote: nil)))
