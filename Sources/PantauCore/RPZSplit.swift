@@ -1,0 +1,134 @@
+import Foundation
+
+/// An RPZ zone's records in memory: per owner name (relative to the zone,
+/// lower case, no trailing dot) the target of its own record and of its
+/// wildcard `*.name`. What the two-zone split reasons about.
+public struct RPZRecordSet: Sendable, Equatable {
+    public private(set) var exact: [String: RPZTarget] = [:]
+    public private(set) var wildcard: [String: RPZTarget] = [:]
+    /// Every name that exists in the zone: owners, the names their
+    /// wildcards hang from, and every ancestor of those (empty non-terminals).
+    public private(set) var nodes: Set<String> = []
+
+    public init() {}
+
+    /// The records the one-zone export writes for these entries (`RPZWriter.records`).
+    public init(entries: [ExportEntry]) {
+        var writer = RPZWriter(zoneName: "rpz.invalid", landingHost: "landing.invalid")
+        var records: [(name: String, wildcard: Bool, target: RPZTarget)] = []
+        for entry in entries.sorted(by: ExportEntry.precedes) {
+            var name = entry.name
+            name.withUTF8 { bytes in
+                writer.records(name: bytes, subdomains: entry.subdomains, allow: entry.allow, action: entry.action) { isWildcard, target in
+                    records.append((entry.name, isWildcard, target))
+                }
+            }
+        }
+        for record in records { set(record.name, wildcard: record.wildcard, record.target) }
+    }
+
+    public mutating func set(_ name: String, wildcard isWildcard: Bool, _ target: RPZTarget) {
+        if isWildcard { wildcard[name] = target } else { exact[name] = target }
+        var rest = Substring(name)
+        while nodes.insert(String(rest)).inserted {
+            guard let dot = rest.firstIndex(of: ".") else { break }
+            rest = rest[rest.index(after: dot)...]
+        }
+    }
+
+    public var count: Int { exact.count + wildcard.count }
+
+    public func exists(_ name: String) -> Bool { nodes.contains(name) }
+
+    /// The existing names at or below `name`.
+    public func nodes(atOrBelow name: String) -> [String] {
+        nodes.filter { $0 == name || $0.hasSuffix("." + name) }
+    }
+}
+
+/// How a resolver reads one policy zone for a query name, and a list of
+/// them. Within a zone: the name's own record; else, when the name does not
+/// exist in the zone, the wildcard of its closest encloser — the longest
+/// ancestor that exists (RFC 4592) — if that has one; else no match. This
+/// is why a redundant `www.D` under `*.D` punches a hole for `x.www.D`
+/// (RPZ-NOTES). Over several zones the first zone that matches wins, and a
+/// passthru counts as a match (BIND, Unbound ≥ 1.16, PowerDNS Recursor).
+public enum RPZResolution {
+    public static func answer(_ name: String, in zone: RPZRecordSet) -> RPZTarget? {
+        if let own = zone.exact[name] { return own }
+        if zone.exists(name) { return nil }
+        var rest = Substring(name)
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[rest.index(after: dot)...]
+            let ancestor = String(rest)
+            if zone.exists(ancestor) { return zone.wildcard[ancestor] }
+        }
+        return nil
+    }
+
+    /// The first zone's match, in the order the resolver lists them.
+    public static func answer(_ name: String, in zones: [RPZRecordSet]) -> RPZTarget? {
+        for zone in zones {
+            if let found = answer(name, in: zone) { return found }
+        }
+        return nil
+    }
+
+    /// What a client sees: a passthru and no match both resolve normally.
+    public static func effect(_ target: RPZTarget?) -> RPZTarget { target ?? .passthru }
+}
+
+/// The blocklist as two policy zones (issue 22): a large **base** that
+/// changes only at compaction, and a small **recent** zone that resolvers
+/// list first. `recent(base:now:changed:)` gives the recent zone whose
+/// answers, read before the base's, equal the one-zone list's for every
+/// name — under `RPZResolution`'s rules.
+///
+/// For each changed name, the subtree it heads is given recent records that
+/// answer every name in it definitively (a passthru where the list now has
+/// no policy), so the base is never consulted there; names outside every
+/// such subtree find no match in recent and keep the base's answer, which
+/// is unchanged for them. A subtree is widened to the highest ancestor
+/// whose existence in the zone differs between base and now: an empty
+/// non-terminal that appears or disappears changes the closest encloser,
+/// and so the wildcard, of names beside the changed one.
+public enum RPZSplit {
+    public static func recent(base: RPZRecordSet, now: RPZRecordSet, changed: Set<String>) -> RPZRecordSet {
+        var recent = RPZRecordSet()
+        for root in roots(of: changed, base: base, now: now) {
+            if now.exists(root) {
+                // Every existing name of the subtree answers as now, a passthru where now has no policy.
+                for node in now.nodes(atOrBelow: root) {
+                    recent.set(node, wildcard: false, now.exact[node] ?? .passthru)
+                    recent.set(node, wildcard: true, now.wildcard[node] ?? .passthru)
+                }
+            } else {
+                // Nothing of the subtree exists now: the whole subtree answers as its closest existing ancestor's wildcard.
+                let inherited = RPZResolution.effect(RPZResolution.answer(root, in: now))
+                recent.set(root, wildcard: false, inherited)
+                recent.set(root, wildcard: true, inherited)
+            }
+        }
+        return recent
+    }
+
+    /// The changed names, each widened to the highest ancestor whose
+    /// existence flips between base and now, without those inside another.
+    public static func roots(of changed: Set<String>, base: RPZRecordSet, now: RPZRecordSet) -> [String] {
+        var widened: Set<String> = []
+        for name in changed {
+            var root = Substring(name)
+            while let dot = root.firstIndex(of: ".") {
+                let parent = String(root[root.index(after: dot)...])
+                guard base.exists(parent) != now.exists(parent) else { break }
+                root = Substring(parent)
+            }
+            widened.insert(String(root))
+        }
+        // In sort-key order a subtree follows the name that heads it.
+        let ordered = widened.sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
+        var roots: [String] = []
+        for name in ordered where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
+        return roots
+    }
+}
