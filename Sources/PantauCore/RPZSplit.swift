@@ -92,10 +92,20 @@ public enum RPZResolution {
 /// whose existence in the zone differs between base and now: an empty
 /// non-terminal that appears or disappears changes the closest encloser,
 /// and so the wildcard, of names beside the changed one.
+///
+/// During a compaction two bases are in play — secondaries that hold the
+/// old one and those that already transferred the new — and recent must be
+/// right over either: it is computed from the changes since the *older*
+/// base, widened by every base's existence (`recent(bases:…)`).
 public enum RPZSplit {
     public static func recent(base: RPZRecordSet, now: RPZRecordSet, changed: Set<String>) -> RPZRecordSet {
+        recent(bases: [base], now: now, changed: changed)
+    }
+
+    /// Recent for every base in `bases`; `changed` holds the names changed since the oldest of them.
+    public static func recent(bases: [RPZRecordSet], now: RPZRecordSet, changed: Set<String>) -> RPZRecordSet {
         var recent = RPZRecordSet()
-        for root in roots(of: changed, base: base, now: now) {
+        for root in roots(of: changed, bases: bases, now: now) {
             if now.exists(root) {
                 // Every existing name of the subtree answers as now, a passthru where now has no policy.
                 for node in now.nodes(atOrBelow: root) {
@@ -115,12 +125,16 @@ public enum RPZSplit {
     /// The changed names, each widened to the highest ancestor whose
     /// existence flips between base and now, without those inside another.
     public static func roots(of changed: Set<String>, base: RPZRecordSet, now: RPZRecordSet) -> [String] {
+        roots(of: changed, bases: [base], now: now)
+    }
+
+    public static func roots(of changed: Set<String>, bases: [RPZRecordSet], now: RPZRecordSet) -> [String] {
         var widened: Set<String> = []
         for name in changed {
             var root = Substring(name)
             while let dot = root.firstIndex(of: ".") {
                 let parent = String(root[root.index(after: dot)...])
-                guard base.exists(parent) != now.exists(parent) else { break }
+                guard bases.contains(where: { $0.exists(parent) != now.exists(parent) }) else { break }
                 root = Substring(parent)
             }
             widened.insert(String(root))
@@ -131,4 +145,57 @@ public enum RPZSplit {
         for name in ordered where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
         return roots
     }
+}
+
+/// When the two-zone mode compacts, and when a compaction is over.
+public struct RPZCompactionPolicy: Sendable, Equatable {
+    /// Names in recent that start a compaction.
+    public var recentLimit = 50_000
+    /// The hour (WIB, 0–23) of the daily compaction when recent is not empty; nil: only by size.
+    public var quietHour: Int? = 3
+    /// Time given to a resolver, after it transferred the new base, to walk it (BIND rebuilds its summary).
+    public var settle: TimeInterval = 120
+
+    public init(recentLimit: Int = 50_000, quietHour: Int? = 3, settle: TimeInterval = 120) {
+        self.recentLimit = recentLimit
+        self.quietHour = quietHour
+        self.settle = settle
+    }
+
+    /// Whether to fold recent into a new base now: recent passed its size,
+    /// or the quiet hour has come and no compaction ran since it began.
+    public func isDue(recentNames: Int, lastCompactionAt: Date?, now: Date, calendar: Calendar) -> Bool {
+        guard recentNames > 0 else { return false }
+        if recentNames >= recentLimit { return true }
+        guard let quietHour, calendar.component(.hour, from: now) == quietHour else { return false }
+        let hourStart = calendar.dateInterval(of: .hour, for: now)?.start ?? now
+        return (lastCompactionAt ?? .distantPast) < hourStart
+    }
+
+    /// One secondary's last transfer of the base zone.
+    public struct Transfer: Sendable, Equatable {
+        public let serial: UInt32
+        public let at: Date
+        public init(serial: UInt32, at: Date) {
+            self.serial = serial
+            self.at = at
+        }
+    }
+
+    /// Whether the old base may leave (and recent shrink to the changes
+    /// since the new one): every configured secondary has transferred the
+    /// new base's serial (or a later one), and `settle` has passed since
+    /// the last of them did. A secondary never heard from holds it back.
+    public func isOver(newBaseSerial: UInt32, secondaries: [String], transfers: [String: Transfer], now: Date) -> Bool {
+        var latest = Date.distantPast
+        for secondary in secondaries {
+            guard let transfer = transfers[secondary],
+                  transfer.serial == newBaseSerial || Self.isNewer(transfer.serial, than: newBaseSerial) else { return false }
+            latest = max(latest, transfer.at)
+        }
+        return now.timeIntervalSince(latest) >= settle
+    }
+
+    /// Serial arithmetic (RFC 1982).
+    static func isNewer(_ a: UInt32, than b: UInt32) -> Bool { a != b && (a &- b) < 0x8000_0000 }
 }

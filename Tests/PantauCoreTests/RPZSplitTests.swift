@@ -62,6 +62,8 @@ import Testing
         }
         var base = RPZRecordSet(entries: Self.exported(list))
         var changed: Set<String> = []
+        // A compaction in progress: the base being replaced (some secondaries still hold it) and the names changed since it.
+        var retiring: (base: RPZRecordSet, changed: Set<String>)?
         var compactions = 0, checks = 0
         for step in 0..<300 {
             // A block, a lift, an allow-list change or a changed action; now and then a compaction.
@@ -81,20 +83,34 @@ import Testing
                     changed.insert(key.name)
                 }
             default:
-                base = RPZRecordSet(entries: Self.exported(list))
-                changed = []
+                if retiring == nil {
+                    // Compaction starts: the new base is the list now; the old one stays in play.
+                    retiring = (base, changed)
+                    base = RPZRecordSet(entries: Self.exported(list))
+                    changed = []
+                } else {
+                    // Every secondary holds the new base: the old one and its changes leave.
+                    retiring = nil
+                }
                 compactions += 1
             }
+            if let old = retiring {
+                // Changes while a compaction is in progress count for both bases.
+                retiring = (old.base, old.changed.union(changed))
+            }
             let now = RPZRecordSet(entries: Self.exported(list))
-            let recent = RPZSplit.recent(base: base, now: now, changed: changed)
+            let bases = [retiring?.base, base].compactMap { $0 }
+            let recent = RPZSplit.recent(bases: bases, now: now, changed: retiring?.changed ?? changed)
             for query in Self.queries {
                 let one = RPZResolution.effect(RPZResolution.answer(query, in: now))
-                let two = RPZResolution.effect(RPZResolution.answer(query, in: [recent, base]))
-                if one != two {
-                    Issue.record("seed \(seed), step \(step): \(query) answers \(two) through recent+base, \(one) in one zone; changed \(changed.sorted())")
-                    return
+                for held in bases {
+                    let two = RPZResolution.effect(RPZResolution.answer(query, in: [recent, held]))
+                    if one != two {
+                        Issue.record("seed \(seed), step \(step): \(query) answers \(two) through recent+base, \(one) in one zone; changed \(changed.sorted())")
+                        return
+                    }
+                    checks += 1
                 }
-                checks += 1
             }
         }
         #expect(compactions > 0 && checks > 10_000)
@@ -122,5 +138,44 @@ import Testing
         let recent = RPZSplit.recent(base: base, now: now, changed: ["ok.sub.example.com"])
         #expect(RPZResolution.answer("x.sub.example.com", in: [recent, base]) == .nxdomain)
         #expect(RPZResolution.answer("ok.sub.example.com", in: [recent, base]) == .nxdomain)
+    }
+}
+
+@Suite struct RPZCompactionPolicyTests {
+    let jakarta: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        return calendar
+    }()
+
+    func wib(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        return formatter.date(from: text + "+07:00")!
+    }
+
+    @Test func aCompactionIsDueBySizeOrOnceInTheQuietHour() {
+        let policy = RPZCompactionPolicy(recentLimit: 100, quietHour: 3)
+        let noon = wib("2026-12-05T12:00:00"), quiet = wib("2026-12-05T03:20:00")
+        #expect(!policy.isDue(recentNames: 0, lastCompactionAt: nil, now: quiet, calendar: jakarta), "nothing to fold")
+        #expect(policy.isDue(recentNames: 100, lastCompactionAt: noon.addingTimeInterval(-60), now: noon, calendar: jakarta))
+        #expect(!policy.isDue(recentNames: 99, lastCompactionAt: nil, now: noon, calendar: jakarta))
+        #expect(policy.isDue(recentNames: 5, lastCompactionAt: wib("2026-12-04T03:10:00"), now: quiet, calendar: jakarta))
+        #expect(!policy.isDue(recentNames: 5, lastCompactionAt: wib("2026-12-05T03:05:00"), now: quiet, calendar: jakarta), "once in the hour")
+        #expect(!RPZCompactionPolicy(recentLimit: 100, quietHour: nil).isDue(recentNames: 5, lastCompactionAt: nil, now: quiet, calendar: jakarta))
+    }
+
+    @Test func aCompactionIsOverOnlyWhenEverySecondaryHoldsTheNewBaseAndHadTimeToWalkIt() {
+        let policy = RPZCompactionPolicy(settle: 120)
+        let t = wib("2026-12-05T03:30:00")
+        let secondaries = ["bind", "unbound"]
+        var transfers: [String: RPZCompactionPolicy.Transfer] = ["bind": .init(serial: 41, at: t)]
+        #expect(!policy.isOver(newBaseSerial: 42, secondaries: secondaries, transfers: transfers, now: t.addingTimeInterval(600)), "bind holds the old base")
+        transfers["bind"] = .init(serial: 42, at: t)
+        #expect(!policy.isOver(newBaseSerial: 42, secondaries: secondaries, transfers: transfers, now: t.addingTimeInterval(600)), "unbound never heard from")
+        transfers["unbound"] = .init(serial: 43, at: t.addingTimeInterval(60))
+        #expect(!policy.isOver(newBaseSerial: 42, secondaries: secondaries, transfers: transfers, now: t.addingTimeInterval(150)), "settling")
+        #expect(policy.isOver(newBaseSerial: 42, secondaries: secondaries, transfers: transfers, now: t.addingTimeInterval(180)))
+        #expect(policy.isOver(newBaseSerial: 0, secondaries: ["x"], transfers: ["x": .init(serial: 0xFFFF_FFFF, at: t)], now: t) == false,
+                "serials compare as RFC 1982 says")
     }
 }
