@@ -261,6 +261,13 @@ public struct WatchlistMatcher: Sendable {
     public func findings(_ result: Result) -> [WatchlistDefinition] {
         lists.filter { $0.active && (result.scores[$0.id] ?? 0) >= $0.threshold }
     }
+
+    /// The watchlist a finding is filed under: of those whose threshold the
+    /// text reaches, the one that scored highest (ties by name, so the
+    /// choice is the same every time); nil when none is reached.
+    public func topFinding(_ result: Result) -> WatchlistDefinition? {
+        findings(result).max { (result.scores[$0.id] ?? 0, $1.name) < (result.scores[$1.id] ?? 0, $0.name) }
+    }
 }
 
 /// Indonesian affixes around a watched word: what may stand before and

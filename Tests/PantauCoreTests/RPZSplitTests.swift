@@ -6,17 +6,8 @@ import Testing
 /// random changes, every name answers the same through recent-then-base as
 /// through the one zone.
 @Suite struct RPZSplitTests {
-    /// A small generator with a seed, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A generator with a seed, so a failure can be replayed.
+    typealias SplitMix = PrevalenceTests.SplitMix
 
     /// Names two to four labels deep under two domains, so that parents,
     /// children and siblings meet.

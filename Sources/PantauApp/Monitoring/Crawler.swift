@@ -165,14 +165,12 @@ struct Crawler: Sendable {
         var score = 0.0
         var candidates: [FindingCandidate] = []
         if let body = fetched.body {
-            let parsed = fetched.contentType?.contains("html") == false
-                ? HTMLPage(title: "", text: HTMLPage.collapse(String(decoding: body.prefix(HTMLPage.maximumText * 2), as: UTF8.self)), links: [])
-                : try await HTMLPage.parseOffTheCooperativePool(body, url: fetched.finalURL)
+            let parsed = try await HTMLPage.read(body, contentType: fetched.contentType, url: fetched.finalURL)
             page = parsed
             let matcher = try await watchlists.matchers.current()
             let result = matcher.match(text: parsed.title + " " + parsed.text, author: nil, urls: [fetched.finalURL])
             score = result.score
-            if let top = matcher.findings(result).max(by: { (result.scores[$0.id] ?? 0) < (result.scores[$1.id] ?? 0) }),
+            if let top = matcher.topFinding(result),
                let subject = try? SubjectCanonicalizer.canonicalize(fetched.finalURL) {
                 candidates.append(FindingCandidate(
                     source: .page, platform: .web, sourceRef: fetched.finalURL, subject: subject,

@@ -25,6 +25,12 @@ struct HTMLPage: Sendable, Equatable {
         try await NIOThreadPool.singleton.runIfActive { parse(bytes, url: url) }
     }
 
+    /// A fetched answer's page: HTML through the parser, plain text as it is (collapsed).
+    static func read(_ body: [UInt8], contentType: String?, url: String) async throws -> HTMLPage {
+        guard contentType?.contains("html") == false else { return try await parseOffTheCooperativePool(body, url: url) }
+        return HTMLPage(title: "", text: collapse(String(decoding: body.prefix(maximumText * 2), as: UTF8.self)), links: [])
+    }
+
     /// Parses `bytes` (any encoding the page declares; broken markup
     /// recovered; no network access).
     static func parse(_ bytes: [UInt8], url: String) -> HTMLPage {

@@ -77,7 +77,7 @@ struct PostIngestService: Sendable {
             let result = matcher.match(text: post.text, author: post.author, urls: post.urls)
             scores.append(result.score)
             // One finding per post: under the watchlist that scored highest among those it reached.
-            guard let top = matcher.findings(result).max(by: { (result.scores[$0.id] ?? 0, $1.name) < (result.scores[$1.id] ?? 0, $0.name) }) else { continue }
+            guard let top = matcher.topFinding(result) else { continue }
             candidates.append(FindingCandidate(
                 source: .post, platform: platform, sourceRef: "\(platform.rawValue):\(post.id)", subject: post.subject,
                 related: MonitoredPost.relatedSubjects(platform: platform, author: post.author, urls: post.urls),

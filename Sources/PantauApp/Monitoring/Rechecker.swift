@@ -213,14 +213,12 @@ struct Rechecker: Sendable {
         var result: WatchlistMatcher.Result?
         var top: WatchlistDefinition?
         if let body = fetched.body {
-            let page = fetched.contentType?.contains("html") == false
-                ? HTMLPage(title: "", text: HTMLPage.collapse(String(decoding: body.prefix(HTMLPage.maximumText * 2), as: UTF8.self)), links: [])
-                : try await HTMLPage.parseOffTheCooperativePool(body, url: fetched.finalURL)
+            let page = try await HTMLPage.read(body, contentType: fetched.contentType, url: fetched.finalURL)
             text = (page.title + " " + page.text).trimmingCharacters(in: .whitespaces)
             let matcher = try await watchlists.matchers.current()
             let matched = matcher.match(text: text, author: nil, urls: [fetched.finalURL])
             result = matched
-            top = matcher.findings(matched).max { (matched.scores[$0.id] ?? 0) < (matched.scores[$1.id] ?? 0) }
+            top = matcher.topFinding(matched)
         }
         let seen = RecheckObservation(status: fetched.status, requestedURL: address, finalURL: fetched.finalURL, unresolvable: fetched.unresolvable,
                                       text: text, reachesWatchlist: top != nil)
