@@ -123,8 +123,11 @@ struct Services: Sendable {
     }
 
     func makeRechecker(intake: IntakeService) -> Rechecker {
-        Rechecker(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock,
-                  settings: configuration.rechecks, crawler: configuration.crawler)
+        var settings = configuration.rechecks
+        // The lease outlasts a whole batch at its worst, so no other worker takes an address mid-visit.
+        settings.lease = settings.lease(crawler: configuration.crawler)
+        return Rechecker(database: database, watchlists: watchlists, findings: makeFindings(intake: intake), clock: clock,
+                         settings: settings, crawler: configuration.crawler)
     }
 
     func makePostIngest(intake: IntakeService) -> PostIngestService {

@@ -38,8 +38,13 @@ public struct RecheckObservation: Sendable, Equatable {
     public var text: String
     /// The page's text reaches an active watchlist's threshold.
     public var reachesWatchlist: Bool
+    /// The answer was a page (HTML or text) and was read; an image, a
+    /// download or a media file at the address tells nothing either way.
+    public var isPage: Bool
 
-    public init(status: Int?, requestedURL: String, finalURL: String, unresolvable: Bool = false, text: String = "", reachesWatchlist: Bool = false) {
+    public init(status: Int?, requestedURL: String, finalURL: String, unresolvable: Bool = false, text: String = "", reachesWatchlist: Bool = false,
+                isPage: Bool = true) {
+        self.isPage = isPage
         self.status = status
         self.requestedURL = requestedURL
         self.finalURL = finalURL
@@ -61,6 +66,7 @@ public enum RecheckReason: String, Sendable, Codable, CaseIterable {
     case signInRequired = "sign_in_required"
     case noAnswer = "no_answer"
     case otherStatus = "other_status"
+    case notAPage = "not_a_page"
 
     public var label: (id: String, en: String) {
         switch self {
@@ -74,6 +80,7 @@ public enum RecheckReason: String, Sendable, Codable, CaseIterable {
         case .signInRequired: ("perlu masuk akun untuk melihat", "sign-in needed to see it")
         case .noAnswer: ("tidak ada jawaban", "no answer")
         case .otherStatus: ("jawaban HTTP lain", "another HTTP answer")
+        case .notAPage: ("jawaban bukan halaman HTML atau teks", "the answer is not an HTML or text page")
         }
     }
 }
@@ -103,15 +110,21 @@ public enum RecheckRules {
     }
 
     /// The state one visit shows, and why. A visit that shows nothing
-    /// conclusive (no answer, a server error, a sign-in wall) is `.unknown`
-    /// and leaves the last conclusive state as it was.
-    public static func conclude(_ kind: RecheckKind, _ seen: RecheckObservation) -> (state: RecheckState, reason: RecheckReason) {
-        if seen.unresolvable { return (.down, .unresolvable) }
+    /// conclusive (no answer, a server error, a sign-in wall, an answer
+    /// that is not a page) is `.unknown` and leaves the last conclusive
+    /// state as it was. A name that does not resolve is down only when the
+    /// visit before (`lastReason`) found it unresolvable too: one resolver
+    /// blip must not turn an online site down, or its next visit would
+    /// count as a reappearance.
+    public static func conclude(_ kind: RecheckKind, _ seen: RecheckObservation,
+                                lastReason: RecheckReason? = nil) -> (state: RecheckState, reason: RecheckReason) {
+        if seen.unresolvable { return (lastReason == .unresolvable ? .down : .unknown, .unresolvable) }
         guard let status = seen.status else { return (.unknown, .noAnswer) }
         if [404, 410, 451].contains(status) { return (.down, .gone) }
         guard (200..<300).contains(status) else { return (.unknown, .otherStatus) }
         let finalPath = URLComponents(string: seen.finalURL)?.path.lowercased() ?? ""
         if signInPaths.contains(where: { finalPath.hasPrefix($0) }) { return (.unknown, .signInRequired) }
+        guard seen.isPage else { return (.unknown, .notAPage) }
         switch kind {
         case .orderItem:
             let requestedPath = URLComponents(string: seen.requestedURL)?.path ?? ""

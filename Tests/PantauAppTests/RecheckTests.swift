@@ -13,7 +13,7 @@ import Testing
 /// each address answers as the test says (gone, a removal notice, the
 /// content, a gambling page, or no answer in time).
 final class RecheckSite: Sendable {
-    enum Answer: Sendable { case gone, removalNotice, content, gambling, hang }
+    enum Answer: Sendable { case gone, removalNotice, content, slowContent, gambling, parked, image, hang }
     let answers = Mutex<[String: Answer]>([:])
     let requests = Mutex<[String]>([])
     private let server = Mutex<(task: Task<Void, any Error>, port: Int)?>(nil)
@@ -36,7 +36,13 @@ final class RecheckSite: Sendable {
         case .gone: return Response(status: .notFound)
         case .removalNotice: return LocalSite.html("<h1>Video currently unavailable</h1><p>Video ini tidak tersedia.</p>", title: "TikTok")
         case .content: return LocalSite.html("<p>Video lucu kucing menari, ditonton sejuta kali.</p>", title: "TikTok")
+        case .slowContent:
+            try await Task.sleep(for: .milliseconds(600))
+            return LocalSite.html("<p>Video lucu kucing menari, ditonton sejuta kali.</p>", title: "TikTok")
         case .gambling: return LocalSite.html("<p>Daftar sekarang: main slot gacor, deposit pulsa 10rb!</p>", title: "Slot")
+        case .parked: return LocalSite.html("<p>This domain is for sale.</p>", title: "Parked")
+        case .image:
+            return Response(status: .ok, headers: [.contentType: "image/jpeg"], body: .init(byteBuffer: ByteBuffer(repeating: 0xFF, count: 4096)))
         case .hang:
             try await Task.sleep(for: .seconds(3))
             return LocalSite.html("terlambat")
@@ -88,22 +94,54 @@ final class RecheckSite: Sendable {
         await site.stop()
     }
 
-    func walkThrough(_ backend: Backend, _ site: RecheckSite) async throws {
+    /// Three delivered orders of which items 0 and 1 the platform says it
+    /// took down, the gambling site judi-slot.example blocked by a case's
+    /// decision, the "Judi daring" watchlist, and a re-checker (interval
+    /// 1 s, every address sent to `site`).
+    struct World {
+        let client: any TestClientProtocol
+        let accounts: AccountService
+        let db: PantauDatabase
+        let analyst: Staff
+        let sent: [OrderModel]
+        let items: [OrderItemModel]
+        let siteCase: String
+        let services: Services
+        let intake: IntakeService
+        let rechecker: Rechecker
+        let tiktok: HTTPFields
+
+        func path(_ index: Int) -> String { URLComponents(string: items[index].subjectURL)!.path }
+        func itemKey(_ index: Int) -> String { "item:" + UUIDText.lower(items[index].id!) }
+
+        func answerComplied(_ index: Int) async throws {
+            let answered = try await client.execute(
+                uri: "/api/v1/platform/orders/\(UUIDText.lower(sent[index].id!))/items/\(UUIDText.lower(items[index].id!))", method: .post,
+                headers: tiktok,
+                body: ByteBuffer(string: #"{"answer":"complied","removed_at":"\#(isoTimestamp(Date().addingTimeInterval(-1)))"}"#))
+            #expect(answered.status == .ok, "\(answered.text)")
+        }
+
+        /// Another worker's re-checker on the same database.
+        func rechecker(lease: TimeInterval, site: RecheckSite) -> Rechecker {
+            var settings = rechecker.settings
+            settings.lease = lease
+            var fetching = CrawlerSettings()
+            fetching.delay = .zero
+            fetching.timeout = .seconds(1)
+            var other = Rechecker(database: db, watchlists: services.watchlists, findings: services.makeFindings(intake: intake),
+                                  clock: SystemClock(), settings: settings, crawler: fetching)
+            other.locate = { site.locate($0) }
+            return other
+        }
+    }
+
+    func withWorld(_ backend: Backend, _ site: RecheckSite, _ body: @Sendable @escaping (World) async throws -> Void) async throws {
         try await orders.delivery.withDelivery(backend) { client, accounts, db, _, worker, http in
             let (sent, _, analyst) = try await orders.threeDeliveredOrders(client, accounts, db, worker, http)
-            let tiktok = try await platformToken(accounts, .tiktok)
             #expect(try await client.execute(uri: "/api/v1/watchlists", method: .post, headers: analyst.auth,
                                              body: ByteBuffer(string: MonitoredPostsTests.watchlist)).status == .created)
             let items = try await sent.asyncMap { try #require(try await OrderItemModel.query(on: db.db).filter(\.$orderID == $0.id!).first()) }
-            func answerComplied(_ index: Int) async throws {
-                let answered = try await client.execute(
-                    uri: "/api/v1/platform/orders/\(UUIDText.lower(sent[index].id!))/items/\(UUIDText.lower(items[index].id!))", method: .post,
-                    headers: tiktok, body: ByteBuffer(string: #"{"answer":"complied","removed_at":"\#(isoTimestamp(Date().addingTimeInterval(-1)))"}"#))
-                #expect(answered.status == .ok, "\(answered.text)")
-            }
-            // Items 0 and 1 taken down by the platform's word; item 2 not answered (nothing to re-check).
-            try await answerComplied(0)
-            try await answerComplied(1)
             // A gambling site blocked by a case's decision.
             let supervisor = try await Staff.make(accounts, "sup@kominfo.test", .supervisor)
             let (_, siteCase) = try await fileReport(client, url: "https://judi-slot.example/promo", category: "perjudian")
@@ -111,11 +149,6 @@ final class RecheckSite: Sendable {
             let proposal = try #require((detail["block_proposals"] as? [[String: Any]])?.first?["id"] as? String)
             let supervisor2 = try await Staff.make(accounts, "sup2@kominfo.test", .supervisor)
             #expect(try await blocks.reviewProposal(client, supervisor2, proposal, approve: true).status == .ok)
-
-            let path = { (index: Int) in URLComponents(string: items[index].subjectURL)!.path }
-            site.set(path(0), .gone)
-            site.set(path(1), .removalNotice)
-            site.set("/", .gambling)
 
             var configuration = AppConfiguration()
             configuration.outboundAllowInternal = true
@@ -131,9 +164,26 @@ final class RecheckSite: Sendable {
             var rechecker = Rechecker(database: db, watchlists: services.watchlists, findings: services.makeFindings(intake: intake),
                                       clock: SystemClock(), settings: settings, crawler: fetching)
             rechecker.locate = { site.locate($0) }
+            let world = World(client: client, accounts: accounts, db: db, analyst: analyst, sent: sent, items: items, siteCase: siteCase,
+                              services: services, intake: intake, rechecker: rechecker, tiktok: try await platformToken(accounts, .tiktok))
+            // Items 0 and 1 taken down by the platform's word; item 2 not answered (nothing to re-check).
+            try await world.answerComplied(0)
+            try await world.answerComplied(1)
+            try await body(world)
+        }
+    }
+
+    func walkThrough(_ backend: Backend, _ site: RecheckSite) async throws {
+        try await withWorld(backend, site) { world in
+            let (client, accounts, db, analyst, sent, items, siteCase, rechecker) =
+                (world.client, world.accounts, world.db, world.analyst, world.sent, world.items, world.siteCase, world.rechecker)
+            let path = world.path, answerComplied = world.answerComplied
+            site.set(path(0), .gone)
+            site.set(path(1), .removalNotice)
+            site.set("/", .gambling)
             // Every name resolves to the local site (internal addresses allowed: the test's explicit setting).
             let client127 = OutboundHTTP(allowInternal: true, resolve: { name in name == "gone.example" ? [] : [NetworkAddress("127.0.0.1")!] })
-            let itemKey = { (index: Int) in "item:" + UUIDText.lower(items[index].id!) }
+            let itemKey = world.itemKey
 
             // First pass: the complied items and the blocked site are taken on and seen as they are; nothing came back.
             #expect(try await rechecker.runDue(client: client127) == 3)
@@ -222,6 +272,104 @@ final class RecheckSite: Sendable {
                 .fetch("http://gone.example/", client: client127)
             #expect(gone.unresolvable)
             await guarded.shutdown()
+            await client127.shutdown()
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func reChecksHoldUpUnderRacesResolverBlipsNonPagesAndRenewedBlocks(backend: Backend) async throws {
+        let site = RecheckSite()
+        try await site.start()
+        do {
+            try await edgeCases(backend, site)
+        } catch {
+            await site.stop()
+            throw error
+        }
+        await site.stop()
+    }
+
+    func edgeCases(_ backend: Backend, _ site: RecheckSite) async throws {
+        try await withWorld(backend, site) { world in
+            let db = world.db, rechecker = world.rechecker
+            // The site's own name on a watchlist: a page is judged by what it says, not by where it is.
+            #expect(try await world.client.execute(uri: "/api/v1/watchlists", method: .post, headers: world.analyst.auth, body: ByteBuffer(string: #"""
+                {"name":"Situs judi","category":"perjudian","threshold":2,"terms":[{"text":"judi-slot.example","weight":2}]}
+                """#)).status == .created)
+            site.set(world.path(0), .gone)
+            site.set(world.path(1), .gone)
+            site.set("/", .gambling)
+            let resolves = Mutex(true)
+            let client127 = OutboundHTTP(allowInternal: true, resolve: { _ in resolves.withLock { $0 } ? [NetworkAddress("127.0.0.1")!] : [] })
+            func pass() async throws {
+                try await Task.sleep(for: .milliseconds(1_100))
+                _ = try await rechecker.runDue(client: client127)
+            }
+            let siteKey = "site:judi-slot.example"
+            let siteCaseID = try #require(UUIDText.parse(world.siteCase))
+            func siteReappearances() async throws -> Int { try await caseEvents(db, siteCaseID).filter { $0 == "reappeared" }.count }
+
+            #expect(try await rechecker.runDue(client: client127) == 3)
+            #expect(try await recheck(db, siteKey)?.state == "online")
+
+            // One failed lookup is a resolver's blip, not the site gone: the site stays online, so it cannot "come back".
+            resolves.withLock { $0 = false }
+            try await pass()
+            let blip = try #require(try await recheck(db, siteKey))
+            #expect(blip.state == "online" && blip.reason == "unresolvable" && blip.error?.contains("not found") == true, "\(blip)")
+            resolves.withLock { $0 = true }
+            try await pass()
+            #expect(try await recheck(db, siteKey)?.reappearances == 0)
+            #expect(try await siteReappearances() == 0, "no reappearance after a blip")
+            // Twice in a row is the name gone.
+            resolves.withLock { $0 = false }
+            try await pass()
+            try await pass()
+            #expect(try await recheck(db, siteKey)?.state == "down")
+            resolves.withLock { $0 = true }
+            try await pass()
+            #expect(try await siteReappearances() == 1, "back after being gone for two visits")
+
+            // A parked page on the blocked name: nothing negative on it, whatever the name is on a watchlist.
+            site.set("/", .parked)
+            try await pass()
+            let parked = try #require(try await recheck(db, siteKey))
+            #expect(parked.state == "down" && parked.reason == "nothing_negative", "\(parked)")
+
+            // An image at the address of a removed item tells nothing: not online, not a reappearance.
+            site.set(world.path(1), .image)
+            try await pass()
+            let image = try #require(try await recheck(db, world.itemKey(1)))
+            #expect(image.state == "down" && image.reappearances == 0 && image.reason == "not_a_page", "\(image)")
+
+            // The block lifted and decided again is another entry for the same name: still re-checked.
+            try await db.sql.raw("UPDATE rechecks SET block_entry_id = \(bind: UUID()) WHERE target_key = \(bind: siteKey)").run()
+            site.set("/", .gambling)
+            try await pass()
+            #expect(try await siteReappearances() == 2, "seen through the block that is active now")
+            // Lifted for good: no longer looked at.
+            let before = try #require(try await recheck(db, siteKey)).checks
+            try await db.sql.raw("UPDATE block_entries SET state = 'lifted' WHERE name = 'judi-slot.example'").run()
+            try await pass()
+            #expect(try await recheck(db, siteKey)?.checks == before)
+
+            // Two workers on one address after the first one's lease ran out (lease 0: the second claims it at once):
+            // the visit written first stands, the other writes nothing — one reappearance, one event each.
+            try await db.sql.raw("UPDATE rechecks SET next_check_at = \(bind: Date().addingTimeInterval(3600)) WHERE target_key <> \(bind: world.itemKey(0))").run()
+            site.set(world.path(0), .slowContent)
+            let checked = try #require(try await recheck(db, world.itemKey(0))).checks
+            try await Task.sleep(for: .milliseconds(1_100))
+            let first = world.rechecker(lease: 0, site: site), second = world.rechecker(lease: 0, site: site)
+            async let one = first.runDue(client: client127)
+            try await Task.sleep(for: .milliseconds(100))
+            async let two = second.runDue(client: client127)
+            #expect(try await one + two == 2, "both workers claimed the address")
+            let raced = try #require(try await recheck(db, world.itemKey(0)))
+            #expect(raced.reappearances == 1 && raced.checks == checked + 1, "\(raced)")
+            #expect(try await caseEvents(db, world.items[0].caseID).filter { $0 == "reappeared" }.count == 1)
+            #expect(try await PlatformEventModel.query(on: db.db).filter(\.$itemID == world.items[0].id!).filter(\.$kind == "item_reappeared").count() == 1)
+            #expect(try await db.sql.raw("SELECT COUNT(*) AS n FROM findings WHERE source_ref = \(bind: world.items[0].subjectURL)").first()?
+                .decode(column: "n", as: Int.self) == 1)
             await client127.shutdown()
         }
     }

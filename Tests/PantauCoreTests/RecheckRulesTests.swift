@@ -30,11 +30,21 @@ import Testing
         #expect(concluded.state == state && concluded.reason == reason, "\(kind) \(status) \(final) → \(concluded)")
     }
 
-    @Test func noAnswerIsNotConclusiveAndAGoneNameIsDown() {
+    @Test func noAnswerIsNotConclusiveAndANameGoneTwiceIsDown() {
         let none = RecheckObservation(status: nil, requestedURL: Self.video, finalURL: Self.video)
         #expect(RecheckRules.conclude(.orderItem, none) == (.unknown, .noAnswer))
         let gone = RecheckObservation(status: nil, requestedURL: "https://judi.example/", finalURL: "https://judi.example/", unresolvable: true)
-        #expect(RecheckRules.conclude(.blockedSite, gone) == (.down, .unresolvable))
+        // One failed lookup may be the resolver's blip; the second in a row is the name gone.
+        #expect(RecheckRules.conclude(.blockedSite, gone) == (.unknown, .unresolvable))
+        #expect(RecheckRules.conclude(.blockedSite, gone, lastReason: .negativeContent) == (.unknown, .unresolvable))
+        #expect(RecheckRules.conclude(.blockedSite, gone, lastReason: .unresolvable) == (.down, .unresolvable))
+        #expect(RecheckRules.conclude(.orderItem, gone, lastReason: .unresolvable) == (.down, .unresolvable))
+    }
+
+    @Test func anAnswerThatIsNotAPageTellsNothing() {
+        let image = RecheckObservation(status: 200, requestedURL: Self.video, finalURL: Self.video, isPage: false)
+        #expect(RecheckRules.conclude(.orderItem, image) == (.unknown, .notAPage), "not `online`: nothing was read")
+        #expect(RecheckRules.conclude(.blockedSite, image) == (.unknown, .notAPage), "not `down`: nothing was read")
     }
 
     @Test func onlyDownThenOnlineIsAReappearance() {

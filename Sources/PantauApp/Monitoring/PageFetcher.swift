@@ -6,8 +6,10 @@ import NIOHTTP1
 /// How monitoring fetches a web page (the crawler, the re-checks): every
 /// request through `OutboundHTTP` (the outbound guard on each hop),
 /// redirects followed by hand and recorded, at most `maximumRedirects`, a
-/// loop a failure; only HTML and plain text read, at most `maximumBytes`,
-/// the whole answer within `timeout`.
+/// loop a failure; only HTML and plain text read (judged by the answer's
+/// content type before any of its body is), at most `maximumBytes`; each
+/// hop's whole answer within `timeout`, so a fetch takes at most
+/// `maximumRedirects + 1` timeouts.
 struct PageFetcher: Sendable {
     var timeout: TimeAmount
     var maximumBytes: Int
@@ -69,8 +71,8 @@ struct PageFetcher: Sendable {
                     result.failure = "HTTP \(status)"
                     return result
                 }
-                guard type == nil || type!.hasPrefix("text/html") || type!.hasPrefix("text/plain") || type!.hasPrefix("application/xhtml") else {
-                    result.skipped = "not HTML or text (\(type!.prefix(60)))"
+                guard Self.isReadable(type) else {
+                    result.skipped = "not HTML or text (\(type?.prefix(60) ?? ""))"
                     return result
                 }
                 result.body = body
@@ -82,12 +84,18 @@ struct PageFetcher: Sendable {
         return result
     }
 
+    /// HTML or plain text (or no type said): what monitoring reads.
+    static func isReadable(_ contentType: String?) -> Bool {
+        guard let type = contentType?.lowercased() else { return true }
+        return type.hasPrefix("text/html") || type.hasPrefix("text/plain") || type.hasPrefix("application/xhtml")
+    }
+
     private enum Exchange: Sendable {
         case success(Int, HTTPHeaders, [UInt8]?)
         case failure(String, unresolvable: Bool)
     }
 
-    /// One request, the whole answer within the timeout, the body within the cap (read only for a 2xx).
+    /// One request, the whole answer within the timeout, the body within the cap (read only for a 2xx page).
     private func exchange(_ request: HTTPClientRequest, client: OutboundHTTP) async -> Exchange {
         let limit = maximumBytes, deadline = timeout
         do {
@@ -102,7 +110,10 @@ struct PageFetcher: Sendable {
                         return .failure(OutboundHTTP.describe(error), unresolvable: false)
                     }
                     let status = Int(response.status.code)
-                    guard (200..<300).contains(status) else { return .success(status, response.headers, nil) }
+                    // Only a page's body is read: a video or a download is never pulled in.
+                    guard (200..<300).contains(status), Self.isReadable(response.headers.first(name: "content-type")) else {
+                        return .success(status, response.headers, nil)
+                    }
                     do {
                         let body = try await response.body.collect(upTo: limit)
                         return .success(status, response.headers, Array(buffer: body))

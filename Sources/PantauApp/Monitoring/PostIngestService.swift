@@ -113,9 +113,12 @@ struct PostIngestService: Sendable {
 actor PostRecorder {
     typealias Row = [any Encodable & Sendable]
     let database: PantauDatabase
-    private var pending: [Row] = []
-    private var waiting: [CheckedContinuation<Void, any Error>] = []
+    /// Requests waiting for the next transaction, each with its rows.
+    private var pending: [(rows: [Row], waiter: CheckedContinuation<Void, any Error>)] = []
     private var writing = false
+    /// One transaction takes whole requests up to about this many rows, so a
+    /// burst is not one long write lock that holds every other writer back.
+    static let rowsPerTransaction = 5_000
 
     init(database: PantauDatabase) {
         self.database = database
@@ -124,8 +127,7 @@ actor PostRecorder {
     func record(_ rows: [Row]) async throws {
         guard !rows.isEmpty else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            pending += rows
-            waiting.append(continuation)
+            pending.append((rows, continuation))
             if !writing {
                 writing = true
                 Task { await self.writeWhilePending() }
@@ -135,9 +137,13 @@ actor PostRecorder {
 
     private func writeWhilePending() async {
         while !pending.isEmpty {
-            let rows = pending, waiters = waiting
-            pending = []
-            waiting = []
+            var taken = 0, rows: [Row] = []
+            while taken < pending.count, rows.isEmpty || rows.count + pending[taken].rows.count <= Self.rowsPerTransaction {
+                rows += pending[taken].rows
+                taken += 1
+            }
+            let waiters = pending.prefix(taken).map(\.waiter)
+            pending.removeFirst(taken)
             do {
                 try await Self.insert(rows, into: database)
                 for waiter in waiters { waiter.resume() }

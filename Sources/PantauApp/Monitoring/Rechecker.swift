@@ -17,8 +17,17 @@ struct RecheckSettings: Sendable {
     /// New addresses (complied items, blocked sites) taken on per enrolment, and how often one runs.
     var enrolPerPass = 1_000
     var enrolEvery: TimeInterval = 600
-    /// A claimed address is this worker's for so long (another worker leaves it).
+    /// A claimed address is this worker's for so long (another worker leaves it);
+    /// `Services` sizes it from the batch and the fetch limits (`lease(crawler:)`).
     var lease: TimeInterval = 600
+
+    /// Long enough for a whole batch at its worst: every address of it at one
+    /// host, each fetch at its timeout on every hop, the pauses between them.
+    func lease(crawler: CrawlerSettings) -> TimeInterval {
+        let hop = Double(crawler.timeout.nanoseconds) / 1e9
+        let pause = Double(crawler.delay.components.seconds) + Double(crawler.delay.components.attoseconds) / 1e18
+        return max(600, Double(batch) * (Double(crawler.maximumRedirects + 1) * hop + pause) + 120)
+    }
 }
 
 /// Monitoring's re-checks: the worker re-visits, on a schedule, the
@@ -57,6 +66,7 @@ struct Rechecker: Sendable {
     /// A claimed address, with what was last concluded about it.
     struct Target: Sendable {
         let id: UUID
+        let targetKey: String
         let kind: RecheckKind
         let url: String
         let platform: Platform
@@ -68,6 +78,17 @@ struct Rechecker: Sendable {
         let stateSince: Date?
         let checks: Int
         let failures: Int
+        /// Why the visit before concluded what it did (nil before the first).
+        let lastReason: RecheckReason?
+    }
+
+    /// Another worker took this address after the lease ran out and wrote its visit first.
+    struct ClaimLost: Error {}
+
+    /// A stored subject key this version cannot read: recorded as the address's failure.
+    struct UnreadableSubject: Error, CustomStringConvertible {
+        let key: String
+        var description: String { "a re-check's subject key cannot be read: \(key)" }
     }
 
     /// One pass: takes on new addresses (every `enrolEvery`), then re-checks a batch of due ones.
@@ -92,6 +113,8 @@ struct Rechecker: Sendable {
                             try await check(target, client: client)
                         } catch is CancellationError {
                             throw CancellationError()
+                        } catch is ClaimLost {
+                            // The other worker's visit stands; this one wrote nothing.
                         } catch {
                             // One address that cannot be handled does not stop the others; it comes back at the next interval.
                             try await recordFailure(target, "\(error)")
@@ -166,18 +189,20 @@ struct Rechecker: Sendable {
             UPDATE rechecks SET next_check_at = \(bind: now.addingTimeInterval(settings.lease))
             WHERE id IN (SELECT id FROM rechecks WHERE next_check_at <= \(bind: now) ORDER BY next_check_at LIMIT \(unsafeRaw: String(settings.batch)))
             AND next_check_at <= \(bind: now)
-            RETURNING id, kind, url, platform, order_item_id, block_entry_id, case_id, subject_key, state, state_since, checks, consecutive_failures
+            RETURNING id, target_key, kind, url, platform, order_item_id, block_entry_id, case_id, subject_key, state, state_since, checks,
+            consecutive_failures, last_reason
             """).all()
         return try rows.compactMap { row in
             guard let kind = RecheckKind(rawValue: try row.decode(column: "kind", as: String.self)),
                   let platform = Platform(rawValue: try row.decode(column: "platform", as: String.self)) else { return nil }
-            return Target(id: try row.decode(column: "id", as: UUID.self), kind: kind, url: try row.decode(column: "url", as: String.self),
+            return Target(id: try row.decode(column: "id", as: UUID.self), targetKey: try row.decode(column: "target_key", as: String.self), kind: kind, url: try row.decode(column: "url", as: String.self),
                           platform: platform, orderItemID: try row.decode(column: "order_item_id", as: UUID?.self),
                           blockEntryID: try row.decode(column: "block_entry_id", as: UUID?.self),
                           caseID: try row.decode(column: "case_id", as: UUID?.self), subjectKey: try row.decode(column: "subject_key", as: String.self),
                           state: RecheckState(rawValue: try row.decode(column: "state", as: String.self)) ?? .unknown,
                           stateSince: try row.decode(column: "state_since", as: Date?.self), checks: try row.decode(column: "checks", as: Int.self),
-                          failures: try row.decode(column: "consecutive_failures", as: Int.self))
+                          failures: try row.decode(column: "consecutive_failures", as: Int.self),
+                          lastReason: try row.decode(column: "last_reason", as: String?.self).flatMap(RecheckReason.init(rawValue:)))
         }
     }
 
@@ -196,10 +221,12 @@ struct Rechecker: Sendable {
             answeredAt = item.answeredAt
             order = (model.id!, model.number)
         case .blockedSite:
-            guard let entryID = target.blockEntryID, let entry = try await BlockEntryModel.find(entryID, on: database.db),
-                  entry.entryState == .active else {
-                return try await postpone(target)
-            }
+            // Blocked now, by whichever entry: a block lifted and decided again is a new entry for the same name.
+            let name = String(target.targetKey.dropFirst("site:".count))
+            let active = try await database.sql.raw("""
+                SELECT id FROM block_entries WHERE name = \(bind: name) AND state = 'active' AND kind IN ('domain', 'subdomains') LIMIT 1
+                """).first()
+            guard active != nil else { return try await postpone(target) }
         }
 
         let address = locate(target.url)
@@ -216,18 +243,20 @@ struct Rechecker: Sendable {
             let page = try await HTMLPage.read(body, contentType: fetched.contentType, url: fetched.finalURL)
             text = (page.title + " " + page.text).trimmingCharacters(in: .whitespaces)
             let matcher = try await watchlists.matchers.current()
-            let matched = matcher.match(text: text, author: nil, urls: [fetched.finalURL])
+            // A blocked site is judged by what its page says: its own name, on a
+            // watchlist's domains, would match every visit and prove nothing.
+            let matched = matcher.match(text: text, author: nil, urls: target.kind == .blockedSite ? [] : [fetched.finalURL])
             result = matched
             top = matcher.topFinding(matched)
         }
         let seen = RecheckObservation(status: fetched.status, requestedURL: address, finalURL: fetched.finalURL, unresolvable: fetched.unresolvable,
-                                      text: text, reachesWatchlist: top != nil)
-        let (state, reason) = RecheckRules.conclude(target.kind, seen)
+                                      text: text, reachesWatchlist: top != nil, isPage: fetched.skipped == nil)
+        let (state, reason) = RecheckRules.conclude(target.kind, seen, lastReason: target.lastReason)
         let previous = RecheckRules.previousState(kind: target.kind, recorded: target.state, recordedSince: target.stateSince, platformAnsweredAt: answeredAt)
         let next = now.addingTimeInterval(settings.interval)
         let error = state == .unknown ? (fetched.failure ?? fetched.skipped ?? reason.rawValue) : nil
 
-        guard RecheckRules.isReappearance(from: previous, to: state), let subject = Subject.fromKey(target.subjectKey) else {
+        guard RecheckRules.isReappearance(from: previous, to: state) else {
             let kept = state == .unknown ? previous : state
             let since = kept == target.state && previous == target.state ? target.stateSince : now
             try await database.writeTransaction { db in
@@ -237,6 +266,9 @@ struct Rechecker: Sendable {
             return
         }
 
+        guard let subject = Subject.fromKey(target.subjectKey) else {
+            throw UnreadableSubject(key: target.subjectKey)
+        }
         let kindTitle = target.kind == .orderItem ? "Cek ulang: butir perintah yang sudah diturunkan" : "Cek ulang: situs yang diblokir"
         let candidate = FindingCandidate(
             source: .recheck, platform: target.platform, sourceRef: target.url, subject: subject, related: [],
@@ -261,23 +293,28 @@ struct Rechecker: Sendable {
         }
     }
 
+    /// Writes one visit — only if no other worker wrote one since this claim
+    /// (`checks` is as claimed); otherwise throws `ClaimLost`, rolling back
+    /// whatever the same transaction wrote (a reappearance's events and finding).
     private static func update(_ target: Target, state: RecheckState, since: Date?, status: Int?, reason: RecheckReason, error: String?,
                                reappeared: Bool, at now: Date, next: Date, on sql: any SQLDatabase) async throws {
         let failures = error == nil ? 0 : target.failures + 1
-        try await sql.raw("""
+        let written = try await sql.raw("""
             UPDATE rechecks SET state = \(bind: state.rawValue), state_since = \(bind: since), checks = checks + 1,
             reappearances = reappearances + \(unsafeRaw: reappeared ? "1" : "0"),
             last_reappeared_at = COALESCE(\(bind: reappeared ? now : nil), last_reappeared_at),
             consecutive_failures = \(bind: failures), last_checked_at = \(bind: now), last_status = \(bind: status),
             last_reason = \(bind: reason.rawValue), last_error = \(bind: error.map { String($0.prefix(300)) }), next_check_at = \(bind: next)
-            WHERE id = \(bind: target.id)
-            """).run()
+            WHERE id = \(bind: target.id) AND checks = \(bind: target.checks) RETURNING id
+            """).all()
+        guard !written.isEmpty else { throw ClaimLost() }
     }
 
     /// Not re-checkable now (the item reopened, the block lifted): looked at again after the interval.
     private func postpone(_ target: Target) async throws {
         try await database.sql.raw("""
-            UPDATE rechecks SET next_check_at = \(bind: clock.now().addingTimeInterval(settings.interval)) WHERE id = \(bind: target.id)
+            UPDATE rechecks SET next_check_at = \(bind: clock.now().addingTimeInterval(settings.interval))
+            WHERE id = \(bind: target.id) AND checks = \(bind: target.checks)
             """).run()
     }
 
@@ -285,7 +322,8 @@ struct Rechecker: Sendable {
         let now = clock.now()
         try await database.sql.raw("""
             UPDATE rechecks SET consecutive_failures = consecutive_failures + 1, last_checked_at = \(bind: now), last_reason = 'no_answer',
-            last_error = \(bind: String(error.prefix(300))), next_check_at = \(bind: now.addingTimeInterval(settings.interval)) WHERE id = \(bind: target.id)
+            last_error = \(bind: String(error.prefix(300))), next_check_at = \(bind: now.addingTimeInterval(settings.interval))
+            WHERE id = \(bind: target.id) AND checks = \(bind: target.checks)
             """).run()
     }
 }
