@@ -39,20 +39,32 @@ public struct DNSServerConfiguration: Sendable {
 }
 
 /// Answers one request. Separate from the sockets, so tests can drive it
-/// with raw bytes (the fuzz corpus among them).
+/// with raw bytes (the fuzz corpus among them). It is authoritative for
+/// each of its zones (the blocklist as one zone, or as a base and a recent
+/// zone) and refuses every other name.
 public struct DNSResponder: Sendable {
-    public let provider: any ZoneProvider
+    public let providers: [any ZoneProvider]
     public let configuration: DNSServerConfiguration
     public let observer: (any TransferObserver)?
     let logger: Logger
     let keys: [DNSName: TSIGKey]
 
-    public init(provider: any ZoneProvider, configuration: DNSServerConfiguration, observer: (any TransferObserver)?, logger: Logger) {
-        self.provider = provider
+    public init(providers: [any ZoneProvider], configuration: DNSServerConfiguration, observer: (any TransferObserver)?, logger: Logger) {
+        precondition(!providers.isEmpty, "a DNS primary serves at least one zone")
+        self.providers = providers
         self.configuration = configuration
         self.observer = observer
         self.logger = logger
         keys = Dictionary(configuration.keys.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public init(provider: any ZoneProvider, configuration: DNSServerConfiguration, observer: (any TransferObserver)?, logger: Logger) {
+        self.init(providers: [provider], configuration: configuration, observer: observer, logger: logger)
+    }
+
+    /// The zone whose apex is `name`.
+    func provider(for name: DNSName) -> (any ZoneProvider)? {
+        providers.first { $0.origin == name }
     }
 
     public enum Transport: Sendable { case udp, tcp }
@@ -115,12 +127,13 @@ public struct DNSResponder: Sendable {
             defer { signer = s }
             return s.sign(bytes)
         }
-        let origin = provider.origin
-        guard question.name == origin, question.klass == DNSClass.in.rawValue || question.klass == DNSClass.any.rawValue else {
-            // Authoritative for this zone only.
+        guard let provider = provider(for: question.name), question.klass == DNSClass.in.rawValue || question.klass == DNSClass.any.rawValue else {
+            // Authoritative for its zones only.
             try await send(frame(signed(plain(header, .refused, question: question))))
             return
         }
+        let origin = provider.origin
+        let zone = String(origin.description.dropLast())
         let soa = try await provider.soa()
         let ttl = configuration.ttl
         switch question.type {
@@ -141,8 +154,8 @@ public struct DNSResponder: Sendable {
                     try await send(frame(signed(plain(header, .formErr, question: question))))
                     return
                 }
-                let (octets, sent) = try await axfr(header: header, question: question, signer: signer, send: send)
-                await observer?.transferred(client: identity, keyName: keyName, serial: sent, kind: "AXFR", bytes: octets)
+                let (octets, sent) = try await axfr(provider, header: header, question: question, signer: signer, send: send)
+                await observer?.transferred(client: identity, keyName: keyName, zone: zone, serial: sent, kind: "AXFR", bytes: octets)
                 return
             }
             // IXFR: the client's SOA is in the authority section.
@@ -161,12 +174,12 @@ public struct DNSResponder: Sendable {
             }
             guard let difference = try await provider.difference(from: serial) else {
                 if transport == .udp {
-                    try await send(signed(soaOnly(header: header, question: question, soa: soa)))
+                    try await send(signed(soaOnly(provider, header: header, question: question, soa: soa)))
                     return
                 }
                 logger.info("IXFR answered with the whole zone", metadata: ["client": "\(identity)", "from": "\(serial)", "to": "\(current)"])
-                let (octets, sent) = try await axfr(header: header, question: question, signer: signer, send: send)
-                await observer?.transferred(client: identity, keyName: keyName, serial: sent, kind: "AXFR", bytes: octets)
+                let (octets, sent) = try await axfr(provider, header: header, question: question, signer: signer, send: send)
+                await observer?.transferred(client: identity, keyName: keyName, zone: zone, serial: sent, kind: "AXFR", bytes: octets)
                 return
             }
             // The increment leads to its own SOA (a publication may have come since `soa`).
@@ -187,21 +200,21 @@ public struct DNSResponder: Sendable {
                 // Unframed; too big for a datagram → the SOA alone (RFC 1995 §2).
                 let message = Array(out.dropFirst(2))
                 if message.count > configuration.maximumUDPSize {
-                    try await send(signed(soaOnly(header: header, question: question, soa: new)))
+                    try await send(signed(soaOnly(provider, header: header, question: question, soa: new)))
                 } else {
                     try await send(message)
-                    await observer?.transferred(client: identity, keyName: keyName, serial: new.serial, kind: "IXFR", bytes: message.count)
+                    await observer?.transferred(client: identity, keyName: keyName, zone: zone, serial: new.serial, kind: "IXFR", bytes: message.count)
                 }
                 return
             }
             try await send(out)
-            await observer?.transferred(client: identity, keyName: keyName, serial: new.serial, kind: "IXFR", bytes: encoder.octets)
+            await observer?.transferred(client: identity, keyName: keyName, zone: zone, serial: new.serial, kind: "IXFR", bytes: encoder.octets)
         default:
             try await send(frame(signed(plain(header, .refused, question: question))))
         }
     }
 
-    private func soaOnly(header: DNSHeader, question: DNSQuestion, soa: SOARecord) -> [UInt8] {
+    private func soaOnly(_ provider: any ZoneProvider, header: DNSHeader, question: DNSQuestion, soa: SOARecord) -> [UInt8] {
         var writer = DNSWriter(header: DNSHeader(id: header.id, isResponse: true, authoritative: true), question: question)
         writer.addSOA(provider.origin, ttl: configuration.ttl, soa)
         return writer.finished
@@ -210,7 +223,7 @@ public struct DNSResponder: Sendable {
     /// The whole zone: SOA, NS, every record, SOA — streamed from one
     /// snapshot of storage, opened and closed by that snapshot's SOA.
     /// Returns the octets sent and the serial.
-    private func axfr(header: DNSHeader, question: DNSQuestion, signer: TSIG.ResponseSigner?,
+    private func axfr(_ provider: any ZoneProvider, header: DNSHeader, question: DNSQuestion, signer: TSIG.ResponseSigner?,
                       send: ([UInt8]) async throws -> Void) async throws -> (octets: Int, serial: UInt32) {
         let origin = provider.origin, ttl = configuration.ttl
         let encoder = TransferEncoder(id: header.id, question: question, signer: signer)
@@ -241,7 +254,11 @@ public struct DNSServer: Sendable {
     let logger: Logger
 
     public init(provider: any ZoneProvider, configuration: DNSServerConfiguration, observer: (any TransferObserver)? = nil, logger: Logger) {
-        responder = DNSResponder(provider: provider, configuration: configuration, observer: observer, logger: logger)
+        self.init(providers: [provider], configuration: configuration, observer: observer, logger: logger)
+    }
+
+    public init(providers: [any ZoneProvider], configuration: DNSServerConfiguration, observer: (any TransferObserver)? = nil, logger: Logger) {
+        responder = DNSResponder(providers: providers, configuration: configuration, observer: observer, logger: logger)
         self.logger = logger
     }
 
@@ -266,14 +283,17 @@ public struct DNSServer: Sendable {
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        logger.info("dns server listening", metadata: ["address": "\(configuration.host):\(port)", "zone": "\(responder.provider.origin)",
+        logger.info("dns server listening", metadata: ["address": "\(configuration.host):\(port)", "zones": "\(responder.providers.map(\.origin.description).joined(separator: ","))",
                                                        "notify": "\(configuration.notify.joined(separator: ","))"])
         onBound(port)
-        let notifier = Notifier(provider: responder.provider, targets: configuration.notify, pollInterval: configuration.pollInterval, logger: logger)
+        // One notifier per zone: each tells the secondaries of its own new serials.
+        let notifiers = responder.providers.map {
+            Notifier(provider: $0, targets: configuration.notify, pollInterval: configuration.pollInterval, logger: logger)
+        }
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await serveUDP(udp) }
             tasks.addTask { try await serveTCP(tcp) }
-            tasks.addTask { await notifier.run() }
+            for notifier in notifiers { tasks.addTask { await notifier.run() } }
         }
     }
 

@@ -53,7 +53,8 @@ public protocol ZoneProvider: Sendable {
 
 /// Told of every completed transfer (Pantau keeps the last serial per ISP).
 public protocol TransferObserver: Sendable {
-    func transferred(client: String, keyName: String?, serial: UInt32, kind: String, bytes: Int) async
+    /// `zone`: the zone's name as written (`rpz.example.`'s "rpz.example").
+    func transferred(client: String, keyName: String?, zone: String, serial: UInt32, kind: String, bytes: Int) async
 }
 
 /// Writes the answer to a zone transfer as TCP-framed messages of at most

@@ -138,14 +138,15 @@ import Testing
                 _ = try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String))
             }
             let log = TransferLog(database: db)
-            await log.transferred(client: "isp-a.", keyName: "isp-a.", serial: 2, kind: "IXFR", bytes: 239)
-            await log.transferred(client: "192.0.2.53", keyName: nil, serial: 1, kind: "AXFR", bytes: 9_000)
-            await log.transferred(client: "192.0.2.53", keyName: nil, serial: 1, kind: "AXFR", bytes: 9_001)  // again: one row, updated
+            await log.transferred(client: "isp-a.", keyName: "isp-a.", zone: "rpz.pantau.test", serial: 2, kind: "IXFR", bytes: 239)
+            await log.transferred(client: "192.0.2.53", keyName: nil, zone: "rpz.pantau.test", serial: 1, kind: "AXFR", bytes: 9_000)
+            await log.transferred(client: "192.0.2.53", keyName: nil, zone: "rpz.pantau.test", serial: 1, kind: "AXFR", bytes: 9_001)  // again: one row, updated
             let answer = try await client.execute(uri: "/api/v1/blocklist/secondaries", method: .get, headers: analyst.auth)
             #expect(answer.status == .ok)
             let rows = Dictionary(((try json(answer)["secondaries"] as? [[String: Any]]) ?? []).map { ($0["client"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
             #expect(rows.count == 2 && rows["isp-a."]?["behind"] as? Int == 0 && rows["192.0.2.53"]?["behind"] as? Int == 1)
             #expect(rows["192.0.2.53"]?["bytes"] as? Int == 9_001 && rows["192.0.2.53"]?["key_name"] is NSNull)
+            #expect(rows["isp-a."]?["zone"] as? String == "rpz.pantau.test")
             #expect(try await client.execute(uri: "/api/v1/blocklist/secondaries", method: .get).status == .unauthorized)
             let page = try await client.execute(uri: "/blokir?lang=en", method: .get, headers: [.authorization: "Bearer \(analyst.token)"])
             #expect(page.status == .ok && page.text.contains("ISP resolvers") && page.text.contains("1 serial behind") && page.text.contains("Up to date"))

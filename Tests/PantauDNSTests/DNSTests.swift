@@ -8,7 +8,7 @@ import Testing
 /// `snapshotSerial`: the serial of the snapshot a transfer reads, when a
 /// publication came between the SOA and the transfer.
 struct FixedZone: ZoneProvider {
-    let origin = DNSName("rpz.pantau")!
+    var origin = DNSName("rpz.pantau")!
     var serial: UInt32 = 7
     var snapshotSerial: UInt32?
     var records: [ZoneRecord] = [ZoneRecord(relative: Array("judi.example".utf8), wildcard: false, target: .root),
@@ -151,6 +151,23 @@ func summary(_ messages: [DNSMessage]) throws -> [String] {
         #expect(inside[0].header.rcode == DNSRcode.refused.rawValue, "records are served by transfer, not by query")
         let notify = try await answer(server, query("rpz.pantau", type: .soa, opcode: .notify), transport: .udp)
         #expect(notify[0].header.rcode == DNSRcode.notImp.rawValue)
+    }
+
+    @Test func eachZoneIsAnsweredFromItsOwnProviderAndEachTransferLoggedUnderItsName() async throws {
+        var recent = FixedZone()
+        recent.origin = DNSName("recent.pantau")!
+        recent.serial = 12
+        recent.records = [ZoneRecord(relative: Array("baru.example".utf8), wildcard: false, target: DNSName("rpz-passthru")!)]
+        let log = RecordingObserver()
+        let server = DNSResponder(providers: [recent, FixedZone()], configuration: DNSServerConfiguration(
+            host: "127.0.0.1", port: 0, allowTransfer: [IPNetwork("127.0.0.1")!]), observer: log, logger: silent)
+        #expect(try summary(try await answer(server, query("recent.pantau", type: .soa), transport: .udp)) == ["SOA 12"])
+        #expect(try summary(try await answer(server, query("rpz.pantau", type: .soa), transport: .udp)) == ["SOA 7"])
+        #expect(try summary(try await answer(server, query("recent.pantau", type: .axfr), transport: .tcp)) == ["SOA 12", "NS @", "CNAME baru.example", "SOA 12"])
+        #expect(try summary(try await answer(server, query("rpz.pantau", type: .axfr), transport: .tcp))
+                == ["SOA 7", "NS @", "CNAME judi.example", "CNAME *.slot.example", "SOA 7"])
+        #expect(try await answer(server, query("other.pantau", type: .soa), transport: .udp)[0].header.rcode == DNSRcode.refused.rawValue)
+        #expect(log.seen.withLockedValue { $0 } == ["recent.pantau 12 AXFR", "rpz.pantau 7 AXFR"])
     }
 
     @Test func axfrIsTheWholeZoneBetweenTwoSOAsOverTCPOnly() async throws {
@@ -341,4 +358,12 @@ final class TCPClient: Sendable {
     }
 
     deinit { close() }
+}
+
+/// Remembers each transfer as "zone serial kind".
+final class RecordingObserver: TransferObserver {
+    let seen = NIOLockedValueBox<[String]>([])
+    func transferred(client: String, keyName: String?, zone: String, serial: UInt32, kind: String, bytes: Int) async {
+        seen.withLockedValue { $0.append("\(zone) \(serial) \(kind)") }
+    }
 }

@@ -39,11 +39,12 @@ struct BlocklistController: Sendable {
                 var o = JSONObjectText()
                 o.add("behind", Int(max(0, serial - row.serial)))
                 o.add("bytes", Int(row.bytes))
-                o.add("client", row.id ?? "")
+                o.add("client", row.client)
                 if let key = row.keyName { o.add("key_name", key) } else { o.addNull("key_name") }
                 o.add("kind", row.kind)
                 o.add("serial", Int(row.serial))
                 o.add("transferred_at", isoTimestamp(row.transferredAt))
+                o.add("zone", row.zone)
                 return o
             })
             return jsonResponse(object, status: .ok)

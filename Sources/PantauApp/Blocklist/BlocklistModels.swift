@@ -150,17 +150,6 @@ extension QueryBuilder where Model == BlockEntryModel {
     func scheduled() -> Self { filter(.sql(unsafeRaw: BlockEntryModel.stateIs(.scheduled))) }
 }
 
-/// The last zone transfer of one DNS secondary (`dns_transfers`).
-final class DNSTransferModel: Model, @unchecked Sendable {
-    static let schema = "dns_transfers"
-    @ID(custom: "client", generatedBy: .user) var id: String?
-    @OptionalField(key: "key_name") var keyName: String?
-    @Field(key: "serial") var serial: Int64
-    @Field(key: "kind") var kind: String
-    @Field(key: "bytes") var bytes: Int64
-    @Field(key: "transferred_at") var transferredAt: Date
-    init() {}
-}
 
 /// One case a block proposal acts for (`block_proposal_cases`).
 final class BlockProposalCaseModel: Model, @unchecked Sendable {

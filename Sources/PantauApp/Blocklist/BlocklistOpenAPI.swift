@@ -17,7 +17,7 @@ extension OpenAPIDocument {
     get:
       summary: "The DNS secondaries (ISP resolvers) of the RPZ zone and the last serial each transferred from Pantau's DNS primary (staff)."
       responses:
-        '200': { description: 'serial (the latest), secondaries: client (TSIG key name or address), key_name, serial, behind, kind (AXFR, IXFR), bytes, transferred_at' }
+        '200': { description: 'serial (the latest), secondaries (one per secondary and zone): client (TSIG key name or address), zone, key_name, serial, behind, kind (AXFR, IXFR), bytes, transferred_at' }
         '401': { $ref: '#/components/responses/Error' }
         '403': { $ref: '#/components/responses/Error' }
   /api/v1/blocks:

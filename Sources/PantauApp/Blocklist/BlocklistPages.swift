@@ -27,7 +27,7 @@ struct BlocklistPages: Sendable {
              apps: try await BlockAppModel.query(on: database.db).sort(\.$name).all().map(BlockAppRow.init),
              allow: try await AllowEntryModel.query(on: database.db).filter(\.$removedAt == nil).sort(\.$sortKey).all().map(AllowEntryRow.init),
              bases: try await LegalBasisModel.query(on: database.db).filter(\.$active == true).sort(\.$position).all().map(LegalBasisRow.init),
-             secondaries: try await secondaries().map(SecondaryRow.init),
+             secondaries: try await secondaries(),
              sanction: try await sanctionID.asyncFlatMap { try await SanctionModel.find($0, on: database.db) }.map(SanctionRow.init))
     }
 
@@ -52,9 +52,11 @@ struct BlocklistPages: Sendable {
                         app: app.map(BlockAppRow.init), cases: cases.map(CaseLinkRow.init))
     }
 
-    /// The DNS secondaries and the last serial each transferred.
-    func secondaries() async throws -> [DNSTransferModel] {
-        try await DNSTransferModel.query(on: database.db).sort(\.$id).all()
+    /// The DNS secondaries and the last serial each transferred, per zone.
+    func secondaries() async throws -> [SecondaryRow] {
+        try await database.sql.raw("""
+            SELECT client, zone, key_name, serial, kind, bytes, transferred_at FROM dns_zone_transfers ORDER BY client, zone
+            """).all().map(SecondaryRow.init)
     }
 
     /// The entries a proposal blocks or lifts, in list order.

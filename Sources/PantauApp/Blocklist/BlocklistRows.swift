@@ -1,5 +1,6 @@
 import Foundation
 import PantauCore
+import SQLKit
 
 // What the staff blocking pages show: plain values read from the database
 // rows by `BlocklistPages`, so views never hold a Fluent model.
@@ -87,18 +88,24 @@ struct AllowEntryRow: Sendable {
     }
 }
 
-/// A DNS secondary (an ISP's resolver) and the last serial it transferred.
+/// A DNS secondary (an ISP's resolver) and the last serial it transferred of one zone.
 struct SecondaryRow: Sendable {
     let client: String
+    let zone: String
+    let keyName: String?
     let serial: Int64
     let kind: String
+    let bytes: Int64
     let transferredAt: Date
 
-    init(_ model: DNSTransferModel) {
-        client = model.id ?? ""
-        serial = model.serial
-        kind = model.kind
-        transferredAt = model.transferredAt
+    init(_ row: any SQLRow) throws {
+        client = try row.decode(column: "client", as: String.self)
+        zone = try row.decode(column: "zone", as: String.self)
+        keyName = try row.decode(column: "key_name", as: String?.self)
+        serial = try row.decode(column: "serial", as: Int64.self)
+        kind = try row.decode(column: "kind", as: String.self)
+        bytes = try row.decode(column: "bytes", as: Int64.self)
+        transferredAt = try row.decode(column: "transferred_at", as: Date.self)
     }
 }
 

@@ -33,10 +33,10 @@ struct BlocklistHomeView {
         return .section(.class("card"), .id("secondaries"),
             .h2(.text(l.t("Resolver ISP (sekunder DNS)", "ISP resolvers (DNS secondaries)"))),
             .table(.class("data"),
-                   .thead(.tr(.th(.text(l.t("Sekunder", "Secondary"))), .th(.text("Serial")), .th(.text(l.t("Transfer terakhir", "Last transfer"))),
+                   .thead(.tr(.th(.text(l.t("Sekunder", "Secondary"))), .th(.text(l.t("Zona", "Zone"))), .th(.text("Serial")), .th(.text(l.t("Transfer terakhir", "Last transfer"))),
                               .th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Keadaan", "State"))))),
                    .tbody(.forEach(secondaries) { s in
-                       .tr(.td(.code(.text(s.client))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(l.minute(s.transferredAt))),
+                       .tr(.td(.code(.text(s.client))), .td(.code(.text(s.zone))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(l.minute(s.transferredAt))),
                            .td(.class(s.serial >= serial ? "ok" : "flag-problem"),
                                .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", serial - s.serial == 1 ? "1 serial behind" : "\(serial - s.serial) serials behind"))))
                    })))

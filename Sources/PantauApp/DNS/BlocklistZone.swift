@@ -219,19 +219,19 @@ actor DifferenceCache {
     }
 }
 
-/// Keeps, per secondary (its TSIG key name, or its address), the last
-/// serial it transferred and how: the staff page shows who is behind.
+/// Keeps, per secondary (its TSIG key name, or its address) and zone, the
+/// last serial it transferred and how: the staff page shows who is behind.
 struct TransferLog: TransferObserver {
     let database: PantauDatabase
 
-    func transferred(client: String, keyName: String?, serial: UInt32, kind: String, bytes: Int) async {
+    func transferred(client: String, keyName: String?, zone: String, serial: UInt32, kind: String, bytes: Int) async {
         let now = Date()
         // Through the write path (on SQLite, the one writer at a time).
         _ = try? await database.writeTransaction { db in
             try await (db as! any SQLDatabase).raw("""
-                INSERT INTO dns_transfers (client, key_name, serial, kind, bytes, transferred_at) VALUES
-                (\(bind: client), \(bind: keyName), \(bind: Int64(serial)), \(bind: kind), \(bind: bytes), \(bind: now))
-                ON CONFLICT (client) DO UPDATE SET key_name = excluded.key_name, serial = excluded.serial, kind = excluded.kind,
+                INSERT INTO dns_zone_transfers (client, zone, key_name, serial, kind, bytes, transferred_at) VALUES
+                (\(bind: client), \(bind: zone), \(bind: keyName), \(bind: Int64(serial)), \(bind: kind), \(bind: bytes), \(bind: now))
+                ON CONFLICT (client, zone) DO UPDATE SET key_name = excluded.key_name, serial = excluded.serial, kind = excluded.kind,
                 bytes = excluded.bytes, transferred_at = excluded.transferred_at
                 """).run()
         }
