@@ -59,6 +59,13 @@ public struct RPZWriter: Sendable {
     public private(set) var written = 0
     public private(set) var skippedAsCovered = 0
 
+    /// The nearest wildcard entry written so far that encloses the last
+    /// name given (after only a name's ancestors were given: the one its
+    /// subtree is written under).
+    public var nearestEnclosing: RPZExistence.Enclosing? {
+        enclosing.last.map { RPZExistence.Enclosing(allow: $0.allow, action: $0.action) }
+    }
+
     public init(zoneName: String, landingHost: String) {
         self.zoneName = zoneName.hasSuffix(".") ? String(zoneName.dropLast()) : zoneName
         self.landingHost = landingHost.hasSuffix(".") ? String(landingHost.dropLast()) : landingHost

@@ -106,20 +106,44 @@ public enum RPZSplit {
     public static func recent(bases: [RPZRecordSet], now: RPZRecordSet, changed: Set<String>) -> RPZRecordSet {
         var recent = RPZRecordSet()
         for root in roots(of: changed, bases: bases, now: now) {
-            if now.exists(root) {
-                // Every existing name of the subtree answers as now, a passthru where now has no policy.
-                for node in now.nodes(atOrBelow: root) {
-                    recent.set(node, wildcard: false, now.exact[node] ?? .passthru)
-                    recent.set(node, wildcard: true, now.wildcard[node] ?? .passthru)
-                }
-            } else {
-                // Nothing of the subtree exists now: the whole subtree answers as its closest existing ancestor's wildcard.
-                let inherited = RPZResolution.effect(RPZResolution.answer(root, in: now))
-                recent.set(root, wildcard: false, inherited)
-                recent.set(root, wildcard: true, inherited)
-            }
+            for record in records(root: root, now: now) { recent.set(record.name, wildcard: record.wildcard, record.target) }
         }
         return recent
+    }
+
+    /// One record of the recent zone.
+    public struct Record: Sendable, Hashable {
+        public let name: String
+        public let wildcard: Bool
+        public let target: RPZTarget
+        public init(name: String, wildcard: Bool, target: RPZTarget) {
+            self.name = name
+            self.wildcard = wildcard
+            self.target = target
+        }
+    }
+
+    /// Recent's records for one root, from `now` — which must be complete
+    /// at and below `root` (every record there) and know the existence of
+    /// `root`'s ancestors and their wildcards (for a root that no longer
+    /// exists). Every name of the subtree answers definitively, as now.
+    public static func records(root: String, now: RPZRecordSet) -> [Record] {
+        records(root: root, subtree: now, inherited: { RPZResolution.effect(RPZResolution.answer(root, in: now)) })
+    }
+
+    /// The same, with the answer the root inherits from above given
+    /// separately (the subtree's records alone know nothing above it).
+    public static func records(root: String, subtree: RPZRecordSet, inherited: () -> RPZTarget) -> [Record] {
+        guard subtree.exists(root) else {
+            // Nothing of the subtree exists now: the whole subtree answers as its closest existing ancestor's wildcard.
+            let answer = inherited()
+            return [Record(name: root, wildcard: false, target: answer), Record(name: root, wildcard: true, target: answer)]
+        }
+        // Every existing name of the subtree answers as now, a passthru where now has no policy.
+        return subtree.nodes(atOrBelow: root).sorted().flatMap { node in
+            [Record(name: node, wildcard: false, target: subtree.exact[node] ?? .passthru),
+             Record(name: node, wildcard: true, target: subtree.wildcard[node] ?? .passthru)]
+        }
     }
 
     /// The changed names, each widened to the highest ancestor whose
@@ -129,12 +153,18 @@ public enum RPZSplit {
     }
 
     public static func roots(of changed: Set<String>, bases: [RPZRecordSet], now: RPZRecordSet) -> [String] {
+        roots(of: changed) { parent in bases.contains { $0.exists(parent) != now.exists(parent) } }
+    }
+
+    /// The same, with whether a name's existence differs between any base
+    /// in play and now given by `flips` (asked only for ancestors of changed names).
+    public static func roots(of changed: Set<String>, flips: (String) -> Bool) -> [String] {
         var widened: Set<String> = []
         for name in changed {
             var root = Substring(name)
             while let dot = root.firstIndex(of: ".") {
                 let parent = String(root[root.index(after: dot)...])
-                guard bases.contains(where: { $0.exists(parent) != now.exists(parent) }) else { break }
+                guard flips(parent) else { break }
                 root = Substring(parent)
             }
             widened.insert(String(root))
@@ -198,4 +228,42 @@ public struct RPZCompactionPolicy: Sendable, Equatable {
 
     /// Serial arithmetic (RFC 1982).
     static func isNewer(_ a: UInt32, than b: UInt32) -> Bool { a != b && (a &- b) < 0x8000_0000 }
+}
+
+/// Whether a name exists in the one-zone list's zone — owns a record or
+/// has one below it — decided from entries alone, as storage can answer it
+/// without writing the zone: from the wildcard the writer carries into the
+/// name's subtree (its ancestors' entries decide it) and whether any entry
+/// of the subtree would be written under it. (The first such entry in
+/// the zone's order is written, or is under a wildcard of the subtree that
+/// was; when there is none, every entry is covered.)
+public enum RPZExistence {
+    /// The nearest enclosing wildcard entry the writer wrote: an allow-list
+    /// one, or a block's with its action.
+    public struct Enclosing: Sendable, Equatable {
+        public let allow: Bool
+        public let action: BlockAction
+        public init(allow: Bool, action: BlockAction) {
+            self.allow = allow
+            self.action = action
+        }
+    }
+
+    /// The wildcard a name's subtree is written under, from the entries of the name's strict ancestors.
+    public static func enclosing(ancestors: [ExportEntry]) -> Enclosing? {
+        var writer = RPZWriter(zoneName: "rpz.invalid", landingHost: "landing.invalid")
+        for entry in ancestors.sorted(by: ExportEntry.precedes) {
+            var name = entry.name
+            name.withUTF8 { writer.records(name: $0, subdomains: entry.subdomains, allow: entry.allow, action: entry.action) { _, _ in } }
+        }
+        return writer.nearestEnclosing
+    }
+
+    /// Whether this entry of the subtree makes it exist: an allow-list
+    /// entry always does; a block does unless the wildcard above already
+    /// says the same (or is the allow-list's, under which nothing is blocked).
+    public static func makesExist(allow: Bool, action: BlockAction, under enclosing: Enclosing?) -> Bool {
+        guard !allow, let enclosing else { return true }
+        return !enclosing.allow && enclosing.action != action
+    }
 }

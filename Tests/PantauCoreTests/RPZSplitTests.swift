@@ -107,6 +107,28 @@ import Testing
         #expect(compactions > 0 && checks > 10_000)
     }
 
+    /// What storage can tell of a name's existence (its ancestors' entries,
+    /// whether any entry of its subtree would be written under their
+    /// wildcard) is what the written zone shows, for every name and list.
+    @Test(arguments: 0..<40)
+    func existenceFollowsFromTheEntriesAboveAndBelow(seed: UInt64) {
+        var random = SplitMix(state: seed &* 104_729 &+ 3)
+        var list: [Key: BlockAction] = [:]
+        for _ in 0..<Int.random(in: 0...14, using: &random) {
+            let (key, action) = Self.randomEntry(&random)
+            list[key] = action
+        }
+        let entries = Self.exported(list)
+        let zone = RPZRecordSet(entries: entries)
+        for name in Set(Self.queries + ["ex.com", "ex.net"]) {
+            let ancestors = entries.filter { name.hasSuffix("." + $0.name) }
+            let enclosing = RPZExistence.enclosing(ancestors: ancestors)
+            let below = entries.filter { $0.name == name || $0.name.hasSuffix("." + name) }
+            let decided = below.contains { RPZExistence.makesExist(allow: $0.allow, action: $0.action, under: enclosing) }
+            #expect(decided == zone.exists(name), "\(name) in \(entries.sorted(by: ExportEntry.precedes))")
+        }
+    }
+
     @Test func aLiftedBaseNameIsAPassthruInRecentAndANewBlockItsPolicy() {
         let base = RPZRecordSet(entries: [ExportEntry(name: "judi.example", subdomains: true), ExportEntry(name: "lain.example", subdomains: false)])
         let now = RPZRecordSet(entries: [ExportEntry(name: "lain.example", subdomains: false), ExportEntry(name: "baru.example", subdomains: true)])
