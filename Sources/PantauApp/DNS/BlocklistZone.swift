@@ -65,6 +65,50 @@ struct BlocklistZone: ZoneProvider {
         }
     }
 
+    /// The whole zone as the list was at `serial` (a base zone's): the list
+    /// streamed as it is, but under every name changed since `serial` the
+    /// records as they were then. Those are read in a snapshot taken after
+    /// the stream's, so they cover every change the stream holds.
+    func streamZone(asOf serial: Int64, start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
+        let nx = Self.nxdomain, pass = Self.passthru, landing = self.landing
+        return try await exporter.withSnapshot { snapshot in
+            guard serial <= snapshot.serial else { throw ZoneUnavailable(reason: "serial \(serial) is not published yet") }
+            let past = try await database.readSnapshot { db in
+                let latest = try await BlocklistPublications.currentSerial(on: db)
+                if try await BlocklistPublications.fullReloadBetween(after: serial, upTo: latest, on: db) {
+                    throw ZoneUnavailable(reason: "a bulk import after serial \(serial): the list as it was then cannot be rebuilt")
+                }
+                return try await recordsAsOf([serial], since: serial, upTo: latest, on: db)
+            }
+            let roots = Set((past?.roots ?? []).map { Array($0.utf8) })
+            var output = BlocklistExporter.Output(chunkBytes: exporter.chunkBytes)
+            output.bytes.reserveCapacity(exporter.chunkBytes + 70_000)
+            let soa = soa(serial: serial)
+            start(soa, &output.bytes)
+            try await exporter.walkZone(in: snapshot, output: &output, write: { try await write(Array($0.readableBytesView)) }) { name, wildcard, target, out in
+                if !roots.isEmpty, Self.isInside(name, roots) { return }
+                emit(name, wildcard, target == .nxdomain ? nx : target == .passthru ? pass : landing, &out)
+            }
+            for record in (past?.records.first ?? []).sorted(by: Self.zoneOrder) {
+                record.relative.withUnsafeBufferPointer { emit($0, record.wildcard, record.target, &output.bytes) }
+            }
+            if !output.bytes.isEmpty { try await write(output.bytes) }
+            return soa
+        }
+    }
+
+    /// `name` is one of `roots` or below one.
+    static func isInside(_ name: UnsafeBufferPointer<UInt8>, _ roots: Set<[UInt8]>) -> Bool {
+        var start = 0
+        while start < name.count {
+            if roots.contains(Array(name[start...])) { return true }
+            guard let dot = name[start...].firstIndex(of: UInt8(ascii: ".")) else { return false }
+            start = dot + 1
+        }
+        return false
+    }
+
     /// One entry of the list, as the change log and the tables know it.
     struct Entry: Hashable {
         let name: String
@@ -83,29 +127,54 @@ struct BlocklistZone: ZoneProvider {
     /// together even while publications commit. (The change log up to that
     /// serial never changes once written; it is read as it is.)
     func computeDifference(from serial: UInt32) async throws -> ZoneDifference? {
+        try await computeDifference(from: serial, to: nil)
+    }
+
+    /// The increment from `serial` to the list as it was at `target` (nil:
+    /// the latest serial) — a base zone's, in the two-zone mode.
+    func computeDifference(from serial: UInt32, to target: Int64?) async throws -> ZoneDifference? {
         let from = Int64(serial)
         return try await database.readSnapshot { db in
             let latest = try await BlocklistPublications.currentSerial(on: db)
-            // The client must hold a serial this list published, older than now.
-            guard from < latest, from >= 0, try await BlocklistSerialModel.find(from, on: db) != nil || from == 0 else { return nil }
+            let to = target ?? latest
+            // The client must hold a serial this list published, older than the target.
+            guard from < to, to <= latest, from >= 0, try await BlocklistSerialModel.find(from, on: db) != nil || from == 0 else { return nil }
             if try await BlocklistPublications.fullReloadBetween(after: from, upTo: latest, on: db) { return nil }
-            let changes = try await BlocklistPublications.changes(after: from, upTo: latest, in: database).filter { $0.kind != "ip" }
-            guard !changes.isEmpty else { return ZoneDifference(soa: soa(serial: latest), deleted: [], added: []) }
-            // The changed names, without those inside another changed name's subtree.
-            let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
-            var roots: [String] = []
-            for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
-            let now = try await entries(around: roots, on: db as! any SQLDatabase)
-            // Undo, newest first, every change since the client's serial: what the client holds.
-            var before = now
-            for change in changes.reversed() {
-                let entry = Entry(name: change.name, subdomains: change.kind == BlockEntryKind.subdomains.rawValue, allow: change.allow)
-                if change.op == "add" { before[entry] = nil } else { before[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
+            guard let (roots, states) = try await recordsAsOf([to, from], since: from, upTo: latest, on: db) else {
+                return ZoneDifference(soa: soa(serial: to), deleted: [], added: [])
             }
-            let rootSet = Set(roots)
-            let old = records(of: before, under: rootSet), new = records(of: now, under: rootSet)
-            return ZoneDifference(soa: soa(serial: latest), deleted: old.subtracting(new).sorted(by: Self.zoneOrder),
+            _ = roots
+            let new = states[0], old = states[1]
+            return ZoneDifference(soa: soa(serial: to), deleted: old.subtracting(new).sorted(by: Self.zoneOrder),
                                   added: new.subtracting(old).sorted(by: Self.zoneOrder))
+        }
+    }
+
+    /// The records, under the subtree of every name changed after `since`
+    /// (up to `latest`, the snapshot's serial), as the list was at each of
+    /// `serials` (each at least `since`): the entries now, with the changes
+    /// after each serial undone. Nil when nothing changed.
+    func recordsAsOf(_ serials: [Int64], since: Int64, upTo latest: Int64, on db: any Database) async throws -> (roots: Set<String>, records: [Set<ZoneRecord>])? {
+        let changes = try await BlocklistPublications.changes(after: since, upTo: latest, in: database).filter { $0.kind != "ip" }
+        guard !changes.isEmpty else { return nil }
+        // The changed names, without those inside another changed name's subtree.
+        let names = Set(changes.map(\.name)).sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
+        var roots: [String] = []
+        for name in names where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
+        let now = try await entries(around: roots, on: db as! any SQLDatabase)
+        let rootSet = Set(roots)
+        return (rootSet, serials.map { serial in
+            var then = now
+            Self.undo(changes.reversed().prefix { $0.serial > serial }, on: &then)
+            return records(of: then, under: rootSet)
+        })
+    }
+
+    /// Undoes `changes`, given newest first, on `entries`.
+    static func undo(_ changes: some Sequence<BlocklistChange>, on entries: inout [Entry: BlockAction]) {
+        for change in changes {
+            let entry = Entry(name: change.name, subdomains: change.kind == BlockEntryKind.subdomains.rawValue, allow: change.allow)
+            if change.op == "add" { entries[entry] = nil } else { entries[entry] = BlockAction(rawValue: change.action) ?? .nxdomain }
         }
     }
 
@@ -158,15 +227,33 @@ struct BlocklistZone: ZoneProvider {
             try await addBlocks(ranges + SQLQueryString("SELECT name, kind, action FROM \(unsafeRaw: join) ON \(unsafeRaw: inRange) WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition)"))
             try await addAllows(ranges + SQLQueryString("SELECT name, kind FROM r \(unsafeRaw: database.isSQLite ? "CROSS " : "")JOIN allow_entries ON \(unsafeRaw: inRange) WHERE removed_at IS NULL"))
         }
-        for chunk in ancestors.sorted().chunked(500) {
+        try await result.merge(entries(keyed: ancestors.sorted(), on: sql)) { a, _ in a }
+        return result
+    }
+
+    /// The entries in force of these names (their own, nothing below).
+    func entries(named names: [String], on sql: any SQLDatabase) async throws -> [Entry: BlockAction] {
+        try await entries(keyed: names.map(BlockSortKey.of), on: sql)
+    }
+
+    private func entries(keyed keys: [String], on sql: any SQLDatabase) async throws -> [Entry: BlockAction] {
+        let column = database.isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
+        var result: [Entry: BlockAction] = [:]
+        for chunk in keys.chunked(500) {
             var inList = SQLQueryString("\(unsafeRaw: column) IN (")
-            for (index, ancestor) in chunk.enumerated() {
+            for (index, key) in chunk.enumerated() {
                 if index > 0 { inList.appendLiteral(", ") }
-                inList.appendInterpolation(bind: ancestor)
+                inList.appendInterpolation(bind: key)
             }
             inList.appendLiteral(")")
-            try await addBlocks(SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + inList)
-            try await addAllows(SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + inList)
+            for row in try await sql.raw(SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + inList).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
+                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+            }
+            for row in try await sql.raw(SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + inList).all() {
+                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
+                             allow: true)] = .nxdomain
+            }
         }
         return result
     }
@@ -197,6 +284,12 @@ struct BlocklistZone: ZoneProvider {
         }
         return out
     }
+}
+
+/// A zone that cannot be served as asked (the transfer fails; the secondary keeps what it has and retries).
+struct ZoneUnavailable: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
 }
 
 /// The last few increments, computed once: the secondaries of every ISP

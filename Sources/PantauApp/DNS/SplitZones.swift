@@ -1,0 +1,354 @@
+import FluentKit
+import Foundation
+import PantauCore
+import PantauDNS
+import SQLKit
+
+/// Which bases of the two-zone mode are in play: the one secondaries are
+/// given, and during a compaction the one it replaces (some secondaries
+/// still hold it). `generation` counts finished compactions, so the recent
+/// zone's serial moves on when it shrinks without a publication.
+struct SplitBases: Sendable, Equatable {
+    /// Oldest first; the last is the base served.
+    var serials: [Int64]
+    var generation: UInt32
+
+    var served: Int64 { serials.last ?? 0 }
+    var oldest: Int64 { serials.first ?? 0 }
+}
+
+/// The recent zone of the two-zone mode, kept in memory and brought up to
+/// date from the change log at each new serial (`RPZSplit` in PantauCore
+/// says what it holds). It is small — every name changed since the oldest
+/// base in play — so a secondary that restarts, or asks from a serial it no
+/// longer remembers, is given it whole.
+///
+/// What the split needs of the list it asks storage: the entries of the
+/// changed names now and at each base (the change log undone), and whether
+/// an ancestor of a changed name exists in the zone now and at each base
+/// (`RPZExistence`: its ancestors' entries, and one entry of its subtree
+/// that would be written, looked for by index range). Existence at a base
+/// never changes and is kept; existence now is asked again for the
+/// ancestors of each new change.
+actor RecentZone {
+    let zone: BlocklistZone
+    private(set) var bases: SplitBases
+    /// The list serial recent was last brought to.
+    private(set) var builtAt: Int64 = -1
+    private(set) var serial: UInt32 = 0
+    /// The zone's records now.
+    private(set) var records: Set<ZoneRecord> = []
+    private(set) var roots: [String] = []
+
+    private enum Version: Hashable {
+        case now
+        case base(Int64)
+    }
+
+    /// A changed name's entries now and at each base in play.
+    private struct Changed {
+        var now: [BlocklistZone.Entry: BlockAction]
+        var atBase: [Int64: [BlocklistZone.Entry: BlockAction]]
+    }
+
+    private var changed: [String: Changed] = [:]
+    /// For each name, the changed names at or below it.
+    private var changedUnder: [String: Set<String>] = [:]
+    private var existence: [Version: [String: Bool]] = [:]
+    /// Entries now of names that are not changed (ancestors of changed names).
+    private var unchangedEntries: [String: [BlocklistZone.Entry: BlockAction]] = [:]
+    private var rootRecords: [String: [RPZSplit.Record]] = [:]
+    /// Increments from one serial to the next, newest last.
+    private var journal: [(from: UInt32, to: UInt32, deleted: [ZoneRecord], added: [ZoneRecord])] = []
+    static let journalLength = 64
+
+    init(zone: BlocklistZone, bases: SplitBases) {
+        self.zone = zone
+        self.bases = bases
+    }
+
+    var database: PantauDatabase { zone.database }
+
+    /// Another set of bases (a compaction began or ended): everything is
+    /// worked out again at the next update.
+    func setBases(_ new: SplitBases) {
+        guard new != bases else { return }
+        bases = new
+        builtAt = -1
+    }
+
+    /// Brings the zone up to the latest serial; returns its serial.
+    @discardableResult
+    func update() async throws -> UInt32 {
+        let current = try await BlocklistPublications.currentSerial(on: database.db)
+        if builtAt >= 0, current == builtAt { return serial }
+        try await database.readSnapshot { db in
+            try await self.update(on: db)
+        }
+        return serial
+    }
+
+    private func update(on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let latest = try await BlocklistPublications.currentSerial(on: db)
+        let rebuilding = builtAt < 0
+        if rebuilding {
+            changed = [:]
+            changedUnder = [:]
+            existence = [:]
+            unchangedEntries = [:]
+            rootRecords = [:]
+        }
+        let since = rebuilding ? bases.oldest : builtAt
+        guard latest >= since else { throw ZoneUnavailable(reason: "the base (serial \(since)) is newer than the list (\(latest))") }
+        if try await BlocklistPublications.fullReloadBetween(after: since, upTo: latest, on: db) {
+            throw ZoneUnavailable(reason: "a bulk import after serial \(since): the two zones need a new base")
+        }
+        let changes = try await BlocklistPublications.changes(after: since, upTo: latest, in: database).filter { $0.kind != "ip" }
+        let fresh = Set(changes.map(\.name))
+        // The new changes' entries now, and — for a name not changed before — at every base (the changes undone).
+        let now = try await zone.entries(named: Array(fresh), on: sql)
+        var nowByName: [String: [BlocklistZone.Entry: BlockAction]] = [:]
+        for (entry, action) in now { nowByName[entry.name, default: [:]][entry] = action }
+        let byName = Dictionary(grouping: changes, by: \.name)
+        for name in fresh {
+            let entriesNow = nowByName[name] ?? [:]
+            if changed[name] != nil {
+                changed[name]!.now = entriesNow
+                continue
+            }
+            var atBase: [Int64: [BlocklistZone.Entry: BlockAction]] = [:]
+            for base in bases.serials {
+                var then = entriesNow
+                BlocklistZone.undo((byName[name] ?? []).reversed().prefix { $0.serial > base }, on: &then)
+                atBase[base] = then
+            }
+            changed[name] = Changed(now: entriesNow, atBase: atBase)
+            unchangedEntries[name] = nil
+            for ancestor in Self.selfAndAncestors(name) { changedUnder[ancestor, default: []].insert(name) }
+        }
+        // Existence now may change for the new names' ancestors, and for anything below a new name.
+        var stale: Set<String> = []
+        for name in fresh { stale.formUnion(Self.selfAndAncestors(name)) }
+        if let cached = existence[.now] {
+            for key in cached.keys where Self.selfAndAncestors(key).dropFirst().contains(where: fresh.contains) { stale.insert(key) }
+        }
+        let before = existence[.now] ?? [:]
+        for key in stale { existence[.now]?[key] = nil }
+
+        // The roots: every changed name widened while its parent's existence differs between a base and now.
+        var flips: [String: Bool] = [:]
+        for name in changed.keys {
+            for ancestor in Self.selfAndAncestors(name).dropFirst() where flips[ancestor] == nil {
+                let nowExists = try await exists(ancestor, .now, on: sql)
+                var differs = false
+                for base in bases.serials where try await exists(ancestor, .base(base), on: sql) != nowExists {
+                    differs = true
+                    break
+                }
+                flips[ancestor] = differs
+            }
+        }
+        let newRoots = RPZSplit.roots(of: Set(changed.keys)) { flips[$0] ?? false }
+        // A root is worked out again when it is new, holds a new change, or an ancestor's existence now changed.
+        let changedExistence = Set(stale.filter { before[$0] != existence[.now]?[$0] })
+        let freshRoots = Set(newRoots)
+        for root in rootRecords.keys where !freshRoots.contains(root) { rootRecords[root] = nil }
+        var redo: [String] = []
+        for root in newRoots {
+            if rootRecords[root] == nil || !(changedUnder[root] ?? []).isDisjoint(with: fresh)
+                || Self.selfAndAncestors(root).dropFirst().contains(where: changedExistence.contains) {
+                redo.append(root)
+            }
+        }
+        try await work(out: redo, on: sql)
+        roots = newRoots
+
+        var next: Set<ZoneRecord> = []
+        for list in rootRecords.values {
+            for record in list {
+                next.insert(ZoneRecord(relative: Array(record.name.utf8), wildcard: record.wildcard, target: zone.target(record.target)))
+            }
+        }
+        let nextSerial = UInt32(truncatingIfNeeded: latest) &+ bases.generation
+        if builtAt >= 0, nextSerial != serial {
+            journal.append((serial, nextSerial, records.subtracting(next).sorted(by: BlocklistZone.zoneOrder),
+                            next.subtracting(records).sorted(by: BlocklistZone.zoneOrder)))
+            if journal.count > Self.journalLength { journal.removeFirst() }
+        } else if rebuilding {
+            journal = []
+        }
+        records = next
+        serial = nextSerial
+        builtAt = latest
+    }
+
+    /// The records of these roots, from the entries now.
+    private func work(out redo: [String], on sql: any SQLDatabase) async throws {
+        guard !redo.isEmpty else { return }
+        let around = try await zone.entries(around: redo, on: sql)
+        let rootSet = Set(redo)
+        var inside: [String: [ExportEntry]] = [:]
+        var byName: [String: [ExportEntry]] = [:]
+        for (entry, action) in around {
+            let export = ExportEntry(name: entry.name, subdomains: entry.subdomains, allow: entry.allow, action: action)
+            byName[entry.name, default: []].append(export)
+            if let root = Self.selfAndAncestors(entry.name).first(where: rootSet.contains) { inside[root, default: []].append(export) }
+        }
+        for root in redo {
+            // The subtree's entries and its ancestors' (whose wildcards the writer carries into it).
+            let ancestors = Self.selfAndAncestors(root).dropFirst()
+            let entries = (inside[root] ?? []) + ancestors.flatMap { byName[$0] ?? [] }
+            let subtree = RPZRecordSet(entries: entries)
+            var inherited: RPZTarget = .passthru
+            if !subtree.exists(root) {
+                // The closest ancestor that exists now, and its wildcard there.
+                for ancestor in ancestors where try await exists(ancestor, .now, on: sql) {
+                    inherited = subtree.wildcard[ancestor] ?? .passthru
+                    break
+                }
+            }
+            rootRecords[root] = RPZSplit.records(root: root, subtree: subtree, inherited: { inherited })
+        }
+    }
+
+    /// Whether `name` exists in the zone as of `version` (`RPZExistence`).
+    private func exists(_ name: String, _ version: Version, on sql: any SQLDatabase) async throws -> Bool {
+        if let known = existence[version]?[name] { return known }
+        let ancestors = Array(Self.selfAndAncestors(name).dropFirst())
+        let missing = ancestors.filter { changed[$0] == nil && unchangedEntries[$0] == nil }
+        if !missing.isEmpty {
+            let found = try await zone.entries(named: missing, on: sql)
+            for ancestor in missing { unchangedEntries[ancestor] = [:] }
+            for (entry, action) in found { unchangedEntries[entry.name]?[entry] = action }
+        }
+        let above = ancestors.flatMap { entries(of: $0, version).map { ExportEntry(name: $0.key.name, subdomains: $0.key.subdomains, allow: $0.key.allow, action: $0.value) } }
+        let enclosing = RPZExistence.enclosing(ancestors: above)
+        var result = false
+        for other in changedUnder[name] ?? [] where entries(of: other, version).contains(where: {
+            RPZExistence.makesExist(allow: $0.key.allow, action: $0.value, under: enclosing)
+        }) {
+            result = true
+            break
+        }
+        if !result { result = try await anyUnchangedEntry(below: name, under: enclosing, on: sql) }
+        existence[version, default: [:]][name] = result
+        return result
+    }
+
+    private func entries(of name: String, _ version: Version) -> [BlocklistZone.Entry: BlockAction] {
+        guard let known = changed[name] else { return unchangedEntries[name] ?? [:] }
+        switch version {
+        case .now: return known.now
+        case .base(let serial): return known.atBase[serial] ?? [:]
+        }
+    }
+
+    /// An entry at or below `name`, not changed since the oldest base, that
+    /// would be written under `enclosing` — looked for page by page along the index.
+    private func anyUnchangedEntry(below name: String, under enclosing: RPZExistence.Enclosing?, on sql: any SQLDatabase) async throws -> Bool {
+        let key = BlockSortKey.of(name)
+        let column = database.isSQLite ? "sort_key" : "sort_key COLLATE \"C\""
+        let page = 64
+        func search(_ table: String, _ condition: String) async throws -> Bool {
+            var after: String?
+            while true {
+                var query = SQLQueryString("SELECT name, sort_key FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition) AND \(unsafeRaw: column) >= \(bind: key) AND \(unsafeRaw: column) < \(bind: key + "!")")
+                if let after { query = query + SQLQueryString(" AND \(unsafeRaw: column) > \(bind: after)") }
+                query = query + SQLQueryString(" ORDER BY \(unsafeRaw: column) LIMIT \(unsafeRaw: String(page))")
+                let rows = try await sql.raw(query).all()
+                for row in rows where changed[try row.decode(column: "name", as: String.self)] == nil { return true }
+                guard rows.count == page, let last = rows.last else { return false }
+                after = try last.decode(column: "sort_key", as: String.self)
+            }
+        }
+        if try await search("allow_entries", "removed_at IS NULL") { return true }
+        switch enclosing {
+        case .none: return try await search("block_entries", BlockEntryModel.activeDomainsCondition)
+        case .some(let wildcard) where wildcard.allow: return false
+        case .some(let wildcard):
+            return try await search("block_entries", BlockEntryModel.activeDomainsCondition + " AND action <> '\(wildcard.action.rawValue)'")
+        }
+    }
+
+    /// The difference from `serial` to now, or nil when the journal does not reach back to it.
+    func difference(from old: UInt32) -> ZoneDifference? {
+        guard let start = journal.firstIndex(where: { $0.from == old }) else { return nil }
+        // Each step's deletions were in the zone and its additions were not: the net change is their sum.
+        var net: [ZoneRecord: Bool] = [:]
+        for step in journal[start...] {
+            for record in step.deleted { if net[record] == true { net[record] = nil } else { net[record] = false } }
+            for record in step.added { if net[record] == false { net[record] = nil } else { net[record] = true } }
+        }
+        return ZoneDifference(soa: zone.soa(serial: Int64(serial)),
+                              deleted: net.filter { !$0.value }.keys.sorted(by: BlocklistZone.zoneOrder),
+                              added: net.filter { $0.value }.keys.sorted(by: BlocklistZone.zoneOrder))
+    }
+
+    /// The name, then each of its ancestors (nearest first).
+    static func selfAndAncestors(_ name: String) -> [String] {
+        var result = [name]
+        var rest = Substring(name)
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[rest.index(after: dot)...]
+            result.append(String(rest))
+        }
+        return result
+    }
+}
+
+/// The recent zone as the DNS primary serves it.
+struct RecentZoneProvider: ZoneProvider {
+    let recent: RecentZone
+    let origin: DNSName
+
+    func soa() async throws -> SOARecord {
+        recent.zone.soa(serial: Int64(try await recent.update()))
+    }
+
+    func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
+        try await recent.update()
+        let (serial, records) = (await recent.serial, await recent.records)
+        let soa = recent.zone.soa(serial: Int64(serial))
+        var out: [UInt8] = []
+        start(soa, &out)
+        for record in records.sorted(by: BlocklistZone.zoneOrder) {
+            record.relative.withUnsafeBufferPointer { emit($0, record.wildcard, record.target, &out) }
+            if out.count > 1 << 20 {
+                try await write(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        if !out.isEmpty { try await write(out) }
+        return soa
+    }
+
+    func difference(from serial: UInt32) async throws -> ZoneDifference? {
+        try await recent.update()
+        return await recent.difference(from: serial)
+    }
+}
+
+/// The base zone as the DNS primary serves it: the list as it was at the
+/// base's serial; its increments only from one base to the next.
+struct BaseZoneProvider: ZoneProvider {
+    let zone: BlocklistZone
+    let origin: DNSName
+    let bases: @Sendable () async -> SplitBases
+
+    func soa() async throws -> SOARecord {
+        zone.soa(serial: await bases().served)
+    }
+
+    func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
+                    write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
+        try await zone.streamZone(asOf: await bases().served, start: start, emit: emit, write: write)
+    }
+
+    func difference(from serial: UInt32) async throws -> ZoneDifference? {
+        let served = await bases().served
+        guard Int64(serial) != served else { return ZoneDifference(soa: zone.soa(serial: served), deleted: [], added: []) }
+        return try await zone.computeDifference(from: serial, to: served)
+    }
+}

@@ -1,0 +1,155 @@
+import FluentKit
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import PantauCore
+import PantauDNS
+import SQLKit
+import Testing
+@testable import PantauApp
+
+/// The two-zone RPZ as the DNS primary serves it, against the one zone:
+/// random blocks, lifts, wildcard entries, allow-list changes and
+/// compactions through the real API and storage; after each step, every
+/// name answers through recent-then-base (for every base a secondary may
+/// hold) as through the one-zone list, and each zone's increment turns the
+/// last version into this one.
+@Suite(.serialized) struct SplitZonesTests {
+    let blocks = BlocklistAppTests()
+    let dns = DNSPrimaryTests()
+
+    static let domains = ["ex1.example", "ex2.example"]
+    static let names: [String] = {
+        var names: [String] = []
+        for domain in domains {
+            names.append(domain)
+            for a in ["a", "b", "c"] {
+                names.append("\(a).\(domain)")
+                for b in ["a", "b"] { names.append("\(b).\(a).\(domain)") }
+            }
+        }
+        return names
+    }()
+    static let queries: [String] = names + names.flatMap { ["x.\($0)", "y.x.\($0)"] } + ["example", "other.example", "x.other.example"]
+
+    /// The records of a zone as the resolver model reads them.
+    static func recordSet(_ records: Set<ZoneRecord>, landing: DNSName) -> RPZRecordSet {
+        var set = RPZRecordSet()
+        for record in records {
+            let target: RPZTarget = record.target == BlocklistZone.nxdomain ? .nxdomain : record.target == BlocklistZone.passthru ? .passthru : .redirect
+            #expect(record.target == BlocklistZone.nxdomain || record.target == BlocklistZone.passthru || record.target == landing)
+            set.set(String(decoding: record.relative, as: UTF8.self), wildcard: record.wildcard, target)
+        }
+        return set
+    }
+
+    func baseRecords(_ zone: BlocklistZone, asOf serial: Int64) async throws -> Set<ZoneRecord> {
+        var records: Set<ZoneRecord> = []
+        let soa = try await zone.streamZone(asOf: serial, start: { _, _ in }, emit: { relative, wildcard, target, _ in
+            records.insert(ZoneRecord(relative: Array(relative), wildcard: wildcard, target: target))
+        }, write: { _ in })
+        #expect(Int64(soa.serial) == serial)
+        return records
+    }
+
+    @Test(arguments: Backend.available, [UInt64(1), 2, 3])
+    func recentThenEveryBaseInPlayAnswersAsTheOneZoneList(backend: Backend, seed: UInt64) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.split@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.split@kominfo.test", .supervisor)
+            let zone = try #require(BlocklistZone(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id"))
+            let landing = zone.landing
+            var random = SeededGenerator(seed: seed)
+
+            func block(_ name: String, subdomains: Bool, action: BlockAction) async throws {
+                let proposed = try await blocks.propose(client, analyst, #"{"names":["\#(subdomains ? "*." : "")\#(name)"],"action":"\#(action.rawValue)","reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
+                // A name its parent's wildcard already blocks is refused as such (409): nothing to propose.
+                #expect(proposed.status == .created || proposed.status == .conflict, "\(proposed.text)")
+                guard proposed.status == .created else { return }
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+            func lift(_ id: UUID) async throws {
+                let proposed = try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                    #"{"entries":["\#(id.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#))
+                #expect(proposed.status == .created, "\(proposed.text)")
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+
+            // A list to start from, and the base cut from it.
+            for name in ["ex1.example", "a.ex2.example", "b.b.ex1.example"] { try await block(name, subdomains: Bool.random(using: &random), action: .nxdomain) }
+            var bases = SplitBases(serials: [try await BlocklistPublications.currentSerial(on: db.db)], generation: 0)
+            let recent = RecentZone(zone: zone, bases: bases)
+            try await recent.update()
+            var lastRecent = (serial: await recent.serial, records: await recent.records)
+            #expect(lastRecent.records.isEmpty, "nothing changed since the base")
+            var compactions = 0, checks = 0, largestRecent = 0
+
+            for step in 0..<60 {
+                let active = try await BlockEntryModel.query(on: db.db).filter(\.$state == "active").all()
+                let allows = try await AllowEntryModel.query(on: db.db).filter(\.$removedAt == nil).all()
+                switch Int.random(in: 0..<10, using: &random) {
+                case 0...3:
+                    let name = Self.names.randomElement(using: &random)!
+                    guard !active.contains(where: { $0.name == name }) else { continue }
+                    try await block(name, subdomains: Bool.random(using: &random), action: Bool.random(using: &random) ? .nxdomain : .redirect)
+                case 4...5:
+                    guard let entry = active.randomElement(using: &random) else { continue }
+                    try await lift(entry.id!)
+                case 6:
+                    let name = Self.names.randomElement(using: &random)!
+                    let wildcard = Bool.random(using: &random)
+                    _ = try await client.execute(uri: "/api/v1/allow-list", method: .post, headers: supervisor.auth, body: ByteBuffer(string:
+                        #"{"name":"\#(wildcard ? "*." : "")\#(name)","reason":"Layanan publik resmi yang tidak boleh diblokir."}"#))
+                case 7:
+                    guard let entry = allows.randomElement(using: &random) else { continue }
+                    #expect(try await client.execute(uri: "/api/v1/allow-list/\(UUIDText.lower(entry.id!))/remove", method: .post,
+                                                     headers: supervisor.auth).status == .ok)
+                default:
+                    // A compaction: begins (the list now is the new base, the old one still in play), or ends.
+                    if bases.serials.count == 1 {
+                        bases.serials.append(try await BlocklistPublications.currentSerial(on: db.db))
+                    } else {
+                        bases = SplitBases(serials: [bases.served], generation: bases.generation + 1)
+                        compactions += 1
+                    }
+                    await recent.setBases(bases)
+                }
+
+                // The one zone, recent, and each base in play.
+                let one = Self.recordSet(try await dns.zoneRecords(zone), landing: landing)
+                try await recent.update()
+                let recentNow = (serial: await recent.serial, records: await recent.records)
+                largestRecent = max(largestRecent, recentNow.records.count)
+                let recentSet = Self.recordSet(recentNow.records, landing: landing)
+                for base in bases.serials {
+                    let baseSet = Self.recordSet(try await baseRecords(zone, asOf: base), landing: landing)
+                    for query in Self.queries {
+                        let split = RPZResolution.effect(RPZResolution.answer(query, in: [recentSet, baseSet]))
+                        let expected = RPZResolution.effect(RPZResolution.answer(query, in: one))
+                        #expect(split == expected, "step \(step), base \(base) of \(bases.serials): \(query) answers \(split), the one zone \(expected)")
+                        checks += 1
+                    }
+                }
+                // Recent's increment from its last version, when it moved on.
+                if recentNow.serial != lastRecent.serial {
+                    if let difference = await recent.difference(from: lastRecent.serial) {
+                        #expect(difference.soa.serial == recentNow.serial)
+                        #expect(lastRecent.records.subtracting(difference.deleted).union(difference.added) == recentNow.records, "step \(step)")
+                    } else {
+                        #expect(bases.serials.count == 1 && bases.generation > 0, "only a new set of bases starts recent over")
+                    }
+                }
+                lastRecent = recentNow
+                // The base's increment from the base it replaces.
+                if bases.serials.count == 2 {
+                    let old = try await baseRecords(zone, asOf: bases.oldest), new = try await baseRecords(zone, asOf: bases.served)
+                    if bases.oldest != bases.served {
+                        let difference = try #require(try await zone.computeDifference(from: UInt32(bases.oldest), to: bases.served))
+                        #expect(old.subtracting(difference.deleted).union(difference.added) == new, "step \(step)")
+                    }
+                }
+            }
+            #expect(checks > 1_000 && compactions > 0 && largestRecent > 0, "\(checks) checks, \(compactions) compactions")
+        }
+    }
+}
