@@ -165,6 +165,22 @@ public struct AppConfiguration: Sendable {
     public var dnsNotify: [String] = []
     /// TCP connections one address may hold at once (`PANTAU_DNS_TCP_PER_CLIENT`).
     public var dnsTCPPerClient = 8
+    /// The blocklist also as two zones, a base and a recent one (`PANTAU_RPZ_SPLIT=1`; see the ISP guide).
+    public var rpzSplit = false
+    /// Their names (`PANTAU_RPZ_BASE_ZONE`, `PANTAU_RPZ_RECENT_ZONE`); by default the zone's
+    /// first label with `-base` and `-recent` (`rpz-base.pantau`, `rpz-recent.pantau`).
+    public var rpzBaseZone: String?
+    public var rpzRecentZone: String?
+    /// The recent zone's SOA refresh (`PANTAU_RPZ_RECENT_REFRESH_SECONDS`): how often a
+    /// secondary that does not act on NOTIFY (PowerDNS Recursor before 5.1) polls it.
+    public var rpzRecentRefresh = 10
+
+    /// The base and recent zones' names.
+    public var splitZoneNames: (base: String, recent: String) {
+        let labels = rpzZone.split(separator: ".", maxSplits: 1)
+        let first = String(labels.first ?? "rpz"), rest = labels.count > 1 ? "." + labels[1] : ""
+        return (rpzBaseZone ?? "\(first)-base\(rest)", rpzRecentZone ?? "\(first)-recent\(rest)")
+    }
 
     public init() {}
 
@@ -372,6 +388,17 @@ public struct AppConfiguration: Sendable {
                 return listen.host.contains(":") ? "[\(listen.host)]:\(listen.port)" : "\(listen.host):\(listen.port)"
             }
         }
+        if let n = try int("PANTAU_RPZ_SPLIT", 0...1) { config.rpzSplit = n == 1 }
+        for (variable, path) in [("PANTAU_RPZ_BASE_ZONE", \AppConfiguration.rpzBaseZone), ("PANTAU_RPZ_RECENT_ZONE", \AppConfiguration.rpzRecentZone)] {
+            guard let zone = env(variable) else { continue }
+            let name = (zone.hasSuffix(".") ? String(zone.dropLast()) : zone).lowercased()
+            guard name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ IDNA.isValidASCIILabel(String($0)) }), name.utf8.count <= 100,
+                  name != config.rpzZone else {
+                throw ConfigurationError("\(variable): expected a DNS name of at most 100 characters other than the one zone's, e.g. rpz-base.pantau, got '\(zone)'")
+            }
+            config[keyPath: path] = name
+        }
+        if let seconds = try int("PANTAU_RPZ_RECENT_REFRESH_SECONDS", 1...3_600) { config.rpzRecentRefresh = seconds }
         if let text = env("PANTAU_DNS_TCP_PER_CLIENT") {
             guard let count = Int(text), (1...1000).contains(count) else {
                 throw ConfigurationError("PANTAU_DNS_TCP_PER_CLIENT: expected a number of connections from 1 to 1000, got '\(text)'")

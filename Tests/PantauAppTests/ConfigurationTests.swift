@@ -65,6 +65,23 @@ import Testing
         #expect(try AppConfiguration.load(environment: [:]).dnsTCPPerClient == 8)
     }
 
+    @Test func theTwoZoneModesSettingsAreReadAndBadOnesRefusedByName() throws {
+        let defaults = try AppConfiguration.load(environment: ["PANTAU_RPZ_ZONE": "rpz.kominfo.go.id"])
+        #expect(!defaults.rpzSplit && defaults.splitZoneNames == ("rpz-base.kominfo.go.id", "rpz-recent.kominfo.go.id") && defaults.rpzRecentRefresh == 10)
+        let set = try AppConfiguration.load(environment: ["PANTAU_RPZ_SPLIT": "1", "PANTAU_RPZ_BASE_ZONE": "Dasar.RPZ.", "PANTAU_RPZ_RECENT_ZONE": "baru.rpz",
+                                                          "PANTAU_RPZ_RECENT_REFRESH_SECONDS": "5"])
+        #expect(set.rpzSplit && set.splitZoneNames == ("dasar.rpz", "baru.rpz") && set.rpzRecentRefresh == 5)
+        for (variable, value) in [("PANTAU_RPZ_SPLIT", "yes"), ("PANTAU_RPZ_BASE_ZONE", "rpz.pantau"), ("PANTAU_RPZ_RECENT_ZONE", "bad name"),
+                                  ("PANTAU_RPZ_RECENT_REFRESH_SECONDS", "0")] {
+            #expect(throws: ConfigurationError.self, "\(variable)=\(value)") { try AppConfiguration.load(environment: [variable: value]) }
+            do {
+                _ = try AppConfiguration.load(environment: [variable: value])
+            } catch let error as ConfigurationError {
+                #expect("\(error)".contains(variable), "the message names the setting: \(error)")
+            }
+        }
+    }
+
     @Test func passwordsAreRedactedInMessages() throws {
         let location = try DatabaseLocation(url: "postgres://pantau:s3cret@db.internal:5432/pantau", source: "test")
         #expect(!location.redacted.contains("s3cret"))

@@ -152,4 +152,66 @@ import Testing
             #expect(checks > 1_000 && compactions > 0 && largestRecent > 0, "\(checks) checks, \(compactions) compactions")
         }
     }
+
+    static func owners(_ provider: any ZoneProvider) async throws -> (serial: UInt32, owners: [String]) {
+        var owners: [String] = []
+        let soa = try await provider.streamZone(start: { _, _ in }, emit: { relative, wildcard, target, _ in
+            let kind = target == BlocklistZone.passthru ? "passthru" : target == BlocklistZone.nxdomain ? "nxdomain" : "redirect"
+            owners.append((wildcard ? "*." : "") + String(decoding: relative, as: UTF8.self) + " " + kind)
+        }, write: { _ in })
+        return (soa.serial, owners.sorted())
+    }
+
+    @Test(arguments: Backend.available)
+    func theDNSPrimaryServesTheOneZoneTheBaseAndRecentFromTheStateInStorage(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.zones@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.zones@kominfo.test", .supervisor)
+            func decide(_ proposed: TestResponse) async throws {
+                #expect(proposed.status == .created, "\(proposed.text)")
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+            func block(_ name: String) async throws {
+                try await decide(try await blocks.propose(client, analyst, #"{"names":["\#(name)"],"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#))
+            }
+            var configuration = AppConfiguration()
+            configuration.rpzSplit = true
+            let one = try #require(BlocklistZone(database: db, zoneName: configuration.rpzZone, landingHost: configuration.landingHost))
+            let zones = DNSPrimaryService.zones(database: db, configuration: configuration, oneZone: one)
+            #expect(zones.map(\.origin.description) == ["rpz.pantau.", "rpz-base.pantau.", "rpz-recent.pantau."])
+            let (base, recent) = (zones[1], zones[2])
+
+            try await block("*.lama.example")
+            let first = try await Self.owners(base)
+            #expect(first.owners == ["*.lama.example nxdomain", "lama.example nxdomain"], "the list when the mode starts is the base")
+            #expect(try await Self.owners(recent).owners.isEmpty)
+            let (recentRefresh, baseRefresh) = (try await recent.soa().refresh, try await base.soa().refresh)
+            #expect(recentRefresh == 10 && baseRefresh == 300, "recent is polled often, for secondaries deaf to NOTIFY")
+
+            // A block and a lift reach recent only: the base stays as it is.
+            try await block("baru.example")
+            let entry = try #require(try await BlockEntryModel.query(on: db.db).filter(\.$name == "lama.example").first()?.id)
+            try await decide(try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+                #"{"entries":["\#(entry.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#)))
+            #expect(try await Self.owners(base) == first)
+            let beforeCompaction = try await Self.owners(recent)
+            // Every changed name answers definitively in recent, its subtree too (a passthru where the list has no policy).
+            #expect(beforeCompaction.owners == ["*.baru.example passthru", "*.lama.example passthru", "baru.example nxdomain", "lama.example passthru"])
+
+            // A compaction begins: the base becomes the list now; recent keeps every change since the old base.
+            let latest = try await BlocklistPublications.currentSerial(on: db.db)
+            try await db.sql.raw("UPDATE rpz_split_state SET retiring_serial = base_serial, base_serial = \(bind: latest) WHERE id = 1").run()
+            let compacted = try await Self.owners(base)
+            #expect(compacted.serial == UInt32(latest) && compacted.owners == ["baru.example nxdomain"])
+            let increment = try #require(try await base.difference(from: first.serial))
+            #expect(increment.deleted.map(\.ownerText).sorted() == ["*.lama.example", "lama.example"] && increment.added.map(\.ownerText) == ["baru.example"])
+            #expect(try await Self.owners(recent).owners == beforeCompaction.owners)
+            // It ends: recent holds only what changed since the new base, under a new serial.
+            try await db.sql.raw("UPDATE rpz_split_state SET retiring_serial = NULL, generation = generation + 1 WHERE id = 1").run()
+            let after = try await Self.owners(recent)
+            #expect(after.owners.isEmpty && after.serial == beforeCompaction.serial + 1)
+            let restarted = try await recent.difference(from: beforeCompaction.serial)
+            #expect(restarted == nil, "a new set of bases: recent is transferred whole")
+        }
+    }
 }

@@ -20,6 +20,8 @@ struct BlocklistZone: ZoneProvider {
     let origin: DNSName
     let landing: DNSName
     let cache = DifferenceCache()
+    /// The SOA's refresh: how often a secondary that misses a NOTIFY asks for the serial.
+    var refresh: UInt32 = 300
     static let nxdomain = DNSName.root
     static let passthru = DNSName("rpz-passthru")!
 
@@ -46,7 +48,7 @@ struct BlocklistZone: ZoneProvider {
     func soa(serial: Int64) -> SOARecord {
         // As in the zone file's header.
         SOARecord(primary: DNSName("localhost")!, mailbox: DNSName("hostmaster.localhost")!, serial: UInt32(truncatingIfNeeded: serial),
-                  refresh: 300, retry: 60, expire: 604_800, minimum: 60)
+                  refresh: refresh, retry: 60, expire: 604_800, minimum: 60)
     }
 
     func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,

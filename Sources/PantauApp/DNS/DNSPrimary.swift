@@ -15,7 +15,18 @@ struct DNSPrimaryService: Service {
                                               keys: configuration.dnsKeys, notify: configuration.dnsNotify)
         settings.ttl = 60
         settings.tcpConnectionsPerClient = configuration.dnsTCPPerClient
-        server = DNSServer(provider: zone, configuration: settings, observer: TransferLog(database: database), logger: logger)
+        server = DNSServer(providers: Self.zones(database: database, configuration: configuration, oneZone: zone), configuration: settings,
+                           observer: TransferLog(database: database), logger: logger)
+    }
+
+    /// The one zone, and in the two-zone mode the base and the recent zone beside it.
+    static func zones(database: PantauDatabase, configuration: AppConfiguration, oneZone: BlocklistZone) -> [any ZoneProvider] {
+        let names = configuration.splitZoneNames
+        guard configuration.rpzSplit, let baseName = DNSName(names.base), let recentName = DNSName(names.recent) else { return [oneZone] }
+        var recentZone = oneZone
+        recentZone.refresh = UInt32(configuration.rpzRecentRefresh)
+        let base = BaseZoneProvider(zone: oneZone, origin: baseName, bases: { try await SplitState.load(on: database) })
+        return [oneZone, base, RecentZoneProvider(recent: RecentZone(zone: recentZone), origin: recentName)]
     }
 
     func run() async throws {

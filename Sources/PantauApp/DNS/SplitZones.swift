@@ -62,9 +62,19 @@ actor RecentZone {
     private var journal: [(from: UInt32, to: UInt32, deleted: [ZoneRecord], added: [ZoneRecord])] = []
     static let journalLength = 64
 
+    /// The bases come from `rpz_split_state` (the DNS primary), not from the caller (tests).
+    let followsStorage: Bool
+
     init(zone: BlocklistZone, bases: SplitBases) {
         self.zone = zone
         self.bases = bases
+        followsStorage = false
+    }
+
+    init(zone: BlocklistZone) {
+        self.zone = zone
+        bases = SplitBases(serials: [0], generation: 0)
+        followsStorage = true
     }
 
     var database: PantauDatabase { zone.database }
@@ -77,9 +87,11 @@ actor RecentZone {
         builtAt = -1
     }
 
-    /// Brings the zone up to the latest serial; returns its serial.
+    /// Brings the zone up to the latest serial (and the bases in storage,
+    /// when `followsStorage`); returns its serial.
     @discardableResult
     func update() async throws -> UInt32 {
+        if followsStorage { setBases(try await SplitState.load(on: database)) }
         let current = try await BlocklistPublications.currentSerial(on: database.db)
         if builtAt >= 0, current == builtAt { return serial }
         try await database.readSnapshot { db in
@@ -335,20 +347,43 @@ struct RecentZoneProvider: ZoneProvider {
 struct BaseZoneProvider: ZoneProvider {
     let zone: BlocklistZone
     let origin: DNSName
-    let bases: @Sendable () async -> SplitBases
+    let bases: @Sendable () async throws -> SplitBases
 
     func soa() async throws -> SOARecord {
-        zone.soa(serial: await bases().served)
+        zone.soa(serial: try await bases().served)
     }
 
     func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
                     write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
-        try await zone.streamZone(asOf: await bases().served, start: start, emit: emit, write: write)
+        try await zone.streamZone(asOf: try await bases().served, start: start, emit: emit, write: write)
     }
 
     func difference(from serial: UInt32) async throws -> ZoneDifference? {
-        let served = await bases().served
+        let served = try await bases().served
         guard Int64(serial) != served else { return ZoneDifference(soa: zone.soa(serial: served), deleted: [], added: []) }
         return try await zone.computeDifference(from: serial, to: served)
+    }
+}
+
+/// The two-zone mode's state in storage (`rpz_split_state`, one row).
+enum SplitState {
+    /// The bases in play; on the first start of the mode, the list as it is now becomes the base.
+    static func load(on database: PantauDatabase) async throws -> SplitBases {
+        if let bases = try await read(on: database.sql) { return bases }
+        try await database.writeTransaction { db in
+            let serial = try await BlocklistPublications.currentSerial(on: db)
+            try await (db as! any SQLDatabase).raw("""
+                INSERT INTO rpz_split_state (id, base_serial, generation, compacted_at) VALUES (1, \(bind: serial), 0, \(bind: Date()))
+                ON CONFLICT (id) DO NOTHING
+                """).run()
+        }
+        return try await read(on: database.sql) ?? SplitBases(serials: [0], generation: 0)
+    }
+
+    private static func read(on sql: any SQLDatabase) async throws -> SplitBases? {
+        guard let row = try await sql.raw("SELECT base_serial, retiring_serial, generation FROM rpz_split_state WHERE id = 1").first() else { return nil }
+        let base = try row.decode(column: "base_serial", as: Int64.self)
+        let retiring = try row.decode(column: "retiring_serial", as: Int64?.self)
+        return SplitBases(serials: (retiring.map { [$0] } ?? []) + [base], generation: UInt32(truncatingIfNeeded: try row.decode(column: "generation", as: Int64.self)))
     }
 }

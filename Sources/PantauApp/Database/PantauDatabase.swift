@@ -91,7 +91,7 @@ public final class PantauDatabase: Sendable {
         AddOrderItemTracking(), CreatePlatformHistory(), AddDeliveryChannel(), CreateBlocklist(), ReindexBlockEntries(),
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
         CreateCampaigns(), CreateDNSTransfers(), CountInsertsPerStatement(), CreateBlockProposalCases(), CreateLoginAttempts(),
-        CreateEvidenceUploads(), CreateSettings(), CreateWatchlists(), CreateMonitoring(), CreatePrevalenceSamples(), CreateCrawlPages(), CreateRechecks(), CreateDNSZoneTransfers(),
+        CreateEvidenceUploads(), CreateSettings(), CreateWatchlists(), CreateMonitoring(), CreatePrevalenceSamples(), CreateCrawlPages(), CreateRechecks(), CreateDNSZoneTransfers(), CreateRPZSplitState(),
     ]
 
     private func migrator(first count: Int? = nil, logger: Logger? = nil) -> Migrator {
