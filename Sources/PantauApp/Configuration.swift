@@ -174,6 +174,11 @@ public struct AppConfiguration: Sendable {
     /// The recent zone's SOA refresh (`PANTAU_RPZ_RECENT_REFRESH_SECONDS`): how often a
     /// secondary that does not act on NOTIFY (PowerDNS Recursor before 5.1) polls it.
     public var rpzRecentRefresh = 10
+    /// When a compaction is due and when it may end (`PANTAU_RPZ_COMPACT_NAMES`,
+    /// `PANTAU_RPZ_COMPACT_HOUR` — `none` for by size only —, `PANTAU_RPZ_SETTLE_SECONDS`).
+    public var rpzCompaction = RPZCompactionPolicy()
+    /// The secondaries a compaction waits for (`PANTAU_RPZ_SECONDARIES`: TSIG key names or addresses, as `/blokir` lists them).
+    public var rpzSecondaries: [String] = []
 
     /// The base and recent zones' names.
     public var splitZoneNames: (base: String, recent: String) {
@@ -399,6 +404,16 @@ public struct AppConfiguration: Sendable {
             config[keyPath: path] = name
         }
         if let seconds = try int("PANTAU_RPZ_RECENT_REFRESH_SECONDS", 1...3_600) { config.rpzRecentRefresh = seconds }
+        if let names = try int("PANTAU_RPZ_COMPACT_NAMES", 1...10_000_000) { config.rpzCompaction.recentLimit = names }
+        if env("PANTAU_RPZ_COMPACT_HOUR")?.lowercased() == "none" {
+            config.rpzCompaction.quietHour = nil
+        } else if let hour = try int("PANTAU_RPZ_COMPACT_HOUR", 0...23) {
+            config.rpzCompaction.quietHour = hour
+        }
+        if let seconds = try int("PANTAU_RPZ_SETTLE_SECONDS", 0...86_400) { config.rpzCompaction.settle = TimeInterval(seconds) }
+        if let list = env("PANTAU_RPZ_SECONDARIES") {
+            config.rpzSecondaries = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let text = env("PANTAU_DNS_TCP_PER_CLIENT") {
             guard let count = Int(text), (1...1000).contains(count) else {
                 throw ConfigurationError("PANTAU_DNS_TCP_PER_CLIENT: expected a number of connections from 1 to 1000, got '\(text)'")

@@ -95,6 +95,12 @@ struct Services: Sendable {
             .closeOrderBatches(orders), .markOverdueItems(orders), .applyBlockSchedule(blocklist), .releaseCampaigns(campaigns),
             .deliverOutbox(delivery), .sweepEvidence(EvidenceJanitor(ledger: evidenceLedger)), .drawSamples(prevalence),
         ]
+        if configuration.rpzSplit {
+            var compactor = RPZCompactor(database: database, clock: clock, baseZone: configuration.splitZoneNames.base, logger: logger)
+            compactor.policy = configuration.rpzCompaction
+            compactor.secondaries = configuration.rpzSecondaries
+            jobs.append(.compactRPZ(compactor))
+        }
         if let intake {
             var puller = FeedPuller(database: database, posts: makePostIngest(intake: intake), clock: clock,
                                     timeout: .seconds(Int64(configuration.monitoringFeedTimeoutSeconds)))

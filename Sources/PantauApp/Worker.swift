@@ -24,6 +24,8 @@ enum WorkerJob: Sendable {
     case crawl(Crawler)
     /// Monitoring: re-visits complied order items and blocked sites that are due.
     case recheck(Rechecker)
+    /// Folds the two-zone RPZ's recent zone into a new base, when due.
+    case compactRPZ(RPZCompactor)
 
     /// The job's name in logs.
     var name: String {
@@ -38,6 +40,7 @@ enum WorkerJob: Sendable {
         case .drawSamples: "draw-samples"
         case .crawl: "crawl"
         case .recheck: "recheck"
+        case .compactRPZ: "compact-rpz"
         }
     }
 
@@ -54,6 +57,7 @@ enum WorkerJob: Sendable {
         case .drawSamples(let prevalence): try await prevalence.drawDue()
         case .crawl(let crawler): try await crawler.runDue(client: client)
         case .recheck(let rechecker): try await rechecker.runDue(client: client)
+        case .compactRPZ(let compactor): try await compactor.runDue()
         }
     }
 }
@@ -114,5 +118,16 @@ struct Worker: Service {
         }
         guard errors.isEmpty else { throw FailedJobs(errors: errors) }
         return done
+    }
+}
+
+/// Lets a job's periodic part through once per interval (each process keeps its own).
+actor PeriodicGate {
+    private var last: Date?
+
+    func due(now: Date, every interval: TimeInterval) -> Bool {
+        if let last, now.timeIntervalSince(last) < interval, now >= last { return false }
+        last = now
+        return true
     }
 }

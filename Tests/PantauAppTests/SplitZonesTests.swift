@@ -214,4 +214,58 @@ import Testing
             #expect(restarted == nil, "a new set of bases: recent is transferred whole")
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aCompactionBeginsWhenDueAndEndsOnlyWhenEverySecondaryHoldsTheNewBaseAndHadTimeToWalkIt(backend: Backend) async throws {
+        try await withAppAndRoutes(backend) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.compact@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.compact@kominfo.test", .supervisor)
+            func block(_ names: [String]) async throws {
+                let proposed = try await blocks.propose(client, analyst, #"{"names":\#(names),"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
+                #expect(proposed.status == .created, "\(proposed.text)")
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+            func state() async throws -> SplitBases { try await SplitState.load(on: db) }
+            try await block(["awal.example"])
+            let first = try await state()
+            var compactor = RPZCompactor(database: db, clock: SystemClock(), baseZone: "rpz-base.pantau", logger: quietLogger)
+            compactor.policy = RPZCompactionPolicy(recentLimit: 2, quietHour: nil, settle: 60)
+            compactor.secondaries = ["isp-a.", "192.0.2.53"]
+            let now = Date()
+            #expect(try await compactor.step(now: now) == nil, "nothing changed since the base")
+            try await block(["satu.example"])
+            #expect(try await compactor.step(now: now) == nil, "one name in recent: below the size")
+            try await block(["dua.example"])
+            #expect(try await compactor.step(now: now) == .began)
+            let latest = try await BlocklistPublications.currentSerial(on: db.db)
+            #expect(try await state() == SplitBases(serials: [first.served, latest], generation: 0))
+
+            // It ends only once both secondaries hold the new base, and the settling time has passed since the last of them.
+            let log = TransferLog(database: db)
+            await log.transferred(client: "isp-a.", keyName: "isp-a.", zone: "rpz-base.pantau", serial: UInt32(latest), kind: "IXFR", bytes: 300)
+            await log.transferred(client: "192.0.2.53", keyName: nil, zone: "rpz-base.pantau", serial: UInt32(first.served), kind: "AXFR", bytes: 9_000)
+            await log.transferred(client: "192.0.2.53", keyName: nil, zone: "rpz-recent.pantau", serial: UInt32(latest), kind: "IXFR", bytes: 200)
+            #expect(try await compactor.step(now: now.addingTimeInterval(3_600)) == nil, "192.0.2.53 still holds the old base")
+            await log.transferred(client: "192.0.2.53", keyName: nil, zone: "rpz-base.pantau", serial: UInt32(latest), kind: "IXFR", bytes: 300)
+            #expect(try await compactor.step(now: Date().addingTimeInterval(30)) == nil, "still walking it")
+            #expect(try await compactor.step(now: Date().addingTimeInterval(61)) == .ended)
+            #expect(try await state() == SplitBases(serials: [latest], generation: 1))
+
+            // In the quiet hour (03:00 WIB) any change is folded in, once that hour.
+            compactor.policy.quietHour = 3
+            try await block(["tiga.example"])
+            let calendar = RPZCompactor.wib
+            let quiet = calendar.date(from: DateComponents(year: 2030, month: 1, day: 2, hour: 3, minute: 10))!
+            #expect(try await compactor.step(now: quiet.addingTimeInterval(-3_600)) == nil)
+            #expect(try await compactor.step(now: quiet) == .began)
+
+            // A bulk import cannot be undone by the change log: the list becomes the base at once.
+            let serial = BlocklistSerialModel()
+            serial.id = try await BlocklistPublications.currentSerial(on: db.db) + 1
+            (serial.publishedAt, serial.actor, serial.note, serial.added, serial.removed, serial.fullReload) = (Date(), "test", "impor", 0, 0, true)
+            try await serial.create(on: db.db)
+            #expect(try await compactor.step(now: quiet) == .rebased)
+            #expect(try await state() == SplitBases(serials: [serial.id!], generation: 2))
+        }
+    }
 }

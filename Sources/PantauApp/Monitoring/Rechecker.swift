@@ -49,7 +49,7 @@ struct Rechecker: Sendable {
     var locate: @Sendable (String) -> String = { $0 }
     private let pacer = HostPacer()
     private let pacing: Duration
-    private let enrolment = EnrolmentClock()
+    private let enrolment = PeriodicGate()
 
     init(database: PantauDatabase, watchlists: WatchlistService, findings: FindingService, clock: any PantauClock,
          settings: RecheckSettings, crawler: CrawlerSettings) {
@@ -325,16 +325,5 @@ struct Rechecker: Sendable {
             last_error = \(bind: String(error.prefix(300))), next_check_at = \(bind: now.addingTimeInterval(settings.interval))
             WHERE id = \(bind: target.id) AND checks = \(bind: target.checks)
             """).run()
-    }
-}
-
-/// When the re-checks last took on new addresses (each worker keeps its own).
-private actor EnrolmentClock {
-    private var last: Date?
-
-    func due(now: Date, every interval: TimeInterval) -> Bool {
-        if let last, now.timeIntervalSince(last) < interval, now >= last { return false }
-        last = now
-        return true
     }
 }
