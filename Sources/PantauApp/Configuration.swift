@@ -174,6 +174,8 @@ public struct AppConfiguration: Sendable {
     /// The recent zone's SOA refresh (`PANTAU_RPZ_RECENT_REFRESH_SECONDS`): how often a
     /// secondary that does not act on NOTIFY (PowerDNS Recursor before 5.1) polls it.
     public var rpzRecentRefresh = 10
+    /// The one zone's and the base zone's SOA refresh (`PANTAU_RPZ_REFRESH_SECONDS`).
+    public var rpzRefresh = 300
     /// When a compaction is due and when it may end (`PANTAU_RPZ_COMPACT_NAMES`,
     /// `PANTAU_RPZ_COMPACT_HOUR` — `none` for by size only —, `PANTAU_RPZ_SETTLE_SECONDS`).
     public var rpzCompaction = RPZCompactionPolicy()
@@ -404,6 +406,7 @@ public struct AppConfiguration: Sendable {
             config[keyPath: path] = name
         }
         if let seconds = try int("PANTAU_RPZ_RECENT_REFRESH_SECONDS", 1...3_600) { config.rpzRecentRefresh = seconds }
+        if let seconds = try int("PANTAU_RPZ_REFRESH_SECONDS", 1...86_400) { config.rpzRefresh = seconds }
         if let names = try int("PANTAU_RPZ_COMPACT_NAMES", 1...10_000_000) { config.rpzCompaction.recentLimit = names }
         if env("PANTAU_RPZ_COMPACT_HOUR")?.lowercased() == "none" {
             config.rpzCompaction.quietHour = nil

@@ -107,8 +107,35 @@ extension ExportCommand {
 
 /// `pantau blocklist import FILE`: a dirty list of millions of lines, cleaned.
 struct BlocklistCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "blocklist", abstract: "The blocklist: import an existing list.",
-                                                    subcommands: [Import.self])
+    static let configuration = CommandConfiguration(commandName: "blocklist", abstract: "The blocklist: import an existing list; compact the two-zone RPZ.",
+                                                    subcommands: [Import.self, Compact.self])
+
+    struct Compact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Begin a compaction of the two-zone RPZ now (PANTAU_RPZ_SPLIT=1): the list as it is becomes the base; the worker ends it once every secondary holds the new base.")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            try await withStartupErrors {
+                try await db.withMaintenanceDatabase { database, config in
+                    try await PantauServer.prepare(database: database, configuration: config, logger: makeLogger(config))
+                    guard config.rpzSplit else { throw ValidationError("the two-zone RPZ is off: set PANTAU_RPZ_SPLIT=1") }
+                    let before = try await SplitState.load(on: database)
+                    let compactor = RPZCompactor(database: database, clock: CommandEnvironment.clock, baseZone: config.splitZoneNames.base, logger: makeLogger(config))
+                    let step = try await compactor.step(now: CommandEnvironment.clock.now(), force: true)
+                    let after = try await SplitState.load(on: database)
+                    switch step {
+                    case .began?: print("compaction begun: base \(before.served) → \(after.served); it ends once every secondary holds serial \(after.served)")
+                    case .ended?: print("a compaction under way ended: base \(after.served)")
+                    case .rebased?: print("the list became the base at once (a bulk import lies between): base \(after.served)")
+                    case nil:
+                        print(before.serials.count > 1 ? "a compaction is under way (base \(before.oldest) → \(before.served)); it ends once every secondary holds the new base"
+                                                       : "nothing to compact: the base (serial \(before.served)) is the list")
+                    }
+                }
+            }
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -10,7 +10,8 @@ struct DNSPrimaryService: Service {
 
     init?(database: PantauDatabase, configuration: AppConfiguration, logger: Logger) {
         guard let listen = configuration.dnsListen,
-              let zone = BlocklistZone(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost) else { return nil }
+              var zone = BlocklistZone(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost) else { return nil }
+        zone.refresh = UInt32(configuration.rpzRefresh)
         var settings = DNSServerConfiguration(host: listen.host, port: listen.port, allowTransfer: configuration.dnsAllowTransfer,
                                               keys: configuration.dnsKeys, notify: configuration.dnsNotify)
         settings.ttl = 60

@@ -22,7 +22,7 @@ struct RPZCompactor: Sendable {
     /// are configured, every one that transferred the base in the last week.
     var secondaries: [String] = []
     /// How often the job looks (a worker pass is far more frequent).
-    var checkEvery: TimeInterval = 15
+    var checkEvery: TimeInterval = 5
     let logger: Logger
     private let gate = PeriodicGate()
 

@@ -39,6 +39,8 @@ actor RecentZone {
     /// The zone's records now.
     private(set) var records: Set<ZoneRecord> = []
     private(set) var roots: [String] = []
+    /// A version was built (the journal continues from it).
+    private var hasBuilt = false
 
     private enum Version: Hashable {
         case now
@@ -182,14 +184,16 @@ actor RecentZone {
                 next.insert(ZoneRecord(relative: Array(record.name.utf8), wildcard: record.wildcard, target: zone.target(record.target)))
             }
         }
+        // Worked out again for new bases or not, the step from the last version is an increment:
+        // a secondary is never sent the whole zone in answer to IXFR (PowerDNS Recursor 4.8 would not
+        // drop the records the new version lacks).
         let nextSerial = UInt32(truncatingIfNeeded: latest) &+ bases.generation
-        if builtAt >= 0, nextSerial != serial {
+        if hasBuilt, nextSerial != serial {
             journal.append((serial, nextSerial, records.subtracting(next).sorted(by: BlocklistZone.zoneOrder),
                             next.subtracting(records).sorted(by: BlocklistZone.zoneOrder)))
             if journal.count > Self.journalLength { journal.removeFirst() }
-        } else if rebuilding {
-            journal = []
         }
+        hasBuilt = true
         records = next
         serial = nextSerial
         builtAt = latest
