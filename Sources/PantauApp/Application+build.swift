@@ -124,8 +124,13 @@ public struct PantauServer {
         // Blocklist
         BlocklistWebController(checker: services.checker).register(on: routes)
         BlocklistStaffWebController(service: services.blocklist).register(on: routes)
-        BlocklistController(service: services.blocklist, exporter: services.exporter, checker: services.checker,
-                            requiresToken: configuration.blocklistRequiresToken).register(on: routes)
+        var blocklistController = BlocklistController(service: services.blocklist, exporter: services.exporter, checker: services.checker,
+                                                      requiresToken: configuration.blocklistRequiresToken)
+        if configuration.rpzSplit, let one = BlocklistZone(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost) {
+            let zones = DNSPrimaryService.zones(database: database, configuration: configuration, oneZone: one)
+            blocklistController.splitZones = ["base": zones[1], "recent": zones[2]]
+        }
+        blocklistController.register(on: routes)
         // Transparency
         TransparencyController(service: services.transparency, register: BlockRegister(database: database, normalizer: services.blocklist.normalizer),
                                statements: StatementsExporter(database: database), categories: services.categories,

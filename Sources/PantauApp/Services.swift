@@ -56,7 +56,8 @@ struct Services: Sendable {
         let appeals = AppealService(ledger: ledger, contactCipher: cipher, deadlineDays: configuration.appealDeadlineDays)
         let orders = OrderService(database: database, clock: clock, categories: everyCategory,
                                   batchWindow: Double(configuration.orderBatchMinutes) * 60, deadlines: configuration.orderDeadlines)
-        let blocklist = BlocklistService(database: database, clock: clock, normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone))
+        var blocklist = BlocklistService(database: database, clock: clock, normalizer: BlockNameNormalizer(zoneName: configuration.rpzZone))
+        if configuration.rpzSplit { blocklist.splitZones = configuration.splitZoneNames }
         let checker = BlockCheck(database: database, normalizer: blocklist.normalizer,
                                  memory: configuration.blocklistInMemory ? blocklist.memory : nil)
         let evidence = EvidenceStore(dataDirectory: configuration.dataDirectory, maxBytes: configuration.maxEvidenceBytes)

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import PantauCore
@@ -263,6 +264,50 @@ import Testing
             try await serial.create(on: db.db)
             #expect(try await compactor.step(now: quiet) == .rebased)
             #expect(try await state() == SplitBases(serials: [serial.id!], generation: 2))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func eachZoneIsAFileAndEachSecondaryIsBehindItsOwnZonesSerial(backend: Backend) async throws {
+        try await withAppAndRoutes(backend, configure: { $0.rpzSplit = true }) { client, _, accounts, db in
+            let analyst = try await Staff.make(accounts, "analis.files@kominfo.test", .analyst)
+            let supervisor = try await Staff.make(accounts, "sup.files@kominfo.test", .supervisor)
+            func block(_ name: String) async throws {
+                let proposed = try await blocks.propose(client, analyst, #"{"names":["\#(name)"],"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
+                #expect(proposed.status == .created, "\(proposed.text)")
+                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+            }
+            try await block("awal.example")
+            // The mode began with the list empty (the worker's first look): a compaction makes awal.example part of the base.
+            let compactor = RPZCompactor(database: db, clock: SystemClock(), baseZone: "rpz-base.pantau", logger: quietLogger)
+            #expect(try await compactor.step(now: Date(), force: true) == .began)
+            #expect(try await compactor.step(now: Date()) == .ended, "no secondary to wait for")
+            let baseSerial = try await SplitState.load(on: db).served
+            try await block("baru.example")
+            let base = try await client.execute(uri: "/blocklist/rpz?zone=base", method: .get)
+            #expect(base.status == .ok && base.headers[HTTPField.Name("Pantau-Serial")!] == String(baseSerial))
+            #expect(base.text.contains("$ORIGIN rpz-base.pantau.") && base.text.contains("awal.example CNAME .") && !base.text.contains("baru.example"), "\(base.text)")
+            let recent = try await client.execute(uri: "/blocklist/rpz?zone=recent", method: .get)
+            #expect(recent.text.contains("$ORIGIN rpz-recent.pantau.") && recent.text.contains("\nbaru.example CNAME .\n")
+                    && recent.text.contains("*.baru.example CNAME rpz-passthru.") && !recent.text.contains("awal.example"), "\(recent.text)")
+            let one = try await client.execute(uri: "/blocklist/rpz", method: .get)
+            #expect(one.text.contains("awal.example CNAME .") && one.text.contains("baru.example CNAME ."), "the one zone as it always was")
+            let bad = try await client.execute(uri: "/blocklist/rpz?zone=semua", method: .get)
+            let refusal = try json(bad)
+            #expect(bad.status == .badRequest && (refusal["error"] as? [String: Any])?["field"] as? String == "zone", "\(bad.text)")
+
+            // Each secondary is measured against its own zone's serial (recent's: the list's plus the one compaction ended).
+            let latest = try await BlocklistPublications.currentSerial(on: db.db)
+            let log = TransferLog(database: db)
+            await log.transferred(client: "isp-a.", keyName: "isp-a.", zone: "rpz-base.pantau", serial: UInt32(baseSerial), kind: "AXFR", bytes: 900)
+            await log.transferred(client: "isp-a.", keyName: "isp-a.", zone: "rpz-recent.pantau", serial: UInt32(latest), kind: "IXFR", bytes: 200)
+            await log.transferred(client: "isp-a.", keyName: "isp-a.", zone: "rpz.pantau", serial: UInt32(latest), kind: "IXFR", bytes: 200)
+            let rows = try json(try await client.execute(uri: "/api/v1/blocklist/secondaries", method: .get, headers: analyst.auth))["secondaries"] as? [[String: Any]] ?? []
+            let behind = Dictionary(uniqueKeysWithValues: rows.map { ($0["zone"] as? String ?? "", $0["behind"] as? Int ?? -1) })
+            #expect(behind == ["rpz-base.pantau": 0, "rpz-recent.pantau": 1, "rpz.pantau": 0], "\(rows)")
+            let cookie = try #require(try await signIn(client, email: supervisor.email, password: "password-\(supervisor.email)").1)
+            let page = try await client.execute(uri: "/blokir", method: .get, headers: [.cookie: cookie]).text
+            #expect(page.contains("rpz-recent.pantau") && page.contains("1 serial") && page.components(separatedBy: "Terkini").count - 1 == 2, "base and the one zone up to date, recent one behind")
         }
     }
 }

@@ -6,6 +6,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import PantauCore
+import PantauDNS
 
 /// The blocklist over HTTP: ISP downloads (RPZ, domains, hosts, IPs, JSON,
 /// changes since a serial), the public lookup, and the staff API for
@@ -15,13 +16,18 @@ struct BlocklistController: Sendable {
     let exporter: BlocklistExporter
     let checker: BlockCheck
     let requiresToken: Bool
+    /// The two-zone RPZ's zones as files (`/blocklist/rpz?zone=base|recent`), when the mode is on.
+    var splitZones: [String: any ZoneProvider] = [:]
     var pages: BlocklistPages { BlocklistPages(database: service.database) }
 
     var database: PantauDatabase { service.database }
 
     func register(on routes: Routes) {
         let download: RouteAccess = requiresToken ? .staff(.downloadBlocklist) : .everyone
-        routes.get(SitePath.Blocklist.rpz, download) { request, _ in try await exportResponse(.rpz, request) }
+        routes.get(SitePath.Blocklist.rpz, download) { request, _ in
+            guard let zone = request.uri.queryParameters.get("zone") else { return try await exportResponse(.rpz, request) }
+            return try await splitZoneResponse(String(zone))
+        }
         routes.get(SitePath.Blocklist.domains, download) { request, _ in try await exportResponse(.domains, request) }
         routes.get(SitePath.Blocklist.hosts, download) { request, _ in try await exportResponse(.hosts, request) }
         routes.get(SitePath.Blocklist.ips, download) { request, _ in try await exportResponse(.ips, request) }
@@ -32,12 +38,13 @@ struct BlocklistController: Sendable {
         routes.get(SitePath.API.blocks, .staff(.viewOrders)) { request, _ in try await listJSON(request) }
         // The DNS secondaries and how far each is (the primary's transfer log).
         routes.get(SitePath.API.secondaries, .staff(.viewOrders)) { _, _ in
-            let serial = try await service.currentSerial()
+            let serials = try await service.zoneSerials()
             var object = JSONObjectText()
-            object.add("serial", Int(serial))
+            object.add("serial", Int(serials.list))
             object.add("secondaries", objects: try await pages.secondaries().map { row in
                 var o = JSONObjectText()
-                o.add("behind", Int(max(0, serial - row.serial)))
+                // Behind the serial of its own zone (a base's is older than the list's, recent's ahead of it).
+                o.add("behind", Int(max(0, serials.of(row.zone) - row.serial)))
                 o.add("bytes", Int(row.bytes))
                 o.add("client", row.client)
                 if let key = row.keyName { o.add("key_name", key) } else { o.addNull("key_name") }
@@ -188,6 +195,23 @@ struct BlocklistController: Sendable {
             } else {
                 try await exporter.export(format, generatedAt: now) { piece in try await writer.write(piece) }
             }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// One zone of the two-zone RPZ as a zone file: its SOA (its own serial), NS, its records.
+    func splitZoneResponse(_ name: String) async throws -> Response {
+        guard !splitZones.isEmpty else {
+            throw APIError(.badRequest, code: "split_off", message: "The two-zone RPZ is off here (PANTAU_RPZ_SPLIT=1 turns it on); without 'zone' the file is the one zone.", field: "zone")
+        }
+        guard let provider = splitZones[name] else {
+            throw APIError(.badRequest, code: "invalid_zone", message: "'zone' must be base or recent, got '\(name.prefix(40))'.", field: "zone")
+        }
+        let soa = try await provider.soa()
+        let headers: HTTPFields = [.contentType: BlocklistExporter.Format.rpz.contentType, .cacheControl: "no-cache",
+                                   HTTPField.Name("Pantau-Serial")!: String(soa.serial)]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await ZoneFile.write(provider) { try await writer.write(ByteBuffer(bytes: $0)) }
             try await writer.finish(nil)
         })
     }

@@ -46,6 +46,17 @@ struct BlocklistService: Sendable {
     let normalizer: BlockNameNormalizer
     /// The in-memory copy the checks read, refreshed after each publication.
     let memory: BlocklistMemory
+    /// The base and recent zones' names, in the two-zone mode (their serials are not the list's).
+    var splitZones: (base: String, recent: String)?
+
+    /// The serial each zone the DNS primary serves is at now: the list's,
+    /// the base's, or recent's (the list's plus the compactions ended).
+    func zoneSerials() async throws -> (list: Int64, of: @Sendable (String) -> Int64) {
+        let latest = try await currentSerial()
+        guard let splitZones, let bases = try await SplitState.stored(on: database) else { return (latest, { _ in latest }) }
+        let recent = Int64(UInt32(truncatingIfNeeded: latest) &+ bases.generation)
+        return (latest, { zone in zone == splitZones.base ? bases.served : zone == splitZones.recent ? recent : latest })
+    }
 
     init(database: PantauDatabase, clock: any PantauClock, normalizer: BlockNameNormalizer) {
         self.database = database

@@ -7,6 +7,8 @@ struct BlocklistHomeView {
     let identity: Identity
     let serial: Int64
     let page: BlocklistPages.Home
+    /// The serial each zone is at now (the base's and recent's are not the list's).
+    var zoneSerial: @Sendable (String) -> Int64 = { _ in 0 }
     var active: Int { page.active }
     var pending: [BlockProposalRow] { page.pending }
     var recent: [BlockProposalRow] { page.recent }
@@ -36,9 +38,12 @@ struct BlocklistHomeView {
                    .thead(.tr(.th(.text(l.t("Sekunder", "Secondary"))), .th(.text(l.t("Zona", "Zone"))), .th(.text("Serial")), .th(.text(l.t("Transfer terakhir", "Last transfer"))),
                               .th(.text(l.t("Waktu", "Time"))), .th(.text(l.t("Keadaan", "State"))))),
                    .tbody(.forEach(secondaries) { s in
-                       .tr(.td(.code(.text(s.client))), .td(.code(.text(s.zone))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)), .td(.text(l.minute(s.transferredAt))),
-                           .td(.class(s.serial >= serial ? "ok" : "flag-problem"),
-                               .text(s.serial >= serial ? l.t("Terkini", "Up to date") : l.t("Tertinggal \(serial - s.serial) serial", serial - s.serial == 1 ? "1 serial behind" : "\(serial - s.serial) serials behind"))))
+                       let current = zoneSerial(s.zone)
+                       return .tr(.td(.code(.text(s.client))), .td(.code(.text(s.zone))), .td(.class("num"), .text(String(s.serial))), .td(.text(s.kind)),
+                           .td(.text(l.minute(s.transferredAt))),
+                           .td(.class(s.serial >= current ? "ok" : "flag-problem"),
+                               .text(s.serial >= current ? l.t("Terkini", "Up to date")
+                                     : l.t("Tertinggal \(current - s.serial) serial", current - s.serial == 1 ? "1 serial behind" : "\(current - s.serial) serials behind"))))
                    })))
     }
 

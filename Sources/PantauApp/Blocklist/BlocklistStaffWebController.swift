@@ -42,8 +42,9 @@ struct BlocklistStaffWebController: Sendable {
               proposal: FormState? = nil, allow: FormState? = nil) async throws -> Response {
         let l = Language(request: request)
         let page = try await pages.home(sanction: request.uri.queryParameters.get("sanksi").flatMap { UUIDText.parse(String($0)) })
+        let serials = try await service.zoneSerials()
         let view = BlocklistHomeView(
-            language: l, identity: context.identity!, serial: try await service.currentSerial(), page: page,
+            language: l, identity: context.identity!, serial: serials.list, page: page, zoneSerial: serials.of,
             citedCase: request.uri.queryParameters.get("kasus").flatMap { UUIDText.parse(String($0)) },
             notice: request.uri.queryParameters.get("notice"), error: error, proposalForm: proposal, allowForm: allow)
         return htmlResponse(view.render(), status: status)

@@ -384,10 +384,36 @@ enum SplitState {
         return try await read(on: database.sql) ?? SplitBases(serials: [0], generation: 0)
     }
 
+    /// The bases in play, if the mode ever started.
+    static func stored(on database: PantauDatabase) async throws -> SplitBases? {
+        try await read(on: database.sql)
+    }
+
     private static func read(on sql: any SQLDatabase) async throws -> SplitBases? {
         guard let row = try await sql.raw("SELECT base_serial, retiring_serial, generation FROM rpz_split_state WHERE id = 1").first() else { return nil }
         let base = try row.decode(column: "base_serial", as: Int64.self)
         let retiring = try row.decode(column: "retiring_serial", as: Int64?.self)
         return SplitBases(serials: (retiring.map { [$0] } ?? []) + [base], generation: UInt32(truncatingIfNeeded: try row.decode(column: "generation", as: Int64.self)))
+    }
+}
+
+/// A zone the DNS primary serves, written as a zone file (the two-zone
+/// RPZ's exports): `$TTL`, `$ORIGIN`, SOA, NS, then one line per record.
+enum ZoneFile {
+    static func write(_ provider: any ZoneProvider, ttl: Int = 60, to write: ([UInt8]) async throws -> Void) async throws {
+        let origin = provider.origin.description
+        _ = try await provider.streamZone(start: { soa, out in
+            out.append(contentsOf: Array("""
+                $TTL \(ttl)
+                $ORIGIN \(origin)
+                @ SOA localhost. hostmaster.localhost. \(soa.serial) \(soa.refresh) \(soa.retry) \(soa.expire) \(soa.minimum)
+                @ NS localhost.
+
+                """.utf8))
+        }, emit: { relative, wildcard, target, out in
+            if wildcard { out.append(contentsOf: Array("*.".utf8)) }
+            out.append(contentsOf: relative)
+            out.append(contentsOf: Array(" CNAME \(target.description)\n".utf8))
+        }, write: write)
     }
 }
