@@ -414,6 +414,7 @@ public struct AppConfiguration: Sendable {
             config.rpzCompaction.quietHour = hour
         }
         if let seconds = try int("PANTAU_RPZ_SETTLE_SECONDS", 0...86_400) { config.rpzCompaction.settle = TimeInterval(seconds) }
+        if let hours = try int("PANTAU_RPZ_COMPACT_MAX_WAIT_HOURS", 1...168) { config.rpzCompaction.maximumWait = TimeInterval(hours) * 3600 }
         if let list = env("PANTAU_RPZ_SECONDARIES") {
             config.rpzSecondaries = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -169,8 +169,8 @@ public enum RPZSplit {
             }
             widened.insert(String(root))
         }
-        // In sort-key order a subtree follows the name that heads it.
-        let ordered = widened.sorted { BlockSortKey.of($0) < BlockSortKey.of($1) }
+        // In sort-key order a subtree follows the name that heads it (each key made once).
+        let ordered = widened.map { (key: BlockSortKey.of($0), name: $0) }.sorted { $0.key < $1.key }.map(\.name)
         var roots: [String] = []
         for name in ordered where !(roots.last.map { name == $0 || name.hasSuffix("." + $0) } ?? false) { roots.append(name) }
         return roots
@@ -185,11 +185,15 @@ public struct RPZCompactionPolicy: Sendable, Equatable {
     public var quietHour: Int? = 3
     /// Time given to a resolver, after it transferred the new base, to walk it (BIND rebuilds its summary).
     public var settle: TimeInterval = 120
+    /// A compaction ends after this long even if a secondary never fetched
+    /// the new base (one taken out of service must not hold recent growing forever).
+    public var maximumWait: TimeInterval = 6 * 3600
 
-    public init(recentLimit: Int = 50_000, quietHour: Int? = 3, settle: TimeInterval = 120) {
+    public init(recentLimit: Int = 50_000, quietHour: Int? = 3, settle: TimeInterval = 120, maximumWait: TimeInterval = 6 * 3600) {
         self.recentLimit = recentLimit
         self.quietHour = quietHour
         self.settle = settle
+        self.maximumWait = maximumWait
     }
 
     /// Whether to fold recent into a new base now: recent passed its size,
@@ -216,7 +220,8 @@ public struct RPZCompactionPolicy: Sendable, Equatable {
     /// since the new one): every configured secondary has transferred the
     /// new base's serial (or a later one), and `settle` has passed since
     /// the last of them did. A secondary never heard from holds it back.
-    public func isOver(newBaseSerial: UInt32, secondaries: [String], transfers: [String: Transfer], now: Date) -> Bool {
+    public func isOver(newBaseSerial: UInt32, secondaries: [String], transfers: [String: Transfer], now: Date, startedAt: Date? = nil) -> Bool {
+        if let startedAt, now.timeIntervalSince(startedAt) >= maximumWait { return true }
         var latest = Date.distantPast
         for secondary in secondaries {
             guard let transfer = transfers[secondary],
@@ -224,6 +229,14 @@ public struct RPZCompactionPolicy: Sendable, Equatable {
             latest = max(latest, transfer.at)
         }
         return now.timeIntervalSince(latest) >= settle
+    }
+
+    /// The secondaries that do not hold the new base yet.
+    public func laggards(newBaseSerial: UInt32, secondaries: [String], transfers: [String: Transfer]) -> [String] {
+        secondaries.filter { secondary in
+            guard let transfer = transfers[secondary] else { return true }
+            return !(transfer.serial == newBaseSerial || Self.isNewer(transfer.serial, than: newBaseSerial))
+        }
     }
 
     /// Serial arithmetic (RFC 1982).

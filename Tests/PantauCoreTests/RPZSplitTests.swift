@@ -177,6 +177,15 @@ import Testing
         #expect(!RPZCompactionPolicy(recentLimit: 100, quietHour: nil).isDue(recentNames: 5, lastCompactionAt: nil, now: quiet, calendar: jakarta))
     }
 
+    @Test func aCompactionEndsAfterTheLongestWaitEvenIfASecondaryNeverCameAndNamesIt() {
+        let policy = RPZCompactionPolicy(settle: 120, maximumWait: 3_600)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let transfers = ["isp-a.": RPZCompactionPolicy.Transfer(serial: 9, at: start.addingTimeInterval(10))]
+        #expect(!policy.isOver(newBaseSerial: 9, secondaries: ["isp-a.", "isp-gone."], transfers: transfers, now: start.addingTimeInterval(3_599), startedAt: start))
+        #expect(policy.isOver(newBaseSerial: 9, secondaries: ["isp-a.", "isp-gone."], transfers: transfers, now: start.addingTimeInterval(3_600), startedAt: start))
+        #expect(policy.laggards(newBaseSerial: 9, secondaries: ["isp-a.", "isp-gone."], transfers: transfers) == ["isp-gone."])
+    }
+
     @Test func aCompactionIsOverOnlyWhenEverySecondaryHoldsTheNewBaseAndHadTimeToWalkIt() {
         let policy = RPZCompactionPolicy(settle: 120)
         let t = wib("2026-12-05T03:30:00")

@@ -180,6 +180,12 @@ struct BlocklistZone: ZoneProvider {
         }
     }
 
+    /// Records in zone order, each record's sort key made once (the comparator below makes two per comparison).
+    static func inZoneOrder(_ records: some Collection<ZoneRecord>) -> [ZoneRecord] {
+        records.map { (key: BlockSortKey.of(String(decoding: $0.relative, as: UTF8.self)), record: $0) }
+            .sorted { $0.key != $1.key ? $0.key < $1.key : (!$0.record.wildcard && $1.record.wildcard) }.map(\.record)
+    }
+
     static func zoneOrder(_ a: ZoneRecord, _ b: ZoneRecord) -> Bool {
         let ka = BlockSortKey.of(String(decoding: a.relative, as: UTF8.self)), kb = BlockSortKey.of(String(decoding: b.relative, as: UTF8.self))
         return ka != kb ? ka < kb : (!a.wildcard && b.wildcard)

@@ -56,8 +56,9 @@ struct RPZCompactor: Sendable {
         let bases = try await SplitState.load(on: database)
         let sql = database.sql
         let latest = try await BlocklistPublications.currentSerial(on: database.db)
-        let row = try await sql.raw("SELECT compacted_at FROM rpz_split_state WHERE id = 1").first()
+        let row = try await sql.raw("SELECT compacted_at, compaction_started_at FROM rpz_split_state WHERE id = 1").first()
         let compactedAt = try row?.decode(column: "compacted_at", as: Date?.self)
+        let startedAt = try row?.decode(column: "compaction_started_at", as: Date?.self)
         if try await BlocklistPublications.fullReloadBetween(after: bases.oldest, upTo: latest, on: database.db) {
             try await sql.raw("""
                 UPDATE rpz_split_state SET base_serial = \(bind: latest), retiring_serial = NULL, generation = generation + 1,
@@ -73,9 +74,11 @@ struct RPZCompactor: Sendable {
             guard latest > bases.served, force || policy.isDue(recentNames: recentNames, lastCompactionAt: compactedAt, now: now, calendar: Self.wib) else {
                 return nil
             }
-            // Conditional: of two workers, one begins it.
+            // Conditional: of two workers, one begins it. A new generation: recent may change
+            // (it now covers two bases) without a publication, and its serial must say so.
             let begun = try await sql.raw("""
-                UPDATE rpz_split_state SET retiring_serial = base_serial, base_serial = \(bind: latest), compaction_started_at = \(bind: now)
+                UPDATE rpz_split_state SET retiring_serial = base_serial, base_serial = \(bind: latest), compaction_started_at = \(bind: now),
+                generation = generation + 1
                 WHERE id = 1 AND retiring_serial IS NULL AND base_serial = \(bind: bases.served) RETURNING id
                 """).all()
             guard !begun.isEmpty else { return nil }
@@ -92,7 +95,13 @@ struct RPZCompactor: Sendable {
                 SELECT client FROM dns_zone_transfers WHERE zone = \(bind: baseZone) AND transferred_at > \(bind: now.addingTimeInterval(-7 * 86_400))
                 """).all().map { try $0.decode(column: "client", as: String.self) }
             : secondaries
-        guard policy.isOver(newBaseSerial: UInt32(truncatingIfNeeded: bases.served), secondaries: waitingFor, transfers: transfers, now: now) else { return nil }
+        let newBase = UInt32(truncatingIfNeeded: bases.served)
+        guard policy.isOver(newBaseSerial: newBase, secondaries: waitingFor, transfers: transfers, now: now, startedAt: startedAt) else { return nil }
+        let laggards = policy.laggards(newBaseSerial: newBase, secondaries: waitingFor, transfers: transfers)
+        if !laggards.isEmpty {
+            logger.warning("rpz: compaction ends without these secondaries holding the new base (waited the longest allowed)",
+                           metadata: ["secondaries": "\(laggards.joined(separator: ","))", "base": "\(bases.served)"])
+        }
         let ended = try await sql.raw("""
             UPDATE rpz_split_state SET retiring_serial = NULL, generation = generation + 1, compacted_at = \(bind: now)
             WHERE id = 1 AND retiring_serial = \(bind: bases.oldest) AND base_serial = \(bind: bases.served) RETURNING id

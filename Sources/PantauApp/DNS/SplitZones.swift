@@ -59,7 +59,7 @@ actor RecentZone {
     private var existence: [Version: [String: Bool]] = [:]
     /// Entries now of names that are not changed (ancestors of changed names).
     private var unchangedEntries: [String: [BlocklistZone.Entry: BlockAction]] = [:]
-    private var rootRecords: [String: [RPZSplit.Record]] = [:]
+    private var rootRecords: [String: [ZoneRecord]] = [:]
     /// Increments from one serial to the next, newest last.
     private var journal: [(from: UInt32, to: UInt32, deleted: [ZoneRecord], added: [ZoneRecord])] = []
     static let journalLength = 64
@@ -89,17 +89,44 @@ actor RecentZone {
         builtAt = -1
     }
 
+    /// The update under way: callers that arrive meanwhile wait for it
+    /// rather than start another (two would interleave at every await and
+    /// spoil each other's state).
+    private var inFlight: Task<UInt32, any Error>?
+    /// Updates that read storage (for tests: concurrent callers share one).
+    private(set) var computations = 0
+
     /// Brings the zone up to the latest serial (and the bases in storage,
-    /// when `followsStorage`); returns its serial.
+    /// when `followsStorage`); returns its serial. One at a time.
     @discardableResult
     func update() async throws -> UInt32 {
+        if let inFlight { return try await inFlight.value }
+        let task = Task { try await self.performUpdate() }
+        inFlight = task
+        defer { inFlight = nil }
+        return try await task.value
+    }
+
+    private func performUpdate() async throws -> UInt32 {
         if followsStorage { setBases(try await SplitState.load(on: database)) }
         let current = try await BlocklistPublications.currentSerial(on: database.db)
         if builtAt >= 0, current == builtAt { return serial }
-        try await database.readSnapshot { db in
-            try await self.update(on: db)
+        computations += 1
+        do {
+            try await database.readSnapshot { db in
+                try await self.update(on: db)
+            }
+        } catch {
+            // Half an update leaves caches that no longer match the version served: the next one starts over.
+            builtAt = -1
+            throw error
         }
         return serial
+    }
+
+    /// The version served: its serial and records, together.
+    func version() -> (serial: UInt32, records: Set<ZoneRecord>, built: Bool) {
+        (serial, records, hasBuilt)
     }
 
     private func update(on db: any Database) async throws {
@@ -167,7 +194,12 @@ actor RecentZone {
         // A root is worked out again when it is new, holds a new change, or an ancestor's existence now changed.
         let changedExistence = Set(stale.filter { before[$0] != existence[.now]?[$0] })
         let freshRoots = Set(newRoots)
-        for root in rootRecords.keys where !freshRoots.contains(root) { rootRecords[root] = nil }
+        // Roots are disjoint subtrees, so their records are too: the zone changes by the records of the roots gone and redone.
+        var deleted: [ZoneRecord] = [], added: [ZoneRecord] = []
+        for (root, old) in rootRecords where !freshRoots.contains(root) {
+            deleted += old
+            rootRecords[root] = nil
+        }
         var redo: [String] = []
         for root in newRoots {
             if rootRecords[root] == nil || !(changedUnder[root] ?? []).isDisjoint(with: fresh)
@@ -175,22 +207,33 @@ actor RecentZone {
                 redo.append(root)
             }
         }
-        try await work(out: redo, on: sql)
-        roots = newRoots
-
-        var next: Set<ZoneRecord> = []
-        for list in rootRecords.values {
-            for record in list {
-                next.insert(ZoneRecord(relative: Array(record.name.utf8), wildcard: record.wildcard, target: zone.target(record.target)))
-            }
+        for (root, new) in try await work(out: redo, on: sql) {
+            deleted += rootRecords[root] ?? []
+            added += new
+            rootRecords[root] = new
         }
+        roots = newRoots
+        var next: Set<ZoneRecord>
+        if rebuilding {
+            // Every root was worked out afresh: the zone is theirs alone.
+            next = Set(added)
+        } else {
+            let addedSet = Set(added), deletedSet = Set(deleted)
+            next = records
+            next.subtract(deletedSet.subtracting(addedSet))
+            next.formUnion(addedSet.subtracting(deletedSet))
+        }
+
         // Worked out again for new bases or not, the step from the last version is an increment:
         // a secondary is never sent the whole zone in answer to IXFR (PowerDNS Recursor 4.8 would not
         // drop the records the new version lacks).
         let nextSerial = UInt32(truncatingIfNeeded: latest) &+ bases.generation
+        // Other records under the same serial would be a zone no secondary could follow.
+        if hasBuilt, nextSerial == serial, next != records {
+            throw ZoneUnavailable(reason: "recent changed without a new serial (list \(latest), generation \(bases.generation))")
+        }
         if hasBuilt, nextSerial != serial {
-            journal.append((serial, nextSerial, records.subtracting(next).sorted(by: BlocklistZone.zoneOrder),
-                            next.subtracting(records).sorted(by: BlocklistZone.zoneOrder)))
+            journal.append((serial, nextSerial, BlocklistZone.inZoneOrder(records.subtracting(next)), BlocklistZone.inZoneOrder(next.subtracting(records))))
             if journal.count > Self.journalLength { journal.removeFirst() }
         }
         hasBuilt = true
@@ -200,8 +243,9 @@ actor RecentZone {
     }
 
     /// The records of these roots, from the entries now.
-    private func work(out redo: [String], on sql: any SQLDatabase) async throws {
-        guard !redo.isEmpty else { return }
+    private func work(out redo: [String], on sql: any SQLDatabase) async throws -> [String: [ZoneRecord]] {
+        guard !redo.isEmpty else { return [:] }
+        var result: [String: [ZoneRecord]] = [:]
         let around = try await zone.entries(around: redo, on: sql)
         let rootSet = Set(redo)
         var inside: [String: [ExportEntry]] = [:]
@@ -224,8 +268,11 @@ actor RecentZone {
                     break
                 }
             }
-            rootRecords[root] = RPZSplit.records(root: root, subtree: subtree, inherited: { inherited })
+            result[root] = RPZSplit.records(root: root, subtree: subtree, inherited: { inherited }).map {
+                ZoneRecord(relative: Array($0.name.utf8), wildcard: $0.wildcard, target: zone.target($0.target))
+            }
         }
+        return result
     }
 
     /// Whether `name` exists in the zone as of `version` (`RPZExistence`).
@@ -297,8 +344,8 @@ actor RecentZone {
             for record in step.added { if net[record] == false { net[record] = nil } else { net[record] = true } }
         }
         return ZoneDifference(soa: zone.soa(serial: Int64(serial)),
-                              deleted: net.filter { !$0.value }.keys.sorted(by: BlocklistZone.zoneOrder),
-                              added: net.filter { $0.value }.keys.sorted(by: BlocklistZone.zoneOrder))
+                              deleted: BlocklistZone.inZoneOrder(net.filter { !$0.value }.keys),
+                              added: BlocklistZone.inZoneOrder(net.filter { $0.value }.keys))
     }
 
     /// The name, then each of its ancestors (nearest first).
@@ -313,23 +360,35 @@ actor RecentZone {
     }
 }
 
-/// The recent zone as the DNS primary serves it.
+/// The recent zone as the DNS primary serves it. When it cannot be brought
+/// up to date (storage unreachable, a bulk import waiting for its rebase),
+/// the last version is served as it is: never nothing, never half.
 struct RecentZoneProvider: ZoneProvider {
     let recent: RecentZone
     let origin: DNSName
 
+    /// The zone brought up to date if it can be, else the last version built.
+    private func current() async throws -> (serial: UInt32, records: Set<ZoneRecord>) {
+        do {
+            try await recent.update()
+        } catch {
+            guard await recent.version().built else { throw error }
+        }
+        let version = await recent.version()
+        return (version.serial, version.records)
+    }
+
     func soa() async throws -> SOARecord {
-        recent.zone.soa(serial: Int64(try await recent.update()))
+        recent.zone.soa(serial: Int64(try await current().serial))
     }
 
     func streamZone(start: (SOARecord, inout [UInt8]) -> Void, emit: (UnsafeBufferPointer<UInt8>, Bool, DNSName, inout [UInt8]) -> Void,
                     write: ([UInt8]) async throws -> Void) async throws -> SOARecord {
-        try await recent.update()
-        let (serial, records) = (await recent.serial, await recent.records)
+        let (serial, records) = try await current()
         let soa = recent.zone.soa(serial: Int64(serial))
         var out: [UInt8] = []
         start(soa, &out)
-        for record in records.sorted(by: BlocklistZone.zoneOrder) {
+        for record in BlocklistZone.inZoneOrder(records) {
             record.relative.withUnsafeBufferPointer { emit($0, record.wildcard, record.target, &out) }
             if out.count > 1 << 20 {
                 try await write(out)
@@ -341,7 +400,7 @@ struct RecentZoneProvider: ZoneProvider {
     }
 
     func difference(from serial: UInt32) async throws -> ZoneDifference? {
-        try await recent.update()
+        _ = try await current()
         return await recent.difference(from: serial)
     }
 }
@@ -365,7 +424,10 @@ struct BaseZoneProvider: ZoneProvider {
     func difference(from serial: UInt32) async throws -> ZoneDifference? {
         let served = try await bases().served
         guard Int64(serial) != served else { return ZoneDifference(soa: zone.soa(serial: served), deleted: [], added: []) }
-        return try await zone.computeDifference(from: serial, to: served)
+        // Every secondary asks for the same increment when a compaction begins: computed once.
+        return try await zone.cache.value(from: serial, to: UInt32(truncatingIfNeeded: served)) {
+            try await zone.computeDifference(from: serial, to: served)
+        }
     }
 }
 
