@@ -14,7 +14,7 @@ Usage: scripts/dns-secondary-test.py --binary .build/debug/pantau
 import argparse, base64, json, os, signal, subprocess, sys, tempfile, time, urllib.request
 
 import e2e
-from e2e import SENTINEL, api, check, dig, free_port, wait_up, write_root_zone
+from e2e import SENTINEL, api, check, dig, free_port, named_conf, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 KEY = "pantau-isp-a"
@@ -97,57 +97,14 @@ def main():
 
         write_root_zone(work)
         with open(os.path.join(work, "named.conf"), "w") as f:
-            f.write(f"""options {{
-  directory "{work}";
-  listen-on port {bind_port} {{ 127.0.0.1; }};
-  listen-on-v6 {{ none; }};
-  pid-file "{work}/named.pid";
-  recursion yes;
-  allow-query {{ 127.0.0.0/8; }};
-  allow-recursion {{ 127.0.0.0/8; }};
-  dnssec-validation no;
-  notify no;
-  response-policy {{ zone "{ZONE}" min-update-interval 0; }} qname-wait-recurse no;
-}};
-key "{KEY}" {{ algorithm hmac-sha256; secret "{secret}"; }};
-zone "{ZONE}" {{ type secondary; primaries {{ 127.0.0.1 port {dns_port} key {KEY}; }}; file "{work}/rpz.bind.db"; allow-notify {{ 127.0.0.1; }}; }};
-zone "." {{ type primary; file "{work}/root.zone"; }};
-logging {{
-  channel main {{ file "{work}/named.log"; severity debug 1; print-time yes; print-category yes; }};
-  category default {{ main; }}; category xfer-in {{ main; }}; category notify {{ main; }}; category rpz {{ main; }};
-}};
-""")
-        # In the work folder: with -d, named writes named.run where it starts.
+            f.write(named_conf(work, bind_port, f'response-policy {{ zone "{ZONE}" min-update-interval 0; }} qname-wait-recurse no;',
+                               f'key "{KEY}" {{ algorithm hmac-sha256; secret "{secret}"; }};\n'
+                               f'zone "{ZONE}" {{ type secondary; primaries {{ 127.0.0.1 port {dns_port} key {KEY}; }}; file "{work}/rpz.bind.db"; '
+                               f'allow-notify {{ 127.0.0.1; }}; }};'))
         named = subprocess.Popen(["named", "-f", "-d", "1", "-c", os.path.join(work, "named.conf")], stdout=open(os.path.join(work, "named.out"), "w"),
                                  stderr=subprocess.STDOUT, cwd=work)
         with open(os.path.join(work, "unbound.conf"), "w") as f:
-            f.write(f"""server:
-  interface: 127.0.0.1
-  port: {unbound_port}
-  do-ip6: no
-  do-daemonize: no
-  use-syslog: no
-  logfile: ""
-  verbosity: 1
-  username: ""
-  chroot: ""
-  directory: "{work}"
-  pidfile: "{work}/unbound.pid"
-  access-control: 127.0.0.0/8 allow
-  module-config: "respip iterator"
-  qname-minimisation: no
-auth-zone:
-  name: "."
-  zonefile: "{work}/root.zone"
-  for-upstream: yes
-  for-downstream: no
-  fallback-enabled: no
-rpz:
-  name: "{ZONE}"
-  primary: 127.0.0.1@{dns_port}
-  allow-notify: 127.0.0.1
-  rpz-log: yes
-""")
+            f.write(unbound_server_conf(work, unbound_port) + unbound_rpz_secondary(ZONE, dns_port) + "  rpz-log: yes\n")
         unbound = subprocess.Popen(["unbound", "-d", "-c", os.path.join(work, "unbound.conf")],
                                    stdout=open(os.path.join(work, "unbound.out"), "w"), stderr=subprocess.STDOUT)
 

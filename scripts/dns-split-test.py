@@ -16,7 +16,7 @@ Usage: scripts/dns-split-test.py --binary .build/debug/pantau
 import argparse, base64, json, os, signal, subprocess, sys, tempfile, time
 
 import e2e
-from e2e import SENTINEL, api, check, dig, free_port, wait_up, write_root_zone
+from e2e import SENTINEL, api, check, dig, free_port, named_conf, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 BASE = "rpz-base.pantau"
@@ -113,60 +113,15 @@ def main():
 
         write_root_zone(work)
         with open(os.path.join(work, "named.conf"), "w") as f:
-            f.write(f"""options {{
-  directory "{work}";
-  listen-on port {bind_port} {{ 127.0.0.1; }};
-  listen-on-v6 {{ none; }};
-  pid-file "{work}/named.pid";
-  recursion yes;
-  allow-query {{ 127.0.0.0/8; }};
-  allow-recursion {{ 127.0.0.0/8; }};
-  dnssec-validation no;
-  notify no;
-  response-policy {{ zone "{RECENT}" min-update-interval 0; zone "{BASE}" min-update-interval 0; }} qname-wait-recurse no;
-}};
-key "{BIND_KEY}" {{ algorithm hmac-sha256; secret "{bind_secret}"; }};
-zone "{RECENT}" {{ type secondary; primaries {{ 127.0.0.1 port {dns_port} key {BIND_KEY}; }}; file "{work}/recent.bind.db"; allow-notify {{ 127.0.0.1; }}; }};
-zone "{BASE}" {{ type secondary; primaries {{ 127.0.0.1 port {dns_port} key {BIND_KEY}; }}; file "{work}/base.bind.db"; allow-notify {{ 127.0.0.1; }}; }};
-zone "." {{ type primary; file "{work}/root.zone"; }};
-logging {{
-  channel main {{ file "{work}/named.log"; severity debug 1; print-time yes; print-category yes; }};
-  category default {{ main; }}; category xfer-in {{ main; }}; category notify {{ main; }}; category rpz {{ main; }};
-}};
-""")
+            f.write(named_conf(work, bind_port,
+                               f'response-policy {{ zone "{RECENT}" min-update-interval 0; zone "{BASE}" min-update-interval 0; }} qname-wait-recurse no;',
+                               f'key "{BIND_KEY}" {{ algorithm hmac-sha256; secret "{bind_secret}"; }};\n'
+                               + "".join(f'zone "{zone}" {{ type secondary; primaries {{ 127.0.0.1 port {dns_port} key {BIND_KEY}; }}; '
+                                         f'file "{work}/{zone}.db"; allow-notify {{ 127.0.0.1; }}; }};\n' for zone in [RECENT, BASE])))
         named = subprocess.Popen(["named", "-f", "-d", "1", "-c", os.path.join(work, "named.conf")], stdout=open(os.path.join(work, "named.out"), "w"),
                                  stderr=subprocess.STDOUT, cwd=work)
         with open(os.path.join(work, "unbound.conf"), "w") as f:
-            f.write(f"""server:
-  interface: 127.0.0.1
-  port: {unbound_port}
-  do-ip6: no
-  do-daemonize: no
-  use-syslog: no
-  logfile: ""
-  verbosity: 1
-  username: ""
-  chroot: ""
-  directory: "{work}"
-  pidfile: "{work}/unbound.pid"
-  access-control: 127.0.0.0/8 allow
-  module-config: "respip iterator"
-  qname-minimisation: no
-auth-zone:
-  name: "."
-  zonefile: "{work}/root.zone"
-  for-upstream: yes
-  for-downstream: no
-  fallback-enabled: no
-rpz:
-  name: "{RECENT}"
-  primary: 127.0.0.1@{dns_port}
-  allow-notify: 127.0.0.1
-rpz:
-  name: "{BASE}"
-  primary: 127.0.0.1@{dns_port}
-  allow-notify: 127.0.0.1
-""")
+            f.write(unbound_server_conf(work, unbound_port) + unbound_rpz_secondary(RECENT, dns_port) + unbound_rpz_secondary(BASE, dns_port))
         unbound = subprocess.Popen(["unbound", "-d", "-c", os.path.join(work, "unbound.conf")],
                                    stdout=open(os.path.join(work, "unbound.out"), "w"), stderr=subprocess.STDOUT)
         with open(os.path.join(work, "rpz.lua"), "w") as f:

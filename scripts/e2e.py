@@ -78,3 +78,62 @@ def write_root_zone(work):
         f.write(". 3600 IN SOA a.root. hostmaster.root. 1 3600 600 86400 60\n. 3600 IN NS a.root.\n"
                 f"a.root. 3600 IN A 127.0.0.1\n* 3600 IN A {SENTINEL}\n")
     return path
+
+
+def unbound_server_conf(work, port):
+    """Unbound's `server:` and local-root clauses, for a resolver on 127.0.0.1:port answering from the local root."""
+    return f"""server:
+  interface: 127.0.0.1
+  port: {port}
+  do-ip6: no
+  do-daemonize: no
+  use-syslog: no
+  logfile: ""
+  verbosity: 1
+  username: ""
+  chroot: ""
+  directory: "{work}"
+  pidfile: "{work}/unbound.pid"
+  access-control: 127.0.0.0/8 allow
+  module-config: "respip iterator"
+  qname-minimisation: no
+auth-zone:
+  name: "."
+  zonefile: "{work}/root.zone"
+  for-upstream: yes
+  for-downstream: no
+  fallback-enabled: no
+"""
+
+
+def unbound_rpz_secondary(zone, primary_port):
+    """One `rpz:` clause following `zone` from Pantau on 127.0.0.1 (address list: no TSIG in Unbound 1.17)."""
+    return f"""rpz:
+  name: "{zone}"
+  primary: 127.0.0.1@{primary_port}
+  allow-notify: 127.0.0.1
+"""
+
+
+def named_conf(work, port, policy, zones):
+    """named.conf for a recursive BIND on 127.0.0.1:port with the local root, `policy` (a response-policy
+    statement) and `zones` (zone statements), logging transfers, NOTIFY and RPZ to named.log."""
+    return f"""options {{
+  directory "{work}";
+  listen-on port {port} {{ 127.0.0.1; }};
+  listen-on-v6 {{ none; }};
+  pid-file "{work}/named.pid";
+  recursion yes;
+  allow-query {{ 127.0.0.0/8; }};
+  allow-recursion {{ 127.0.0.0/8; }};
+  dnssec-validation no;
+  notify no;
+  {policy}
+}};
+{zones}
+zone "." {{ type primary; file "{work}/root.zone"; }};
+logging {{
+  channel main {{ file "{work}/named.log"; severity debug 1; print-time yes; print-category yes; }};
+  category default {{ main; }}; category xfer-in {{ main; }}; category notify {{ main; }}; category rpz {{ main; }};
+}};
+"""

@@ -15,7 +15,7 @@ Usage: scripts/resolver-test.py --binary .build/debug/pantau
 import argparse, json, os, signal, subprocess, sys, tempfile, time, urllib.request
 
 import e2e
-from e2e import SENTINEL, api, check, dig, free_port, wait_up, write_root_zone
+from e2e import SENTINEL, api, check, dig, free_port, unbound_server_conf, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 LANDING = "blokir.pantau.id"
@@ -91,28 +91,7 @@ def main():
         write_root_zone(work)
         dns_port = free_port()
         with open(os.path.join(work, "unbound.conf"), "w") as f:
-            f.write(f"""server:
-  interface: 127.0.0.1
-  port: {dns_port}
-  do-ip6: no
-  do-daemonize: no
-  use-syslog: no
-  logfile: ""
-  verbosity: 1
-  username: ""
-  chroot: ""
-  directory: "{work}"
-  pidfile: "{work}/unbound.pid"
-  access-control: 127.0.0.0/8 allow
-  module-config: "respip iterator"
-  qname-minimisation: no
-auth-zone:
-  name: "."
-  zonefile: "{work}/root.zone"
-  for-upstream: yes
-  for-downstream: no
-  fallback-enabled: no
-rpz:
+            f.write(unbound_server_conf(work, dns_port) + f"""rpz:
   name: "{ZONE}"
   zonefile: "{zone_path}"
   rpz-log: yes
