@@ -14,7 +14,7 @@ Usage: scripts/dns-secondary-test.py --binary .build/debug/pantau
 import argparse, base64, json, os, signal, subprocess, sys, tempfile, time, urllib.request
 
 import e2e
-from e2e import SENTINEL, api, check, dig, free_port, named_conf, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
+from e2e import SENTINEL, api, check, dig, free_port, named_conf, stop_process, wait_for, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 KEY = "pantau-isp-a"
@@ -26,25 +26,6 @@ KEY = "pantau-isp-a"
 
 def blocked(port, name):
     return dig(port, name)[0] == "NXDOMAIN"
-
-
-def wait_for(condition, seconds):
-    """Seconds until condition() holds, or None."""
-    start = time.time()
-    while time.time() - start < seconds:
-        if condition():
-            return time.time() - start
-        time.sleep(0.02)
-    return None
-
-
-def stop(process):
-    if process and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main():
@@ -157,8 +138,8 @@ def main():
         r = subprocess.run(["dig", "@127.0.0.1", "-p", str(dns_port), "example.com", "A", "+tries=1", "+time=2"], capture_output=True, text=True, timeout=20)
         check("a question outside the zone is refused", "status: REFUSED" in r.stdout, r.stdout)
     finally:
-        stop(unbound)
-        stop(named)
+        stop_process(unbound)
+        stop_process(named)
         e2e.stop_server(server)
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     if e2e.failed:

@@ -16,7 +16,7 @@ Usage: scripts/dns-split-test.py --binary .build/debug/pantau
 import argparse, base64, json, os, signal, subprocess, sys, tempfile, time
 
 import e2e
-from e2e import SENTINEL, api, check, dig, free_port, named_conf, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
+from e2e import SENTINEL, api, check, dig, free_port, named_conf, stop_process, wait_for, unbound_rpz_secondary, unbound_server_conf, wait_up, write_root_zone
 
 ZONE = "rpz.pantau"
 BASE = "rpz-base.pantau"
@@ -24,25 +24,6 @@ RECENT = "rpz-recent.pantau"
 BIND_KEY = "pantau-isp-a"
 PDNS_KEY = "pantau-isp-c"
 REFRESH = 2  # both zones' SOA refresh here: PowerDNS Recursor 4.8 polls at it
-
-
-def wait_for(condition, seconds):
-    """Seconds until condition() holds, or None."""
-    start = time.time()
-    while time.time() - start < seconds:
-        if condition():
-            return time.time() - start
-        time.sleep(0.02)
-    return None
-
-
-def stop(process):
-    if process and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main():
@@ -188,9 +169,9 @@ def main():
         for client in [f"{BIND_KEY}.", f"{PDNS_KEY}.", "127.0.0.1"]:
             check(f"{client}: a serial of each zone is recorded", (client, BASE) in zones and (client, RECENT) in zones, json.dumps(rows)[-1500:])
     finally:
-        stop(pdns)
-        stop(unbound)
-        stop(named)
+        stop_process(pdns)
+        stop_process(unbound)
+        stop_process(named)
         e2e.stop_server(server)
     print(f"{e2e.passed} passed, {e2e.failed} failed")
     if e2e.failed:

@@ -137,3 +137,23 @@ logging {{
   category default {{ main; }}; category xfer-in {{ main; }}; category notify {{ main; }}; category rpz {{ main; }};
 }};
 """
+
+
+def wait_for(condition, seconds):
+    """Seconds until condition() holds, or None."""
+    start = time.time()
+    while time.time() - start < seconds:
+        if condition():
+            return time.time() - start
+        time.sleep(0.02)
+    return None
+
+
+def stop_process(process):
+    """Stops a resolver this script started (SIGTERM, then SIGKILL after 15 s)."""
+    if process and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
