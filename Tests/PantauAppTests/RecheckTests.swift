@@ -126,13 +126,18 @@ final class RecheckSite: Sendable {
         func rechecker(lease: TimeInterval, site: RecheckSite) -> Rechecker {
             var settings = rechecker.settings
             settings.lease = lease
+            return Self.rechecker(db: db, services: services, intake: intake, settings: settings, site: site)
+        }
+
+        /// A re-checker fetching without pauses, 1 s per hop, every address sent to `site`.
+        static func rechecker(db: PantauDatabase, services: Services, intake: IntakeService, settings: RecheckSettings, site: RecheckSite) -> Rechecker {
             var fetching = CrawlerSettings()
             fetching.delay = .zero
             fetching.timeout = .seconds(1)
-            var other = Rechecker(database: db, watchlists: services.watchlists, findings: services.makeFindings(intake: intake),
-                                  clock: SystemClock(), settings: settings, crawler: fetching)
-            other.locate = { site.locate($0) }
-            return other
+            var rechecker = Rechecker(database: db, watchlists: services.watchlists, findings: services.makeFindings(intake: intake),
+                                      clock: SystemClock(), settings: settings, crawler: fetching)
+            rechecker.locate = { site.locate($0) }
+            return rechecker
         }
     }
 
@@ -158,12 +163,7 @@ final class RecheckSite: Sendable {
             settings.enabled = true
             settings.interval = 1
             settings.enrolEvery = 0
-            var fetching = CrawlerSettings()
-            fetching.delay = .zero
-            fetching.timeout = .seconds(1)
-            var rechecker = Rechecker(database: db, watchlists: services.watchlists, findings: services.makeFindings(intake: intake),
-                                      clock: SystemClock(), settings: settings, crawler: fetching)
-            rechecker.locate = { site.locate($0) }
+            let rechecker = World.rechecker(db: db, services: services, intake: intake, settings: settings, site: site)
             let world = World(client: client, accounts: accounts, db: db, analyst: analyst, sent: sent, items: items, siteCase: siteCase,
                               services: services, intake: intake, rechecker: rechecker, tiktok: try await platformToken(accounts, .tiktok))
             // Items 0 and 1 taken down by the platform's word; item 2 not answered (nothing to re-check).

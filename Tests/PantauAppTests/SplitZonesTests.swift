@@ -15,6 +15,40 @@ import Testing
 /// name answers through recent-then-base (for every base a secondary may
 /// hold) as through the one-zone list, and each zone's increment turns the
 /// last version into this one.
+/// How the list changes in these tests: an analyst proposes, a supervisor approves.
+struct ListDecisions {
+    let client: any TestClientProtocol
+    let analyst: Staff
+    let supervisor: Staff
+    let blocks = BlocklistAppTests()
+
+    static func make(_ client: any TestClientProtocol, _ accounts: AccountService, _ who: String) async throws -> ListDecisions {
+        ListDecisions(client: client, analyst: try await Staff.make(accounts, "analis.\(who)@kominfo.test", .analyst),
+                      supervisor: try await Staff.make(accounts, "sup.\(who)@kominfo.test", .supervisor))
+    }
+
+    /// Blocks `names` (`*.name`: with its subdomains). With `coveredIsFine`, a name its parent's
+    /// wildcard already blocks may be refused as such (409): nothing is decided then.
+    func block(_ names: [String], action: BlockAction = .nxdomain, coveredIsFine: Bool = false) async throws {
+        let list = "[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let proposed = try await blocks.propose(client, analyst, #"{"names":\#(list),"action":"\#(action.rawValue)","reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
+        #expect(proposed.status == .created || (coveredIsFine && proposed.status == .conflict), "\(proposed.text)")
+        guard proposed.status == .created else { return }
+        try await approve(proposed)
+    }
+
+    func lift(_ id: UUID) async throws {
+        let proposed = try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
+            #"{"entries":["\#(id.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#))
+        #expect(proposed.status == .created, "\(proposed.text)")
+        try await approve(proposed)
+    }
+
+    private func approve(_ proposed: TestResponse) async throws {
+        #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+    }
+}
+
 @Suite(.serialized) struct SplitZonesTests {
     let blocks = BlocklistAppTests()
     let dns = DNSPrimaryTests()
@@ -56,24 +90,14 @@ import Testing
     @Test(arguments: Backend.available, [UInt64(1), 2, 3])
     func recentThenEveryBaseInPlayAnswersAsTheOneZoneList(backend: Backend, seed: UInt64) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
-            let analyst = try await Staff.make(accounts, "analis.split@kominfo.test", .analyst)
-            let supervisor = try await Staff.make(accounts, "sup.split@kominfo.test", .supervisor)
+            let decisions = try await ListDecisions.make(client, accounts, "split")
+            let supervisor = decisions.supervisor
             let zone = try #require(BlocklistZone(database: db, zoneName: "rpz.pantau", landingHost: "blokir.pantau.id"))
             let landing = zone.landing
             var random = SeededGenerator(seed: seed)
 
             func block(_ name: String, subdomains: Bool, action: BlockAction) async throws {
-                let proposed = try await blocks.propose(client, analyst, #"{"names":["\#(subdomains ? "*." : "")\#(name)"],"action":"\#(action.rawValue)","reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
-                // A name its parent's wildcard already blocks is refused as such (409): nothing to propose.
-                #expect(proposed.status == .created || proposed.status == .conflict, "\(proposed.text)")
-                guard proposed.status == .created else { return }
-                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
-            }
-            func lift(_ id: UUID) async throws {
-                let proposed = try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
-                    #"{"entries":["\#(id.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#))
-                #expect(proposed.status == .created, "\(proposed.text)")
-                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
+                try await decisions.block([(subdomains ? "*." : "") + name], action: action, coveredIsFine: true)
             }
 
             // A list to start from, and the base cut from it.
@@ -95,7 +119,7 @@ import Testing
                     try await block(name, subdomains: Bool.random(using: &random), action: Bool.random(using: &random) ? .nxdomain : .redirect)
                 case 4...5:
                     guard let entry = active.randomElement(using: &random) else { continue }
-                    try await lift(entry.id!)
+                    try await decisions.lift(entry.id!)
                 case 6:
                     let name = Self.names.randomElement(using: &random)!
                     let wildcard = Bool.random(using: &random)
@@ -170,15 +194,8 @@ import Testing
     @Test(arguments: Backend.available)
     func theDNSPrimaryServesTheOneZoneTheBaseAndRecentFromTheStateInStorage(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
-            let analyst = try await Staff.make(accounts, "analis.zones@kominfo.test", .analyst)
-            let supervisor = try await Staff.make(accounts, "sup.zones@kominfo.test", .supervisor)
-            func decide(_ proposed: TestResponse) async throws {
-                #expect(proposed.status == .created, "\(proposed.text)")
-                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
-            }
-            func block(_ name: String) async throws {
-                try await decide(try await blocks.propose(client, analyst, #"{"names":["\#(name)"],"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#))
-            }
+            let decisions = try await ListDecisions.make(client, accounts, "zones")
+            func block(_ name: String) async throws { try await decisions.block([name]) }
             var configuration = AppConfiguration()
             configuration.rpzSplit = true
             let one = try #require(BlocklistZone(database: db, zoneName: configuration.rpzZone, landingHost: configuration.landingHost))
@@ -208,8 +225,7 @@ import Testing
             // A block and a lift reach recent only: the base stays as it is.
             try await block("baru.example")
             let entry = try #require(try await BlockEntryModel.query(on: db.db).filter(\.$name == "lama.example").first()?.id)
-            try await decide(try await client.execute(uri: "/api/v1/blocks/lift", method: .post, headers: analyst.auth, body: ByteBuffer(string:
-                #"{"entries":["\#(entry.uuidString)"],"conditions":"Situs sudah ditutup oleh pemiliknya sendiri."}"#)))
+            try await decisions.lift(entry)
             #expect(try await Self.owners(base) == first)
             let beforeCompaction = try await Self.owners(recent)
             // Every changed name answers definitively in recent, its subtree too (a passthru where the list has no policy).
@@ -236,13 +252,8 @@ import Testing
     @Test(arguments: Backend.available)
     func aCompactionBeginsWhenDueAndEndsOnlyWhenEverySecondaryHoldsTheNewBaseAndHadTimeToWalkIt(backend: Backend) async throws {
         try await withAppAndRoutes(backend) { client, _, accounts, db in
-            let analyst = try await Staff.make(accounts, "analis.compact@kominfo.test", .analyst)
-            let supervisor = try await Staff.make(accounts, "sup.compact@kominfo.test", .supervisor)
-            func block(_ names: [String]) async throws {
-                let proposed = try await blocks.propose(client, analyst, #"{"names":\#(names),"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
-                #expect(proposed.status == .created, "\(proposed.text)")
-                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
-            }
+            let decisions = try await ListDecisions.make(client, accounts, "compact")
+            func block(_ names: [String]) async throws { try await decisions.block(names) }
             func state() async throws -> SplitBases { try await SplitState.load(on: db) }
             try await block(["awal.example"])
             let first = try await state()
@@ -290,13 +301,9 @@ import Testing
     @Test(arguments: Backend.available)
     func eachZoneIsAFileAndEachSecondaryIsBehindItsOwnZonesSerial(backend: Backend) async throws {
         try await withAppAndRoutes(backend, configure: { $0.rpzSplit = true }) { client, _, accounts, db in
-            let analyst = try await Staff.make(accounts, "analis.files@kominfo.test", .analyst)
-            let supervisor = try await Staff.make(accounts, "sup.files@kominfo.test", .supervisor)
-            func block(_ name: String) async throws {
-                let proposed = try await blocks.propose(client, analyst, #"{"names":["\#(name)"],"reason":"\#(BlocklistAppTests.reason)","legal_bases":["uu-ite-27-2"]}"#)
-                #expect(proposed.status == .created, "\(proposed.text)")
-                #expect(try await blocks.review(client, supervisor, try #require(try json(proposed)["id"] as? String)).status == .ok)
-            }
+            let decisions = try await ListDecisions.make(client, accounts, "files")
+            let (analyst, supervisor) = (decisions.analyst, decisions.supervisor)
+            func block(_ name: String) async throws { try await decisions.block([name]) }
             try await block("awal.example")
             // The mode began with the list empty (the worker's first look): a compaction makes awal.example part of the base.
             let compactor = RPZCompactor(database: db, clock: SystemClock(), baseZone: "rpz-base.pantau", logger: quietLogger)

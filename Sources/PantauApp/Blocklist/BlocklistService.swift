@@ -54,7 +54,7 @@ struct BlocklistService: Sendable {
     func zoneSerials() async throws -> (list: Int64, of: @Sendable (String) -> Int64) {
         let latest = try await currentSerial()
         guard let splitZones, let bases = try await SplitState.stored(on: database) else { return (latest, { _ in latest }) }
-        let recent = Int64(UInt32(truncatingIfNeeded: latest) &+ bases.generation)
+        let recent = Int64(bases.recentSerial(latest: latest))
         return (latest, { zone in zone == splitZones.base ? bases.served : zone == splitZones.recent ? recent : latest })
     }
 

@@ -92,7 +92,7 @@ struct BlocklistZone: ZoneProvider {
                 if !roots.isEmpty, Self.isInside(name, roots) { return }
                 emit(name, wildcard, target == .nxdomain ? nx : target == .passthru ? pass : landing, &out)
             }
-            for record in (past?.records.first ?? []).sorted(by: Self.zoneOrder) {
+            for record in Self.inZoneOrder(past?.records.first ?? []) {
                 record.relative.withUnsafeBufferPointer { emit($0, record.wildcard, record.target, &output.bytes) }
             }
             if !output.bytes.isEmpty { try await write(output.bytes) }
@@ -142,13 +142,11 @@ struct BlocklistZone: ZoneProvider {
             // The client must hold a serial this list published, older than the target.
             guard from < to, to <= latest, from >= 0, try await BlocklistSerialModel.find(from, on: db) != nil || from == 0 else { return nil }
             if try await BlocklistPublications.fullReloadBetween(after: from, upTo: latest, on: db) { return nil }
-            guard let (roots, states) = try await recordsAsOf([to, from], since: from, upTo: latest, on: db) else {
+            guard let states = try await recordsAsOf([to, from], since: from, upTo: latest, on: db)?.records else {
                 return ZoneDifference(soa: soa(serial: to), deleted: [], added: [])
             }
-            _ = roots
             let new = states[0], old = states[1]
-            return ZoneDifference(soa: soa(serial: to), deleted: old.subtracting(new).sorted(by: Self.zoneOrder),
-                                  added: new.subtracting(old).sorted(by: Self.zoneOrder))
+            return ZoneDifference(soa: soa(serial: to), deleted: Self.inZoneOrder(old.subtracting(new)), added: Self.inZoneOrder(new.subtracting(old)))
         }
     }
 
@@ -186,10 +184,6 @@ struct BlocklistZone: ZoneProvider {
             .sorted { $0.key != $1.key ? $0.key < $1.key : (!$0.record.wildcard && $1.record.wildcard) }.map(\.record)
     }
 
-    static func zoneOrder(_ a: ZoneRecord, _ b: ZoneRecord) -> Bool {
-        let ka = BlockSortKey.of(String(decoding: a.relative, as: UTF8.self)), kb = BlockSortKey.of(String(decoding: b.relative, as: UTF8.self))
-        return ka != kb ? ka < kb : (!a.wildcard && b.wildcard)
-    }
 
     /// The entries in force for each root, every name below it, and its
     /// ancestors (whose wildcards may cover it): name → action. Indexed
@@ -204,18 +198,8 @@ struct BlocklistZone: ZoneProvider {
             for index in 1..<max(labels.count, 1) { ancestors.insert(BlockSortKey.of(labels[index...].joined(separator: "."))) }
         }
         var result: [Entry: BlockAction] = [:]
-        func addBlocks(_ query: SQLQueryString) async throws {
-            for row in try await sql.raw(query).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
-                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-            }
-        }
-        func addAllows(_ query: SQLQueryString) async throws {
-            for row in try await sql.raw(query).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
-                             allow: true)] = .nxdomain
-            }
-        }
+        func addBlocks(_ query: SQLQueryString) async throws { try Self.add(try await sql.raw(query).all(), allow: false, to: &result) }
+        func addAllows(_ query: SQLQueryString) async throws { try Self.add(try await sql.raw(query).all(), allow: true, to: &result) }
         // Each subtree is one range of the index: the ranges as a VALUES
         // list joined to the table, so the database walks one range per root.
         for chunk in roots.chunked(500) {
@@ -254,16 +238,21 @@ struct BlocklistZone: ZoneProvider {
                 inList.appendInterpolation(bind: key)
             }
             inList.appendLiteral(")")
-            for row in try await sql.raw(SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + inList).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
-                             allow: false)] = BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
-            }
-            for row in try await sql.raw(SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + inList).all() {
-                result[Entry(name: try row.decode(column: "name", as: String.self), subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue,
-                             allow: true)] = .nxdomain
-            }
+            try Self.add(try await sql.raw(SQLQueryString("SELECT name, kind, action FROM block_entries WHERE \(unsafeRaw: BlockEntryModel.activeDomainsCondition) AND ") + inList).all(),
+                         allow: false, to: &result)
+            try Self.add(try await sql.raw(SQLQueryString("SELECT name, kind FROM allow_entries WHERE removed_at IS NULL AND ") + inList).all(),
+                         allow: true, to: &result)
         }
         return result
+    }
+
+    /// Rows of `block_entries` (name, kind, action) or `allow_entries` (name, kind) as entries.
+    private static func add(_ rows: [any SQLRow], allow: Bool, to result: inout [Entry: BlockAction]) throws {
+        for row in rows {
+            let entry = Entry(name: try row.decode(column: "name", as: String.self),
+                              subdomains: try row.decode(column: "kind", as: String.self) == BlockEntryKind.subdomains.rawValue, allow: allow)
+            result[entry] = allow ? .nxdomain : BlockAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .nxdomain
+        }
     }
 
     /// The zone's records for the roots and below, from these entries (the

@@ -14,6 +14,12 @@ struct SplitBases: Sendable, Equatable {
     var generation: UInt32
 
     var served: Int64 { serials.last ?? 0 }
+
+    /// Recent's serial at list serial `latest`: the list's plus the
+    /// generations, so it moves on whenever recent may change.
+    func recentSerial(latest: Int64) -> UInt32 {
+        UInt32(truncatingIfNeeded: latest) &+ generation
+    }
     var oldest: Int64 { serials.first ?? 0 }
 }
 
@@ -227,7 +233,7 @@ actor RecentZone {
         // Worked out again for new bases or not, the step from the last version is an increment:
         // a secondary is never sent the whole zone in answer to IXFR (PowerDNS Recursor 4.8 would not
         // drop the records the new version lacks).
-        let nextSerial = UInt32(truncatingIfNeeded: latest) &+ bases.generation
+        let nextSerial = bases.recentSerial(latest: latest)
         // Other records under the same serial would be a zone no secondary could follow.
         if hasBuilt, nextSerial == serial, next != records {
             throw ZoneUnavailable(reason: "recent changed without a new serial (list \(latest), generation \(bases.generation))")
