@@ -88,10 +88,14 @@ public enum RPZResolution {
 /// answer every name in it definitively (a passthru where the list now has
 /// no policy), so the base is never consulted there; names outside every
 /// such subtree find no match in recent and keep the base's answer, which
-/// is unchanged for them. A subtree is widened to the highest ancestor
-/// whose existence in the zone differs between base and now: an empty
-/// non-terminal that appears or disappears changes the closest encloser,
-/// and so the wildcard, of names beside the changed one.
+/// is unchanged for them. A subtree is widened to an ancestor whose
+/// existence in the zone differs between base and now *and* whose answer
+/// differs with it: an empty non-terminal that appears or disappears
+/// changes the closest encloser, and so the wildcard, of the names beside
+/// the changed one — but when the wildcard found above it answers as the
+/// empty non-terminal does (no policy), nobody's answer changes, and a
+/// brand-new parent (a thousand names under a new `x.example`) does not
+/// make every change under it rewrite the parent's whole subtree.
 ///
 /// During a compaction two bases are in play — secondaries that hold the
 /// old one and those that already transferred the new — and recent must be
@@ -147,27 +151,69 @@ public enum RPZSplit {
     }
 
     /// The changed names, each widened to the highest ancestor whose
-    /// existence flips between base and now, without those inside another.
+    /// existence flips between base and now and whose answers differ,
+    /// without those inside another.
     public static func roots(of changed: Set<String>, base: RPZRecordSet, now: RPZRecordSet) -> [String] {
         roots(of: changed, bases: [base], now: now)
     }
 
     public static func roots(of changed: Set<String>, bases: [RPZRecordSet], now: RPZRecordSet) -> [String] {
-        roots(of: changed) { parent in bases.contains { $0.exists(parent) != now.exists(parent) } }
+        roots(of: changed,
+              flips: { parent in bases.contains { $0.exists(parent) != now.exists(parent) } },
+              answersDiffer: { parent in
+                  let answers = Answers(parent, in: now)
+                  return bases.contains { Answers(parent, in: $0) != answers }
+              })
+    }
+
+    /// What a name answers in one zone, and what a name directly below it
+    /// that the zone does not hold answers. For a name whose existence
+    /// flips, these are all that can change beside the changed names: the
+    /// names below it that exist in neither version answer as such a child.
+    public struct Answers: Sendable, Equatable {
+        public let own: RPZTarget
+        public let child: RPZTarget
+
+        public init(own: RPZTarget, child: RPZTarget) {
+            self.own = own
+            self.child = child
+        }
+
+        public init(_ name: String, in zone: RPZRecordSet) {
+            if zone.exists(name) {
+                self.init(own: zone.exact[name] ?? .passthru, child: zone.wildcard[name] ?? .passthru)
+            } else {
+                // Neither the name nor its children exist: both fall to the closest encloser's wildcard.
+                let inherited = RPZResolution.effect(RPZResolution.answer(name, in: zone))
+                self.init(own: inherited, child: inherited)
+            }
+        }
     }
 
     /// The same, with whether a name's existence differs between any base
-    /// in play and now given by `flips` (asked only for ancestors of changed names).
-    public static func roots(of changed: Set<String>, flips: (String) -> Bool) -> [String] {
+    /// in play and now given by `flips`, and whether its `Answers` differ
+    /// by `answersDiffer` (both asked only for ancestors of changed names,
+    /// the second only where the first holds).
+    ///
+    /// A changed name's chain is the run of ancestors, nearest first,
+    /// whose existence flips; it ends at the first that exists in both
+    /// versions (then so does every name above) or in neither (a flip
+    /// above it comes from another changed name, whose chain reaches it).
+    /// Any name outside every root whose answer could change lies below a
+    /// flipping ancestor on some chain and answers as its `Answers.child`,
+    /// so widening to the highest chain member whose answers differ is enough.
+    public static func roots(of changed: Set<String>, flips: (String) -> Bool, answersDiffer: (String) -> Bool) -> [String] {
         var widened: Set<String> = []
         for name in changed {
-            var root = Substring(name)
-            while let dot = root.firstIndex(of: ".") {
-                let parent = String(root[root.index(after: dot)...])
+            var root = name
+            var rest = Substring(name)
+            while let dot = rest.firstIndex(of: ".") {
+                let parent = String(rest[rest.index(after: dot)...])
                 guard flips(parent) else { break }
-                root = Substring(parent)
+                if answersDiffer(parent) { root = parent }
+                rest = Substring(parent)
             }
-            widened.insert(String(root))
+            widened.insert(root)
         }
         // In sort-key order a subtree follows the name that heads it (each key made once).
         let ordered = widened.map { (key: BlockSortKey.of($0), name: $0) }.sorted { $0.key < $1.key }.map(\.name)

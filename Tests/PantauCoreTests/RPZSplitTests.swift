@@ -152,6 +152,28 @@ import Testing
         #expect(RPZResolution.answer("x.sub.example.com", in: [recent, base]) == .nxdomain)
         #expect(RPZResolution.answer("ok.sub.example.com", in: [recent, base]) == .nxdomain)
     }
+
+    @Test func aNewParentWidensOnlyWhereItChangesWhatItsChildrenInherit() {
+        // No wildcard above x.example: the new empty non-terminal answers as nothing did before — no widening.
+        let base = RPZRecordSet(entries: [ExportEntry(name: "lain.example", subdomains: false)])
+        let now = RPZRecordSet(entries: [ExportEntry(name: "lain.example", subdomains: false),
+                                         ExportEntry(name: "a.x.example", subdomains: true), ExportEntry(name: "b.x.example", subdomains: false)])
+        #expect(RPZSplit.roots(of: ["a.x.example", "b.x.example"], base: base, now: now) == ["a.x.example", "b.x.example"])
+        let recent = RPZSplit.recent(base: base, now: now, changed: ["a.x.example", "b.x.example"])
+        #expect(recent.count == 4, "a.x.example and its wildcard, b.x.example and its (a passthru)")
+        for (query, expected) in [("c.x.example", RPZTarget.passthru), ("x.example", .passthru), ("w.a.x.example", .nxdomain), ("b.x.example", .nxdomain)] {
+            #expect(RPZResolution.effect(RPZResolution.answer(query, in: [recent, base])) == expected, "\(query)")
+        }
+        // Under *.example the same new parent changes what its children inherit (the hole of a new
+        // empty non-terminal): the whole of x.example is answered from recent.
+        let blocked = ExportEntry(name: "example", subdomains: true)
+        let wildBase = RPZRecordSet(entries: [blocked])
+        let wildNow = RPZRecordSet(entries: [blocked, ExportEntry(name: "ok.x.example", subdomains: false, allow: true)])
+        #expect(RPZSplit.roots(of: ["ok.x.example"], base: wildBase, now: wildNow) == ["x.example"])
+        let wildRecent = RPZSplit.recent(base: wildBase, now: wildNow, changed: ["ok.x.example"])
+        #expect(RPZResolution.answer("c.x.example", in: [wildRecent, wildBase]) == .passthru, "the hole, as one zone answers it")
+        #expect(RPZResolution.answer("c.x.example", in: wildNow) == nil)
+    }
 }
 
 @Suite struct RPZCompactionPolicyTests {

@@ -183,20 +183,33 @@ actor RecentZone {
         let before = existence[.now] ?? [:]
         for key in stale { existence[.now]?[key] = nil }
 
-        // The roots: every changed name widened while its parent's existence differs between a base and now.
-        var flips: [String: Bool] = [:]
+        // The roots: every changed name widened along its chain of ancestors whose existence differs
+        // between a base and now, to the highest whose answers differ too (`RPZSplit.roots`).
+        var flips: [String: Bool] = [:], answersDiffer: [String: Bool] = [:]
         for name in changed.keys {
-            for ancestor in Self.selfAndAncestors(name).dropFirst() where flips[ancestor] == nil {
-                let nowExists = try await exists(ancestor, .now, on: sql)
-                var differs = false
-                for base in bases.serials where try await exists(ancestor, .base(base), on: sql) != nowExists {
-                    differs = true
-                    break
+            for ancestor in Self.selfAndAncestors(name).dropFirst() {
+                if flips[ancestor] == nil {
+                    let nowExists = try await exists(ancestor, .now, on: sql)
+                    var differs = false
+                    for base in bases.serials where try await exists(ancestor, .base(base), on: sql) != nowExists {
+                        differs = true
+                        break
+                    }
+                    flips[ancestor] = differs
                 }
-                flips[ancestor] = differs
+                guard flips[ancestor] == true else { break }
+                if answersDiffer[ancestor] == nil {
+                    let nowAnswers = try await answers(ancestor, .now, on: sql)
+                    var differs = false
+                    for base in bases.serials where try await answers(ancestor, .base(base), on: sql) != nowAnswers {
+                        differs = true
+                        break
+                    }
+                    answersDiffer[ancestor] = differs
+                }
             }
         }
-        let newRoots = RPZSplit.roots(of: Set(changed.keys)) { flips[$0] ?? false }
+        let newRoots = RPZSplit.roots(of: Set(changed.keys), flips: { flips[$0] ?? false }, answersDiffer: { answersDiffer[$0] ?? false })
         // A root is worked out again when it is new, holds a new change, or an ancestor's existence now changed.
         let changedExistence = Set(stale.filter { before[$0] != existence[.now]?[$0] })
         let freshRoots = Set(newRoots)
@@ -281,17 +294,43 @@ actor RecentZone {
         return result
     }
 
+    /// What `name` and an unlisted child of it answer as of `version`
+    /// (`RPZSplit.Answers`), from the entries of the name and its ancestors
+    /// and their existence.
+    private func answers(_ name: String, _ version: Version, on sql: any SQLDatabase) async throws -> RPZSplit.Answers {
+        let chain = Self.selfAndAncestors(name)
+        try await loadEntries(of: chain, on: sql)
+        // A name's own records follow from its entries and its ancestors' alone.
+        let records = RPZRecordSet(entries: chain.flatMap { exportEntries(of: $0, version) })
+        if try await exists(name, version, on: sql) {
+            return RPZSplit.Answers(own: records.exact[name] ?? .passthru, child: records.wildcard[name] ?? .passthru)
+        }
+        for ancestor in chain.dropFirst() where try await exists(ancestor, version, on: sql) {
+            let inherited = records.wildcard[ancestor] ?? .passthru
+            return RPZSplit.Answers(own: inherited, child: inherited)
+        }
+        return RPZSplit.Answers(own: .passthru, child: .passthru)
+    }
+
+    /// The entries of these names that are not changed, read once.
+    private func loadEntries(of names: [String], on sql: any SQLDatabase) async throws {
+        let missing = names.filter { changed[$0] == nil && unchangedEntries[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let found = try await zone.entries(named: missing, on: sql)
+        for name in missing { unchangedEntries[name] = [:] }
+        for (entry, action) in found { unchangedEntries[entry.name]?[entry] = action }
+    }
+
+    private func exportEntries(of name: String, _ version: Version) -> [ExportEntry] {
+        entries(of: name, version).map { ExportEntry(name: $0.key.name, subdomains: $0.key.subdomains, allow: $0.key.allow, action: $0.value) }
+    }
+
     /// Whether `name` exists in the zone as of `version` (`RPZExistence`).
     private func exists(_ name: String, _ version: Version, on sql: any SQLDatabase) async throws -> Bool {
         if let known = existence[version]?[name] { return known }
         let ancestors = Array(Self.selfAndAncestors(name).dropFirst())
-        let missing = ancestors.filter { changed[$0] == nil && unchangedEntries[$0] == nil }
-        if !missing.isEmpty {
-            let found = try await zone.entries(named: missing, on: sql)
-            for ancestor in missing { unchangedEntries[ancestor] = [:] }
-            for (entry, action) in found { unchangedEntries[entry.name]?[entry] = action }
-        }
-        let above = ancestors.flatMap { entries(of: $0, version).map { ExportEntry(name: $0.key.name, subdomains: $0.key.subdomains, allow: $0.key.allow, action: $0.value) } }
+        try await loadEntries(of: ancestors, on: sql)
+        let above = ancestors.flatMap { exportEntries(of: $0, version) }
         let enclosing = RPZExistence.enclosing(ancestors: above)
         var result = false
         for other in changedUnder[name] ?? [] where entries(of: other, version).contains(where: {
