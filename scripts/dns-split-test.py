@@ -7,7 +7,8 @@ listed first; each with a local root where every open name resolves to
 192.0.2.1. Checked by `dig` through every resolver: blocks, a compaction
 (begun by `pantau blocklist compact`, ended by the worker once every
 secondary holds the new base), a normalisation of a base name (a passthru
-in recent), of a base wildcard entry, a compaction while changes arrive.
+in recent), of a base wildcard entry, a compaction while changes arrive,
+a restart of the primary with a name of recent lifted while it was down.
 Kills only the processes it started.
 
 Needs: bind9, unbound, pdns-recursor, dnsutils (Debian).
@@ -52,8 +53,12 @@ def main():
     check("accounts and tokens created", all(t.startswith("pnt_") for t in tokens.values()), str(tokens))
 
     base = f"http://127.0.0.1:{http_port}"
-    server = subprocess.Popen([binary, "serve", "--port", str(http_port), "--dns", f"127.0.0.1:{dns_port}"], cwd=work,
-                              stdout=open(os.path.join(work, "serve.out"), "w"), stderr=subprocess.STDOUT, env=env)
+
+    def serve(dns=True):
+        command = [binary, "serve", "--port", str(http_port)] + (["--dns", f"127.0.0.1:{dns_port}"] if dns else [])
+        return subprocess.Popen(command, cwd=work, stdout=open(os.path.join(work, "serve.out"), "a"), stderr=subprocess.STDOUT, env=env)
+
+    server = serve()
     named = unbound = pdns = None
     reason = "Konten negatif yang terverifikasi dari aduan masyarakat dan tidak diturunkan."
 
@@ -162,7 +167,22 @@ def main():
         everywhere("blocks the name decided during the compaction", lambda p: blocked(p, "selama.example"), 10)
         everywhere("keeps the normalisations after it", lambda p: open_(p, "lama.example") and open_(p, "x.luas.example") and blocked(p, "baru.example"), 10)
 
-        # 6. Each secondary's serial of each zone is recorded.
+        # 6. The primary restarts, and a name of recent is lifted while it is down (the web alone): each
+        #    resolver follows from the serial it holds. The restarted primary serves recent as stored and
+        #    gives PowerDNS Recursor an increment (a whole zone in answer to IXFR would leave 4.8 blocking the name).
+        e2e.stop_server(server)
+        server = serve(dns=False)
+        check("serve starts again without the DNS primary", wait_up(http_port))
+        status, _ = lift("selama.example")
+        check("a name of recent is lifted while the DNS primary is down", status == 200, str(status))
+        e2e.stop_server(server)
+        server = serve()
+        check("serve starts again with the DNS primary", wait_up(http_port))
+        everywhere("answers the name lifted while the primary was down", lambda p: open_(p, "selama.example"), 4 * REFRESH + 10)
+        everywhere("keeps every other decision after the restart", lambda p: blocked(p, "judi.example") and blocked(p, "baru.example")
+                   and open_(p, "lama.example"), 10)
+
+        # 7. Each secondary's serial of each zone is recorded.
         body = state()
         rows = body.get("secondaries", [])
         zones = {(row.get("client"), row.get("zone")) for row in rows}

@@ -127,7 +127,7 @@ public struct PantauServer {
         var blocklistController = BlocklistController(service: services.blocklist, exporter: services.exporter, checker: services.checker,
                                                       requiresToken: configuration.blocklistRequiresToken)
         if configuration.rpzSplit, let one = BlocklistZone(database: database, zoneName: configuration.rpzZone, landingHost: configuration.landingHost) {
-            let zones = DNSPrimaryService.zones(database: database, configuration: configuration, oneZone: one)
+            let zones = DNSPrimaryService.zones(database: database, configuration: configuration, oneZone: one, servesSecondaries: false)
             blocklistController.splitZones = ["base": zones[1], "recent": zones[2]]
         }
         blocklistController.register(on: routes)

@@ -127,7 +127,7 @@ struct BlocklistCommand: AsyncParsableCommand {
                     switch step {
                     case .began?: print("compaction begun: base \(before.served) → \(after.served); it ends once every secondary holds serial \(after.served)")
                     case .ended?: print("a compaction under way ended: base \(after.served)")
-                    case .rebased?: print("the list became the base at once (a bulk import lies between): base \(after.served)")
+                    case .rebased?: print("a bulk import lies between: the list became the base at once (base \(before.served) → \(after.served)); recent keeps the decisions since the old base until every secondary holds serial \(after.served)")
                     case nil:
                         print(before.serials.count > 1 ? "a compaction is under way (base \(before.oldest) → \(before.served)); it ends once every secondary holds the new base"
                                                        : "nothing to compact: the base (serial \(before.served)) is the list")

@@ -21,13 +21,14 @@ struct DNSPrimaryService: Service {
     }
 
     /// The one zone, and in the two-zone mode the base and the recent zone beside it.
-    static func zones(database: PantauDatabase, configuration: AppConfiguration, oneZone: BlocklistZone) -> [any ZoneProvider] {
+    /// `servesSecondaries`: recent is kept in storage as served (the DNS primary's; not the exports').
+    static func zones(database: PantauDatabase, configuration: AppConfiguration, oneZone: BlocklistZone, servesSecondaries: Bool = true) -> [any ZoneProvider] {
         let names = configuration.splitZoneNames
         guard configuration.rpzSplit, let baseName = DNSName(names.base), let recentName = DNSName(names.recent) else { return [oneZone] }
         var recentZone = oneZone
         recentZone.refresh = UInt32(configuration.rpzRecentRefresh)
         let base = BaseZoneProvider(zone: oneZone, origin: baseName, bases: { try await SplitState.load(on: database) })
-        return [oneZone, base, RecentZoneProvider(recent: RecentZone(zone: recentZone), origin: recentName)]
+        return [oneZone, base, RecentZoneProvider(recent: RecentZone(zone: recentZone, persists: servesSecondaries), origin: recentName)]
     }
 
     func run() async throws {

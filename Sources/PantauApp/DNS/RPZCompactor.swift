@@ -50,7 +50,10 @@ struct RPZCompactor: Sendable {
     }
 
     /// One step, if one is due: begin a compaction, end one, or — after a
-    /// bulk import, which the change log cannot undo — make the list the base at once.
+    /// bulk import, which the change log cannot undo — make the list the
+    /// base at once (the old one can no longer be served), while recent
+    /// keeps every decision since the oldest base in play until every
+    /// secondary holds the new one: then it ends like a compaction.
     @discardableResult
     func step(now: Date, force: Bool = false) async throws -> Step? {
         let bases = try await SplitState.load(on: database)
@@ -59,12 +62,17 @@ struct RPZCompactor: Sendable {
         let row = try await sql.raw("SELECT compacted_at, compaction_started_at FROM rpz_split_state WHERE id = 1").first()
         let compactedAt = try row?.decode(column: "compacted_at", as: Date?.self)
         let startedAt = try row?.decode(column: "compaction_started_at", as: Date?.self)
-        if try await BlocklistPublications.fullReloadBetween(after: bases.oldest, upTo: latest, on: database.db) {
-            try await sql.raw("""
-                UPDATE rpz_split_state SET base_serial = \(bind: latest), retiring_serial = NULL, generation = generation + 1,
-                compaction_started_at = \(bind: now), compacted_at = \(bind: now) WHERE id = 1
-                """).run()
-            logger.warning("rpz: a bulk import replaced the list; the base is the list now", metadata: ["serial": "\(latest)"])
+        if try await BlocklistPublications.fullReloadBetween(after: bases.served, upTo: latest, on: database.db) {
+            // Conditional, as a beginning is. A secondary that still holds the old base answers every
+            // decision right from recent meanwhile; the import itself is in force there once it holds the new one.
+            let rebased = try await sql.raw("""
+                UPDATE rpz_split_state SET retiring_serial = COALESCE(retiring_serial, base_serial), base_serial = \(bind: latest),
+                generation = generation + 1, compaction_started_at = \(bind: now)
+                WHERE id = 1 AND base_serial = \(bind: bases.served) RETURNING id
+                """).all()
+            guard !rebased.isEmpty else { return nil }
+            logger.warning("rpz: a bulk import replaced the list; the base is the list now, recent keeps the decisions since the old base until the secondaries hold it",
+                           metadata: ["serial": "\(latest)", "old_base": "\(bases.oldest)"])
             return .rebased
         }
         if bases.serials.count == 1 {

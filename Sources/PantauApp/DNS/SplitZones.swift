@@ -36,6 +36,11 @@ struct SplitBases: Sendable, Equatable {
 /// that would be written, looked for by index range). Existence at a base
 /// never changes and is kept; existence now is asked again for the
 /// ancestors of each new change.
+///
+/// The DNS primary's recent zone (`followsStorage`) is also kept in
+/// storage as served (`RecentStore`): a restarted primary serves the same
+/// version at once and answers IXFR from the increments that led to it,
+/// while it works the zone out again in the background.
 actor RecentZone {
     let zone: BlocklistZone
     private(set) var bases: SplitBases
@@ -67,8 +72,25 @@ actor RecentZone {
     private var unchangedEntries: [String: [BlocklistZone.Entry: BlockAction]] = [:]
     private var rootRecords: [String: [ZoneRecord]] = [:]
     /// Increments from one serial to the next, newest last.
-    private var journal: [(from: UInt32, to: UInt32, deleted: [ZoneRecord], added: [ZoneRecord])] = []
+    private var journal: [Step] = []
     static let journalLength = 64
+
+    /// One increment of the zone, from one serial to the next.
+    struct Step: Sendable {
+        let from: UInt32
+        let to: UInt32
+        let deleted: [ZoneRecord]
+        let added: [ZoneRecord]
+    }
+
+    /// A version worked out, not yet served.
+    private struct Proposed: Sendable {
+        let serial: UInt32
+        let records: Set<ZoneRecord>
+        let latest: Int64
+        /// The increment from the version served; nil when nothing was served yet or nothing changed.
+        let step: Step?
+    }
 
     /// The bases come from `rpz_split_state` (the DNS primary), not from the caller (tests).
     let followsStorage: Bool
@@ -77,12 +99,17 @@ actor RecentZone {
         self.zone = zone
         self.bases = bases
         followsStorage = false
+        persists = false
     }
 
-    init(zone: BlocklistZone) {
+    /// Whether each version is kept in storage as served (`RecentStore`): the DNS primary's is; the exports' is not.
+    let persists: Bool
+
+    init(zone: BlocklistZone, persists: Bool = true) {
         self.zone = zone
         bases = SplitBases(serials: [0], generation: 0)
         followsStorage = true
+        self.persists = persists
     }
 
     var database: PantauDatabase { zone.database }
@@ -99,18 +126,64 @@ actor RecentZone {
     /// rather than start another (two would interleave at every await and
     /// spoil each other's state).
     private var inFlight: Task<UInt32, any Error>?
+    /// The update under way works everything out again (new bases, or the first since a start).
+    private var rebuildInFlight = false
     /// Updates that read storage (for tests: concurrent callers share one).
     private(set) var computations = 0
+    /// The stored version was looked for (once, before the first build).
+    private var storedLoaded = false
+    /// Awaited before a rebuild while a version is served (tests: to hold one under way).
+    private var beforeRebuild: (@Sendable () async -> Void)?
+
+    func holdRebuilds(with gate: (@Sendable () async -> Void)?) {
+        beforeRebuild = gate
+    }
 
     /// Brings the zone up to the latest serial (and the bases in storage,
     /// when `followsStorage`); returns its serial. One at a time.
     @discardableResult
     func update() async throws -> UInt32 {
-        if let inFlight { return try await inFlight.value }
-        let task = Task { try await self.performUpdate() }
+        try await startUpdate().value
+    }
+
+    private func startUpdate() -> Task<UInt32, any Error> {
+        if let inFlight { return inFlight }
+        rebuildInFlight = builtAt < 0
+        // The task runs on this actor and lets go of `inFlight` itself, so an update a server started without waiting for it ends all the same.
+        let task = Task {
+            defer {
+                inFlight = nil
+                rebuildInFlight = false
+            }
+            return try await self.performUpdate()
+        }
         inFlight = task
-        defer { inFlight = nil }
-        return try await task.value
+        return task
+    }
+
+    /// The version to answer a secondary with, brought up to date when
+    /// that is quick: an increment is waited for (a decision reaches the
+    /// secondaries with it), a rebuild — new bases, or the first after a
+    /// start from the stored version — runs in the background while the
+    /// last version is served, so no SOA query (nor the DNS primary's
+    /// UDP answers queued behind it) waits for it. Nothing is served
+    /// before a first version exists.
+    func serving() async throws -> (serial: UInt32, records: Set<ZoneRecord>) {
+        if !hasBuilt, persists, !storedLoaded {
+            storedLoaded = true
+            if let stored = try await RecentStore.load(on: database), !hasBuilt {
+                (serial, records, journal, hasBuilt) = (stored.serial, stored.records, stored.journal, true)
+            }
+        }
+        if hasBuilt {
+            if inFlight == nil, followsStorage { setBases(try await SplitState.load(on: database)) }
+            let task = startUpdate()
+            if rebuildInFlight { return (serial, records) }
+            _ = try? await task.value
+            return (serial, records)
+        }
+        try await update()
+        return (serial, records)
     }
 
     private func performUpdate() async throws -> UInt32 {
@@ -118,10 +191,22 @@ actor RecentZone {
         let current = try await BlocklistPublications.currentSerial(on: database.db)
         if builtAt >= 0, current == builtAt { return serial }
         computations += 1
+        if builtAt < 0, hasBuilt, let beforeRebuild { await beforeRebuild() }
         do {
-            try await database.readSnapshot { db in
+            let proposed = try await database.readSnapshot { db in
                 try await self.update(on: db)
             }
+            if persists, !hasBuilt || proposed.step != nil {
+                try await RecentStore.save(serial: proposed.serial, records: proposed.records, step: proposed.step, keep: Self.journalLength, on: database)
+            }
+            if let step = proposed.step {
+                journal.append(step)
+                if journal.count > Self.journalLength { journal.removeFirst() }
+            }
+            hasBuilt = true
+            records = proposed.records
+            serial = proposed.serial
+            builtAt = proposed.latest
         } catch {
             // Half an update leaves caches that no longer match the version served: the next one starts over.
             builtAt = -1
@@ -135,7 +220,7 @@ actor RecentZone {
         (serial, records, hasBuilt)
     }
 
-    private func update(on db: any Database) async throws {
+    private func update(on db: any Database) async throws -> Proposed {
         let sql = db as! any SQLDatabase
         let latest = try await BlocklistPublications.currentSerial(on: db)
         let rebuilding = builtAt < 0
@@ -148,8 +233,10 @@ actor RecentZone {
         }
         let since = rebuilding ? bases.oldest : builtAt
         guard latest >= since else { throw ZoneUnavailable(reason: "the base (serial \(since)) is newer than the list (\(latest))") }
-        if try await BlocklistPublications.fullReloadBetween(after: since, upTo: latest, on: db) {
-            throw ZoneUnavailable(reason: "a bulk import after serial \(since): the two zones need a new base")
+        // A bulk import the change log cannot undo is folded into a new base (`RPZCompactor`);
+        // until then recent stays as it is. One before the base served is behind the retiring base.
+        if try await BlocklistPublications.fullReloadBetween(after: max(since, bases.served), upTo: latest, on: db) {
+            throw ZoneUnavailable(reason: "a bulk import after serial \(max(since, bases.served)): the two zones need a new base")
         }
         let changes = try await BlocklistPublications.changes(after: since, upTo: latest, in: database).filter { $0.kind != "ip" }
         let fresh = Set(changes.map(\.name))
@@ -251,14 +338,10 @@ actor RecentZone {
         if hasBuilt, nextSerial == serial, next != records {
             throw ZoneUnavailable(reason: "recent changed without a new serial (list \(latest), generation \(bases.generation))")
         }
-        if hasBuilt, nextSerial != serial {
-            journal.append((serial, nextSerial, BlocklistZone.inZoneOrder(records.subtracting(next)), BlocklistZone.inZoneOrder(next.subtracting(records))))
-            if journal.count > Self.journalLength { journal.removeFirst() }
-        }
-        hasBuilt = true
-        records = next
-        serial = nextSerial
-        builtAt = latest
+        let step = hasBuilt && nextSerial != serial
+            ? Step(from: serial, to: nextSerial, deleted: BlocklistZone.inZoneOrder(records.subtracting(next)), added: BlocklistZone.inZoneOrder(next.subtracting(records)))
+            : nil
+        return Proposed(serial: nextSerial, records: next, latest: latest, step: step)
     }
 
     /// The records of these roots, from the entries now.
@@ -405,22 +488,16 @@ actor RecentZone {
     }
 }
 
-/// The recent zone as the DNS primary serves it. When it cannot be brought
-/// up to date (storage unreachable, a bulk import waiting for its rebase),
-/// the last version is served as it is: never nothing, never half.
+/// The recent zone as the DNS primary serves it (`RecentZone.serving`).
+/// When it cannot be brought up to date (storage unreachable, a bulk
+/// import waiting for its new base) or is being worked out again, the last
+/// version is served as it is: never nothing, never half.
 struct RecentZoneProvider: ZoneProvider {
     let recent: RecentZone
     let origin: DNSName
 
-    /// The zone brought up to date if it can be, else the last version built.
     private func current() async throws -> (serial: UInt32, records: Set<ZoneRecord>) {
-        do {
-            try await recent.update()
-        } catch {
-            guard await recent.version().built else { throw error }
-        }
-        let version = await recent.version()
-        return (version.serial, version.records)
+        try await recent.serving()
     }
 
     func soa() async throws -> SOARecord {
@@ -473,6 +550,98 @@ struct BaseZoneProvider: ZoneProvider {
         return try await zone.cache.value(from: serial, to: UInt32(truncatingIfNeeded: served)) {
             try await zone.computeDifference(from: serial, to: served)
         }
+    }
+}
+
+/// Recent as last served (`rpz_recent_version`, `rpz_recent_records`,
+/// `rpz_recent_journal`): written with each new version, before it is
+/// served, so what a secondary was given can always be continued.
+enum RecentStore {
+    struct Stored: Sendable {
+        let serial: UInt32
+        let records: Set<ZoneRecord>
+        /// Oldest first.
+        let journal: [RecentZone.Step]
+    }
+
+    static func load(on database: PantauDatabase) async throws -> Stored? {
+        let sql = database.sql
+        guard let version = try await sql.raw("SELECT serial FROM rpz_recent_version WHERE id = 1").first() else { return nil }
+        var records: Set<ZoneRecord> = []
+        for row in try await sql.raw("SELECT name, wildcard, target FROM rpz_recent_records").all() {
+            records.insert(try record(name: row.decode(column: "name", as: String.self), wildcard: row.decode(column: "wildcard", as: Bool.self),
+                                      target: row.decode(column: "target", as: String.self)))
+        }
+        var journal: [RecentZone.Step] = []
+        for row in try await sql.raw("SELECT from_serial, to_serial, deleted, added FROM rpz_recent_journal ORDER BY position").all() {
+            journal.append(RecentZone.Step(from: UInt32(truncatingIfNeeded: try row.decode(column: "from_serial", as: Int64.self)),
+                                           to: UInt32(truncatingIfNeeded: try row.decode(column: "to_serial", as: Int64.self)),
+                                           deleted: try lines(row.decode(column: "deleted", as: String.self)),
+                                           added: try lines(row.decode(column: "added", as: String.self))))
+        }
+        return Stored(serial: UInt32(truncatingIfNeeded: try version.decode(column: "serial", as: Int64.self)), records: records, journal: journal)
+    }
+
+    /// A new version: with its step, the records of the names the step
+    /// touched are written again and the step joins the journal (the
+    /// oldest beyond `keep` leave); without one (the first version), all
+    /// of it replaces what was stored.
+    static func save(serial: UInt32, records: Set<ZoneRecord>, step: RecentZone.Step?, keep: Int, on database: PantauDatabase) async throws {
+        try await database.writeTransaction { db in
+            let sql = db as! any SQLDatabase
+            var written = records
+            if let step {
+                let touched = Set((step.deleted + step.added).map(\.relative))
+                for chunk in touched.map({ String(decoding: $0, as: UTF8.self) }).chunked(500) {
+                    try await sql.raw("DELETE FROM rpz_recent_records WHERE name IN (\(binds: Array(chunk)))").run()
+                }
+                written = records.filter { touched.contains($0.relative) }
+                // Another primary on the same storage may have written this step already.
+                let known = try await sql.raw("""
+                    SELECT position FROM rpz_recent_journal WHERE from_serial = \(bind: Int64(step.from)) AND to_serial = \(bind: Int64(step.to))
+                    """).first()
+                if known == nil {
+                    let last = try await sql.raw("SELECT MAX(position) AS p FROM rpz_recent_journal").first()?.decode(column: "p", as: Int64?.self) ?? 0
+                    try await sql.raw("""
+                        INSERT INTO rpz_recent_journal (position, from_serial, to_serial, deleted, added)
+                        VALUES (\(bind: last + 1), \(bind: Int64(step.from)), \(bind: Int64(step.to)), \(bind: text(step.deleted)), \(bind: text(step.added)))
+                        """).run()
+                    try await sql.raw("DELETE FROM rpz_recent_journal WHERE position <= \(bind: last + 1 - Int64(keep))").run()
+                }
+            } else {
+                try await sql.raw("DELETE FROM rpz_recent_records").run()
+                try await sql.raw("DELETE FROM rpz_recent_journal").run()
+            }
+            for chunk in Array(written).chunked(300) {
+                var insert = sql.insert(into: "rpz_recent_records").columns("name", "wildcard", "target")
+                for record in chunk {
+                    insert = insert.values(SQLBind(String(decoding: record.relative, as: UTF8.self)), SQLBind(record.wildcard), SQLBind(record.target.description))
+                }
+                try await insert.run()
+            }
+            try await sql.raw("""
+                INSERT INTO rpz_recent_version (id, serial, saved_at) VALUES (1, \(bind: Int64(serial)), \(bind: Date()))
+                ON CONFLICT (id) DO UPDATE SET serial = excluded.serial, saved_at = excluded.saved_at
+                """).run()
+        }
+    }
+
+    /// One record per line: `*` or `-`, the owner (relative to the zone), the target.
+    static func text(_ records: [ZoneRecord]) -> String {
+        records.map { "\($0.wildcard ? "*" : "-") \(String(decoding: $0.relative, as: UTF8.self)) \($0.target.description)" }.joined(separator: "\n")
+    }
+
+    static func lines(_ text: String) throws -> [ZoneRecord] {
+        try text.split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 3 else { throw ZoneUnavailable(reason: "a stored recent record is unreadable: \(line)") }
+            return try record(name: String(fields[1]), wildcard: fields[0] == "*", target: String(fields[2]))
+        }
+    }
+
+    static func record(name: String, wildcard: Bool, target: String) throws -> ZoneRecord {
+        guard let target = DNSName(target) else { throw ZoneUnavailable(reason: "a stored recent record's target is unreadable: \(target)") }
+        return ZoneRecord(relative: Array(name.utf8), wildcard: wildcard, target: target)
     }
 }
 

@@ -92,6 +92,7 @@ public final class PantauDatabase: Sendable {
         CreateTransparencyCounts(), AddReportPlatformCounts(), CreateOfficialAccounts(), AddWeeklyTransparencyCounts(),
         CreateCampaigns(), CreateDNSTransfers(), CountInsertsPerStatement(), CreateBlockProposalCases(), CreateLoginAttempts(),
         CreateEvidenceUploads(), CreateSettings(), CreateWatchlists(), CreateMonitoring(), CreatePrevalenceSamples(), CreateCrawlPages(), CreateRechecks(), CreateDNSZoneTransfers(), CreateRPZSplitState(),
+        CreateRPZRecentVersion(),
     ]
 
     private func migrator(first count: Int? = nil, logger: Logger? = nil) -> Migrator {
