@@ -65,6 +65,8 @@ struct RPZCompactor: Sendable {
         if try await BlocklistPublications.fullReloadBetween(after: bases.served, upTo: latest, on: database.db) {
             // Conditional, as a beginning is. A secondary that still holds the old base answers every
             // decision right from recent meanwhile; the import itself is in force there once it holds the new one.
+            // Two bases are kept in play: during a compaction the oldest stays, and one holding the base
+            // between is answered by recent as worked out for the oldest.
             let rebased = try await sql.raw("""
                 UPDATE rpz_split_state SET retiring_serial = COALESCE(retiring_serial, base_serial), base_serial = \(bind: latest),
                 generation = generation + 1, compaction_started_at = \(bind: now)

@@ -37,7 +37,7 @@ struct SplitBases: Sendable, Equatable {
 /// never changes and is kept; existence now is asked again for the
 /// ancestors of each new change.
 ///
-/// The DNS primary's recent zone (`followsStorage`) is also kept in
+/// The DNS primary's recent zone (`persists`) is also kept in
 /// storage as served (`RecentStore`): a restarted primary serves the same
 /// version at once and answers IXFR from the increments that led to it,
 /// while it works the zone out again in the background.
@@ -105,7 +105,7 @@ actor RecentZone {
     /// Whether each version is kept in storage as served (`RecentStore`): the DNS primary's is; the exports' is not.
     let persists: Bool
 
-    init(zone: BlocklistZone, persists: Bool = true) {
+    init(zone: BlocklistZone, persists: Bool) {
         self.zone = zone
         bases = SplitBases(serials: [0], generation: 0)
         followsStorage = true
@@ -132,6 +132,7 @@ actor RecentZone {
     private(set) var computations = 0
     /// The stored version was looked for (once, before the first build).
     private var storedLoaded = false
+    private var storedLoad: Task<Void, any Error>?
     /// Awaited before a rebuild while a version is served (tests: to hold one under way).
     private var beforeRebuild: (@Sendable () async -> Void)?
 
@@ -169,24 +170,45 @@ actor RecentZone {
     /// UDP answers queued behind it) waits for it. Nothing is served
     /// before a first version exists.
     func serving() async throws -> (serial: UInt32, records: Set<ZoneRecord>) {
-        if !hasBuilt, persists, !storedLoaded {
-            storedLoaded = true
-            if let stored = try await RecentStore.load(on: database), !hasBuilt {
-                (serial, records, journal, hasBuilt) = (stored.serial, stored.records, stored.journal, true)
-            }
-        }
-        if hasBuilt {
-            if inFlight == nil, followsStorage { setBases(try await SplitState.load(on: database)) }
-            let task = startUpdate()
-            if rebuildInFlight { return (serial, records) }
-            _ = try? await task.value
+        try await loadStored()
+        guard hasBuilt else {
+            try await update()
             return (serial, records)
         }
-        try await update()
+        if followsStorage {
+            // Storage unreachable: the last version, as when an update fails.
+            guard let stored = try? await SplitState.load(on: database) else { return (serial, records) }
+            // An update that began meanwhile read the bases itself; switching them under it would mix two sets.
+            if inFlight == nil { setBases(stored) }
+        }
+        let task = startUpdate()
+        if rebuildInFlight { return (serial, records) }
+        _ = try? await task.value
         return (serial, records)
     }
 
+    /// The stored version, looked for once before anything is built or
+    /// served (callers at once share the one reading; one that fails is
+    /// tried again, so a first build never replaces what is stored).
+    private func loadStored() async throws {
+        guard persists, !storedLoaded, !hasBuilt else { return }
+        let task = storedLoad ?? Task {
+            if let stored = try await RecentStore.load(on: self.database), !self.hasBuilt {
+                (self.serial, self.records, self.journal, self.hasBuilt) = (stored.serial, stored.records, stored.journal, true)
+            }
+            self.storedLoaded = true
+        }
+        storedLoad = task
+        do {
+            try await task.value
+        } catch {
+            storedLoad = nil
+            throw error
+        }
+    }
+
     private func performUpdate() async throws -> UInt32 {
+        try await loadStored()
         if followsStorage { setBases(try await SplitState.load(on: database)) }
         let current = try await BlocklistPublications.currentSerial(on: database.db)
         if builtAt >= 0, current == builtAt { return serial }
@@ -215,11 +237,6 @@ actor RecentZone {
         return serial
     }
 
-    /// The version served: its serial and records, together.
-    func version() -> (serial: UInt32, records: Set<ZoneRecord>, built: Bool) {
-        (serial, records, hasBuilt)
-    }
-
     private func update(on db: any Database) async throws -> Proposed {
         let sql = db as! any SQLDatabase
         let latest = try await BlocklistPublications.currentSerial(on: db)
@@ -234,7 +251,7 @@ actor RecentZone {
         let since = rebuilding ? bases.oldest : builtAt
         guard latest >= since else { throw ZoneUnavailable(reason: "the base (serial \(since)) is newer than the list (\(latest))") }
         // A bulk import the change log cannot undo is folded into a new base (`RPZCompactor`);
-        // until then recent stays as it is. One before the base served is behind the retiring base.
+        // until then recent stays as it is. One at or before the base served is folded into it.
         if try await BlocklistPublications.fullReloadBetween(after: max(since, bases.served), upTo: latest, on: db) {
             throw ZoneUnavailable(reason: "a bulk import after serial \(max(since, bases.served)): the two zones need a new base")
         }
@@ -565,52 +582,57 @@ enum RecentStore {
     }
 
     static func load(on database: PantauDatabase) async throws -> Stored? {
-        let sql = database.sql
-        guard let version = try await sql.raw("SELECT serial FROM rpz_recent_version WHERE id = 1").first() else { return nil }
-        var records: Set<ZoneRecord> = []
-        for row in try await sql.raw("SELECT name, wildcard, target FROM rpz_recent_records").all() {
-            records.insert(try record(name: row.decode(column: "name", as: String.self), wildcard: row.decode(column: "wildcard", as: Bool.self),
-                                      target: row.decode(column: "target", as: String.self)))
+        try await database.readSnapshot { db in
+            let sql = db as! any SQLDatabase
+            guard let version = try await sql.raw("SELECT serial FROM rpz_recent_version WHERE id = 1").first() else { return nil }
+            var records: Set<ZoneRecord> = []
+            for row in try await sql.raw("SELECT name, wildcard, target FROM rpz_recent_records").all() {
+                records.insert(try record(name: row.decode(column: "name", as: String.self), wildcard: row.decode(column: "wildcard", as: Bool.self),
+                                          target: row.decode(column: "target", as: String.self)))
+            }
+            var journal: [RecentZone.Step] = []
+            for row in try await sql.raw("SELECT from_serial, to_serial, deleted, added FROM rpz_recent_journal ORDER BY position").all() {
+                journal.append(RecentZone.Step(from: UInt32(truncatingIfNeeded: try row.decode(column: "from_serial", as: Int64.self)),
+                                               to: UInt32(truncatingIfNeeded: try row.decode(column: "to_serial", as: Int64.self)),
+                                               deleted: try lines(row.decode(column: "deleted", as: String.self)),
+                                               added: try lines(row.decode(column: "added", as: String.self))))
+            }
+            return Stored(serial: UInt32(truncatingIfNeeded: try version.decode(column: "serial", as: Int64.self)), records: records, journal: journal)
         }
-        var journal: [RecentZone.Step] = []
-        for row in try await sql.raw("SELECT from_serial, to_serial, deleted, added FROM rpz_recent_journal ORDER BY position").all() {
-            journal.append(RecentZone.Step(from: UInt32(truncatingIfNeeded: try row.decode(column: "from_serial", as: Int64.self)),
-                                           to: UInt32(truncatingIfNeeded: try row.decode(column: "to_serial", as: Int64.self)),
-                                           deleted: try lines(row.decode(column: "deleted", as: String.self)),
-                                           added: try lines(row.decode(column: "added", as: String.self))))
-        }
-        return Stored(serial: UInt32(truncatingIfNeeded: try version.decode(column: "serial", as: Int64.self)), records: records, journal: journal)
     }
 
-    /// A new version: with its step, the records of the names the step
-    /// touched are written again and the step joins the journal (the
-    /// oldest beyond `keep` leave); without one (the first version), all
-    /// of it replaces what was stored.
+    /// A new version. When storage holds the version its step starts
+    /// from, the records of the names the step touched are written again
+    /// and the step joins the journal (the oldest beyond `keep` leave);
+    /// otherwise (the first version, or another primary on the same
+    /// storage moved it elsewhere) all of it replaces what was stored,
+    /// with its step alone as the journal. A version already stored is left.
     static func save(serial: UInt32, records: Set<ZoneRecord>, step: RecentZone.Step?, keep: Int, on database: PantauDatabase) async throws {
+        let lock = database.isSQLite ? "" : " FOR UPDATE"
         try await database.writeTransaction { db in
             let sql = db as! any SQLDatabase
+            // Locked on PostgreSQL (an SQLite write transaction is alone already): primaries on one storage take turns.
+            let stored = try await sql.raw("SELECT serial FROM rpz_recent_version WHERE id = 1\(unsafeRaw: lock)").first()?.decode(column: "serial", as: Int64.self)
+            guard stored != Int64(serial) else { return }
             var written = records
-            if let step {
+            var position: Int64 = 1
+            if let step, stored == Int64(step.from) {
                 let touched = Set((step.deleted + step.added).map(\.relative))
                 for chunk in touched.map({ String(decoding: $0, as: UTF8.self) }).chunked(500) {
                     try await sql.raw("DELETE FROM rpz_recent_records WHERE name IN (\(binds: Array(chunk)))").run()
                 }
                 written = records.filter { touched.contains($0.relative) }
-                // Another primary on the same storage may have written this step already.
-                let known = try await sql.raw("""
-                    SELECT position FROM rpz_recent_journal WHERE from_serial = \(bind: Int64(step.from)) AND to_serial = \(bind: Int64(step.to))
-                    """).first()
-                if known == nil {
-                    let last = try await sql.raw("SELECT MAX(position) AS p FROM rpz_recent_journal").first()?.decode(column: "p", as: Int64?.self) ?? 0
-                    try await sql.raw("""
-                        INSERT INTO rpz_recent_journal (position, from_serial, to_serial, deleted, added)
-                        VALUES (\(bind: last + 1), \(bind: Int64(step.from)), \(bind: Int64(step.to)), \(bind: text(step.deleted)), \(bind: text(step.added)))
-                        """).run()
-                    try await sql.raw("DELETE FROM rpz_recent_journal WHERE position <= \(bind: last + 1 - Int64(keep))").run()
-                }
+                position = (try await sql.raw("SELECT MAX(position) AS p FROM rpz_recent_journal").first()?.decode(column: "p", as: Int64?.self) ?? 0) + 1
+                try await sql.raw("DELETE FROM rpz_recent_journal WHERE position <= \(bind: position - Int64(keep))").run()
             } else {
                 try await sql.raw("DELETE FROM rpz_recent_records").run()
                 try await sql.raw("DELETE FROM rpz_recent_journal").run()
+            }
+            if let step {
+                try await sql.raw("""
+                    INSERT INTO rpz_recent_journal (position, from_serial, to_serial, deleted, added)
+                    VALUES (\(bind: position), \(bind: Int64(step.from)), \(bind: Int64(step.to)), \(bind: text(step.deleted)), \(bind: text(step.added)))
+                    """).run()
             }
             for chunk in Array(written).chunked(300) {
                 var insert = sql.insert(into: "rpz_recent_records").columns("name", "wildcard", "target")

@@ -28,6 +28,9 @@ struct CreateRPZRecentVersion: AsyncMigration {
             .field("deleted", .string, .required)
             .field("added", .string, .required)
             .create()
+        // Recent's records for the same list may differ from what the version before this one served
+        // (it widens less): a new generation moves its serial on, so secondaries are sent the change.
+        try await (database as! any SQLDatabase).raw("UPDATE rpz_split_state SET generation = generation + 1").run()
     }
 
     func revert(on database: any Database) async throws {
