@@ -293,23 +293,11 @@ actor RecentZone {
         for name in changed.keys {
             for ancestor in Self.selfAndAncestors(name).dropFirst() {
                 if flips[ancestor] == nil {
-                    let nowExists = try await exists(ancestor, .now, on: sql)
-                    var differs = false
-                    for base in bases.serials where try await exists(ancestor, .base(base), on: sql) != nowExists {
-                        differs = true
-                        break
-                    }
-                    flips[ancestor] = differs
+                    flips[ancestor] = try await anyBaseDiffers { try await exists(ancestor, $0, on: sql) }
                 }
                 guard flips[ancestor] == true else { break }
                 if answersDiffer[ancestor] == nil {
-                    let nowAnswers = try await answers(ancestor, .now, on: sql)
-                    var differs = false
-                    for base in bases.serials where try await answers(ancestor, .base(base), on: sql) != nowAnswers {
-                        differs = true
-                        break
-                    }
-                    answersDiffer[ancestor] = differs
+                    answersDiffer[ancestor] = try await anyBaseDiffers { try await answers(ancestor, $0, on: sql) }
                 }
             }
         }
@@ -392,6 +380,13 @@ actor RecentZone {
             }
         }
         return result
+    }
+
+    /// Whether `value` as of some base in play differs from it now.
+    private func anyBaseDiffers<Value: Equatable>(_ value: (Version) async throws -> Value) async throws -> Bool {
+        let now = try await value(.now)
+        for base in bases.serials where try await value(.base(base)) != now { return true }
+        return false
     }
 
     /// What `name` and an unlisted child of it answer as of `version`
